@@ -1,0 +1,47 @@
+# newswatch — the two commands are `make up` and `make test`; CI runs the same targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONFIG ?= examples/newswatch.yaml
+ARGS ?=
+
+.PHONY: help venv dev up test lint bench clean
+
+help:
+	@echo "make up      run the whole service on $(CONFIG) (embedded Redis, data in ./.newswatch)"
+	@echo "make test    lint + type-check + the whole test suite (starts its own Redis)"
+	@echo "make bench   end-to-end throughput against bare trafilatura, as a ratio"
+	@echo "make lint    ruff + mypy only"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+up: venv
+	$(BIN)/newswatch up --config $(CONFIG) $(ARGS)
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest $(ARGS)
+
+bench: dev
+	$(BIN)/python -m bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) .newswatch .pytest_cache .mypy_cache .ruff_cache

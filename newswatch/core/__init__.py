@@ -1,0 +1,1 @@
+"""Pure core logic: no Redis, no network, no clock, no environment."""

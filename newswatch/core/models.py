@@ -1,0 +1,110 @@
+"""The small data contracts that travel between stages (and through Redis as JSON).
+
+Every model is a frozen dataclass of primitive fields with ``to_dict``/``from_dict``; times are
+ISO-8601 strings in UTC (the clock lives at the edges, not here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any, Self
+
+
+class _Model:
+    """to_dict/from_dict for flat dataclasses; unknown keys are ignored on the way in."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def short_hash(*parts: str, length: int = 20) -> str:
+    """A stable id made of ``[0-9a-f]`` from the given parts (safe for keys and job ids)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedItem(_Model):
+    """One entry of a parsed feed."""
+
+    key: str  # identity within the feed: the GUID, else the canonical URL
+    url: str  # the article link ("" when the entry has none)
+    title: str = ""
+    summary: str = ""
+    content_html: str = ""  # full text when the feed carries it (content:encoded, atom content)
+    published_at: str | None = None
+    author: str = ""
+    language: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ArticleJob(_Model):
+    """What the scheduler hands to a worker for one new article."""
+
+    article_id: str
+    feed_id: str
+    feed_name: str
+    url: str  # final URL of the page (after redirects), else the item link
+    item_key: str
+    title: str = ""
+    published_at: str | None = None
+    author: str = ""
+    language: str = ""
+    page_key: str | None = None  # Redis key holding the compressed HTML, None if absent
+    from_feed_content: bool = False  # True when the HTML is the feed's own full text
+    queued_at: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Article(_Model):
+    """An extracted article, as stored and served by the API."""
+
+    id: str
+    url: str
+    canonical_url: str
+    title: str
+    source: str  # the registered domain of the article
+    published_at: str | None
+    language: str
+    author: str
+    text: str
+    fingerprint: str  # hash of the normalised text
+    feed_id: str
+    feed_name: str
+    extracted_at: str
+
+    def summary(self) -> dict[str, Any]:
+        """The article fields an alert carries (the alert contract)."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "source": self.source,
+            "published_at": self.published_at,
+            "language": self.language,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Alert(_Model):
+    """One topic matched by one article. The JSON contract users rely on: fields are only
+    ever added, never renamed."""
+
+    id: str
+    topic: str
+    created_at: str
+    matched: list[str]
+    snippet: str
+    article: dict[str, Any]
+
+    @staticmethod
+    def make_id(topic: str, article_fingerprint: str) -> str:
+        """Deterministic, so the same (article, topic) can never be alerted twice."""
+        return short_hash("alert", topic, article_fingerprint)

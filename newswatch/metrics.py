@@ -1,0 +1,95 @@
+"""Every Prometheus metric newswatch exposes, declared once.
+
+Labels carry only small closed sets (result, reason, stage, topic name); never a URL, title,
+query or article id.
+
+Process model: ``newswatch up`` runs the scheduler, N workers and the API as separate
+processes. It points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh directory before starting them, so
+each process writes its samples there and the API's ``/metrics`` serves the sum of all
+(:func:`render_latest`). A process started alone serves its own registry.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+_STAGE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+# scheduler
+FEED_POLLS = Counter(
+    "newswatch_feed_polls_total",
+    "Feed polls by result (ok, not_modified, error).",
+    ["result"],
+)
+FEED_POLL_ERRORS = Counter(
+    "newswatch_feed_poll_errors_total",
+    "Failed feed polls by reason (dns, timeout, http_status, unparseable, ...).",
+    ["reason"],
+)
+FEED_ITEMS_NEW = Counter("newswatch_feed_items_new_total", "Feed items not seen before.")
+PAGES_FETCHED = Counter(
+    "newswatch_pages_fetched_total",
+    "Article page fetches by result (ok, error, feed_content).",
+    ["result"],
+)
+FETCHED_BYTES = Counter("newswatch_fetched_bytes_total", "Bytes received from origins.")
+JOBS_ENQUEUED = Counter("newswatch_jobs_enqueued_total", "rq jobs enqueued for the workers.")
+ARTICLES_ENQUEUED = Counter(
+    "newswatch_articles_enqueued_total", "Articles handed to the workers."
+)
+
+# worker
+ARTICLES_PROCESSED = Counter(
+    "newswatch_articles_processed_total",
+    "Articles handled by workers, by result (extracted, duplicate, failed).",
+    ["result"],
+)
+EXTRACTION_FAILURES = Counter(
+    "newswatch_extraction_failures_total",
+    "Articles that yielded no text, by reason.",
+    ["reason"],
+)
+ALERTS_CREATED = Counter(
+    "newswatch_alerts_created_total", "Alerts written, by topic.", ["topic"]
+)
+
+# every stage
+STAGE_SECONDS = Histogram(
+    "newswatch_stage_duration_seconds",
+    "Time spent per stage (poll, fetch_page, extract, dedup, match, store, job).",
+    ["stage"],
+    buckets=_STAGE_BUCKETS,
+)
+QUEUE_DEPTH = Gauge(
+    "newswatch_queue_depth",
+    "Jobs waiting in the article queue, as last seen by the scheduler.",
+    multiprocess_mode="max",
+)
+
+
+def render_latest() -> tuple[bytes, str]:
+    """The exposition text for /metrics: all processes' samples in multiprocess mode, this
+    process's otherwise."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST
+
+
+def mark_process_dead(pid: int) -> None:
+    """Tell multiprocess mode that a child exited (drops its live gauges)."""
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.mark_process_dead(pid)

@@ -1,0 +1,74 @@
+"""Every Redis key and queue name newswatch uses, in one place.
+
+All keys live under one prefix so that newswatch can share a Redis with other programs and a
+test can find (and remove) exactly its own keys.
+"""
+
+from __future__ import annotations
+
+PREFIX = "nw:"
+
+# rq queues (rq adds its own "rq:" keys around these names)
+ARTICLE_QUEUE = "newswatch-articles"
+
+# configuration published into Redis so that every process sees the same feeds and topics
+CONFIG_VERSION = PREFIX + "config:version"  # integer, bumped on every change
+FEEDS = PREFIX + "feeds"  # hash feed_id -> feed config JSON
+TOPICS = PREFIX + "topics"  # hash topic name -> topic config JSON
+SUBSCRIPTIONS = PREFIX + "subscriptions"  # hash subscription name -> JSON
+
+# scheduling
+SCHEDULE = PREFIX + "schedule"  # zset feed_id -> unix time when due (or lease expiry)
+
+
+def feed_state(feed_id: str) -> str:
+    """Hash: poll state of one feed (etag, last_modified, last_status, last_error, ...)."""
+    return f"{PREFIX}feed:{feed_id}"
+
+
+def feed_seen(feed_id: str) -> str:
+    """Zset: item keys already taken from this feed, scored by first-seen time."""
+    return f"{PREFIX}feed:{feed_id}:seen"
+
+
+def feed_attempts(feed_id: str) -> str:
+    """Hash: item key -> number of failed attempts to fetch its page (retryable errors)."""
+    return f"{PREFIX}feed:{feed_id}:attempts"
+
+
+# pages in transit from the scheduler to the workers (compressed HTML with a TTL)
+def page(article_id: str) -> str:
+    return f"{PREFIX}page:{article_id}"
+
+
+# articles and exact-duplicate detection
+def article(article_id: str) -> str:
+    """String: the extracted article as JSON."""
+    return f"{PREFIX}article:{article_id}"
+
+
+def seen_url(canonical_url_hash: str) -> str:
+    """String: article id that first claimed this canonical URL."""
+    return f"{PREFIX}dedup:url:{canonical_url_hash}"
+
+
+def seen_text(fingerprint: str) -> str:
+    """String: article id that first claimed this normalised-text fingerprint."""
+    return f"{PREFIX}dedup:text:{fingerprint}"
+
+
+FAILURES = PREFIX + "failures"  # stream of recorded failures (feeds, pages, extraction)
+
+# alerts
+ALERT_STREAM = PREFIX + "alerts:stream"  # stream, capped by length: alert ids in order
+ALERTS_BY_TIME = PREFIX + "alerts:by-time"  # zset alert_id -> created (unix time)
+
+
+def alert(alert_id: str) -> str:
+    """String: the alert as JSON."""
+    return f"{PREFIX}alert:{alert_id}"
+
+
+def alerts_by_topic(topic: str) -> str:
+    """Zset alert_id -> created (unix time), for one topic."""
+    return f"{PREFIX}alerts:topic:{topic}"
