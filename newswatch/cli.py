@@ -1,0 +1,105 @@
+"""The `newswatch` command."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    help="newswatch: watch news feeds for the topics you care about.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option("--config", "-c", help="YAML file with feeds:, topics:, subscriptions:."),
+]
+OptionalConfig = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="YAML file to publish into Redis before starting (optional)."
+    ),
+]
+
+
+def _tier(module: str) -> Any:
+    """The scheduler and worker tiers are loaded by name: newswatch never imports them."""
+    return importlib.import_module(module)
+
+
+@app.command()
+def check(config: ConfigOption) -> None:
+    """Validate a configuration file; report every error with its location (exit 2)."""
+    from newswatch.checking import run_check
+
+    raise typer.Exit(run_check(config))
+
+
+@app.command()
+def up(
+    config: ConfigOption,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: one per CPU core).")
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the embedded Redis keeps its data (default ./.newswatch)."),
+    ] = None,
+) -> None:
+    """Run everything: embedded Redis (unless NEWSWATCH_REDIS_URL is set), scheduler, workers,
+    API and metrics. Ctrl-C stops it all."""
+    from newswatch.supervisor import run_up
+
+    raise typer.Exit(run_up(config, workers=workers, data_dir=data_dir))
+
+
+@app.command()
+def scheduler(config: OptionalConfig = None) -> None:
+    """Run the feed scheduler (I/O tier) against NEWSWATCH_REDIS_URL."""
+    raise typer.Exit(_tier("scheduler.main").main(config))
+
+
+@app.command()
+def worker(
+    burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False,
+) -> None:
+    """Run one article worker (CPU tier) against NEWSWATCH_REDIS_URL."""
+    raise typer.Exit(_tier("worker.main").main(burst=burst))
+
+
+@app.command()
+def api(config: OptionalConfig = None) -> None:
+    """Run the HTTP API (alerts, articles, feeds, /healthz, /metrics)."""
+    from newswatch.api.server import run_api
+
+    raise typer.Exit(run_api(config))
+
+
+@app.command()
+def alerts(
+    topic: Annotated[str | None, typer.Option(help="Only alerts of this topic.")] = None,
+    limit: Annotated[int, typer.Option(help="How many of the newest alerts.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new ones.")] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Data directory of a running `newswatch up`.")
+    ] = None,
+) -> None:
+    """Print alerts, newest first (with --follow: then new ones as they arrive)."""
+    from newswatch.alerts_cli import run_alerts
+
+    raise typer.Exit(
+        run_alerts(topic=topic, limit=limit, as_json=as_json, follow=follow, data_dir=data_dir)
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
