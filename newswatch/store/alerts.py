@@ -1,0 +1,189 @@
+"""Alerts in Redis: one JSON string per alert, two time indexes and a capped stream.
+
+Layout (names from :mod:`newswatch.store.keys`):
+
+- ``keys.alert(id)``: the alert JSON;
+- ``keys.ALERTS_BY_TIME`` and ``keys.alerts_by_topic(topic)``: zsets id -> created_at (unix);
+- ``keys.ALERT_STREAM``: a stream of ``{id, topic}`` entries for followers (``--follow``).
+
+Writes are one Lua script, so an alert is either fully indexed or absent, and adding the same
+alert id twice (ids are deterministic per story and topic) is a no-op. The indexes are capped
+at ``maxlen`` alerts: the oldest alerts are dropped together with their JSON.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import redis
+
+from newswatch.core.models import Alert
+from newswatch.store import keys
+
+# KEYS: alert key, by-time zset, by-topic zset, stream
+# ARGV: json, score, id, topic, maxlen, alert key prefix, topic zset prefix
+_ADD_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'id', ARGV[3], 'topic', ARGV[4])
+local maxlen = tonumber(ARGV[5])
+local excess = redis.call('ZCARD', KEYS[2]) - maxlen
+if excess > 0 then
+  local dropped = redis.call('ZPOPMIN', KEYS[2], excess)
+  for i = 1, #dropped, 2 do
+    local old_id = dropped[i]
+    local old_key = ARGV[6] .. old_id
+    local raw = redis.call('GET', old_key)
+    if raw then
+      local ok, decoded = pcall(cjson.decode, raw)
+      if ok and type(decoded) == 'table' and type(decoded['topic']) == 'string' then
+        redis.call('ZREM', ARGV[7] .. decoded['topic'], old_id)
+      end
+    end
+    redis.call('DEL', old_key)
+  end
+end
+return 1
+"""
+
+_EMPTY_STREAM_ID = "0-0"
+
+
+def iso_to_unix(value: str) -> float:
+    """Unix time of an ISO-8601 timestamp; a timestamp without offset is taken as UTC."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _unix(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def encode_alert(alert: Alert) -> str:
+    return json.dumps(alert.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_alert(raw: bytes | str) -> Alert:
+    data: dict[str, Any] = json.loads(raw)
+    return Alert.from_dict(data)
+
+
+class AlertStore:
+    """Stores, lists and follows alerts. ``maxlen`` caps the stream and the indexes."""
+
+    def __init__(self, client: redis.Redis, *, maxlen: int = 100_000):
+        if maxlen < 1:
+            raise ValueError(f"maxlen must be at least 1, got {maxlen}")
+        self.client = client
+        self.maxlen = maxlen
+        self._add = client.register_script(_ADD_SCRIPT)
+
+    def add(self, alert: Alert) -> bool:
+        """Store and index the alert; False if an alert with this id already exists."""
+        score = iso_to_unix(alert.created_at)
+        added = self._add(
+            keys=[
+                keys.alert(alert.id),
+                keys.ALERTS_BY_TIME,
+                keys.alerts_by_topic(alert.topic),
+                keys.ALERT_STREAM,
+            ],
+            args=[
+                encode_alert(alert),
+                repr(score),
+                alert.id,
+                alert.topic,
+                self.maxlen,
+                keys.alert(""),
+                keys.alerts_by_topic(""),
+            ],
+        )
+        return bool(added)
+
+    def get(self, alert_id: str) -> Alert | None:
+        raw: Any = self.client.get(keys.alert(alert_id))
+        return decode_alert(raw) if raw is not None else None
+
+    def get_many(self, alert_ids: builtins.list[str]) -> builtins.list[Alert]:
+        """The alerts that still exist, in the order given (dropped ones are skipped)."""
+        if not alert_ids:
+            return []
+        raws: Any = self.client.mget([keys.alert(i) for i in alert_ids])
+        return [decode_alert(raw) for raw in raws if raw is not None]
+
+    def list(
+        self, *, topic: str | None = None, since: datetime | None = None, limit: int = 50
+    ) -> builtins.list[Alert]:
+        """Newest first; ``since`` is inclusive; at most ``limit`` alerts."""
+        if limit < 1:
+            return []
+        index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME
+        low: float | str = _unix(since) if since is not None else "-inf"
+        ids: Any = self.client.zrevrangebyscore(index, "+inf", low, start=0, num=limit)
+        return self.get_many([_text(i) for i in ids])
+
+    def count(self, topic: str | None = None) -> int:
+        index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME
+        count: Any = self.client.zcard(index)
+        return int(count)
+
+    def topics(self) -> dict[str, int]:
+        """Every topic that has stored alerts, with its alert count."""
+        prefix = keys.alerts_by_topic("")
+        names = sorted(
+            _text(cast(bytes | str, key))[len(prefix) :]
+            for key in self.client.scan_iter(match=_glob_escape(prefix) + "*", count=500)
+        )
+        if not names:
+            return {}
+        pipe = self.client.pipeline(transaction=False)
+        for name in names:
+            pipe.zcard(keys.alerts_by_topic(name))
+        counts = pipe.execute()
+        return {name: int(n) for name, n in zip(names, counts, strict=True) if n}
+
+    def stream_position(self) -> str:
+        """The id of the newest stream entry ("0-0" when empty): follow from here."""
+        last: Any = self.client.xrevrange(keys.ALERT_STREAM, count=1)
+        return _text(last[0][0]) if last else _EMPTY_STREAM_ID
+
+    def follow(
+        self, last_stream_id: str = "$", block_ms: int = 5000
+    ) -> tuple[str, builtins.list[Alert]]:
+        """Wait up to ``block_ms`` for alerts after ``last_stream_id``; returns the id to pass
+        next time and the new alerts, oldest first. "$" means "from now": it is resolved to
+        the current stream position, so nothing is lost between two calls."""
+        if last_stream_id == "$":
+            last_stream_id = self.stream_position()
+        reply: Any = self.client.xread(
+            {keys.ALERT_STREAM: last_stream_id}, count=500, block=block_ms
+        )
+        if not reply:
+            return last_stream_id, []
+        entries = reply[0][1]
+        ids: builtins.list[str] = []
+        for entry_id, fields in entries:
+            last_stream_id = _text(entry_id)
+            alert_id = fields.get(b"id", fields.get("id"))
+            if alert_id is not None:
+                ids.append(_text(alert_id))
+        return last_stream_id, self.get_many(ids)
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)

@@ -1,0 +1,163 @@
+"""AlertStore on the suite's real Redis."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+from newswatch.core.models import Alert
+from newswatch.store import keys
+from newswatch.store.alerts import AlertStore
+
+BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+
+
+def make_alert(n: int, topic: str = "summits", minutes: int | None = None) -> Alert:
+    created = BASE + timedelta(minutes=n if minutes is None else minutes)
+    article_id = f"art{n:04d}"
+    return Alert(
+        id=Alert.make_id(topic, f"fp{n}"),
+        topic=topic,
+        created_at=created.isoformat(),
+        matched=["summit", "putin"],
+        snippet=f"... the summit number {n} ...",
+        article={
+            "id": article_id,
+            "url": f"https://news.example.org/{n}",
+            "canonical_url": f"https://news.example.org/{n}",
+            "title": f"Summit story {n}",
+            "source": "example.org",
+            "published_at": created.isoformat(),
+            "language": "en",
+        },
+    )
+
+
+def test_add_then_get_round_trips_the_alert(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    alert = make_alert(1)
+    assert store.add(alert) is True
+    assert store.get(alert.id) == alert
+    assert store.get("no-such-alert") is None
+
+
+def test_add_is_idempotent(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    alert = make_alert(1)
+    assert store.add(alert) is True
+    assert store.add(alert) is False
+    assert store.count() == 1
+    assert redis_client.xlen(keys.ALERT_STREAM) == 1
+
+
+def test_list_is_newest_first_with_limit(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    alerts = [make_alert(n) for n in range(10)]
+    for alert in (alerts[3], alerts[0], alerts[9], *alerts):  # insertion order is irrelevant
+        store.add(alert)
+    listed = store.list(limit=4)
+    assert [a.id for a in listed] == [a.id for a in reversed(alerts[6:])]
+    assert len(store.list(limit=100)) == 10
+    assert store.list(limit=0) == []
+
+
+def test_list_filters_by_topic_and_since(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    summits = [make_alert(n, "summits") for n in range(5)]
+    warrants = [make_alert(n, "warrants") for n in range(5)]
+    for alert in summits + warrants:
+        store.add(alert)
+    assert [a.id for a in store.list(topic="warrants")] == [a.id for a in reversed(warrants)]
+    assert store.list(topic="unknown") == []
+    since = BASE + timedelta(minutes=3)  # inclusive
+    recent = store.list(topic="summits", since=since)
+    assert [a.id for a in recent] == [summits[4].id, summits[3].id]
+    naive_since = since.replace(tzinfo=None)  # naive means UTC
+    assert store.list(since=naive_since, limit=50) == store.list(since=since, limit=50)
+    assert {a.topic for a in store.list(since=since)} == {"summits", "warrants"}
+    assert store.topics() == {"summits": 5, "warrants": 5}
+
+
+def test_offset_timestamps_are_ordered_by_instant(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    early = make_alert(1)
+    # 16:30+02:00 is 14:30 UTC: older than 16:01 UTC although it reads later
+    late_looking = Alert.from_dict(
+        {**make_alert(2).to_dict(), "created_at": "2026-11-28T16:30:00+02:00"}
+    )
+    store.add(early)
+    store.add(late_looking)
+    assert [a.id for a in store.list()] == [early.id, late_looking.id]
+
+
+def test_capping_drops_the_oldest_alerts_everywhere(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client, maxlen=5)
+    alerts = [make_alert(n, "summits" if n % 2 else "warrants") for n in range(12)]
+    for alert in alerts:
+        store.add(alert)
+    kept = alerts[7:]
+    assert store.count() == 5
+    assert [a.id for a in store.list()] == [a.id for a in reversed(kept)]
+    for old in alerts[:7]:
+        assert store.get(old.id) is None
+    assert store.topics() == {
+        "summits": sum(1 for a in kept if a.topic == "summits"),
+        "warrants": sum(1 for a in kept if a.topic == "warrants"),
+    }
+    # approximate trimming: never below maxlen, and bounded
+    assert 5 <= redis_client.xlen(keys.ALERT_STREAM) <= 12
+
+
+def test_follow_returns_alerts_added_after_the_position(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    store.add(make_alert(1))
+    position = store.stream_position()
+    assert store.follow(position, block_ms=10) == (position, [])
+    store.add(make_alert(2))
+    store.add(make_alert(3))
+    position2, new = store.follow(position, block_ms=10)
+    assert [a.id for a in new] == [make_alert(2).id, make_alert(3).id]
+    assert position2 != position
+    assert store.follow(position2, block_ms=10) == (position2, [])
+
+
+def test_follow_from_now_blocks_until_an_alert_arrives(redis_url: str) -> None:
+    reader = redis.Redis.from_url(redis_url)
+    writer = redis.Redis.from_url(redis_url)
+    try:
+        store = AlertStore(reader)
+        store.add(make_alert(1))
+        alert = make_alert(2)
+        timer = threading.Timer(0.2, lambda: AlertStore(writer).add(alert))
+        timer.start()
+        try:
+            _, new = store.follow("$", block_ms=10_000)
+        finally:
+            timer.join()
+        assert new == [alert]
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_follow_on_an_empty_stream(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    assert store.stream_position() == "0-0"
+    store.add(make_alert(5))
+    _, new = store.follow("0-0", block_ms=10)
+    assert [a.id for a in new] == [make_alert(5).id]
+
+
+def test_decoded_responses_client_works_too(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        store = AlertStore(client)
+        store.add(make_alert(1, "Gipfel & Treffen"))
+        assert store.topics() == {"Gipfel & Treffen": 1}
+        assert store.list(topic="Gipfel & Treffen")[0].topic == "Gipfel & Treffen"
+        position, new = store.follow("0-0", block_ms=10)
+        assert len(new) == 1 and position != "0-0"
+    finally:
+        client.close()
