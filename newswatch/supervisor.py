@@ -1,0 +1,209 @@
+"""`newswatch up`: the whole service in one command.
+
+Start order: embedded Redis (unless NEWSWATCH_REDIS_URL is set), publish the configuration,
+then the scheduler, N workers and the API as child processes. A child that dies is restarted
+with backoff. On SIGINT/SIGTERM the children stop first (they finish or hand back their work),
+Redis last, so nothing is left running and no lease or worker registration goes stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+from newswatch.config import Settings, WatchConfig, load_config, load_settings
+from newswatch.core.errors import ConfigError
+from newswatch.embedded_redis import EmbeddedRedis
+from newswatch.metrics import MULTIPROC_ENV, mark_process_dead
+from newswatch.process import die_with_parent
+from newswatch.store.config_store import publish_config
+from newswatch.store.connection import URL_FILE, connect
+
+STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
+MAX_RESTART_DELAY = 30.0
+
+
+def _log(message: str) -> None:
+    print(f"newswatch up: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Child:
+    """One supervised process and its restart bookkeeping."""
+
+    name: str
+    args: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    restart_at: float = 0.0
+    started_at: float = field(default=0.0)
+
+    def start(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            self.args,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C reaches only the supervisor, which orders the stop
+            preexec_fn=die_with_parent,
+        )
+        self.started_at = time.monotonic()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def exited(self) -> int | None:
+        return self.process.poll() if self.process else None
+
+
+def _child_commands(workers: int) -> list[Child]:
+    cli = [sys.executable, "-m", "newswatch.cli"]
+    children = [Child("scheduler", [*cli, "scheduler"])]
+    children += [Child(f"worker-{n}", [*cli, "worker"]) for n in range(1, workers + 1)]
+    children.append(Child("api", [*cli, "api"]))
+    return children
+
+
+def _child_env(cfg: WatchConfig, redis_url: str, metrics_dir: Path) -> dict[str, str]:
+    """Children get the Redis URL, the metrics directory and the file's ``settings:`` block
+    (as NEWSWATCH_* variables, which the real environment still overrides)."""
+    env = dict(os.environ)
+    for key, value in cfg.settings.items():
+        env.setdefault(f"NEWSWATCH_{key.upper()}", str(value))
+    env["NEWSWATCH_REDIS_URL"] = redis_url
+    env[MULTIPROC_ENV] = str(metrics_dir)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+@contextlib.contextmanager
+def _exclusive(data_dir: Path) -> Iterator[IO[str]]:
+    """One `newswatch up` per data directory."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "up.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(
+                f"another `newswatch up` is already running with data directory {data_dir}"
+            ) from None
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield lock
+
+
+class _StopFlag:
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.stopping:
+            _log(f"received {signal.Signals(signum).name}, stopping")
+        self.stopping = True
+
+
+def _stop_children(children: list[Child]) -> None:
+    alive = [c for c in children if c.process and c.process.poll() is None]
+    for child in alive:
+        assert child.process is not None
+        with contextlib.suppress(ProcessLookupError):
+            child.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for child in alive:
+        assert child.process is not None
+        try:
+            child.process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _log(f"{child.name} did not stop in {STOP_TIMEOUT:.0f}s, killing it")
+            child.process.kill()
+            child.process.wait()
+        mark_process_dead(child.process.pid)
+
+
+def _supervise(children: list[Child], env: dict[str, str], stop: _StopFlag) -> None:
+    for child in children:
+        child.start(env)
+        _log(f"started {child.name} (pid {child.pid})")
+    while not stop.stopping:
+        now = time.monotonic()
+        for child in children:
+            code = child.exited()
+            if code is not None and child.restart_at == 0.0:
+                assert child.process is not None
+                mark_process_dead(child.process.pid)
+                # a child that ran for a minute is healthy again: reset its backoff
+                if now - child.started_at > 60:
+                    child.restarts = 0
+                delay = min(MAX_RESTART_DELAY, 2.0**child.restarts)
+                child.restarts += 1
+                child.restart_at = now + delay
+                _log(f"{child.name} exited with code {code}; restarting in {delay:.0f}s")
+            elif code is not None and now >= child.restart_at:
+                child.restart_at = 0.0
+                child.start(env)
+                _log(f"restarted {child.name} (pid {child.pid})")
+        time.sleep(0.2)
+
+
+def _start_redis(settings: Settings, data_dir: Path) -> tuple[str, EmbeddedRedis | None]:
+    if settings.redis_url:
+        return settings.redis_url, None
+    server = EmbeddedRedis(data_dir / "redis").start()
+    (data_dir / URL_FILE).write_text(server.url + "\n")
+    _log(f"embedded Redis on {server.url} (data in {server.data_dir})")
+    return server.url, server
+
+
+def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | None = None) -> int:
+    try:
+        cfg = load_config(config_path)
+        settings = load_settings(cfg)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    data_dir = (data_dir or settings.data_dir).resolve()
+    n_workers = workers or settings.workers or os.cpu_count() or 1
+
+    stop = _StopFlag()
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server: EmbeddedRedis | None = None
+    children: list[Child] = []
+    try:
+        with _exclusive(data_dir):
+            metrics_dir = data_dir / "metrics"
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            redis_url, server = _start_redis(settings, data_dir)
+            client = connect(redis_url)
+            version = publish_config(client, cfg)
+            client.close()
+            _log(
+                f"configuration v{version}: {len(cfg.feeds)} feeds, {len(cfg.topics)} topics; "
+                f"API on http://{settings.api_host}:{settings.api_port}/"
+            )
+            children = _child_commands(n_workers)
+            _supervise(children, _child_env(cfg, redis_url, metrics_dir), stop)
+    except RuntimeError as exc:
+        _log(str(exc))
+        return 1
+    finally:
+        _stop_children(children)
+        if server is not None:
+            server.stop()
+            (data_dir / URL_FILE).unlink(missing_ok=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    _log("stopped")
+    return 0
