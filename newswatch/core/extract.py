@@ -1,0 +1,197 @@
+"""HTML page -> main text and metadata, with trafilatura.
+
+Pure: the page arrives as bytes (or text) and leaves as an :class:`Extracted` value. Every page
+that yields no article raises :class:`ExtractionError` with a ``reason`` safe for a metric
+label: ``too_large``, ``not_html``, ``empty`` or ``parse_error``.
+
+We decode the bytes ourselves (BOM, then the ``<meta>`` charset, then UTF-8 with replacement)
+and hand trafilatura a ``str``, so its own decompression and charset guessing never run on
+untrusted bytes. ``fast=True`` skips trafilatura's fallback extractors: on the
+article-extraction benchmark it is about 30% quicker with the same recall.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import re
+
+import trafilatura
+
+from newswatch.core.errors import ExtractionError
+
+DEFAULT_MIN_CHARS = 200
+
+# how far into a page to look for a charset declaration, the root tag and the lang attribute
+_HEAD_BYTES = 8192
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+# what the WHATWG encoding standard maps these labels to, as browsers do
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "utf-16": "utf-8",  # a <meta> can not truthfully declare UTF-16 (it would not be readable)
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+}
+
+# binary formats recognised by their first bytes
+_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x28\xb5")
+_HTML_TAG = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|title|meta|p|div|article|main|section|span|h[1-6]|br"
+    r"|ul|ol|li|table|a|em|strong|b|i|blockquote|figure|img)[\s>/]",
+    re.I,
+)
+_FEED_ROOT = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.I | re.S
+)
+_DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
+_HTML_LANG = re.compile(
+    r"""<html[^>]*?\s(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3})(?![A-Za-z])""", re.I
+)
+_META_LANG = re.compile(
+    r"""<meta[^>]+(?:http-equiv\s*=\s*["']?content-language|property\s*=\s*["']?og:locale)"""
+    r"""[^>]*content\s*=\s*["']?\s*([A-Za-z]{2,3})(?![A-Za-z])""",
+    re.I,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Extracted:
+    """The article found in one page."""
+
+    title: str
+    author: str
+    published_at: str | None  # ISO date (YYYY-MM-DD) as the page states it, else None
+    language: str  # two-letter lower-case code, "" when the page does not say
+    text: str
+    sitename: str
+
+
+def extract_article(
+    html: bytes | str,
+    *,
+    url: str,
+    max_bytes: int,
+    min_chars: int = DEFAULT_MIN_CHARS,
+) -> Extracted:
+    """Extract the main text and metadata of the article page ``html`` (found at ``url``).
+
+    Raises :class:`ExtractionError` (never retryable: the same bytes fail the same way).
+    """
+    size = len(html) if isinstance(html, bytes) else _utf8_size(html, max_bytes)
+    if size > max_bytes:
+        raise ExtractionError(
+            f"page is {size} bytes, over the {max_bytes} byte cap: {url}", reason="too_large"
+        )
+    if isinstance(html, bytes):
+        _check_magic(html[:64].lstrip(), url)
+        text_html = decode_html(html)
+    else:
+        _check_magic(html[:64].lstrip().encode("latin-1", errors="replace"), url)
+        text_html = html
+    _check_html(text_html, url)
+    if not _DOCUMENT_TAG.search(text_html[:_HEAD_BYTES]):
+        # a fragment (e.g. a feed's content:encoded): trafilatura wants a whole document
+        text_html = f"<html><body><article>{text_html}</article></body></html>"
+
+    try:
+        doc = trafilatura.bare_extraction(
+            text_html,
+            url=url,
+            fast=True,
+            with_metadata=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+        )
+    except Exception as exc:  # translate whatever lxml/trafilatura raise at the boundary
+        raise ExtractionError(
+            f"could not parse page {url}: {type(exc).__name__}: {exc}", reason="parse_error"
+        ) from exc
+    if doc is None or isinstance(doc, dict):
+        raise ExtractionError(f"no article text found in page {url}", reason="empty")
+
+    text = (doc.text or "").strip()
+    if len(text) < min_chars:
+        raise ExtractionError(
+            f"article text is {len(text)} characters, under the minimum of {min_chars}: {url}",
+            reason="empty",
+        )
+    return Extracted(
+        title=(doc.title or "").strip(),
+        author=(doc.author or "").strip(),
+        published_at=doc.date or None,
+        language=_two_letters(doc.language or "") or page_language(text_html),
+        text=text,
+        sitename=(doc.sitename or "").strip(),
+    )
+
+
+def decode_html(data: bytes) -> str:
+    """Decode page bytes: byte-order mark, else ``<meta charset>``, else UTF-8; undecodable
+    bytes become U+FFFD rather than an error."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    encoding = "utf-8"
+    match = _META_CHARSET.search(data[:_HEAD_BYTES])
+    if match:
+        declared = match.group(1).decode("ascii").lower()
+        declared = _CHARSET_ALIASES.get(declared, declared)
+        try:
+            encoding = codecs.lookup(declared).name
+        except LookupError:
+            encoding = "utf-8"
+    return data.decode(encoding, errors="replace")
+
+
+def page_language(html: str) -> str:
+    """The language the page declares (``<html lang>``, content-language, og:locale) as two
+    lower-case letters, else ""."""
+    head = html[:_HEAD_BYTES]
+    for pattern in (_HTML_LANG, _META_LANG):
+        match = pattern.search(head)
+        if match:
+            return _two_letters(match.group(1))
+    return ""
+
+
+def _two_letters(code: str) -> str:
+    """ "en-US" -> "en"; three-letter primary subtags ("fil") have no two-letter form: ""."""
+    primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return primary if len(primary) == 2 and primary.isascii() and primary.isalpha() else ""
+
+
+def _utf8_size(text: str, max_bytes: int) -> int:
+    # a character is 1-4 bytes in UTF-8: only encode when the bounds do not settle it
+    if len(text) > max_bytes or len(text) * 4 <= max_bytes:
+        return len(text)
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+def _check_magic(start: bytes, url: str) -> None:
+    if start.startswith(_MAGIC):
+        raise ExtractionError(f"page is a binary file, not HTML: {url}", reason="not_html")
+
+
+def _check_html(html: str, url: str) -> None:
+    head = html[:_HEAD_BYTES]
+    stripped = head.lstrip()
+    if "\x00" in head:
+        raise ExtractionError(f"page is binary data, not HTML: {url}", reason="not_html")
+    if stripped[:1] in ("{", "["):
+        raise ExtractionError(f"page is JSON, not HTML: {url}", reason="not_html")
+    if _FEED_ROOT.match(head):
+        raise ExtractionError(f"page is an RSS/Atom feed, not HTML: {url}", reason="not_html")
+    if not _HTML_TAG.search(html):
+        raise ExtractionError(f"page has no HTML tags: {url}", reason="not_html")
