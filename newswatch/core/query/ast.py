@@ -1,0 +1,121 @@
+"""The syntax tree of a topic query.
+
+Every node is a frozen dataclass; positions (0-based offsets in the query) are kept for error
+messages but left out of equality. ``describe`` renders a tree as a compact s-expression, which
+is how tests state the shape a query parses into.
+
+Growing the language means adding a node type here, a case in the parser and a case in the
+evaluator; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class WordPattern:
+    """One folded word of a term or phrase; ``prefix`` when written with a trailing ``*``."""
+
+    word: str
+    prefix: bool = False
+
+    def __str__(self) -> str:
+        return self.word + ("*" if self.prefix else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Words:
+    """A term or a phrase: consecutive words in a token field.
+
+    ``field`` is "title", "text" or "feed", or None for the default scope (title and text).
+    A bare term that folds to several words (``Jean-Luc``, ``U.S.``) is a phrase too.
+    """
+
+    words: tuple[WordPattern, ...]
+    text: str  # as written in the query, without quotes: reported as "matched"
+    field: str | None = None
+    quoted: bool = False
+    position: int = dataclasses.field(default=0, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Meta:
+    """A value compared with document metadata: ``source:``, ``url:``, ``lang:``."""
+
+    field: str
+    value: str  # folded
+    position: int = dataclasses.field(default=0, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Not:
+    child: Node
+    position: int = dataclasses.field(default=0, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Near:
+    """``left NEAR/n right``: at most ``distance`` words between the two, in the same field.
+
+    ``ordered`` (ONEAR) requires ``left`` to come first.
+    """
+
+    left: Node
+    right: Node
+    distance: int
+    ordered: bool = False
+    position: int = dataclasses.field(default=0, compare=False)
+
+
+Node = Words | Meta | And | Or | Not | Near
+
+
+def describe(node: Node) -> str:
+    """A compact rendering: ``(OR putin (AND xi "arrest warrant"))``."""
+    if isinstance(node, Words):
+        body = " ".join(str(w) for w in node.words)
+        body = f'"{body}"' if len(node.words) > 1 or node.quoted else body
+        return f"{node.field}:{body}" if node.field else body
+    if isinstance(node, Meta):
+        return f"{node.field}:{node.value}"
+    if isinstance(node, And):
+        return "(AND " + " ".join(describe(c) for c in node.children) + ")"
+    if isinstance(node, Or):
+        return "(OR " + " ".join(describe(c) for c in node.children) + ")"
+    if isinstance(node, Not):
+        return f"(NOT {describe(node.child)})"
+    op = "ONEAR" if node.ordered else "NEAR"
+    return f"({op}/{node.distance} {describe(node.left)} {describe(node.right)})"
+
+
+def positive_words(node: Node) -> list[Words]:
+    """The Words nodes not under a NOT, in query order."""
+    if isinstance(node, Words):
+        return [node]
+    if isinstance(node, Meta | Not):
+        return []
+    if isinstance(node, Near):
+        return positive_words(node.left) + positive_words(node.right)
+    return [w for child in node.children for w in positive_words(child)]
+
+
+def is_positive(node: Node) -> bool:
+    """True when the node requires something to be present (it can select articles)."""
+    if isinstance(node, Words | Meta | Near):
+        return True
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(is_positive(c) for c in node.children)
+    return all(is_positive(c) for c in node.children)
