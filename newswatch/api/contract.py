@@ -1,0 +1,30 @@
+"""The public JSON shape of an alert (API and ``newswatch alerts --json``): exactly these
+fields, added to but never renamed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newswatch.core.models import Alert
+
+ARTICLE_FIELDS = (
+    "id",
+    "url",
+    "canonical_url",
+    "title",
+    "source",
+    "published_at",
+    "language",
+)
+
+
+def public_alert(alert: Alert) -> dict[str, Any]:
+    article = alert.article if isinstance(alert.article, dict) else {}
+    return {
+        "id": alert.id,
+        "topic": alert.topic,
+        "created_at": alert.created_at,
+        "matched": list(alert.matched),
+        "snippet": alert.snippet,
+        "article": {name: article.get(name) for name in ARTICLE_FIELDS},
+    }

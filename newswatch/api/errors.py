@@ -1,0 +1,56 @@
+"""JSON errors: every failure the API answers is ``{"error": "..."}`` with a fitting status."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+log = logging.getLogger("newswatch.api")
+
+
+class ApiError(Exception):
+    """A request the API refuses, with the status and the message to send."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def json_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return json_error(exc.status, exc.message)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown route, wrong method) as JSON."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"not found: {request.url.path}"
+    elif exc.status_code == 405:
+        message = f"method {request.method} not allowed on {request.url.path}"
+    else:
+        message = str(exc.detail)
+    return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def redis_error(request: Request, exc: Exception) -> Response:
+    """Redis down or misbehaving: 503 with the reason, never a traceback."""
+    log.warning("Redis error on %s: %s", request.url.path, exc)
+    kind = (
+        "unreachable" if isinstance(exc, redis.ConnectionError | redis.TimeoutError) else "failed"
+    )
+    return json_error(503, f"Redis {kind}: {exc}")
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return json_error(500, "internal server error")

@@ -1,0 +1,56 @@
+"""GET /api/articles/{id}, /api/topics, /api/feeds and /api/failures."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from newswatch.api import sources
+from newswatch.api.errors import ApiError
+from newswatch.api.params import parse_id, parse_limit
+from newswatch.store.alerts import AlertStore
+from newswatch.store.feeds import read_failures
+
+
+def get_article(request: Request) -> Response:
+    article_id = parse_id(request.path_params["article_id"], what="article")
+    article = sources.load_article(request.app.state.redis, article_id)
+    if article is None:
+        raise ApiError(404, f"no article with id {article_id!r}")
+    return JSONResponse(article)
+
+
+def list_topics(request: Request) -> Response:
+    """Configured topics with their alert counts, then topics that still have alerts but are
+    no longer configured (``configured: false``)."""
+    store: AlertStore = request.app.state.alerts
+    counts = store.topics()
+    topics = [
+        {**topic.model_dump(mode="json"), "alerts": counts.pop(topic.name, 0), "configured": True}
+        for topic in sources.configured_topics(request.app.state.redis)
+    ]
+    topics += [
+        {"name": name, "alerts": n, "configured": False} for name, n in sorted(counts.items())
+    ]
+    return JSONResponse({"topics": topics, "count": len(topics)})
+
+
+def list_feeds(request: Request) -> Response:
+    feeds = sources.feed_states(request.app.state.redis)
+    return JSONResponse({"feeds": feeds, "count": len(feeds)})
+
+
+def list_failures(request: Request) -> Response:
+    """The newest recorded failures (feed polls, page fetches, extraction) with reasons."""
+    limit = parse_limit(request.query_params.get("limit"))
+    failures = read_failures(request.app.state.redis, count=limit)
+    return JSONResponse({"failures": failures, "count": len(failures)})
+
+
+routes = [
+    Route("/api/articles/{article_id}", get_article, methods=["GET"]),
+    Route("/api/topics", list_topics, methods=["GET"]),
+    Route("/api/feeds", list_feeds, methods=["GET"]),
+    Route("/api/failures", list_failures, methods=["GET"]),
+]

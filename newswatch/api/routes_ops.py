@@ -1,0 +1,49 @@
+"""GET /, /healthz and /metrics."""
+
+from __future__ import annotations
+
+import redis
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from newswatch import metrics
+
+ENDPOINTS = {
+    "/api/alerts": "alerts, newest first; query: topic=, since= (ISO-8601), limit= (1-500)",
+    "/api/alerts/{id}": "one alert",
+    "/api/articles/{id}": "one extracted article",
+    "/api/topics": "configured topics with alert counts",
+    "/api/feeds": "configured feeds with their poll state and last error",
+    "/api/failures": "recent failures (feeds, pages, extraction) with reasons; query: limit=",
+    "/healthz": "liveness and Redis reachability",
+    "/metrics": "Prometheus metrics of every newswatch process",
+}
+
+
+def index(request: Request) -> Response:
+    return JSONResponse({"service": "newswatch", "endpoints": ENDPOINTS})
+
+
+def healthz(request: Request) -> Response:
+    client: redis.Redis = request.app.state.redis
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return JSONResponse(
+            {"status": "error", "redis": "error", "error": f"Redis unreachable: {exc}"},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "redis": "ok"})
+
+
+def metrics_text(request: Request) -> Response:
+    body, content_type = metrics.render_latest()
+    return Response(body, headers={"Content-Type": content_type})
+
+
+routes = [
+    Route("/", index, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/metrics", metrics_text, methods=["GET"]),
+]

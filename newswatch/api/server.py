@@ -1,0 +1,60 @@
+"""`newswatch api`: serve the HTTP API with uvicorn (SIGINT/SIGTERM stop it gracefully)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import redis
+import uvicorn
+
+from newswatch.api.app import create_app
+from newswatch.config import Settings, load_config, load_settings
+from newswatch.core.errors import ConfigError
+from newswatch.store.connection import connect, resolve_redis_url
+
+log = logging.getLogger("newswatch.api")
+
+
+def _settings(config_path: Path | None) -> Settings:
+    """Environment over the config file's ``settings:`` block (when a file is given)."""
+    cfg = load_config(config_path) if config_path is not None else None
+    return load_settings(cfg)
+
+
+def run_api(config_path: Path | None) -> int:
+    """Serve until stopped; 0 on a clean stop, 2 when the configuration or Redis URL is
+    missing or invalid."""
+    try:
+        settings = _settings(config_path)
+        redis_url = resolve_redis_url(settings)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"newswatch api: {problem}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"newswatch api: {exc}", file=sys.stderr)
+        return 2
+    client = connect(redis_url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        # keep serving: /healthz reports it and requests answer 503 until Redis is back
+        print(f"newswatch api: warning: Redis not reachable yet: {exc}", file=sys.stderr)
+    app = create_app(client, settings=settings)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=settings.api_host,
+            port=settings.api_port,
+            log_level="info",
+            proxy_headers=False,
+            server_header=False,
+        )
+    )
+    try:
+        server.run()
+    finally:
+        client.close()
+    return 0 if server.started else 1

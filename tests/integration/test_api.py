@@ -1,0 +1,270 @@
+"""The HTTP API served by a real uvicorn on 127.0.0.1, against the suite's real Redis."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import redis
+import uvicorn
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from starlette.applications import Starlette
+
+from newswatch.api.app import create_app
+from newswatch.config import Settings
+from newswatch.core.models import Alert, Article
+from newswatch.store import keys
+from newswatch.store.alerts import AlertStore
+from newswatch.store.feeds import record_failure
+
+BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+CONTRACT_ARTICLE_FIELDS = {
+    "id",
+    "url",
+    "canonical_url",
+    "title",
+    "source",
+    "published_at",
+    "language",
+}
+
+
+def make_article(n: int) -> Article:
+    return Article(
+        id=f"art{n:04d}",
+        url=f"https://news.example.org/{n}?utm_source=x",
+        canonical_url=f"https://news.example.org/{n}",
+        title=f"Summit story {n}",
+        source="example.org",
+        published_at=(BASE - timedelta(hours=1)).isoformat(),
+        language="en",
+        author="A. Writer",
+        text=f"The leaders met at summit number {n}.",
+        fingerprint=f"fp{n}",
+        feed_id="feed0001",
+        feed_name="Example feed",
+        extracted_at=BASE.isoformat(),
+    )
+
+
+def make_alert(n: int, topic: str = "summits") -> Alert:
+    article = make_article(n)
+    summary = article.summary()
+    summary["author"] = article.author  # not part of the contract: must not be served
+    return Alert(
+        id=Alert.make_id(topic, article.fingerprint),
+        topic=topic,
+        created_at=(BASE + timedelta(minutes=n)).isoformat(),
+        matched=["summit"],
+        snippet=f"... summit number {n} ...",
+        article=summary,
+    )
+
+
+@contextmanager
+def serve(app: Starlette) -> Iterator[str]:
+    """Run the app in a real uvicorn server on a free 127.0.0.1 port; yields its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def api(redis_client: redis.Redis) -> Iterator[httpx.Client]:
+    app = create_app(redis_client, settings=Settings(alert_stream_maxlen=1000))
+    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def stored(redis_client: redis.Redis) -> list[Alert]:
+    store = AlertStore(redis_client)
+    alerts = [make_alert(n, "summits" if n % 2 else "warrants") for n in range(6)]
+    for alert in alerts:
+        store.add(alert)
+    return alerts
+
+
+def test_alerts_are_listed_newest_first_in_the_contract_shape(
+    api: httpx.Client, stored: list[Alert]
+) -> None:
+    response = api.get("/api/alerts")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["count"] == len(stored)
+    assert [a["id"] for a in body["alerts"]] == [a.id for a in reversed(stored)]
+    first = body["alerts"][0]
+    assert set(first) == {"id", "topic", "created_at", "matched", "snippet", "article"}
+    assert set(first["article"]) == CONTRACT_ARTICLE_FIELDS
+    newest = stored[-1]
+    assert first["created_at"] == newest.created_at
+    assert first["matched"] == newest.matched
+    assert first["article"]["canonical_url"] == newest.article["canonical_url"]
+
+
+def test_alerts_filter_by_topic_since_and_limit(api: httpx.Client, stored: list[Alert]) -> None:
+    summits = [a.id for a in reversed(stored) if a.topic == "summits"]
+    body = api.get("/api/alerts", params={"topic": "summits"}).json()
+    assert [a["id"] for a in body["alerts"]] == summits
+
+    since = (BASE + timedelta(minutes=4)).isoformat()  # inclusive: alerts 4 and 5
+    body = api.get("/api/alerts", params={"since": since}).json()
+    assert [a["id"] for a in body["alerts"]] == [stored[5].id, stored[4].id]
+
+    body = api.get("/api/alerts", params={"limit": "2"}).json()
+    assert body["count"] == 2
+    assert [a["id"] for a in body["alerts"]] == [stored[5].id, stored[4].id]
+
+    body = api.get("/api/alerts", params={"since": "2026-11-29"}).json()  # a date: midnight UTC
+    assert body == {"alerts": [], "count": 0}
+
+
+def test_since_with_an_unescaped_plus_offset(api: httpx.Client, stored: list[Alert]) -> None:
+    # 18:04+02:00 is 16:04 UTC; the raw "+" arrives as a space
+    response = api.get("/api/alerts?since=2026-11-28T18:04:00+02:00")
+    assert response.status_code == 200
+    assert [a["id"] for a in response.json()["alerts"]] == [stored[5].id, stored[4].id]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "expected"),
+    [
+        ("since=yesterday", "since", "ISO-8601"),
+        ("since=2026-13-01", "since", "ISO-8601"),
+        ("limit=0", "limit", "1 to 500"),
+        ("limit=501", "limit", "1 to 500"),
+        ("limit=ten", "limit", "1 to 500"),
+        ("limit=-3", "limit", "1 to 500"),
+    ],
+)
+def test_bad_query_parameters_are_400_naming_the_parameter(
+    api: httpx.Client, query: str, parameter: str, expected: str
+) -> None:
+    response = api.get(f"/api/alerts?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith(f"invalid {parameter} ")
+    assert expected in error
+
+
+def test_one_alert_by_id_and_404(api: httpx.Client, stored: list[Alert]) -> None:
+    response = api.get(f"/api/alerts/{stored[2].id}")
+    assert response.status_code == 200
+    assert response.json()["id"] == stored[2].id
+    assert response.json()["topic"] == stored[2].topic
+
+    missing = api.get("/api/alerts/0123456789abcdef0123")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "no alert with id '0123456789abcdef0123'"}
+
+
+@pytest.mark.parametrize("bad_id", ["a" * 65, "semi;colon", "dots.in.id", "%C3%A9t%C3%A9"])
+def test_ids_outside_the_allowed_alphabet_are_400(api: httpx.Client, bad_id: str) -> None:
+    for path in (f"/api/alerts/{bad_id}", f"/api/articles/{bad_id}"):
+        response = api.get(path)
+        assert response.status_code == 400, path
+        assert "expected 1 to 64 characters of A-Z a-z 0-9 _ -" in response.json()["error"]
+
+
+def test_article_by_id(api: httpx.Client, redis_client: redis.Redis) -> None:
+    article = make_article(7)
+    redis_client.set(keys.article(article.id), json.dumps(article.to_dict()))
+    response = api.get(f"/api/articles/{article.id}")
+    assert response.status_code == 200
+    assert response.json() == article.to_dict()
+    missing = api.get("/api/articles/nope")
+    assert missing.status_code == 404
+    assert "nope" in missing.json()["error"]
+
+
+def test_topics_with_alert_counts(api: httpx.Client, stored: list[Alert]) -> None:
+    body = api.get("/api/topics").json()
+    counts = {t["name"]: t["alerts"] for t in body["topics"]}
+    assert counts == {"summits": 3, "warrants": 3}
+    assert body["count"] == 2
+
+
+def test_failures_newest_first(api: httpx.Client, redis_client: redis.Redis) -> None:
+    for n in range(3):
+        record_failure(
+            redis_client, kind="feed", reason="timeout", message=f"timeout {n}", at=1000.0 + n
+        )
+    body = api.get("/api/failures", params={"limit": "2"}).json()
+    assert body["count"] == 2
+    assert [f["message"] for f in body["failures"]] == ["timeout 2", "timeout 1"]
+    assert body["failures"][0]["reason"] == "timeout"
+
+
+def test_index_healthz_and_metrics(api: httpx.Client) -> None:
+    index = api.get("/").json()
+    assert "/api/alerts" in index["endpoints"]
+    assert "/healthz" in index["endpoints"]
+
+    health = api.get("/healthz")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "redis": "ok"}
+
+    metrics = api.get("/metrics")
+    assert metrics.status_code == 200
+    assert metrics.headers["content-type"].startswith("text/plain")
+    assert "newswatch_alerts_created_total" in metrics.text
+    assert "newswatch_feed_polls_total" in metrics.text
+
+
+def test_unknown_routes_and_methods_are_json_errors(api: httpx.Client) -> None:
+    missing = api.get("/api/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "not found: /api/nothing-here"}
+    wrong_method = api.post("/api/alerts")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"error": "method POST not allowed on /api/alerts"}
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_redis_unreachable_is_503_not_a_traceback() -> None:
+    # no client-side retries: redis-py's default backoff would only make the test slower
+    dead = redis.Redis(
+        host="127.0.0.1", port=_closed_port(), socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
+    )
+    app = create_app(dead, settings=Settings())
+    try:
+        with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
+            health = client.get("/healthz")
+            assert health.status_code == 503
+            assert health.json()["status"] == "error"
+            assert "Redis unreachable" in health.json()["error"]
+
+            for path in ("/api/alerts", "/api/alerts/abc", "/api/topics", "/api/feeds"):
+                response = client.get(path)
+                assert response.status_code == 503, path
+                assert response.json()["error"].startswith("Redis unreachable: "), path
+
+            assert client.get("/metrics").status_code == 200  # needs no Redis
+    finally:
+        dead.close()
