@@ -14,8 +14,6 @@ import httpx
 import pytest
 import redis
 import uvicorn
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from starlette.applications import Starlette
 
 from newswatch.api.app import create_app
@@ -23,6 +21,7 @@ from newswatch.config import Settings
 from newswatch.core.models import Alert, Article
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
+from newswatch.store.connection import connect
 from newswatch.store.feeds import record_failure
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
@@ -248,10 +247,7 @@ def _closed_port() -> int:
 
 
 def test_redis_unreachable_is_503_not_a_traceback() -> None:
-    # no client-side retries: redis-py's default backoff would only make the test slower
-    dead = redis.Redis(
-        host="127.0.0.1", port=_closed_port(), socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
-    )
+    dead = connect(f"redis://127.0.0.1:{_closed_port()}/0")  # the client `newswatch api` uses
     app = create_app(dead, settings=Settings())
     try:
         with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:

@@ -1,0 +1,166 @@
+"""`newswatch alerts` run as a real subprocess against the suite's real Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+import redis
+
+from newswatch.core.models import Alert
+from newswatch.store.alerts import AlertStore
+
+NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
+BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+WAIT = 30  # seconds: a generous deadline for a line that is expected, never an assertion
+
+
+def make_alert(n: int, topic: str = "summits", title: str | None = None) -> Alert:
+    return Alert(
+        id=Alert.make_id(topic, f"fp{n}"),
+        topic=topic,
+        created_at=(BASE + timedelta(minutes=n)).isoformat(),
+        matched=["summit"],
+        snippet=f"... summit {n} ...",
+        article={
+            "id": f"art{n:04d}",
+            "url": f"https://news.example.org/{n}",
+            "canonical_url": f"https://news.example.org/{n}",
+            "title": title if title is not None else f"Summit story {n}",
+            "source": "example.org",
+            "published_at": None,
+            "language": "en",
+        },
+    )
+
+
+def cli_env(redis_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    if redis_url is not None:
+        env["NEWSWATCH_REDIS_URL"] = redis_url
+    return env
+
+
+def run_cli(args: list[str], redis_url: str | None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NEWSWATCH, "alerts", *args],
+        env=cli_env(redis_url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_json_lines_newest_first_with_topic_and_limit(
+    redis_url: str, redis_client: redis.Redis
+) -> None:
+    store = AlertStore(redis_client)
+    alerts = [make_alert(n, "summits" if n % 2 else "warrants") for n in range(5)]
+    for alert in alerts:
+        store.add(alert)
+
+    result = run_cli(["--json"], redis_url)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in lines] == [a.id for a in reversed(alerts)]
+    assert set(lines[0]) == {"id", "topic", "created_at", "matched", "snippet", "article"}
+    assert lines[0]["article"]["url"] == alerts[4].article["url"]
+
+    result = run_cli(["--json", "--topic", "summits", "--limit", "1"], redis_url)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in lines] == [alerts[3].id]
+
+
+def test_human_lines_show_topic_title_source_and_url(
+    redis_url: str, redis_client: redis.Redis
+) -> None:
+    AlertStore(redis_client).add(make_alert(1, title="Leaders meet\x1b[31m at summit\n"))
+    result = run_cli([], redis_url)
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert "  [summits]  " in line
+    assert "Leaders meet [31m at summit — example.org  https://news.example.org/1" in line
+    assert "\x1b" not in line
+
+
+def test_no_redis_configured_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli(["--data-dir", str(tmp_path)], None)
+    assert result.returncode == 2
+    assert "NEWSWATCH_REDIS_URL" in result.stderr
+    assert str(tmp_path / "redis.url") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_redis_url_is_found_in_the_data_dir(
+    tmp_path: Path, redis_url: str, redis_client: redis.Redis
+) -> None:
+    AlertStore(redis_client).add(make_alert(3))
+    (tmp_path / "redis.url").write_text(redis_url + "\n")
+    result = run_cli(["--json", "--data-dir", str(tmp_path)], None)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == make_alert(3).id
+
+
+def test_unreachable_redis_is_exit_2_without_traceback() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run_cli([], f"redis://:secret@127.0.0.1:{port}/0")
+    assert result.returncode == 2
+    assert f"cannot read alerts from Redis at redis://:***@127.0.0.1:{port}/0" in result.stderr
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _pump(pipe: IO[str], lines: queue.Queue[str]) -> threading.Thread:
+    """Read lines in a thread, so the test can wait for one with a deadline."""
+
+    def pump() -> None:
+        for line in pipe:
+            lines.put(line)
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_follow_prints_alerts_added_after_start(redis_url: str, redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    store.add(make_alert(1))
+    with subprocess.Popen(
+        [NEWSWATCH, "alerts", "--json", "--follow", "--topic", "summits"],
+        env=cli_env(redis_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            lines: queue.Queue[str] = queue.Queue()
+            reader = _pump(process.stdout, lines)
+            assert json.loads(lines.get(timeout=WAIT))["id"] == make_alert(1).id  # backlog
+
+            store.add(make_alert(2, topic="warrants"))  # another topic: filtered out
+            store.add(make_alert(3))
+            assert json.loads(lines.get(timeout=WAIT))["id"] == make_alert(3).id
+
+            process.send_signal(signal.SIGINT)  # Ctrl-C ends a follow cleanly
+            assert process.wait(timeout=WAIT) == 0
+            reader.join(timeout=WAIT)
+            assert lines.empty()  # nothing else was printed (the warrants alert was not)
+            assert "Traceback" not in process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
