@@ -1,0 +1,60 @@
+"""`newswatch check`: validate a configuration file and say what is wrong, all at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from newswatch.config import WatchConfig, format_interval, load_config, load_settings
+from newswatch.core.errors import ConfigError
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def summary(cfg: WatchConfig) -> list[str]:
+    """The lines `newswatch check` prints for a valid configuration."""
+    lines = [
+        f"OK: {_count(len(cfg.feeds), 'feed')}, {_count(len(cfg.topics), 'topic')}, "
+        f"{_count(len(cfg.subscriptions), 'subscription')}"
+    ]
+    if cfg.feeds:
+        intervals = sorted({feed.interval for feed in cfg.feeds})
+        span = format_interval(intervals[0])
+        if len(intervals) > 1:
+            span += f" to {format_interval(intervals[-1])}"
+        lines.append(f"  feeds polled every {span}")
+    for topic in cfg.topics:
+        languages = f" [{', '.join(topic.languages)}]" if topic.languages else ""
+        lines.append(f"  topic {topic.name}{languages}: {topic.query}")
+    for subscription in cfg.subscriptions:
+        channels = ", ".join(subscription.channels) or "no channels"
+        lines.append(
+            f"  subscription {subscription.name} ({subscription.mode}): "
+            f"{', '.join(subscription.topics)} -> {channels}"
+        )
+    return lines
+
+
+def run_check(path: Path, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print every problem of the file at ``path`` to stderr (one per line) and return 2, or a
+    short summary to stdout and return 0. The NEWSWATCH_* environment is checked too, since it
+    overrides the file's ``settings:``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        cfg = load_config(path)
+        load_settings(cfg)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        print(f"{path}: {_count(len(exc.problems), 'problem')} found", file=err)
+        return EXIT_INVALID
+    for line in summary(cfg):
+        print(line, file=out)
+    return EXIT_OK
