@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from newswatch.api import errors, routes_alerts, routes_catalog, routes_ops
 from newswatch.config import Settings
+from newswatch.core.errors import ConfigError
 from newswatch.store.alerts import AlertStore
 
 
@@ -22,6 +23,7 @@ def create_app(client: redis.Redis, *, settings: Settings) -> Starlette:
             errors.ApiError: errors.api_error,
             HTTPException: errors.http_error,
             redis.RedisError: errors.redis_error,
+            ConfigError: errors.stored_config_error,
             Exception: errors.internal_error,
         },
     )

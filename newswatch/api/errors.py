@@ -9,6 +9,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from newswatch.core.errors import ConfigError
+
 log = logging.getLogger("newswatch.api")
 
 
@@ -49,6 +51,13 @@ async def redis_error(request: Request, exc: Exception) -> Response:
         "unreachable" if isinstance(exc, redis.ConnectionError | redis.TimeoutError) else "failed"
     )
     return json_error(503, f"Redis {kind}: {exc}")
+
+
+async def stored_config_error(request: Request, exc: Exception) -> Response:
+    """The configuration published in Redis does not validate: say so, and what to do."""
+    assert isinstance(exc, ConfigError)
+    log.error("invalid stored configuration on %s: %s", request.url.path, exc)
+    return json_error(500, f"stored configuration is invalid: {exc.message}")
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 import redis
 import uvicorn
@@ -53,8 +55,17 @@ def run_api(config_path: Path | None) -> int:
             server_header=False,
         )
     )
+    # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown) and re-raises the signal
+    # afterwards under the handler it found: make that handler a no-op, so a requested stop
+    # ends with exit status 0 and no KeyboardInterrupt traceback.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stopped)
     try:
         server.run()
     finally:
         client.close()
     return 0 if server.started else 1
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    log.info("stopped by signal %d", signum)

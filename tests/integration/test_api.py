@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,12 +22,13 @@ import uvicorn
 from starlette.applications import Starlette
 
 from newswatch.api.app import create_app
-from newswatch.config import Settings
+from newswatch.config import FeedConfig, Settings, TopicConfig, WatchConfig
 from newswatch.core.models import Alert, Article
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
+from newswatch.store.config_store import publish_config
 from newswatch.store.connection import connect
-from newswatch.store.feeds import record_failure
+from newswatch.store.feeds import FeedStateStore, record_failure
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 CONTRACT_ARTICLE_FIELDS = {
@@ -197,11 +203,62 @@ def test_article_by_id(api: httpx.Client, redis_client: redis.Redis) -> None:
     assert "nope" in missing.json()["error"]
 
 
-def test_topics_with_alert_counts(api: httpx.Client, stored: list[Alert]) -> None:
+def test_topics_with_alert_counts(
+    api: httpx.Client, redis_client: redis.Redis, stored: list[Alert]
+) -> None:
+    publish_config(
+        redis_client,
+        WatchConfig(
+            topics=[
+                TopicConfig(name="summits", query="summit OR talks", languages=["en"]),
+                TopicConfig(name="quiet", query="nothing"),
+            ]
+        ),
+    )
     body = api.get("/api/topics").json()
-    counts = {t["name"]: t["alerts"] for t in body["topics"]}
-    assert counts == {"summits": 3, "warrants": 3}
+    assert body["count"] == 3
+    assert body["topics"] == [
+        {"name": "quiet", "query": "nothing", "languages": [], "alerts": 0, "configured": True},
+        {
+            "name": "summits",
+            "query": "summit OR talks",
+            "languages": ["en"],
+            "alerts": 3,
+            "configured": True,
+        },
+        # still has alerts, but no longer configured
+        {"name": "warrants", "alerts": 3, "configured": False},
+    ]
+
+
+def test_feeds_with_poll_state_and_last_error(api: httpx.Client, redis_client: redis.Redis) -> None:
+    failing = FeedConfig(url="https://down.example.net/rss", name="Down")
+    fresh = FeedConfig(url="https://fresh.example.org/atom")
+    publish_config(redis_client, WatchConfig(feeds=[failing, fresh]))
+    FeedStateStore(redis_client).save_poll_result(
+        failing.id,
+        last_status="error",
+        last_error="connect: connection refused",
+        consecutive_errors=3,
+    )
+    body = api.get("/api/feeds").json()
     assert body["count"] == 2
+    by_url = {feed["url"]: feed for feed in body["feeds"]}
+    assert by_url[failing.url]["id"] == failing.id
+    assert by_url[failing.url]["name"] == "Down"
+    assert by_url[failing.url]["last_status"] == "error"
+    assert by_url[failing.url]["last_error"] == "connect: connection refused"
+    assert by_url[failing.url]["consecutive_errors"] == 3
+    assert by_url[fresh.url]["last_status"] == "never_polled"
+
+
+def test_invalid_stored_configuration_is_a_json_500(
+    api: httpx.Client, redis_client: redis.Redis
+) -> None:
+    redis_client.hset(keys.TOPICS, "broken", "{not json")
+    response = api.get("/api/topics")
+    assert response.status_code == 500
+    assert response.json()["error"].startswith("stored configuration is invalid: ")
 
 
 def test_failures_newest_first(api: httpx.Client, redis_client: redis.Redis) -> None:
@@ -264,3 +321,49 @@ def test_redis_unreachable_is_503_not_a_traceback() -> None:
             assert client.get("/metrics").status_code == 200  # needs no Redis
     finally:
         dead.close()
+
+
+def test_newswatch_api_command_serves_and_stops_on_sigterm(
+    redis_url: str, stored: list[Alert]
+) -> None:
+    port = _closed_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env.update(NEWSWATCH_REDIS_URL=redis_url, NEWSWATCH_API_PORT=str(port))
+    newswatch = str(Path(sys.executable).parent / "newswatch")
+    with subprocess.Popen(
+        [newswatch, "api"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as process:
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    health = httpx.get(f"{base_url}/healthz", timeout=5)
+                    break
+                except httpx.TransportError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            assert health.json() == {"status": "ok", "redis": "ok"}
+            body = httpx.get(f"{base_url}/api/alerts", params={"limit": 1}, timeout=5).json()
+            assert [a["id"] for a in body["alerts"]] == [stored[-1].id]
+
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+            assert process.stderr is not None
+            assert b"Traceback" not in process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def test_newswatch_api_without_redis_is_a_clear_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env["NEWSWATCH_DATA_DIR"] = str(tmp_path)
+    newswatch = str(Path(sys.executable).parent / "newswatch")
+    result = subprocess.run([newswatch, "api"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "NEWSWATCH_REDIS_URL" in result.stderr
+    assert "Traceback" not in result.stderr
