@@ -131,7 +131,7 @@ def extract_article(
         title=(doc.title or "").strip(),
         author=(doc.author or "").strip(),
         published_at=doc.date or None,
-        language=_two_letters(doc.language or "") or page_language(text_html),
+        language=language_code(doc.language or "") or page_language(text_html),
         text=text,
         sitename=(doc.sitename or "").strip(),
     )
@@ -162,12 +162,13 @@ def page_language(html: str) -> str:
     for pattern in (_HTML_LANG, _META_LANG):
         match = pattern.search(head)
         if match:
-            return _two_letters(match.group(1))
+            return language_code(match.group(1))
     return ""
 
 
-def _two_letters(code: str) -> str:
-    """ "en-US" -> "en"; three-letter primary subtags ("fil") have no two-letter form: ""."""
+def language_code(code: str) -> str:
+    """The two-letter code of a language tag: "en-US" -> "en", "pt_BR" -> "pt"; a tag whose
+    primary subtag is not two letters ("fil", "") gives ""."""
     primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
     return primary if len(primary) == 2 and primary.isascii() and primary.isalpha() else ""
 

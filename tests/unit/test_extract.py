@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.core.errors import ExtractionError
-from newswatch.core.extract import decode_html, extract_article, page_language
+from newswatch.core.extract import decode_html, extract_article, language_code, page_language
 from newswatch.core.text import tokenize
 
 MAX = 5 * 1024 * 1024
@@ -61,6 +61,17 @@ def test_decode_html_bom_meta_and_fallback() -> None:
     )
     # unknown charset label and invalid UTF-8: replaced, never an error
     assert decode_html(b'<meta charset="x-nonsense"><p>caf\xe9</p>').endswith("<p>caf\ufffd</p>")
+
+
+def test_language_code() -> None:
+    assert [language_code(c) for c in ("en-US", "pt_BR", " DE ", "fil", "", "e1")] == [
+        "en",
+        "pt",
+        "de",
+        "",
+        "",
+        "",
+    ]
 
 
 def test_page_language_sources() -> None:
