@@ -1,0 +1,167 @@
+"""Query.evaluate: case/accent folding, word boundaries, phrases, wildcards, proximity, fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch.core.query import MatchDocument, parse_query
+
+
+def evaluate(query: str, **doc: str) -> list[str] | None:
+    return parse_query(query).evaluate(MatchDocument.build(**doc))
+
+
+TEXT = (
+    "Le président a reçu à l'Élysée son homologue chinois. The ICC issued an arrest "
+    "warrant for the Russian president; a warrant officer declined to comment."
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # case and accents fold both ways
+        ("Élysée", ["Élysée"]),
+        ("elysee", ["elysee"]),
+        ("ELYSEE", ["ELYSEE"]),
+        ("PRÉSIDENT", ["PRÉSIDENT"]),
+        ('"l elysee"', ["l elysee"]),  # the apostrophe splits words, like in the text
+        # word boundaries: a word never matches inside another one
+        ("war", None),
+        ("warrants", None),
+        ("arrest", ["arrest"]),
+        ("ICC", ["ICC"]),
+        ("IC", None),
+        # phrases are consecutive words, across line breaks and punctuation
+        ('"arrest warrant"', ["arrest warrant"]),
+        ('"warrant arrest"', None),
+        ('"arrest the warrant"', None),
+        ('"Russian president a warrant"', ["Russian president a warrant"]),
+        # prefix wildcards
+        ("warr*", ["warr*"]),
+        ("presid*", ["presid*"]),
+        ("homolog*", ["homolog*"]),
+        ("wars*", None),
+        ('"arrest warr*"', ["arrest warr*"]),
+        ('"arr* warrant"', ["arr* warrant"]),
+    ],
+)
+def test_words(query: str, expected: list[str] | None) -> None:
+    assert evaluate(query, text=TEXT) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ICC AND warrant", ["ICC", "warrant"]),
+        ("ICC warrant", ["ICC", "warrant"]),
+        ("ICC AND Kremlin", None),
+        ("ICC OR Kremlin", ["ICC"]),
+        ("Kremlin OR Moscow", None),
+        ("ICC -Kremlin", ["ICC"]),
+        ("ICC -officer", None),
+        ('ICC -"warrant officer"', None),
+        ('ICC -"officer warrant"', ["ICC"]),
+        ("ICC NOT (officer OR Kremlin)", None),
+        ("ICC NOT (Kremlin OR Moscow)", ["ICC"]),
+        # matched lists the positive words present, in query order, once each
+        ("(Kremlin OR warrant OR ICC) (ICC OR arrest)", ["warrant", "ICC", "arrest"]),
+        ("(ICC OR Kremlin) AND icc", ["ICC"]),
+        # excluded words are never reported, even when the query matches
+        ("ICC -(Kremlin OR Moscow)", ["ICC"]),
+        # precedence: a OR b AND c is a OR (b AND c)
+        ("ICC OR Kremlin AND Moscow", ["ICC"]),
+        ("Kremlin OR ICC AND Moscow", None),
+        ("(Kremlin OR ICC) AND officer", ["ICC", "officer"]),
+    ],
+)
+def test_logic(query: str, expected: list[str] | None) -> None:
+    assert evaluate(query, text=TEXT) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # NEAR/n: at most n words between the two, in either order
+        ("ICC NEAR/3 warrant", ["ICC", "warrant"]),  # ICC issued an arrest warrant
+        ("ICC NEAR/2 warrant", None),
+        ("warrant NEAR/3 ICC", ["warrant", "ICC"]),
+        ("ICC NEAR/0 issued", ["ICC", "issued"]),
+        ("issued NEAR/0 ICC", ["issued", "ICC"]),
+        ("ICC NEAR/0 arrest", None),
+        # ONEAR keeps the order
+        ("ICC ONEAR/3 warrant", ["ICC", "warrant"]),
+        ("warrant ONEAR/3 ICC", None),
+        # operands may be phrases, wildcards and OR groups
+        ('(Kremlin OR ICC) NEAR/5 "Russian president"', None),
+        ('(Kremlin OR ICC) NEAR/6 "Russian president"', ["ICC", "Russian president"]),
+        ("(Kremlin OR arrest) ONEAR/0 warr*", ["arrest", "warr*"]),
+        ("(ICC NEAR/3 warrant) NEAR/3 Russian", ["ICC", "warrant", "Russian"]),
+        ("(ICC NEAR/3 warrant) NEAR/2 declined", None),
+        ("NOT (officer NEAR/1 comment) ICC", ["ICC"]),  # officer declined to comment
+        ("NOT (officer NEAR/2 comment) ICC", None),
+    ],
+)
+def test_proximity(query: str, expected: list[str] | None) -> None:
+    assert evaluate(query, text=TEXT) == expected
+
+
+def test_proximity_never_joins_title_and_text() -> None:
+    doc = {"title": "Summit in Moscow", "text": "Putin arrives on Monday"}
+    assert evaluate("Moscow NEAR/3 Putin", **doc) is None
+    assert evaluate("Moscow AND Putin", **doc) == ["Moscow", "Putin"]
+    assert evaluate('"Moscow Putin"', **doc) is None  # nor do phrases
+
+
+def test_default_scope_is_title_and_text_and_fields_narrow_it() -> None:
+    doc = {"title": "Xi visits Moscow", "text": "Talks on trade", "feed": "Reuters World"}
+    assert evaluate("visits", **doc) == ["visits"]
+    assert evaluate("trade", **doc) == ["trade"]
+    assert evaluate("Reuters", **doc) is None  # the feed name is not searched by default
+    assert evaluate("title:visits", **doc) == ["visits"]
+    assert evaluate("title:trade", **doc) is None
+    assert evaluate("text:trade", **doc) == ["trade"]
+    assert evaluate("text:visits", **doc) is None
+    assert evaluate("title:(trade OR Moscow)", **doc) == ["Moscow"]
+    assert evaluate('title:"Xi visits"', **doc) == ["Xi visits"]
+    assert evaluate("Xi -title:Moscow", **doc) is None
+    assert evaluate("Xi -text:Moscow", **doc) == ["Xi"]
+    # feed: matches the feed's name, and is a filter rather than a matched term
+    assert evaluate("Xi feed:reuters", **doc) == ["Xi"]
+    assert evaluate('Xi feed:"reuters world"', **doc) == ["Xi"]
+    assert evaluate("Xi feed:AP", **doc) is None
+
+
+def test_metadata_fields() -> None:
+    doc = {
+        "text": "Orden de arresto contra Putin",
+        "language": "es-ES",
+        "source": "www.elcomercio.pe",
+        "url": "https://elcomercio.pe/Mundo/Europa/putin-orden-123/",
+    }
+    assert evaluate('lang:es "orden de arresto"', **doc) == ["orden de arresto"]
+    assert evaluate('lang:en "orden de arresto"', **doc) is None
+    assert evaluate("Putin lang:(en OR es)", **doc) == ["Putin"]
+    assert evaluate("Putin source:elcomercio.pe", **doc) == ["Putin"]
+    assert evaluate("Putin source:comercio.pe", **doc) is None  # whole domain labels only
+    assert evaluate("Putin source:pe", **doc) == ["Putin"]  # a parent domain covers its hosts
+    assert evaluate("Putin -source:elcomercio.pe", **doc) is None
+    assert evaluate("Putin url:/mundo/", **doc) == ["Putin"]
+    assert evaluate("Putin url:/deportes/", **doc) is None
+    # a query of metadata alone matches with nothing to report
+    assert evaluate("source:elcomercio.pe", **doc) == []
+
+
+def test_unknown_language_never_matches_lang_scope() -> None:
+    assert evaluate("Putin lang:es", text="Putin") is None
+    assert evaluate("Putin -lang:es", text="Putin") == ["Putin"]
+
+
+def test_empty_document_matches_nothing() -> None:
+    assert evaluate("Putin") is None
+    assert evaluate("Putin OR Xi NEAR/3 summit") is None
+
+
+def test_query_given_in_decomposed_unicode_matches_composed_text() -> None:
+    decomposed = "E\u0301lyse\u0301e"  # É and é written as letter + combining accent
+    assert evaluate(decomposed, text="Réception à l'Élysée") == [decomposed]
