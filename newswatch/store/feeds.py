@@ -19,6 +19,7 @@ from newswatch.store import keys
 SEEN_LIMIT = 5000  # item keys remembered per feed (newest first-seen kept)
 ATTEMPTS_TTL = 7 * 24 * 3600  # retry counts of items that vanished from their feed expire
 FAILURES_MAXLEN = 10_000
+MESSAGE_CHARS = 2_000  # failure messages are for people; keep the stream small
 
 _INT_FIELDS = frozenset({"consecutive_errors", "items_total", "last_new_items", "pending_items"})
 _FLOAT_FIELDS = frozenset({"last_polled_at", "next_poll_at"})
@@ -209,11 +210,13 @@ def record_failure(
     maxlen: int = FAILURES_MAXLEN,
 ) -> str:
     """Append a failure (``kind``: "feed" or "page") to ``keys.FAILURES``, capped at about
-    ``maxlen`` entries; returns the stream entry id."""
+    ``maxlen`` entries; returns the stream entry id. Same stream as the workers' "article"
+    entries (``ArticleStore.record_failure``)."""
     fields = {
         "kind": kind,
+        "stage": "poll" if kind == "feed" else "fetch_page",
         "reason": reason,
-        "message": message,
+        "message": message[:MESSAGE_CHARS],
         "at": repr(at),
         "feed_id": feed_id,
         "url": url,
