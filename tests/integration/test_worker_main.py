@@ -1,0 +1,72 @@
+"""`newswatch worker` (worker.main) against the suite's real Redis, in burst mode."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from newswatch import metrics
+from newswatch.store import keys
+from newswatch.store.alerts import AlertStore
+from tests.integration.test_worker_pipeline import TOPICS, URL, make_job, news_page, publish_topics
+from worker import context
+from worker.main import main
+
+
+@pytest.fixture
+def keep_signal_handlers() -> Iterator[None]:
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def test_burst_worker_processes_the_queue_and_exits(
+    redis_url: str,
+    redis_client: redis.Redis,
+    corpora: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    keep_signal_handlers: None,
+) -> None:
+    monkeypatch.setenv("NEWSWATCH_REDIS_URL", redis_url)
+    # as under `newswatch up`: count only, the API serves /metrics (no port opened here)
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    paragraphs = (corpora / "seed-article.txt").read_text("utf-8").split("\n\n")[1:20]
+    publish_topics(redis_client, TOPICS)
+    queue = Queue(keys.ARTICLE_QUEUE, connection=redis_client, serializer=JSONSerializer)
+    for n in range(2):  # two batches: an article and, later, its copy from another feed
+        job = make_job(redis_client, f"m{n}", URL, news_page("Putin and Xi", paragraphs))
+        queue.enqueue("worker.tasks.process_batch", [job], job_id=f"main-batch-{n}")
+
+    assert main(burst=True) == 0
+
+    assert queue.count == 0
+    assert {
+        j.get_status()
+        for j in queue.job_class.fetch_many(
+            ["main-batch-0", "main-batch-1"], connection=redis_client, serializer=JSONSerializer
+        )
+        if j
+    } == {"finished"}
+    assert AlertStore(redis_client).topics() == {"summit": 1, "icc": 1}
+    with pytest.raises(RuntimeError):
+        context.get_context()  # the worker's context is uninstalled when it stops
+    # the library loggers that report every discarded page are quietened
+    assert logging.getLogger("trafilatura").level == logging.ERROR
+
+
+def test_no_redis_configured_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("NEWSWATCH_REDIS_URL", raising=False)
+    monkeypatch.setenv("NEWSWATCH_DATA_DIR", str(tmp_path))
+    assert main(burst=True) == 2
+    assert "NEWSWATCH_REDIS_URL" in caplog.text

@@ -1,0 +1,325 @@
+"""The worker tier end to end on the suite's real Redis: jobs enqueued by path string with rq's
+JSON serializer, exactly as the scheduler does, and run by a burst SimpleWorker."""
+
+from __future__ import annotations
+
+import html
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from prometheus_client import REGISTRY
+from rq import Queue, SimpleWorker
+from rq.job import JobStatus
+from rq.serializers import JSONSerializer
+
+from newswatch.config import Settings, TopicConfig
+from newswatch.core.models import ArticleJob
+from newswatch.store import keys
+from newswatch.store.alerts import AlertStore
+from newswatch.store.articles import ArticleStore
+from newswatch.store.pages import put_page
+from worker import pipeline
+from worker.context import WorkerContext
+
+TOPICS = [
+    TopicConfig(name="summit", query="(Putin OR Xi) NEAR/10 (summit OR talks OR visit)"),
+    TopicConfig(name="icc", query='"arrest warrant" OR (ICC AND warrant*)'),
+    TopicConfig(name="sport", query='football OR tennis OR "world cup"'),
+    TopicConfig(name="summit-es", query="Putin", languages=["es"]),
+]
+URL = "https://news.example.com/world/2023/03/putin-xi-new-era?id=7"
+
+
+@pytest.fixture(scope="module")
+def seed(corpora: Path) -> tuple[str, list[str]]:
+    """(headline, body paragraphs) of the seed article; its first line is page chrome."""
+    paragraphs = [
+        p.strip() for p in (corpora / "seed-article.txt").read_text("utf-8").split("\n\n")
+    ]
+    paragraphs = [p for p in paragraphs if p and p != "Skip to content"]
+    body = [p for p in paragraphs[1:] if not p.startswith(("Share this", "globalhappenings"))]
+    return paragraphs[0], body[:-1]  # the last one is a "most popular" widget
+
+
+def news_page(title: str, paragraphs: list[str], *, site: str = "The Daily Planet") -> bytes:
+    """A realistic article page: head metadata, navigation, the article, related links,
+    newsletter box and footer."""
+    esc = html.escape
+    body = "\n".join(f"      <p>{esc(p)}</p>" for p in paragraphs)
+    related = "".join(
+        f'<li><a href="/world/{n}">{esc(t)}</a></li>'
+        for n, t in enumerate(
+            ["Markets slide as rate fears return", "Ten recipes for a spring weekend"]
+        )
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+  <meta charset="utf-8">
+  <title>{esc(title)} | {esc(site)}</title>
+  <meta property="og:title" content="{esc(title)}">
+  <meta property="og:site_name" content="{esc(site)}">
+  <meta name="author" content="Staff reporter">
+  <meta property="article:published_time" content="2023-03-17T09:30:00Z">
+  <link rel="stylesheet" href="/static/site.css">
+  <script>window.dataLayer = window.dataLayer || []; dataLayer.push({{"page": "article"}});</script>
+</head>
+<body>
+  <a class="skip" href="#main">Skip to content</a>
+  <header><div class="logo">{esc(site)}</div>
+    <nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+    <li><a href="/business">Business</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+  </header>
+  <main id="main">
+    <article>
+      <h1>{esc(title)}</h1>
+      <div class="byline">By Staff reporter · 17 March 2023</div>
+{body}
+    </article>
+    <aside class="related"><h2>Related stories</h2><ul>{related}</ul></aside>
+    <section class="newsletter"><h2>Get the morning briefing</h2>
+      <form><input type="email" placeholder="Your email"><button>Sign up</button></form>
+    </section>
+  </main>
+  <footer><p>© 2023 {esc(site)}. All rights reserved.</p>
+    <a href="/privacy">Privacy policy</a> <a href="/terms">Terms of use</a></footer>
+</body>
+</html>""".encode()
+
+
+def publish_topics(client: redis.Redis, topics: list[TopicConfig]) -> None:
+    """What config_store.publish_config writes for topics (the hash and a new version)."""
+    pipe = client.pipeline()
+    pipe.delete(keys.TOPICS)
+    pipe.hset(keys.TOPICS, mapping={t.name: t.model_dump_json() for t in topics})
+    pipe.incr(keys.CONFIG_VERSION)
+    pipe.execute()
+
+
+def make_job(
+    client: redis.Redis,
+    article_id: str,
+    url: str,
+    page: bytes | None,
+    *,
+    feed_id: str = "feed1",
+    title: str = "",
+) -> dict[str, Any]:
+    """The job dict the scheduler enqueues; ``page`` None leaves the page key unset in Redis
+    (an expired page)."""
+    page_key = (
+        put_page(client, article_id, page, ttl=600) if page is not None else keys.page(article_id)
+    )
+    return ArticleJob(
+        article_id=article_id,
+        feed_id=feed_id,
+        feed_name=f"Feed {feed_id}",
+        url=url,
+        item_key=url,
+        title=title,
+        page_key=page_key,
+        queued_at="2023-03-17T09:31:00+00:00",
+    ).to_dict()
+
+
+@pytest.fixture
+def keep_signal_handlers() -> Iterator[None]:
+    """rq installs SIGINT/SIGTERM handlers for warm shutdown; give pytest its own back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def run_batch(client: redis.Redis, jobs: list[dict[str, Any]], job_id: str) -> Any:
+    queue = Queue(keys.ARTICLE_QUEUE, connection=client, serializer=JSONSerializer)
+    job = queue.enqueue("worker.tasks.process_batch", jobs, job_id=job_id)
+    SimpleWorker([queue], connection=client, serializer=JSONSerializer).work(burst=True)
+    job.refresh()
+    assert job.get_status() == JobStatus.FINISHED, job.latest_result()
+    return job.return_value()
+
+
+def sample(name: str, labels: dict[str, str] | None = None) -> float:
+    return REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+
+def test_batch_alerts_dedups_and_records_failures(
+    redis_client: redis.Redis, seed: tuple[str, list[str]], keep_signal_handlers: None
+) -> None:
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)
+    # the same story syndicated: another site's chrome, other whitespace, curly quotes kept
+    mirrored = news_page(title, [" ".join(p.split()) + " " for p in paragraphs], site="Mirror")
+    jobs = [
+        make_job(redis_client, "art-original", URL, news_page(title, paragraphs), title=title),
+        make_job(  # same URL via another feed, with tracking parameters and a fragment
+            redis_client,
+            "art-tracked",
+            "https://NEWS.example.com/world/2023/03/putin-xi-new-era?utm_source=rss&id=7&fbclid=x#top",
+            news_page(title, paragraphs),
+            feed_id="feed2",
+        ),
+        make_job(redis_client, "art-mirror", "https://mirror.example.org/p/123", mirrored),
+        make_job(redis_client, "art-pdf", "https://news.example.com/report.pdf", b"%PDF-1.7\n%"),
+        make_job(redis_client, "art-expired", "https://news.example.com/gone", None),
+    ]
+    before = {
+        "extracted": sample("newswatch_articles_processed_total", {"result": "extracted"}),
+        "duplicate": sample("newswatch_articles_processed_total", {"result": "duplicate"}),
+        "failed": sample("newswatch_articles_processed_total", {"result": "failed"}),
+        "not_html": sample("newswatch_extraction_failures_total", {"reason": "not_html"}),
+        "expired": sample("newswatch_extraction_failures_total", {"reason": "page_expired"}),
+        "summit": sample("newswatch_alerts_created_total", {"topic": "summit"}),
+        "extract_n": sample("newswatch_stage_duration_seconds_count", {"stage": "extract"}),
+    }
+
+    counts = run_batch(redis_client, jobs, "batch-1")
+
+    assert counts == {"extracted": 1, "duplicate": 2, "failed": 2, "alerts": 2}
+    alerts = AlertStore(redis_client)
+    summit, icc = alerts.list(topic="summit"), alerts.list(topic="icc")
+    assert len(summit) == 1 and len(icc) == 1
+    assert alerts.list(topic="sport") == [] and alerts.list(topic="summit-es") == []
+    assert summit[0].article["id"] == "art-original"
+    assert (
+        summit[0].article["canonical_url"]
+        == "https://news.example.com/world/2023/03/putin-xi-new-era?id=7"
+    )
+    assert summit[0].article["source"] == "news.example.com"
+    assert summit[0].article["language"] == "en"
+    assert any("warrant" in term.lower() for term in icc[0].matched)
+    assert "warrant" in icc[0].snippet.lower()
+
+    article = ArticleStore(redis_client).get("art-original")
+    assert article is not None
+    assert article.title == title
+    assert "International Criminal Court" in article.text
+    assert "All rights reserved" not in article.text and "Related stories" not in article.text
+    assert ArticleStore(redis_client).get("art-tracked") is None
+
+    failures = [
+        {k.decode(): v.decode() for k, v in fields.items()}
+        for _, fields in redis_client.xrange(keys.FAILURES)
+    ]
+    assert {(f["article_id"], f["reason"]) for f in failures} == {
+        ("art-pdf", "not_html"),
+        ("art-expired", "page_expired"),
+    }
+    assert redis_client.exists(*(keys.page(j["article_id"]) for j in jobs)) == 0
+
+    assert (
+        sample("newswatch_articles_processed_total", {"result": "extracted"})
+        == before["extracted"] + 1
+    )
+    assert (
+        sample("newswatch_articles_processed_total", {"result": "duplicate"})
+        == before["duplicate"] + 2
+    )
+    assert (
+        sample("newswatch_articles_processed_total", {"result": "failed"}) == before["failed"] + 2
+    )
+    assert (
+        sample("newswatch_extraction_failures_total", {"reason": "not_html"})
+        == before["not_html"] + 1
+    )
+    assert (
+        sample("newswatch_extraction_failures_total", {"reason": "page_expired"})
+        == before["expired"] + 1
+    )
+    assert sample("newswatch_alerts_created_total", {"topic": "summit"}) == before["summit"] + 1
+    assert (
+        sample("newswatch_stage_duration_seconds_count", {"stage": "extract"})
+        == before["extract_n"] + 4  # the URL copy in the same batch was parsed, then claimed
+    )
+
+    # a later batch: a copy of a URL claimed earlier is dropped before any parsing
+    later = make_job(
+        redis_client,
+        "art-later",
+        URL.replace("?id=7", "?utm_medium=social&id=7"),
+        news_page(title, paragraphs),
+        feed_id="feed3",
+    )
+    assert run_batch(redis_client, [later], "batch-2") == {
+        "extracted": 0,
+        "duplicate": 1,
+        "failed": 0,
+        "alerts": 0,
+    }
+    assert (
+        sample("newswatch_stage_duration_seconds_count", {"stage": "extract"})
+        == before["extract_n"] + 4
+    )
+    assert AlertStore(redis_client).count() == 2
+
+
+def test_rerun_after_a_crash_creates_nothing_twice(
+    redis_client: redis.Redis, seed: tuple[str, list[str]]
+) -> None:
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)
+    context = WorkerContext(redis_client, Settings())
+    page = news_page(title, paragraphs)
+    job = ArticleJob.from_dict(make_job(redis_client, "art-1", URL, page))
+
+    first = pipeline.process_batch(context, [job])
+    put_page(redis_client, "art-1", page, ttl=600)  # the pages of a crashed job are still there
+    again = pipeline.process_batch(context, [job])
+
+    assert first == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 2}
+    assert again == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 0}
+    assert AlertStore(redis_client).count() == 2
+
+
+def test_matcher_follows_the_published_config(
+    redis_client: redis.Redis, seed: tuple[str, list[str]]
+) -> None:
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS[:1])
+    context = WorkerContext(redis_client, Settings())
+    matcher = context.matcher()
+    assert context.matcher() is matcher  # unchanged version: no rebuild
+
+    publish_topics(redis_client, [*TOPICS, TopicConfig(name="ukraine", query="Zelensky")])
+    assert context.matcher() is not matcher
+    job = ArticleJob.from_dict(make_job(redis_client, "art-2", URL, news_page(title, paragraphs)))
+    assert pipeline.process_batch(context, [job])["alerts"] == 3
+    assert AlertStore(redis_client).topics() == {"summit": 1, "icc": 1, "ukraine": 1}
+
+
+def test_an_invalid_url_costs_one_article_only(
+    redis_client: redis.Redis, seed: tuple[str, list[str]]
+) -> None:
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)
+    context = WorkerContext(redis_client, Settings())
+    jobs = [
+        ArticleJob.from_dict(
+            make_job(redis_client, "bad-url", "mailto:x@example.com", news_page(title, paragraphs))
+        ),
+        ArticleJob.from_dict(make_job(redis_client, "good", URL, news_page(title, paragraphs))),
+    ]
+    counts = pipeline.process_batch(context, jobs)
+    assert counts == {"extracted": 1, "duplicate": 0, "failed": 1, "alerts": 2}
+    (failure,) = redis_client.xrange(keys.FAILURES)
+    assert failure[1][b"stage"] == b"canonicalize"
+    assert failure[1][b"reason"] == b"invalid_url"
+
+
+def test_a_malformed_job_does_not_fail_the_batch(
+    redis_client: redis.Redis, seed: tuple[str, list[str]], keep_signal_handlers: None
+) -> None:
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)
+    good = make_job(redis_client, "good", URL, news_page(title, paragraphs))
+    broken = {"article_id": "broken", "feed_id": "feed9", "url": URL}  # no feed_name, item_key
+    counts = run_batch(redis_client, [broken, good], "batch-malformed")
+    assert counts == {"extracted": 1, "duplicate": 0, "failed": 1, "alerts": 2}
+    (failure,) = redis_client.xrange(keys.FAILURES)
+    assert failure[1][b"reason"] == b"bad_job"
+    assert failure[1][b"article_id"] == b"broken"
