@@ -15,6 +15,7 @@ from typing import Any
 import redis
 
 from newswatch.store import keys
+from newswatch.store.config_store import load_feeds
 
 SEEN_LIMIT = 5000  # item keys remembered per feed (newest first-seen kept)
 ATTEMPTS_TTL = 7 * 24 * 3600  # retry counts of items that vanished from their feed expire
@@ -127,8 +128,6 @@ class FeedStateStore:
     def list_states(self) -> list[dict[str, Any]]:
         """Every configured feed with its poll state, never-polled feeds included, in
         configuration order: what ``/api/feeds`` serves."""
-        from newswatch.store.config_store import load_feeds
-
         feeds = load_feeds(self.client)
         pipe = self.client.pipeline(transaction=False)
         for feed in feeds:

@@ -6,7 +6,9 @@ import threading
 
 import redis
 
+from newswatch.config import FeedConfig, WatchConfig
 from newswatch.store import keys
+from newswatch.store.config_store import publish_config
 from newswatch.store.feeds import FeedStateStore, read_failures, record_failure
 
 
@@ -151,3 +153,29 @@ def test_failures_are_appended_newest_first(redis_client: redis.Redis) -> None:
     assert (newest["kind"], newest["reason"], newest["message"]) == ("page", "http_status", "two")
     assert newest["url"] == "http://x/a"
     assert (oldest["kind"], oldest["feed_id"], oldest["at"]) == ("feed", "f", "1.0")
+
+
+def test_list_states_covers_every_configured_feed_including_never_polled(
+    redis_client: redis.Redis,
+) -> None:
+    polled = FeedConfig(url="https://a.example/rss", name="a", interval=600)
+    fresh = FeedConfig(url="https://b.example/rss", fetch_pages=False)
+    publish_config(redis_client, WatchConfig(feeds=[polled, fresh]))
+    store = FeedStateStore(redis_client)
+    store.save_poll_result(polled.id, last_status="ok", consecutive_errors=0, add_items=4)
+    store.mark_seen(polled.id, ["x", "y"], now=1)
+    store.reschedule(polled.id, 2000)
+
+    states = {state["id"]: state for state in store.list_states()}
+
+    assert set(states) == {polled.id, fresh.id}
+    a, b = states[polled.id], states[fresh.id]
+    assert (a["name"], a["url"], a["interval"], a["fetch_pages"]) == ("a", polled.url, 600, True)
+    assert (a["last_status"], a["items_total"], a["items_seen"], a["due_at"]) == ("ok", 4, 2, 2000)
+    assert (b["name"], b["last_status"], b["items_total"], b["items_seen"]) == (
+        fresh.url,
+        "never_polled",
+        0,
+        0,
+    )
+    assert b["due_at"] == 0 and b["fetch_pages"] is False
