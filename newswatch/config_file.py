@@ -35,7 +35,7 @@ Loc = tuple[str | int, ...]
 def read_watch_config(path: Path) -> WatchConfig:
     """See ``newswatch.config.load_config``."""
     text = _read_text(path)
-    node, data = _parse_yaml(text, path)
+    node, data, found = _parse_yaml(text, path)
     if node is None or data is None:
         raise ConfigError(
             [
@@ -51,8 +51,6 @@ def read_watch_config(path: Path) -> WatchConfig:
             ]
         )
     locator = _Locator(path, node)
-    found: list[tuple[int, str]] = []
-    found.extend(_duplicate_keys(locator, node))
     config: WatchConfig | None = None
     try:
         config = WatchConfig.model_validate(data)
@@ -105,32 +103,39 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _parse_yaml(text: str, path: Path) -> tuple[Node | None, Any]:
-    """One parse: the node tree (for line numbers) and the data constructed from it."""
-    loader = yaml.SafeLoader(text)
+def _parse_yaml(text: str, path: Path) -> tuple[Node | None, Any, list[tuple[int, str]]]:
+    """One parse: the node tree (for line numbers), the data constructed from it, and the
+    duplicate keys (found before construction, which folds merge keys into the tree)."""
+    try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters up front
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ConfigError(
+            [
+                f"{path}:{line}:{column}: YAML cannot contain the control character "
+                f"U+{exc.character:04X}"
+            ]
+        ) from None
     try:
         node = loader.get_single_node()
+        duplicates = list(_duplicate_keys(path, node)) if node is not None else []
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise ConfigError([f"{where}: YAML syntax error: {what or exc}"]) from None
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise ConfigError(
-            [
-                f"{path}:{line}: YAML cannot contain the character {exc.character!r} "
-                "(control characters are not allowed)"
-            ]
-        ) from None
+        what = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            # e.g. !!python/object: safe loading refuses every tag that builds objects
+            raise ConfigError([f"{where}: YAML value not allowed: {what}"]) from None
+        raise ConfigError([f"{where}: YAML syntax error: {what}"]) from None
     except yaml.YAMLError as exc:
         raise ConfigError([f"{path}: YAML error: {exc}"]) from None
     except RecursionError:
         raise ConfigError([f"{path}: YAML nesting is too deep"]) from None
     finally:
         loader.dispose()
-    return node, data
+    return node, data, duplicates
 
 
 # -- locating ------------------------------------------------------------------------------------
@@ -186,7 +191,7 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     return None
 
 
-def _duplicate_keys(locator: _Locator, root: Node) -> Iterator[tuple[int, str]]:
+def _duplicate_keys(path: Path, root: Node) -> Iterator[tuple[int, str]]:
     """YAML lets a later key silently replace an earlier one; we call it out."""
     stack: list[tuple[Node, Loc]] = [(root, ())]
     visited: set[int] = set()  # aliases share nodes: visit each once
@@ -205,7 +210,7 @@ def _duplicate_keys(locator: _Locator, root: Node) -> Iterator[tuple[int, str]]:
                         yield (
                             line,
                             (
-                                f"{locator.path}:{line}: {where}: duplicate key (also at line "
+                                f"{path}:{line}: {where}: duplicate key (also at line "
                                 f"{first_line[key.value]}); YAML would silently keep only the last"
                             ),
                         )

@@ -418,3 +418,32 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "settings: " + "[" * 5000 + "]" * 5000 + "\n")
     (problem,) = problems_of(path)
     assert problem == f"{path}: YAML nesting is too deep"
+
+
+def test_control_characters_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "feeds: []\ntopics: [\x07]\n")
+    assert problems_of(path) == [f"{path}:2:10: YAML cannot contain the control character U+0007"]
+
+
+def test_object_building_tags_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "feeds:\n  - url: !!python/object/apply:os.system [ls]\n")
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}:2:10: YAML value not allowed: ")
+    assert "python/object/apply:os.system" in problem
+
+
+def test_anchors_and_merge_keys_work(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        feeds:
+          - &slow {url: https://a.example/rss, interval: 1h}
+          - <<: *slow
+            url: https://b.example/rss
+        """,
+    )
+    cfg = load_config(path)
+    assert [(feed.url, feed.interval) for feed in cfg.feeds] == [
+        ("https://a.example/rss", 3600),
+        ("https://b.example/rss", 3600),
+    ]
