@@ -1,0 +1,233 @@
+"""TopicMatcher: many topics at once, language filter, presearch index, realistic news."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newswatch.core.query import (
+    MatchDocument,
+    QueryError,
+    TopicMatch,
+    TopicMatcher,
+    TopicSpec,
+    parse_query,
+)
+from newswatch.core.query.index import TopicIndex, triggers
+
+# the three example topics offered for examples/newswatch.yaml
+LEADERS_SUMMIT = (
+    '(Putin OR Xi OR "heads of state" OR president*) AND (summit OR talks OR visit OR meeting*)'
+)
+ICC_WARRANT = '"arrest warrant" OR (ICC AND warrant*) OR "International Criminal Court"'
+ARMS_DELIVERIES = (
+    "(arms OR weapons OR ammunition OR munitions OR fighter*) NEAR/5 "
+    '(deliver* OR supply OR supplies OR shipment*) -"coat of arms"'
+)
+EXAMPLES = {
+    "leaders-summit": LEADERS_SUMMIT,
+    "icc-warrant": ICC_WARRANT,
+    "arms-deliveries": ARMS_DELIVERIES,
+}
+
+
+@pytest.fixture(scope="module")
+def seed(corpora: Path) -> MatchDocument:
+    lines = [
+        line.strip() for line in (corpora / "seed-article.txt").read_text("utf-8").splitlines()
+    ]
+    body = [line for line in lines if line and line != "Skip to content"]
+    return MatchDocument.build(title=body[0], text="\n".join(body[1:]), language="en")
+
+
+def in_text(phrase: str, text: str) -> bool:
+    return re.search(rf"\b{re.escape(phrase)}\b", text, re.IGNORECASE) is not None
+
+
+def test_seed_article_matches_the_three_example_topics(corpora: Path, seed: MatchDocument) -> None:
+    raw = (corpora / "seed-article.txt").read_text("utf-8")
+    matcher = TopicMatcher(TopicSpec(name, query, ("en",)) for name, query in EXAMPLES.items())
+    found = {m.topic: m.matched for m in matcher.match(seed)}
+    assert list(found) == list(EXAMPLES)
+    for name, matched in found.items():
+        terms = parse_query(EXAMPLES[name]).terms()
+        # reported terms are the query's own, in the query's order
+        assert matched == [t for t in terms if t in matched]
+        # a term is reported exactly when the article contains it
+        for term in terms:
+            pattern = term.rstrip("*")
+            present = (
+                re.search(rf"\b{re.escape(pattern)}", raw, re.IGNORECASE) is not None
+                if term.endswith("*")
+                else in_text(term, raw)
+            )
+            assert (term in matched) == present, term
+    assert {"Putin", "Xi", "summit", "talks", "visit", "meeting*"} <= set(found["leaders-summit"])
+    assert "heads of state" not in found["leaders-summit"]
+    assert found["icc-warrant"] == [
+        "arrest warrant",
+        "ICC",
+        "warrant*",
+        "International Criminal Court",
+    ]
+    # "arms delivery" and "fighters that Poland and Slovakia will deliver"
+    assert found["arms-deliveries"] == ["arms", "fighter*", "deliver*"]
+
+
+def test_example_exclusions_and_proximity_keep_unrelated_news_out() -> None:
+    matcher = TopicMatcher(TopicSpec(name, query) for name, query in EXAMPLES.items())
+    trade = MatchDocument.build(
+        title="Xi's economic plan",
+        text="China's president outlined growth targets; the arms of the state press praised it.",
+    )
+    heraldry = MatchDocument.build(
+        text="The town's coat of arms will be delivered to the museum by a fighter pilot."
+    )
+    far_apart = MatchDocument.build(
+        text="Weapons were discussed at length by the committee, which in a separate "
+        "session on another topic entirely agreed to deliver a report."
+    )
+    assert matcher.match(trade) == []
+    assert matcher.match(heraldry) == []
+    assert matcher.match(far_apart) == []
+
+
+def test_a_query_that_does_not_match_gives_none(seed: MatchDocument) -> None:
+    assert parse_query('"Champions League" OR (football AND transfer*)').evaluate(seed) is None
+    assert parse_query(LEADERS_SUMMIT + " -Kremlin").evaluate(seed) is None
+
+
+def test_language_filter() -> None:
+    matcher = TopicMatcher(
+        [
+            TopicSpec("any", "Putin"),
+            TopicSpec("english", "Putin", ("en",)),
+            TopicSpec("spanish-or-french", "Putin", ("ES", "fr-FR")),
+        ]
+    )
+
+    def topics(language: str) -> list[str]:
+        return [
+            m.topic for m in matcher.match(MatchDocument.build(text="Putin", language=language))
+        ]
+
+    assert topics("en") == ["any", "english"]
+    assert topics("en-US") == ["any", "english"]
+    assert topics("es") == ["any", "spanish-or-french"]
+    assert topics("FR") == ["any", "spanish-or-french"]
+    assert topics("de") == ["any"]
+    # an article whose language is unknown is matched by every topic
+    assert topics("") == ["any", "english", "spanish-or-french"]
+
+
+def test_match_reports_topic_and_matched_terms_in_topic_order() -> None:
+    matcher = TopicMatcher(
+        [
+            TopicSpec("b", "Xi OR Putin"),
+            TopicSpec("a", "summit"),
+            TopicSpec("c", "Zelensky"),
+        ]
+    )
+    doc = MatchDocument.build(title="Putin and Xi at the summit")
+    assert matcher.match(doc) == [
+        TopicMatch("b", ["Xi", "Putin"]),
+        TopicMatch("a", ["summit"]),
+    ]
+    assert matcher.topics == ("b", "a", "c")
+    assert len(matcher) == 3
+
+
+def test_first_bad_topic_is_refused_with_its_name_and_position() -> None:
+    specs = [
+        TopicSpec("good", "Putin"),
+        TopicSpec("broken", "(Putin OR Xi"),
+        TopicSpec("also-broken", "AND"),
+    ]
+    with pytest.raises(QueryError) as caught:
+        TopicMatcher(specs)
+    error = caught.value
+    assert error.query == "(Putin OR Xi"
+    assert error.position == 0
+    assert "add a ')'" in error.hint
+    assert str(error).startswith("topic 'broken': this parenthesis is never closed at position 1")
+    assert str(error).count("at position") == 1
+
+
+def test_no_topics_match_nothing() -> None:
+    assert TopicMatcher([]).match(MatchDocument.build(text="Putin")) == []
+
+
+# -- presearch index ---------------------------------------------------------------------
+
+
+def trigger_words(query: str) -> set[str] | None:
+    found = triggers(parse_query(query).root)
+    return None if found is None else {str(t) for t in found}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Putin", {"putin"}),
+        ('"arrest warrant"', {"warrant"}),  # one word of a phrase suffices: the longest
+        ('"heads of state"', {"heads"}),
+        ('"arrest warr*"', {"arrest"}),  # exact words are preferred to prefixes
+        ("warrant*", {"warrant*"}),
+        ("Putin OR Xi", {"putin", "xi"}),
+        ("(Putin OR Xi) AND summit", {"summit"}),  # the smallest required set
+        ("Putin -sport", {"putin"}),
+        ("Putin NEAR/5 (summit OR talks)", {"putin"}),
+        ("title:Putin lang:ru", {"putin"}),
+        ("feed:reuters Putin", {"reuters"}),
+        ("source:tass.ru", None),  # nothing to look up: always evaluated
+        ("Putin OR source:tass.ru", None),
+    ],
+)
+def test_triggers(query: str, expected: set[str] | None) -> None:
+    assert trigger_words(query) == expected
+
+
+def test_index_proposes_only_topics_whose_words_are_present() -> None:
+    roots = [
+        parse_query(q).root
+        for q in ["Putin", "warrant*", "war", "Zelensky AND Kyiv", "lang:es", '"arrest warrant"']
+    ]
+    index = TopicIndex(roots)
+    doc = MatchDocument.build(title="Warrants issued", text="No arrest today", feed="Putin news")
+    # "warrants" triggers warrant* but not the word "war"; feed words count; lang:es always;
+    # the phrase is looked up by its word "warrant", absent, so it cannot match
+    assert index.candidates(doc) == [0, 1, 4]
+
+
+def test_index_never_loses_a_match(corpora: Path) -> None:
+    """Matching through the index equals evaluating every topic, over many real sentences."""
+    text = (corpora / "seed-article.txt").read_text("utf-8")
+    documents = [MatchDocument.build(text=line) for line in text.splitlines() if line.strip()]
+    queries = [
+        *EXAMPLES.values(),
+        "Putin",
+        "Putin -Xi",
+        "Xi NEAR/3 Putin",
+        "war",
+        "warrant*",
+        "Kremlin OR (China AND diplomatic*)",
+        '"new era"',
+        "Moscow -(Ukraine OR Kiev)",
+        "cooperation lang:en",
+        "source:elcomercio.pe OR Zelensky",
+        "(Russia* OR Chin*) ONEAR/2 (offensive OR campaign)",
+    ]
+    matcher = TopicMatcher(TopicSpec(f"t{i}", q) for i, q in enumerate(queries))
+    compiled = [parse_query(q) for q in queries]
+    total = 0
+    for doc in documents:
+        brute = [
+            TopicMatch(f"t{i}", matched)
+            for i, query in enumerate(compiled)
+            if (matched := query.evaluate(doc)) is not None
+        ]
+        assert matcher.match(doc) == brute
+        total += len(brute)
+    assert total > len(documents)  # the sentences do exercise the topics
