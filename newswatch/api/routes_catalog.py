@@ -6,19 +6,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from newswatch.api import sources
 from newswatch.api.errors import ApiError
 from newswatch.api.params import parse_id, parse_limit
 from newswatch.store.alerts import AlertStore
-from newswatch.store.feeds import read_failures
+from newswatch.store.articles import ArticleStore
+from newswatch.store.config_store import load_topics
+from newswatch.store.feeds import FeedStateStore, read_failures
 
 
 def get_article(request: Request) -> Response:
     article_id = parse_id(request.path_params["article_id"], what="article")
-    article = sources.load_article(request.app.state.redis, article_id)
+    article = ArticleStore(request.app.state.redis).get(article_id)
     if article is None:
         raise ApiError(404, f"no article with id {article_id!r}")
-    return JSONResponse(article)
+    return JSONResponse(article.to_dict())
 
 
 def list_topics(request: Request) -> Response:
@@ -28,7 +29,7 @@ def list_topics(request: Request) -> Response:
     counts = store.topics()
     topics = [
         {**topic.model_dump(mode="json"), "alerts": counts.pop(topic.name, 0), "configured": True}
-        for topic in sources.configured_topics(request.app.state.redis)
+        for topic in load_topics(request.app.state.redis)
     ]
     topics += [
         {"name": name, "alerts": n, "configured": False} for name, n in sorted(counts.items())
@@ -37,7 +38,8 @@ def list_topics(request: Request) -> Response:
 
 
 def list_feeds(request: Request) -> Response:
-    feeds = sources.feed_states(request.app.state.redis)
+    """Every configured feed with its poll state and last error, never-polled ones included."""
+    feeds = FeedStateStore(request.app.state.redis).list_states()
     return JSONResponse({"feeds": feeds, "count": len(feeds)})
 
 

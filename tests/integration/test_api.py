@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -26,6 +25,7 @@ from newswatch.config import FeedConfig, Settings, TopicConfig, WatchConfig
 from newswatch.core.models import Alert, Article
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
+from newswatch.store.articles import ArticleStore
 from newswatch.store.config_store import publish_config
 from newswatch.store.connection import connect
 from newswatch.store.feeds import FeedStateStore, record_failure
@@ -194,7 +194,7 @@ def test_ids_outside_the_allowed_alphabet_are_400(api: httpx.Client, bad_id: str
 
 def test_article_by_id(api: httpx.Client, redis_client: redis.Redis) -> None:
     article = make_article(7)
-    redis_client.set(keys.article(article.id), json.dumps(article.to_dict()))
+    ArticleStore(redis_client).save(article)
     response = api.get(f"/api/articles/{article.id}")
     assert response.status_code == 200
     assert response.json() == article.to_dict()
