@@ -1,0 +1,582 @@
+"""The scheduler against a real Redis and a real HTTP origin on 127.0.0.1.
+
+The origin serves RSS feeds and article pages from a routing table the test edits, honours
+If-None-Match, and counts requests per path. Tests drive whole cycles with
+``SchedulerService.run_once()`` and a clock they move by hand, so nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import html
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from newswatch.config import FeedConfig, Settings, WatchConfig
+from newswatch.core.models import short_hash
+from newswatch.core.schedule import next_poll_delay
+from newswatch.core.urls import canonical_url
+from newswatch.store import keys
+from newswatch.store.config_store import publish_config
+from newswatch.store.feeds import FeedStateStore, read_failures
+from newswatch.store.pages import load_pages
+from scheduler.batcher import TASK
+from scheduler.service import SchedulerService
+
+T = TypeVar("T")
+START = 1_800_000_000.0
+REPO = Path(__file__).resolve().parents[2]
+
+
+# -- the origin ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    etag: str | None = None
+    location: str | None = None
+    hang: float = 0.0  # seconds to wait before answering (for shutdown tests)
+
+
+class Origin:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: Counter[str] = Counter()
+        self.headers: dict[str, list[dict[str, str]]] = {}
+        self.lock = threading.Lock()
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with origin.lock:
+                    origin.hits[self.path] += 1
+                    origin.headers.setdefault(self.path, []).append(dict(self.headers.items()))
+                    route = origin.routes.get(self.path, Route(404, b"<h1>no such page</h1>"))
+                if route.hang:
+                    time.sleep(route.hang)
+                if route.etag and self.headers.get("If-None-Match") == route.etag:
+                    self.send_response(304)
+                    self.send_header("ETag", route.etag)
+                    self.end_headers()
+                    return
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                if route.etag:
+                    self.send_header("ETag", route.etag)
+                if route.location:
+                    self.send_header("Location", origin.url(route.location))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def page_hits(self) -> int:
+        return sum(n for path, n in self.hits.items() if path.startswith("/a/"))
+
+
+@pytest.fixture
+def origin() -> Iterator[Origin]:
+    server = Origin()
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def article_page(title: str) -> bytes:
+    text = " ".join(f"{title} paragraph sentence number {i}." for i in range(40))
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title></head>"
+        f"<body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+    ).encode()
+
+
+def rss(origin: Origin, items: list[dict[str, str]], title: str = "Test feed") -> bytes:
+    entries = []
+    for item in items:
+        parts = [f"<title>{html.escape(item['title'])}</title>"]
+        if "guid" in item:
+            parts.append(f'<guid isPermaLink="false">{item["guid"]}</guid>')
+        if "path" in item:
+            parts.append(f"<link>{origin.url(item['path'])}</link>")
+        if "content" in item:
+            parts.append(f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>")
+        entries.append("<item>" + "".join(parts) + "</item>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>{title}</title><link>{origin.url('/')}</link>"
+        + "".join(entries)
+        + "</channel></rss>"
+    ).encode()
+
+
+def serve_feed(origin: Origin, path: str, items: list[dict[str, str]], etag: str | None) -> None:
+    origin.routes[path] = Route(
+        body=rss(origin, items), content_type="application/rss+xml", etag=etag
+    )
+    for item in items:
+        if "path" in item and item["path"] not in origin.routes:
+            origin.routes[item["path"]] = Route(body=article_page(item["title"]))
+
+
+def items(*numbers: int) -> list[dict[str, str]]:
+    return [{"title": f"Story {n}", "guid": f"story-{n}", "path": f"/a/{n}"} for n in numbers]
+
+
+# -- harness -----------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def make_settings(redis_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "redis_url": redis_url,
+        "allow_private_networks": True,
+        "fetch_timeout": 5.0,
+        "batch_size": 8,
+        "batch_linger": 0.01,
+        "min_backoff": 60,
+        "max_backoff": 3600,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def publish(client: redis.Redis, *feeds: FeedConfig) -> None:
+    publish_config(client, WatchConfig(feeds=list(feeds)))
+
+
+def run(coro: Awaitable[T]) -> T:
+    async def main() -> T:
+        return await coro
+
+    return asyncio.run(main())
+
+
+def cycle(client: redis.Redis, settings: Settings, clock: Clock, **kwargs: Any) -> list[Any]:
+    """One run_once() of a fresh service object (as after a restart)."""
+
+    async def go() -> list[Any]:
+        async with SchedulerService(client, settings, clock=clock, **kwargs) as service:
+            return await service.run_once()
+
+    return run(go())
+
+
+def queued_batches(client: redis.Redis) -> list[list[dict[str, Any]]]:
+    queue = Queue(keys.ARTICLE_QUEUE, connection=client, serializer=JSONSerializer)
+    jobs = queue.get_jobs()
+    assert all(job.func_name == TASK for job in jobs)
+    return [job.args[0] for job in jobs]
+
+
+def queued_articles(client: redis.Redis) -> list[dict[str, Any]]:
+    return [article for batch in queued_batches(client) for article in batch]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(redis_url: str) -> Settings:
+    return make_settings(redis_url)
+
+
+# -- tests -------------------------------------------------------------------------------------
+
+
+def test_new_items_become_one_batch_with_pages_stored(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2, 3), etag='"v1"')
+    origin.routes["/a/3"] = Route(status=301, location="/a/3-moved")
+    origin.routes["/a/3-moved"] = Route(body=article_page("Story 3"))
+    feed = FeedConfig(url=origin.url("/feed.xml"), name="test-feed")
+    publish(redis_client, feed)
+
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.new_items) == ("ok", 3)
+    (batch,) = queued_batches(redis_client)
+    by_key = {job["item_key"]: job for job in batch}
+    assert sorted(by_key) == ["story-1", "story-2", "story-3"]
+    first = by_key["story-1"]
+    link = origin.url("/a/1")
+    assert first["article_id"] == short_hash(canonical_url(link))
+    assert (first["feed_id"], first["feed_name"], first["title"]) == (
+        feed.id,
+        "test-feed",
+        "Story 1",
+    )
+    assert first["url"] == link
+    assert first["from_feed_content"] is False
+    assert first["queued_at"].endswith("Z")
+    assert by_key["story-3"]["url"] == origin.url("/a/3-moved")  # final URL after redirect
+    assert by_key["story-3"]["article_id"] == short_hash(canonical_url(origin.url("/a/3")))
+    pages = load_pages(redis_client, [job["page_key"] for job in batch])
+    assert pages[first["page_key"]] == article_page("Story 1")
+    assert pages[by_key["story-3"]["page_key"]] == article_page("Story 3")
+    assert 0 < redis_client.ttl(first["page_key"]) <= settings.page_ttl
+
+    state = FeedStateStore(redis_client).get_state(feed.id)
+    assert state["last_status"] == "ok"
+    assert (state["items_total"], state["last_new_items"], state["consecutive_errors"]) == (3, 3, 0)
+    assert state["etag"] == '"v1"'
+    assert state["title"] == "Test feed"
+    expected_next = START + next_poll_delay(
+        feed.interval, 0, min_backoff=60, max_backoff=3600, seed=feed.id
+    )
+    assert state["next_poll_at"] == expected_next
+    assert redis_client.zscore(keys.SCHEDULE, feed.id) == expected_next
+    assert redis_client.zcard(keys.feed_seen(feed.id)) == 3
+
+
+def test_second_poll_is_conditional_and_a_304_enqueues_nothing(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    cycle(redis_client, settings, clock)
+    assert cycle(redis_client, settings, clock) == []  # not due yet: nothing polled
+    assert origin.hits["/feed.xml"] == 1
+
+    clock.advance(feed.interval * 1.2)
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.new_items) == ("not_modified", 0)
+    assert origin.headers["/feed.xml"][-1].get("If-None-Match") == '"v1"'
+    assert len(queued_batches(redis_client)) == 1  # still only the first batch
+    assert origin.page_hits() == 2
+    state = FeedStateStore(redis_client).get_state(feed.id)
+    assert (state["last_status"], state["items_total"]) == ("not_modified", 2)
+
+
+def test_changed_feed_enqueues_only_the_new_item(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    cycle(redis_client, settings, clock)
+
+    serve_feed(origin, "/feed.xml", items(3, 1, 2), etag='"v2"')
+    clock.advance(feed.interval * 1.2)
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.new_items) == ("ok", 1)
+    batches = queued_batches(redis_client)
+    assert len(batches) == 2
+    assert [job["item_key"] for job in batches[-1]] == ["story-3"]
+    assert origin.hits["/a/1"] == 1  # old pages are not fetched again
+    assert FeedStateStore(redis_client).get_state(feed.id)["items_total"] == 3
+
+
+def test_failing_feeds_record_specific_errors_and_back_off_while_the_good_one_flows(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/good.xml", items(1, 2), etag=None)
+    origin.routes["/broken.xml"] = Route(status=500, body=b"oops", content_type="text/plain")
+    origin.routes["/garbage.xml"] = Route(
+        body=b"<html><body>this is not a feed</body></html>", content_type="application/xml"
+    )
+    good = FeedConfig(url=origin.url("/good.xml"), name="good")
+    broken = FeedConfig(url=origin.url("/broken.xml"), name="broken", interval=300)
+    nowhere = FeedConfig(url="http://nothing.invalid/rss", name="nowhere", interval=300)
+    garbage = FeedConfig(url=origin.url("/garbage.xml"), name="garbage", interval=300)
+    publish(redis_client, good, broken, nowhere, garbage)
+    store = FeedStateStore(redis_client)
+
+    reports = {r.feed_name: r for r in cycle(redis_client, settings, clock)}
+
+    assert (reports["good"].result, reports["good"].new_items) == ("ok", 2)
+    assert len(queued_articles(redis_client)) == 2
+    expected = {"broken": "http_status", "nowhere": "dns", "garbage": "unparseable"}
+    for feed in (broken, nowhere, garbage):
+        state = store.get_state(feed.id)
+        assert reports[feed.name].result == "error"
+        assert state["last_status"] == "error"
+        assert state["error_reason"] == expected[feed.name]
+        assert state["consecutive_errors"] == 1
+        backoff = next_poll_delay(300, 1, min_backoff=60, max_backoff=3600, seed=feed.id)
+        assert redis_client.zscore(keys.SCHEDULE, feed.id) == START + backoff
+    assert "500" in store.get_state(broken.id)["last_error"]
+    assert "127.0.0.1" in store.get_state(broken.id)["last_error"]
+    assert "nothing.invalid" in store.get_state(nowhere.id)["last_error"]
+    assert "cannot read feed" in store.get_state(garbage.id)["last_error"]
+    failures = [f for f in read_failures(redis_client) if f["kind"] == "feed"]
+    assert sorted(f["reason"] for f in failures) == ["dns", "http_status", "unparseable"]
+
+    # the next failure backs off further
+    clock.advance(700)
+    cycle(redis_client, settings, clock)
+    state = store.get_state(broken.id)
+    assert state["consecutive_errors"] == 2
+    backoff = next_poll_delay(300, 2, min_backoff=60, max_backoff=3600, seed=broken.id)
+    assert redis_client.zscore(keys.SCHEDULE, broken.id) == START + 700 + backoff
+
+    # recovery clears the error
+    serve_feed(origin, "/broken.xml", items(7), etag=None)
+    clock.advance(backoff + 1)
+    cycle(redis_client, settings, clock)
+    state = store.get_state(broken.id)
+    assert (state["last_status"], state["consecutive_errors"]) == ("ok", 0)
+    assert "last_error" not in state and "error_reason" not in state
+
+
+def test_a_404_page_is_recorded_and_the_other_items_flow(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2, 3), etag=None)
+    del origin.routes["/a/2"]  # -> 404
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.new_items, report.failed_items, report.retry_items) == (2, 1, 0)
+    assert sorted(j["item_key"] for j in queued_articles(redis_client)) == ["story-1", "story-3"]
+    (failure,) = [f for f in read_failures(redis_client) if f["kind"] == "page"]
+    assert (failure["reason"], failure["item_key"]) == ("http_status", "story-2")
+    assert failure["url"] == origin.url("/a/2")
+    assert "404" in failure["message"]
+    # recorded as taken: the next poll neither fetches it again nor enqueues anything
+    clock.advance(feed.interval * 1.2)
+    (again,) = cycle(redis_client, settings, clock)
+    assert (again.new_items, again.failed_items) == (0, 0)
+    assert origin.hits["/a/2"] == 1
+
+
+def test_a_retryable_page_failure_is_retried_on_later_polls_then_given_up(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
+    origin.routes["/a/2"] = Route(status=503, body=b"busy", content_type="text/plain")
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    store = FeedStateStore(redis_client)
+
+    (first,) = cycle(redis_client, settings, clock)
+    assert (first.new_items, first.retry_items) == (1, 1)
+    assert store.filter_unseen(feed.id, ["story-1", "story-2"]) == ["story-2"]
+    assert store.get_state(feed.id)["pending_items"] == 1
+
+    clock.advance(feed.interval * 1.2)
+    (second,) = cycle(redis_client, settings, clock)
+    # a waiting item needs the full body: no conditional request
+    assert "If-None-Match" not in origin.headers["/feed.xml"][-1]
+    assert (second.new_items, second.retry_items, second.failed_items) == (0, 1, 0)
+
+    clock.advance(feed.interval * 1.2)
+    (third,) = cycle(redis_client, settings, clock)
+    assert (third.retry_items, third.failed_items) == (0, 1)
+    assert origin.hits["/a/2"] == 3
+    (failure,) = [f for f in read_failures(redis_client) if f["kind"] == "page"]
+    assert "3 attempts" in failure["message"]
+    assert store.filter_unseen(feed.id, ["story-2"]) == []
+    assert store.pending_retries(feed.id) == 0
+    assert store.get_state(feed.id)["pending_items"] == 0
+
+    clock.advance(feed.interval * 1.2)
+    (fourth,) = cycle(redis_client, settings, clock)
+    assert fourth.result == "not_modified"
+
+
+def test_full_text_items_and_no_fetch_feeds_need_no_page_fetch(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    body = "<p>" + "A long paragraph of the full article text. " * 40 + "</p>"
+    full = [{"title": "Full story", "guid": "full-1", "path": "/a/full", "content": body}]
+    serve_feed(origin, "/full.xml", full, etag=None)
+    short = [{"title": "Teaser", "guid": "teaser-1", "path": "/a/teaser", "content": "<p>Hi</p>"}]
+    serve_feed(origin, "/nofetch.xml", short, etag=None)
+    publish(
+        redis_client,
+        FeedConfig(url=origin.url("/full.xml"), name="full"),
+        FeedConfig(url=origin.url("/nofetch.xml"), name="nofetch", fetch_pages=False),
+    )
+
+    cycle(redis_client, settings, clock)
+
+    assert origin.page_hits() == 0
+    jobs = {job["item_key"]: job for job in queued_articles(redis_client)}
+    assert set(jobs) == {"full-1", "teaser-1"}
+    assert all(job["from_feed_content"] for job in jobs.values())
+    assert jobs["full-1"]["url"] == origin.url("/a/full")
+    pages = load_pages(redis_client, [job["page_key"] for job in jobs.values()])
+    full_page = pages[jobs["full-1"]["page_key"]]
+    assert full_page is not None
+    assert b"<title>Full story</title>" in full_page
+    assert b"A long paragraph of the full article text." in full_page
+
+
+def test_two_schedulers_at_once_poll_each_feed_once(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    feeds = []
+    for n in range(6):
+        serve_feed(origin, f"/f{n}.xml", items(10 * n + 1), etag=None)
+        feeds.append(FeedConfig(url=origin.url(f"/f{n}.xml")))
+    publish(redis_client, *feeds)
+    other = redis.Redis.from_url(settings.redis_url or "")
+
+    async def both() -> tuple[list[Any], list[Any]]:
+        async with (
+            SchedulerService(redis_client, settings, clock=clock) as one,
+            SchedulerService(other, settings, clock=clock) as two,
+        ):
+            return await asyncio.gather(one.run_once(), two.run_once())
+
+    first, second = run(both())
+    other.close()
+    polled = [r.feed_id for r in first + second]
+    assert sorted(polled) == sorted(feed.id for feed in feeds)
+    assert all(origin.hits[f"/f{n}.xml"] == 1 for n in range(6))
+    assert len(queued_articles(redis_client)) == 6
+
+
+def test_a_restarted_scheduler_does_not_enqueue_seen_items(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2), etag=None)  # no ETag: full body every time
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    cycle(redis_client, settings, clock)
+    # a new process: fresh service, the feed made due again by hand
+    FeedStateStore(redis_client).reschedule(feed.id, clock.now)
+
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.new_items) == ("ok", 0)
+    assert origin.hits["/feed.xml"] == 2
+    assert len(queued_articles(redis_client)) == 2
+    assert origin.page_hits() == 2
+
+
+def test_a_feed_removed_from_the_config_is_dropped_from_the_schedule(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1), etag=None)
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    redis_client.zadd(keys.SCHEDULE, {"stale-feed-id": 0})
+
+    reports = cycle(redis_client, settings, clock)
+
+    assert [r.feed_id for r in reports] == [feed.id]
+    assert redis_client.zscore(keys.SCHEDULE, "stale-feed-id") is None
+
+
+# -- the service loop and the command ------------------------------------------------------------
+
+
+async def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def test_run_polls_due_feeds_and_stops_cleanly_releasing_abandoned_leases(
+    redis_client: redis.Redis, origin: Origin, settings: Settings
+) -> None:
+    serve_feed(origin, "/quick.xml", items(1), etag=None)
+    origin.routes["/slow.xml"] = Route(body=b"never mind", hang=3.0)
+    quick = FeedConfig(url=origin.url("/quick.xml"))
+    slow = FeedConfig(url=origin.url("/slow.xml"))
+    publish(redis_client, quick, slow)
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        async with SchedulerService(
+            redis_client, settings, tick=0.05, shutdown_grace=0.2
+        ) as service:
+            task = asyncio.create_task(service.run(stop))
+            await wait_for(lambda: len(queued_articles(redis_client)) == 1, "the quick feed")
+            await wait_for(lambda: origin.hits["/slow.xml"] == 1, "the slow feed's request")
+            stopped_at = time.time()
+            stop.set()
+            await task
+        # the abandoned feed is due again at once; the polled one at its next poll time
+        assert redis_client.zscore(keys.SCHEDULE, slow.id) <= time.time()
+        assert redis_client.zscore(keys.SCHEDULE, quick.id) > stopped_at + quick.interval - 1
+
+    run(go())
+
+
+def test_the_scheduler_command_publishes_polls_and_exits_0_on_sigterm(
+    redis_client: redis.Redis, redis_url: str, origin: Origin, tmp_path: Path
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1, 2), etag=None)
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(f"feeds:\n  - url: {origin.url('/feed.xml')}\n    name: local\n")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")},
+        "NEWSWATCH_REDIS_URL": redis_url,
+        "NEWSWATCH_ALLOW_PRIVATE_NETWORKS": "true",
+        "NEWSWATCH_METRICS_PORT": "0",
+        "NEWSWATCH_BATCH_LINGER": "0.01",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newswatch.cli", "scheduler", "--config", str(config)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(queued_articles(redis_client)) < 2:
+            assert proc.poll() is None, proc.communicate()[1].decode()
+            assert time.monotonic() < deadline, "the scheduler enqueued nothing"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    log = err.decode()
+    assert proc.returncode == 0, log
+    assert "result=ok" in log and "new_items=2" in log and "feed=local" in log
