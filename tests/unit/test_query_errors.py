@@ -96,6 +96,17 @@ def test_refused_with_position_and_hint(query: str, position: int, message: str,
     assert f"at position {position + 1}" in str(error)
 
 
+def test_deep_nesting_and_huge_queries_are_refused_not_crashed() -> None:
+    deep = "(" * 41 + "Putin" + ")" * 41
+    assert refuse(deep).position == 40
+    assert "nested more than 40 deep" in str(refuse(deep))
+    assert refuse("NOT " * 41 + "Putin Xi").position == 160
+    parse_query("(" * 40 + "Putin" + ")" * 40)  # up to the limit is fine
+    long = " OR ".join(["Putin"] * 1000)
+    assert "longer than 4000 characters" in str(refuse(long))
+    assert refuse(long).position == 4000
+
+
 def test_pointer_shows_the_fault_under_the_query() -> None:
     error = refuse("Putin AND")
     assert error.pointer() == "Putin AND\n      ^"

@@ -32,6 +32,8 @@ from newswatch.core.query.lexer import META_FIELDS, Kind, Token, tokenize_query
 from newswatch.core.text import fold, normalize_whitespace, tokenize
 
 MIN_PREFIX = 2
+MAX_QUERY_LENGTH = 4000  # characters: queries are typed by people, not generated
+MAX_DEPTH = 40  # nested groups and exclusions: keeps recursion far from Python's limit
 _STARTS = frozenset({Kind.WORD, Kind.PHRASE, Kind.LPAREN, Kind.NOT, Kind.MINUS, Kind.FIELD})
 _BINARY = frozenset({Kind.AND, Kind.OR, Kind.NEAR})
 # a run of word characters in the query as written; combining marks count (NFD input)
@@ -47,6 +49,13 @@ def parse_tree(query: str) -> Node:
             query=query,
             position=0,
             hint='write at least one word or "phrase" to look for',
+        )
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(
+            f"the query is longer than {MAX_QUERY_LENGTH} characters",
+            query=query,
+            position=MAX_QUERY_LENGTH,
+            hint="split it into several topics",
         )
     node = _Parser(query, tokenize_query(query)).parse()
     _check_alternatives(node, query)
@@ -88,6 +97,7 @@ class _Parser:
         self.query = query
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     def parse(self) -> Node:
         node = self._or(None)
@@ -134,7 +144,10 @@ class _Parser:
         tok = self._peek()
         if tok.kind in (Kind.NOT, Kind.MINUS):
             self._next()
-            return Not(self._unary(scope, tok), position=tok.position)
+            self._enter(tok)
+            child = self._unary(scope, tok)
+            self.depth -= 1
+            return Not(child, position=tok.position)
         return self._near(scope, after)
 
     def _near(self, scope: str | None, after: Token | None) -> Node:
@@ -185,11 +198,22 @@ class _Parser:
             )
         if inside is Kind.END:
             raise self._unclosed(opening)
+        self._enter(opening)
         node = self._or(scope)
         if self._peek().kind is not Kind.RPAREN:
             raise self._unclosed(opening)
         self._next()
+        self.depth -= 1
         return node
+
+    def _enter(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._error(
+                f"groups and exclusions are nested more than {MAX_DEPTH} deep",
+                tok,
+                "simplify the query or split it into several topics",
+            )
 
     def _unclosed(self, opening: Token) -> QueryError:
         return self._error(
