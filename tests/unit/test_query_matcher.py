@@ -122,6 +122,13 @@ def test_language_filter() -> None:
     assert topics("") == ["any", "english", "spanish-or-french"]
 
 
+def test_languages_given_as_one_string_mean_one_language() -> None:
+    spec = TopicSpec("english", "Putin", "en")  # type: ignore[arg-type]
+    matcher = TopicMatcher([spec])
+    assert matcher.match(MatchDocument.build(text="Putin", language="en")) != []
+    assert matcher.match(MatchDocument.build(text="Putin", language="es")) == []
+
+
 def test_match_reports_topic_and_matched_terms_in_topic_order() -> None:
     matcher = TopicMatcher(
         [

@@ -72,7 +72,9 @@ def _compile(spec: TopicSpec) -> _Topic:
             position=err.position,
             hint=err.hint,
         ) from err
-    languages = frozenset(language_code(lang) for lang in spec.languages if lang.strip())
+    # a lone string ("en") is one language, not the letters "e" and "n"
+    given = (spec.languages,) if isinstance(spec.languages, str) else spec.languages
+    languages = frozenset(language_code(lang) for lang in given if lang.strip())
     return _Topic(spec.name, query, languages)
 
 
