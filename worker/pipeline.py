@@ -146,6 +146,11 @@ def _process_one(
         return DUPLICATE, 0
 
     if html is None:
+        if url_holder == job.article_id:
+            # delivered again (the scheduler re-enqueues after a crash) and already done:
+            # the first run claimed the URL and dropped the page
+            log.debug("article %s was already processed", job.article_id)
+            return DUPLICATE, 0
         if job.page_key:
             raise _Failure(
                 "load", "page_expired", f"page expired before a worker took it: {job.url}"

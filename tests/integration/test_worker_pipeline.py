@@ -271,9 +271,14 @@ def test_rerun_after_a_crash_creates_nothing_twice(
     put_page(redis_client, "art-1", page, ttl=600)  # the pages of a crashed job are still there
     again = pipeline.process_batch(context, [job])
 
+    # the scheduler re-enqueued it after the first run completed: nothing to do, no failure
+    once_more = pipeline.process_batch(context, [job])
+
     assert first == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 2}
     assert again == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 0}
+    assert once_more == {"extracted": 0, "duplicate": 1, "failed": 0, "alerts": 0}
     assert AlertStore(redis_client).count() == 2
+    assert redis_client.xlen(keys.FAILURES) == 0
 
 
 def test_matcher_follows_the_published_config(
