@@ -4,6 +4,7 @@ Layout (names from :mod:`newswatch.store.keys`):
 
 - ``keys.alert(id)``: the alert JSON;
 - ``keys.ALERTS_BY_TIME`` and ``keys.alerts_by_topic(topic)``: zsets id -> created_at (unix);
+- ``keys.ALERT_TOPICS``: the set of topic names that have alerts (no keyspace SCAN needed);
 - ``keys.ALERT_STREAM``: a stream of ``{id, topic}`` entries for followers (``--follow``).
 
 Writes are one Lua script, so an alert is either fully indexed or absent, and adding the same
@@ -16,14 +17,14 @@ from __future__ import annotations
 import builtins
 import json
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import redis
 
 from newswatch.core.models import Alert
 from newswatch.store import keys
 
-# KEYS: alert key, by-time zset, by-topic zset, stream
+# KEYS: alert key, by-time zset, by-topic zset, stream, topic-name set
 # ARGV: json, score, id, topic, maxlen, alert key prefix, topic zset prefix
 _ADD_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -32,6 +33,7 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[5], ARGV[4])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'id', ARGV[3], 'topic', ARGV[4])
 local maxlen = tonumber(ARGV[5])
 local excess = redis.call('ZCARD', KEYS[2]) - maxlen
@@ -44,7 +46,11 @@ if excess > 0 then
     if raw then
       local ok, decoded = pcall(cjson.decode, raw)
       if ok and type(decoded) == 'table' and type(decoded['topic']) == 'string' then
-        redis.call('ZREM', ARGV[7] .. decoded['topic'], old_id)
+        local topic_key = ARGV[7] .. decoded['topic']
+        redis.call('ZREM', topic_key, old_id)
+        if redis.call('ZCARD', topic_key) == 0 then
+          redis.call('SREM', KEYS[5], decoded['topic'])
+        end
       end
     end
     redis.call('DEL', old_key)
@@ -102,6 +108,7 @@ class AlertStore:
                 keys.ALERTS_BY_TIME,
                 keys.alerts_by_topic(alert.topic),
                 keys.ALERT_STREAM,
+                keys.ALERT_TOPICS,
             ],
             args=[
                 encode_alert(alert),
@@ -144,11 +151,8 @@ class AlertStore:
 
     def topics(self) -> dict[str, int]:
         """Every topic that has stored alerts, with its alert count."""
-        prefix = keys.alerts_by_topic("")
-        names = sorted(
-            _text(cast(bytes | str, key))[len(prefix) :]
-            for key in self.client.scan_iter(match=_glob_escape(prefix) + "*", count=500)
-        )
+        members: Any = self.client.smembers(keys.ALERT_TOPICS)
+        names = sorted(_text(m) for m in members)
         if not names:
             return {}
         pipe = self.client.pipeline(transaction=False)
@@ -183,7 +187,3 @@ class AlertStore:
             if alert_id is not None:
                 ids.append(_text(alert_id))
         return last_stream_id, self.get_many(ids)
-
-
-def _glob_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)

@@ -62,6 +62,7 @@ FAILURES = PREFIX + "failures"  # stream of recorded failures (feeds, pages, ext
 # alerts
 ALERT_STREAM = PREFIX + "alerts:stream"  # stream, capped by length: alert ids in order
 ALERTS_BY_TIME = PREFIX + "alerts:by-time"  # zset alert_id -> created (unix time)
+ALERT_TOPICS = PREFIX + "alerts:topics"  # set: topic names that have stored alerts
 
 
 def alert(alert_id: str) -> str:

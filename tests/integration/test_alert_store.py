@@ -110,6 +110,17 @@ def test_capping_drops_the_oldest_alerts_everywhere(redis_client: redis.Redis) -
     assert 5 <= redis_client.xlen(keys.ALERT_STREAM) <= 12
 
 
+def test_a_topic_whose_alerts_were_all_dropped_disappears(redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client, maxlen=3)
+    for n in range(2):
+        store.add(make_alert(n, "old"))
+    for n in range(2, 6):
+        store.add(make_alert(n, "new"))
+    assert store.topics() == {"new": 3}
+    assert redis_client.smembers(keys.ALERT_TOPICS) == {b"new"}
+    assert redis_client.exists(keys.alerts_by_topic("old")) == 0
+
+
 def test_follow_returns_alerts_added_after_the_position(redis_client: redis.Redis) -> None:
     store = AlertStore(redis_client)
     store.add(make_alert(1))
