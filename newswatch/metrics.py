@@ -46,9 +46,7 @@ PAGES_FETCHED = Counter(
 )
 FETCHED_BYTES = Counter("newswatch_fetched_bytes_total", "Bytes received from origins.")
 JOBS_ENQUEUED = Counter("newswatch_jobs_enqueued_total", "rq jobs enqueued for the workers.")
-ARTICLES_ENQUEUED = Counter(
-    "newswatch_articles_enqueued_total", "Articles handed to the workers."
-)
+ARTICLES_ENQUEUED = Counter("newswatch_articles_enqueued_total", "Articles handed to the workers.")
 
 # worker
 ARTICLES_PROCESSED = Counter(
@@ -61,9 +59,7 @@ EXTRACTION_FAILURES = Counter(
     "Articles that yielded no text, by reason.",
     ["reason"],
 )
-ALERTS_CREATED = Counter(
-    "newswatch_alerts_created_total", "Alerts written, by topic.", ["topic"]
-)
+ALERTS_CREATED = Counter("newswatch_alerts_created_total", "Alerts written, by topic.", ["topic"])
 
 # every stage
 STAGE_SECONDS = Histogram(
@@ -84,7 +80,7 @@ def render_latest() -> tuple[bytes, str]:
     process's otherwise."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(), CONTENT_TYPE_LATEST
 
@@ -92,4 +88,4 @@ def render_latest() -> tuple[bytes, str]:
 def mark_process_dead(pid: int) -> None:
     """Tell multiprocess mode that a child exited (drops its live gauges)."""
     if os.environ.get(MULTIPROC_ENV):
-        multiprocess.mark_process_dead(pid)
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]

@@ -33,7 +33,7 @@ def load_pages(client: redis.Redis, page_keys: list[str]) -> dict[str, bytes | N
     :func:`drop_pages` (after the job succeeded) or their TTL, so a crashed job loses nothing."""
     if not page_keys:
         return {}
-    raw = client.mget(page_keys)
+    raw: list[bytes | None] = client.mget(page_keys)  # type: ignore[assignment]
     return {
         key: (zlib.decompress(blob) if blob is not None else None)
         for key, blob in zip(page_keys, raw, strict=True)

@@ -61,8 +61,11 @@ def origin(corpora: Path) -> Iterator[Origin]:
                 "World",
                 [
                     {"title": title, "link": seed_url, "guid": "world-1"},
-                    {"title": UNRELATED_TITLE, "link": site.url("/local/gardens.html"),
-                     "guid": "world-2"},
+                    {
+                        "title": UNRELATED_TITLE,
+                        "link": site.url("/local/gardens.html"),
+                        "guid": "world-2",
+                    },
                     {"title": "Gone", "link": site.url("/world/deleted.html"), "guid": "world-3"},
                 ],
             ),
@@ -70,8 +73,16 @@ def origin(corpora: Path) -> Iterator[Origin]:
         )
         # a wire feed carrying the same story, with tracking parameters on the link
         site.routes["/wire.xml"] = Route(
-            rss("Wire", [{"title": title, "guid": "wire-77",
-                          "link": seed_url + "?utm_source=rss&utm_medium=feed"}]),
+            rss(
+                "Wire",
+                [
+                    {
+                        "title": title,
+                        "guid": "wire-77",
+                        "link": seed_url + "?utm_source=rss&utm_medium=feed",
+                    }
+                ],
+            ),
             content_type="application/rss+xml",
         )
         site.routes["/mirror.xml"] = Route(
@@ -172,9 +183,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_feeds_in_alerts_out_once_per_story_across_restarts(
-    tmp_path: Path, origin: Origin
-) -> None:
+def test_feeds_in_alerts_out_once_per_story_across_restarts(tmp_path: Path, origin: Origin) -> None:
     config = tmp_path / "newswatch.yaml"
     data_dir = tmp_path / "data"
     log = tmp_path / "up.log"
@@ -195,13 +204,16 @@ def test_feeds_in_alerts_out_once_per_story_across_restarts(
         # the seed story alerts once for each of the three example topics
         alerts = wait_for(
             "alerts for all example topics",
-            lambda: (a := up.get("/api/alerts")["alerts"])
-            and {x["topic"] for x in a} >= EXAMPLE_TOPICS
-            and a,
+            lambda: (
+                (a := up.get("/api/alerts")["alerts"])
+                and {x["topic"] for x in a} >= EXAMPLE_TOPICS
+                and a
+            ),
         )
         # both copies of the story (world + wire) and the unrelated article are through
-        wait_for("three articles processed",
-                 lambda: up.metric("newswatch_articles_processed_total") >= 3)
+        wait_for(
+            "three articles processed", lambda: up.metric("newswatch_articles_processed_total") >= 3
+        )
         alerts = up.get("/api/alerts")["alerts"]
         assert sorted(a["topic"] for a in alerts) == sorted(EXAMPLE_TOPICS)
         seed_path = "/world/putin-xi-new-era.html"
@@ -245,8 +257,10 @@ def test_feeds_in_alerts_out_once_per_story_across_restarts(
     up = Up(config, data_dir, log)
     try:
         wait_for("the new feed polled", lambda: up.feeds()["mirror.xml"].get("last_polled_at"))
-        wait_for("the mirrored copy processed",
-                 lambda: up.metric("newswatch_articles_processed_total") >= 1)
+        wait_for(
+            "the mirrored copy processed",
+            lambda: up.metric("newswatch_articles_processed_total") >= 1,
+        )
         assert up.metric("newswatch_articles_processed_total", result="duplicate") == 1
         assert len(up.get("/api/alerts")["alerts"]) == 3
         # feeds polled before the restart keep their schedule instead of being hit again

@@ -43,7 +43,7 @@ class Origin:
         origin = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def do_GET(self) -> None:
@@ -90,7 +90,7 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
     entries = "".join(
         "<item>"
         f"<title>{item['title']}</title><link>{item['link']}</link>"
-        f"<guid isPermaLink=\"false\">{item['guid']}</guid>"
+        f'<guid isPermaLink="false">{item["guid"]}</guid>'
         f"<description>{item.get('description', '')}</description>"
         "<pubDate>Fri, 17 Mar 2023 12:00:00 GMT</pubDate>"
         "</item>"

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-IO_MODULES = {"redis", "rq", "httpx", "socket", "requests", "urllib.request", "os", "time"}
+IO_MODULES = {"redis", "rq", "httpx", "socket", "requests", "urllib.request", "os", "subprocess"}
+# reading the clock is I/O too; `time` itself is fine for struct_time conversions
+CLOCK_CALLS = {"time.time", "time.monotonic", "datetime.now", "datetime.utcnow", "date.today"}
 
 
 def imports_of(package: str) -> list[tuple[Path, str]]:
@@ -43,6 +45,17 @@ def test_core_is_pure() -> None:
         if module in IO_MODULES or top(module) in {"redis", "rq", "httpx", "prometheus_client"}:
             bad.append((path.relative_to(REPO), module))
     assert not bad, f"newswatch/core must stay pure (no I/O, no rest of newswatch): {bad}"
+
+
+def test_core_reads_no_clock() -> None:
+    calls = []
+    for path in sorted((REPO / "newswatch" / "core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                if isinstance(owner, ast.Name) and f"{owner.id}.{node.func.attr}" in CLOCK_CALLS:
+                    calls.append((path.relative_to(REPO), node.lineno))
+    assert not calls, f"newswatch/core must not read the clock: {calls}"
 
 
 def test_the_rule_sees_imports() -> None:
