@@ -367,7 +367,10 @@ class FeedPoller:
                 canonical = canonical_url(item.url)
             except InvalidURLError as exc:
                 link_problem = str(exc)
-        article_id = short_hash(canonical) if canonical else short_hash(feed.id, item.key)
+        # one id per (feed, item): a copy of the story in another feed is a different article
+        # that the worker's URL/text claims recognise as a duplicate, while a re-run of this
+        # very job stays idempotent
+        article_id = short_hash("article", feed.id, item.key)
         job = ArticleJob(
             article_id=article_id,
             feed_id=feed.id,
