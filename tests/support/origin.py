@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
 
 
 @dataclass
@@ -98,6 +99,6 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-        f"<title>{title}</title><link>http://127.0.0.1/</link><description>test</description>"
+        f"<title>{escape(title)}</title><link>http://127.0.0.1/</link><description>test</description>"
         f"{entries}</channel></rss>"
     ).encode()
