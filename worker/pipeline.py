@@ -13,6 +13,7 @@ given article id, so re-running a batch after a crash creates nothing twice.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import logging
 import time
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ import redis
 from newswatch import metrics
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted, extract_article, language_code
-from newswatch.core.fingerprint import text_fingerprint
+from newswatch.core.fingerprint import words_fingerprint
 from newswatch.core.models import Alert, Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatcher
 from newswatch.core.snippet import make_snippet
@@ -165,28 +166,30 @@ def _process_one(
         except NewswatchError as exc:
             raise _Failure("extract", exc.reason, exc.message) from exc
 
+    article = _build_article(job, extracted, canonical, source)
+    with _timed("match"):
+        # tokenised once: the same words make the fingerprint and feed the matcher
+        document = MatchDocument.build(
+            title=article.title,
+            text=article.text,
+            language=article.language,
+            source=article.source,
+            url=article.url,
+            feed=job.feed_name,
+        )
     with _timed("dedup"):
-        fingerprint = text_fingerprint(extracted.text)
+        fingerprint = words_fingerprint(document.text.tokens)
         earlier = context.articles.claim(job.article_id, canonical, fingerprint)
     if earlier is not None:
         log.debug("article %s duplicates %s", job.article_id, earlier)
         return DUPLICATE, 0
 
-    article = _build_article(job, extracted, canonical, source, fingerprint)
+    article = dataclasses.replace(article, fingerprint=fingerprint)
     with _timed("store"):
         context.articles.save(article)
 
     with _timed("match"):
-        matches = matcher.match(
-            MatchDocument.build(
-                title=article.title,
-                text=article.text,
-                language=article.language,
-                source=article.source,
-                url=article.url,
-                feed=job.feed_name,
-            )
-        )
+        matches = matcher.match(document)
 
     created = 0
     with _timed("store"):
@@ -205,9 +208,7 @@ def _process_one(
     return EXTRACTED, created
 
 
-def _build_article(
-    job: ArticleJob, extracted: Extracted, canonical: str, source: str, fingerprint: str
-) -> Article:
+def _build_article(job: ArticleJob, extracted: Extracted, canonical: str, source: str) -> Article:
     """The feed's title, date and author win (the publisher wrote them for this item, with a
     time of day); the page fills what the feed left out. The page's language wins (it is
     declared per page, the feed's per channel)."""
@@ -221,7 +222,7 @@ def _build_article(
         language=extracted.language or language_code(job.language),
         author=job.author.strip() or extracted.author,
         text=extracted.text,
-        fingerprint=fingerprint,
+        fingerprint="",  # set once the text is tokenised
         feed_id=job.feed_id,
         feed_name=job.feed_name,
         extracted_at=_now(),

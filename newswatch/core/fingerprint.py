@@ -8,6 +8,7 @@ one fingerprint.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from newswatch.core.models import short_hash
 from newswatch.core.text import tokenize
@@ -17,7 +18,13 @@ URL_KEY_LENGTH = 24  # 96 bits: collisions are not a concern at any realistic sc
 
 def text_fingerprint(text: str) -> str:
     """sha256 hex of the text's normalised words joined by single spaces."""
-    return hashlib.sha256(" ".join(tokenize(text)).encode("utf-8")).hexdigest()
+    return words_fingerprint(tokenize(text))
+
+
+def words_fingerprint(words: Sequence[str]) -> str:
+    """The fingerprint of already tokenised text (the words :func:`tokenize` gives), so a
+    caller that tokenised the text for matching need not do it twice."""
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
 def url_key(canonical_url: str) -> str:
