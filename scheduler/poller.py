@@ -28,7 +28,7 @@ from newswatch.core.schedule import next_poll_delay
 from newswatch.core.urls import canonical_url
 from newswatch.net import Fetcher
 from newswatch.store.feeds import FeedStateStore, record_failure
-from newswatch.store.pages import put_pages
+from newswatch.store.pages import put_page
 from scheduler.batcher import JobBatcher
 from scheduler.logfmt import kv
 from scheduler.pages import carries_full_text, feed_item_html, is_html
@@ -267,37 +267,13 @@ class FeedPoller:
         metrics.FEED_ITEMS_NEW.inc(len(new))
         batch, deferred = new[: self.max_items_per_poll], len(new) - self.max_items_per_poll
 
-        outcomes = await asyncio.gather(*(self._prepare_safely(feed, item) for item in batch))
+        # each item goes to the workers as soon as its page is in, not when the whole feed is:
+        # a feed of 50 items on a slow host would otherwise keep the workers idle for seconds
+        outcomes = await asyncio.gather(*(self._take_one(feed, item, now) for item in batch))
         ready = [o for o in outcomes if isinstance(o, _Ready)]
         failed = [o for o in outcomes if isinstance(o, _Failed)]
         retry = [o for o in outcomes if isinstance(o, _Retry)]
-
-        queued_at = iso(self.clock())
-        jobs: list[ArticleJob] = []
-        if ready:
-            page_keys = put_pages(
-                self.client, {o.job.article_id: o.html for o in ready}, self.settings.page_ttl
-            )
-            jobs = [
-                dataclasses.replace(
-                    o.job, page_key=page_keys[o.job.article_id], queued_at=queued_at
-                )
-                for o in ready
-            ]
-            await self.batcher.submit(jobs)  # raises if Redis refused: nothing marked seen
-        for failure in failed:
-            record_failure(
-                self.client,
-                kind="page",
-                reason=failure.reason,
-                message=failure.message,
-                at=now,
-                feed_id=feed.id,
-                url=failure.url,
-                item_key=failure.item.key,
-            )
-        taken = [o.item.key for o in ready] + [o.item.key for o in failed]
-        self.store.mark_seen(feed.id, taken, now)
+        jobs = [o.job for o in ready]
 
         pending = len(retry) + max(deferred, 0)
         next_at = self._next_poll(feed, now, 0, None)
@@ -343,6 +319,35 @@ class FeedPoller:
             retry_items=len(retry),
             deferred_items=max(deferred, 0),
         )
+
+    async def _take_one(self, feed: FeedConfig, item: FeedItem, now: float) -> _Outcome:
+        """Fetch one new item's page and hand it to the workers, or record why not. The item is
+        marked seen only once its job is enqueued (or its failure recorded), so a scheduler
+        that dies half-way loses nothing."""
+        outcome = await self._prepare_safely(feed, item)
+        if isinstance(outcome, _Ready):
+            page_key = put_page(
+                self.client, outcome.job.article_id, outcome.html, self.settings.page_ttl
+            )
+            outcome.job = dataclasses.replace(
+                outcome.job, page_key=page_key, queued_at=iso(self.clock())
+            )
+            await self.batcher.submit([outcome.job])  # raises if Redis refused
+        elif isinstance(outcome, _Failed):
+            record_failure(
+                self.client,
+                kind="page",
+                reason=outcome.reason,
+                message=outcome.message,
+                at=now,
+                feed_id=feed.id,
+                url=outcome.url,
+                item_key=outcome.item.key,
+            )
+        else:
+            return outcome
+        self.store.mark_seen(feed.id, [item.key], now)
+        return outcome
 
     async def _prepare_safely(self, feed: FeedConfig, item: FeedItem) -> _Outcome:
         """:meth:`_prepare`, with an unexpected error counted as a failed attempt (so a bug
