@@ -3,45 +3,24 @@ polls feeds served on 127.0.0.1 and alerts through /api/alerts."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from newswatch.embedded_redis import free_port
 from tests.support.origin import Origin, Route, rss
 from tests.support.pages import UNRELATED_PARAGRAPHS, UNRELATED_TITLE, article_page, seed_article
+from tests.support.up import Up, alive, wait_for
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "newswatch.yaml"
 EXAMPLE_TOPICS = {"summits", "arrest-warrants", "arms-deliveries"}
-DEADLINE = 120.0  # seconds; generous because CI machines are slow, never asserted
-
-
-def wait_for(what: str, probe: Callable[[], Any], deadline: float = DEADLINE) -> Any:
-    """Poll until probe() returns something truthy; fail naming what we waited for."""
-    end = time.monotonic() + deadline
-    last_error: Exception | None = None
-    while time.monotonic() < end:
-        try:
-            value = probe()
-            if value:
-                return value
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
-            last_error = exc
-        time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {what} (last error: {last_error!r})")
 
 
 @pytest.fixture
@@ -103,88 +82,6 @@ def write_config(path: Path, origin: Origin, feeds: list[str]) -> None:
         "topics": example["topics"],
     }
     path.write_text(yaml.safe_dump(config, sort_keys=False))
-
-
-class Up:
-    """A running `newswatch up` and a client for its API."""
-
-    def __init__(self, config: Path, data_dir: Path, log: Path) -> None:
-        self.port = free_port()
-        env = dict(os.environ)
-        env.pop("NEWSWATCH_REDIS_URL", None)
-        env.update(
-            NEWSWATCH_API_PORT=str(self.port),
-            NEWSWATCH_ALLOW_PRIVATE_NETWORKS="true",  # the origin is on 127.0.0.1
-            NEWSWATCH_BATCH_LINGER="0.1",
-        )
-        self.log = log
-        self._log_file = log.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "newswatch.cli", "up", "--config", str(config),
-             "--workers", "1", "--data-dir", str(data_dir)],
-            env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
-        wait_for("/healthz", lambda: self._alive() and self.http.get("/healthz").status_code == 200)
-
-    def _alive(self) -> bool:
-        if self.process.poll() is not None:
-            pytest.fail(f"newswatch up exited early:\n{self.log.read_text()[-4000:]}")
-        return True
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self.http.get(path, params=params)
-        response.raise_for_status()
-        return response.json()
-
-    def feeds(self) -> dict[str, dict[str, Any]]:
-        return {f["url"].rsplit("/", 1)[-1]: f for f in self.get("/api/feeds")["feeds"]}
-
-    def metric(self, name: str, **labels: str) -> float:
-        text = self.http.get("/metrics").text
-        total = 0.0
-        for line in text.splitlines():
-            if not line.startswith(name + "{") and not line.startswith(name + " "):
-                continue
-            if all(f'{k}="{v}"' in line for k, v in labels.items()):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
-
-    def descendants(self) -> list[int]:
-        """Pids of every process below `newswatch up` (children start their own sessions,
-        so walk parent links in /proc)."""
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                parents[int(entry.name)] = ppid
-        found, frontier = [], [self.process.pid]
-        while frontier:
-            pid = frontier.pop()
-            kids = [p for p, pp in parents.items() if pp == pid]
-            found += kids
-            frontier += kids
-        return found
-
-    def stop(self) -> int:
-        self.http.close()
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(60)
-        finally:
-            self._log_file.close()
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_feeds_in_alerts_out_once_per_story_across_restarts(tmp_path: Path, origin: Origin) -> None:
