@@ -18,11 +18,15 @@ ConfigOption = Annotated[
     Path,
     typer.Option("--config", "-c", help="YAML file with feeds:, topics:, subscriptions:."),
 ]
-OptionalConfig = Annotated[
+PublishedConfig = Annotated[
     Path | None,
     typer.Option(
         "--config", "-c", help="YAML file to publish into Redis before starting (optional)."
     ),
+]
+SettingsConfig = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="YAML file whose settings: block applies (optional)."),
 ]
 
 
@@ -50,15 +54,14 @@ def up(
         typer.Option(help="Where the embedded Redis keeps its data (default ./.newswatch)."),
     ] = None,
 ) -> None:
-    """Run everything: embedded Redis (unless NEWSWATCH_REDIS_URL is set), scheduler, workers,
-    API and metrics. Ctrl-C stops it all."""
+    """Run everything (Redis unless NEWSWATCH_REDIS_URL is set, scheduler, workers, API)."""
     from newswatch.supervisor import run_up
 
     raise typer.Exit(run_up(config, workers=workers, data_dir=data_dir))
 
 
 @app.command()
-def scheduler(config: OptionalConfig = None) -> None:
+def scheduler(config: PublishedConfig = None) -> None:
     """Run the feed scheduler (I/O tier) against NEWSWATCH_REDIS_URL."""
     raise typer.Exit(_tier("scheduler.main").main(config))
 
@@ -72,7 +75,7 @@ def worker(
 
 
 @app.command()
-def api(config: OptionalConfig = None) -> None:
+def api(config: SettingsConfig = None) -> None:
     """Run the HTTP API (alerts, articles, feeds, /healthz, /metrics)."""
     from newswatch.api.server import run_api
 

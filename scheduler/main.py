@@ -14,6 +14,7 @@ from prometheus_client import start_http_server
 
 from newswatch.config import Settings, WatchConfig, load_config, load_settings
 from newswatch.core.errors import ConfigError
+from newswatch.logs import setup_logging
 from newswatch.metrics import MULTIPROC_ENV
 from newswatch.store.config_store import publish_config
 from newswatch.store.connection import connect, resolve_redis_url
@@ -21,15 +22,6 @@ from scheduler.logfmt import kv
 from scheduler.service import SchedulerService
 
 log = logging.getLogger("newswatch.scheduler")
-
-
-def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s %(message)s",
-            stream=sys.stderr,
-        )
 
 
 async def serve(client: redis.Redis, settings: Settings) -> int:
@@ -51,7 +43,7 @@ def main(config_path: Path | None) -> int:
     """Settings from the environment (over the config's ``settings:`` block when a path is
     given), publish that config, expose metrics, poll until signalled. Exit codes: 0 clean
     stop, 1 Redis unreachable, 2 bad configuration."""
-    _configure_logging()
+    setup_logging()
     cfg: WatchConfig | None = None
     try:
         if config_path is not None:

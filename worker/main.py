@@ -19,14 +19,12 @@ from rq.serializers import JSONSerializer
 from newswatch import metrics
 from newswatch.config import load_settings
 from newswatch.core.errors import ConfigError
+from newswatch.logs import setup_logging
 from newswatch.store import keys
 from newswatch.store.connection import connect, resolve_redis_url
 from worker import context
 
 log = logging.getLogger("newswatch.worker")
-
-# libraries that log every discarded page; our failure stream already records those
-_CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan")
 
 
 def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
@@ -41,11 +39,7 @@ def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
 
 
 def main(burst: bool = False) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for name in _CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
+    setup_logging()
     try:
         settings = load_settings()
         redis_url = resolve_redis_url(settings)

@@ -18,6 +18,9 @@ from newswatch.store.connection import connect, resolve_redis_url
 
 log = logging.getLogger("newswatch.api")
 
+# an API request (and /healthz) answers 503 within seconds when Redis hangs
+REDIS_TIMEOUT = 5.0
+
 
 def _settings(config_path: Path | None) -> Settings:
     """Environment over the config file's ``settings:`` block (when a file is given)."""
@@ -38,7 +41,7 @@ def run_api(config_path: Path | None) -> int:
     except RuntimeError as exc:
         print(f"newswatch api: {exc}", file=sys.stderr)
         return 2
-    client = connect(redis_url)
+    client = connect(redis_url, socket_timeout=REDIS_TIMEOUT)
     try:
         client.ping()
     except redis.RedisError as exc:

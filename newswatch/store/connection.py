@@ -25,8 +25,9 @@ def resolve_redis_url(settings: Settings, data_dir: Path | None = None) -> str:
     )
 
 
-def connect(url: str) -> redis.Redis:
-    """A client with timeouts, so a dead Redis is an error and not a hang."""
+def connect(url: str, *, socket_timeout: float = 30.0) -> redis.Redis:
+    """A client with timeouts, so a dead Redis is an error and not a hang. Interactive callers
+    (the API) pass a shorter ``socket_timeout`` than batch workers."""
     return redis.Redis.from_url(
-        url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30
+        url, socket_connect_timeout=5, socket_timeout=socket_timeout, health_check_interval=30
     )
