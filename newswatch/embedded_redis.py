@@ -76,7 +76,8 @@ class EmbeddedRedis:
             preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout
-        client = redis.Redis.from_url(self.url)
+        # short timeouts: something else may be listening on the port and never answer
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=1)
         try:
             while True:
                 if self.process.poll() is not None:
@@ -86,7 +87,7 @@ class EmbeddedRedis:
                 try:
                     if client.ping():
                         break
-                except (redis.ConnectionError, redis.BusyLoadingError):
+                except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
                     pass
                 if time.monotonic() > deadline:
                     self.stop()
