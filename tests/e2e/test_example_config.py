@@ -4,6 +4,7 @@ Ctrl-C stops everything."""
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
@@ -43,9 +44,22 @@ def test_example_config_runs_and_reports_every_feed(tmp_path: Path) -> None:
                 assert feed["next_poll_at"] > feed["last_polled_at"]  # backed off, not spinning
         assert up.get("/healthz")["status"] == "ok"
         assert up.process.poll() is None
+
+        # a crashed child is restarted by the supervisor
+        (worker,) = [p for p in up.descendants() if b"worker" in cmdline(p)][:1]
+        os.kill(worker, signal.SIGKILL)
+        wait_for("the killed worker restarted", lambda: "restarted worker-" in log.read_text())
+        assert [p for p in up.descendants() if b"worker" in cmdline(p) and alive(p)]
         children = up.descendants()
     finally:
         code = up.stop(signal.SIGINT)  # Ctrl-C in a terminal: SIGINT to the process group
     assert code == 0, log.read_text()[-4000:]
     assert "stopped" in log.read_text()
     assert not [pid for pid in children if alive(pid)]
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
