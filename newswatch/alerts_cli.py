@@ -15,11 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from newswatch.api.contract import public_alert
-from newswatch.config import load_settings
 from newswatch.core.errors import ConfigError
 from newswatch.core.models import Alert
+from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.alerts import AlertStore
-from newswatch.store.connection import connect, resolve_redis_url
+from newswatch.store.connection import connect
 
 FOLLOW_BLOCK_MS = 5000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # no terminal escapes from feed text
@@ -81,14 +81,9 @@ def run_alerts(
         _error(f"--limit must be 0 or more, got {limit}")
         return 2
     try:
-        url = resolve_redis_url(load_settings(), data_dir)
+        url = load_runtime(data_dir=data_dir).redis_url
     except ConfigError as exc:
-        for problem in exc.problems:
-            _error(problem)
-        return 2
-    except RuntimeError as exc:
-        _error(str(exc))
-        return 2
+        return report_config_error("newswatch alerts", exc)
 
     client = connect(url)
     store = AlertStore(client)

@@ -11,6 +11,7 @@ each process writes its samples there and the API's ``/metrics`` serves the sum 
 
 from __future__ import annotations
 
+import logging
 import os
 
 from prometheus_client import (
@@ -21,6 +22,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -89,3 +91,17 @@ def mark_process_dead(pid: int) -> None:
     """Tell multiprocess mode that a child exited (drops its live gauges)."""
     if os.environ.get(MULTIPROC_ENV):
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+
+
+def serve_own_metrics(port: int) -> None:
+    """A scheduler or worker started alone serves its own /metrics on ``port``; under
+    `newswatch up` (multiprocess mode) the API serves everyone's sum instead."""
+    if os.environ.get(MULTIPROC_ENV):
+        return
+    log = logging.getLogger("newswatch.metrics")
+    try:
+        start_http_server(port)
+    except OSError as exc:
+        log.warning("metrics port %d unavailable (%s): no /metrics", port, exc)
+        return
+    log.info("metrics on :%d/metrics", port)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from pathlib import Path
 
 import redis
-from prometheus_client import start_http_server
 
-from newswatch.config import Settings, WatchConfig, load_config, load_settings
+from newswatch.config import Settings
 from newswatch.core.errors import ConfigError
 from newswatch.logs import setup_logging
-from newswatch.metrics import MULTIPROC_ENV
+from newswatch.metrics import serve_own_metrics
+from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.config_store import publish_config
-from newswatch.store.connection import connect, resolve_redis_url
+from newswatch.store.connection import connect
 from scheduler.logfmt import kv
 from scheduler.service import SchedulerService
 
@@ -44,29 +43,19 @@ def main(config_path: Path | None) -> int:
     given), publish that config, expose metrics, poll until signalled. Exit codes: 0 clean
     stop, 1 Redis unreachable, 2 bad configuration."""
     setup_logging()
-    cfg: WatchConfig | None = None
     try:
-        if config_path is not None:
-            cfg = load_config(config_path)
-        settings = load_settings(cfg)
-        url = resolve_redis_url(settings)
+        runtime = load_runtime(config_path)
     except ConfigError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return report_config_error("newswatch scheduler", exc)
+    settings, url = runtime.settings, runtime.redis_url
 
     client = connect(url)
     try:
         client.ping()
-        if cfg is not None:
-            version = publish_config(client, cfg)
+        if runtime.config is not None:
+            version = publish_config(client, runtime.config)
             log.info("config published %s", kv(path=config_path, version=version))
-        if not os.environ.get(MULTIPROC_ENV):
-            start_http_server(settings.metrics_port)
-            log.info("metrics served %s", kv(port=settings.metrics_port))
+        serve_own_metrics(settings.metrics_port)
         return asyncio.run(serve(client, settings))
     except redis.RedisError as exc:
         print(f"error: Redis at {url} failed: {exc}", file=sys.stderr)

@@ -10,18 +10,16 @@ rq finish the current batch and stop (warm shutdown).
 from __future__ import annotations
 
 import logging
-import os
 
-from prometheus_client import start_http_server
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from newswatch import metrics
-from newswatch.config import load_settings
 from newswatch.core.errors import ConfigError
 from newswatch.logs import setup_logging
+from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store import keys
-from newswatch.store.connection import connect, resolve_redis_url
+from newswatch.store.connection import connect
 from worker import context
 
 log = logging.getLogger("newswatch.worker")
@@ -41,19 +39,11 @@ def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
 def main(burst: bool = False) -> int:
     setup_logging()
     try:
-        settings = load_settings()
-        redis_url = resolve_redis_url(settings)
-    except (ConfigError, RuntimeError) as exc:
-        log.error("%s", exc)
-        return 2
-
-    if not os.environ.get(metrics.MULTIPROC_ENV):
-        # alone: serve our own /metrics; under `newswatch up` the API serves everyone's sum
-        try:
-            start_http_server(settings.metrics_port)
-            log.info("metrics on :%d/metrics", settings.metrics_port)
-        except OSError as exc:
-            log.warning("metrics port %d unavailable (%s): no /metrics", settings.metrics_port, exc)
+        runtime = load_runtime()
+    except ConfigError as exc:
+        return report_config_error("newswatch worker", exc)
+    settings, redis_url = runtime.settings, runtime.redis_url
+    metrics.serve_own_metrics(settings.metrics_port)
 
     context.install(context.WorkerContext(connect(redis_url), settings))
     worker = build_worker(redis_url)

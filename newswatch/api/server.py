@@ -12,9 +12,9 @@ import redis
 import uvicorn
 
 from newswatch.api.app import create_app
-from newswatch.config import Settings, load_config, load_settings
 from newswatch.core.errors import ConfigError
-from newswatch.store.connection import connect, resolve_redis_url
+from newswatch.runtime import load_runtime, report_config_error
+from newswatch.store.connection import connect
 
 log = logging.getLogger("newswatch.api")
 
@@ -22,25 +22,14 @@ log = logging.getLogger("newswatch.api")
 REDIS_TIMEOUT = 5.0
 
 
-def _settings(config_path: Path | None) -> Settings:
-    """Environment over the config file's ``settings:`` block (when a file is given)."""
-    cfg = load_config(config_path) if config_path is not None else None
-    return load_settings(cfg)
-
-
 def run_api(config_path: Path | None) -> int:
     """Serve until stopped; 0 on a clean stop, 2 when the configuration or Redis URL is
     missing or invalid."""
     try:
-        settings = _settings(config_path)
-        redis_url = resolve_redis_url(settings)
+        runtime = load_runtime(config_path)
     except ConfigError as exc:
-        for problem in exc.problems:
-            print(f"newswatch api: {problem}", file=sys.stderr)
-        return 2
-    except RuntimeError as exc:
-        print(f"newswatch api: {exc}", file=sys.stderr)
-        return 2
+        return report_config_error("newswatch api", exc)
+    settings, redis_url = runtime.settings, runtime.redis_url
     client = connect(redis_url, socket_timeout=REDIS_TIMEOUT)
     try:
         client.ping()

@@ -7,6 +7,7 @@ from pathlib import Path
 import redis
 
 from newswatch.config import Settings
+from newswatch.core.errors import ConfigError
 
 URL_FILE = "redis.url"  # written by `newswatch up` into its data directory
 
@@ -19,9 +20,11 @@ def resolve_redis_url(settings: Settings, data_dir: Path | None = None) -> str:
     url_file = (data_dir or settings.data_dir) / URL_FILE
     if url_file.is_file():
         return url_file.read_text().strip()
-    raise RuntimeError(
-        "no Redis configured: set NEWSWATCH_REDIS_URL, or start `newswatch up` "
-        f"(which writes {url_file})"
+    raise ConfigError(
+        [
+            "no Redis configured: set NEWSWATCH_REDIS_URL, or start `newswatch up` "
+            f"(which writes {url_file})"
+        ]
     )
 
 

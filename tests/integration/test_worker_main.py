@@ -64,9 +64,9 @@ def test_burst_worker_processes_the_queue_and_exits(
 
 
 def test_no_redis_configured_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("NEWSWATCH_REDIS_URL", raising=False)
     monkeypatch.setenv("NEWSWATCH_DATA_DIR", str(tmp_path))
     assert main(burst=True) == 2
-    assert "NEWSWATCH_REDIS_URL" in caplog.text
+    assert "newswatch worker: no Redis configured" in capsys.readouterr().err

@@ -1,0 +1,34 @@
+"""What every long-running process needs before it starts: its configuration, its settings and
+the Redis URL — loaded one way, failing one way."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from newswatch.config import Settings, WatchConfig, load_config, load_settings
+from newswatch.core.errors import ConfigError
+from newswatch.store.connection import resolve_redis_url
+
+
+@dataclasses.dataclass(frozen=True)
+class Runtime:
+    config: WatchConfig | None  # None when no file was given
+    settings: Settings
+    redis_url: str
+
+
+def load_runtime(config_path: Path | None = None, *, data_dir: Path | None = None) -> Runtime:
+    """Settings from the environment over the file's ``settings:`` block (when a file is
+    given), and the Redis URL. Raises :class:`ConfigError` listing what is wrong."""
+    config = load_config(config_path) if config_path is not None else None
+    settings = load_settings(config)
+    return Runtime(config, settings, resolve_redis_url(settings, data_dir))
+
+
+def report_config_error(program: str, exc: ConfigError) -> int:
+    """Print every problem on stderr, prefixed with the program's name; returns exit code 2."""
+    for problem in exc.problems:
+        print(f"{program}: {problem}", file=sys.stderr)
+    return 2
