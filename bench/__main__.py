@@ -168,9 +168,7 @@ def pipeline_rate(
                 sys.exit(f"only {done:.0f} of {len(pages)} articles processed in time")
             start = min(o.first_request for o in origins if o.first_request is not None)
             busy = metric_sum(http, 'newswatch_stage_duration_seconds_sum{stage="job"}')
-            extracting = metric_sum(
-                http, 'newswatch_stage_duration_seconds_sum{stage="extract"}'
-            )
+            extracting = metric_sum(http, 'newswatch_stage_duration_seconds_sum{stage="extract"}')
             print(f"  workers busy {busy / (end - start) / workers:.0%} of the run, "
                   f"extracting {extracting / busy:.0%} of that")  # fmt: skip
             return len(pages) / (end - start)
