@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +306,8 @@ def _from_validation(
 
 # -- checks across entries -------------------------------------------------------------------
 
+_UNIQUE_FIELD = {"feeds": "url", "topics": "name", "subscriptions": "name"}
+
 
 def _entries(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
     value = data.get(key)
@@ -326,53 +328,63 @@ def _feed_identity(url: str) -> str:
         return url
 
 
+def _repeats(
+    data: dict[str, Any], section: str, field: str, identity: Callable[[str], str] = str
+) -> Iterator[tuple[int, str, int]]:
+    """(index, value, index of the first entry with the same identity) for every entry of
+    ``section`` whose ``field`` repeats an earlier one."""
+    first_of: dict[str, int] = {}
+    for index, entry in _entries(data, section):
+        value = entry.get(field)
+        if isinstance(value, str):
+            first = first_of.setdefault(identity(value), index)
+            if first != index:
+                yield index, value, first
+
+
 def _cross_checks(locator: _Locator, data: dict[str, Any]) -> Iterator[tuple[int, str]]:
-    feed_seen: dict[str, int] = {}
-    for index, entry in _entries(data, "feeds"):
-        url = entry.get("url")
-        if isinstance(url, str) and feed_url_problem(url) is None:
-            identity = _feed_identity(url)
-            if identity in feed_seen:
-                first = feed_seen[identity]
-                line = locator.line(("feeds", first, "url"))
-                yield locator.problem(
-                    ("feeds", index, "url"),
-                    f"duplicate feed URL {url!r}: the same feed as feeds[{first}] "
-                    f"(line {line}); each feed is polled once, so list it once",
-                )
-            else:
-                feed_seen[identity] = index
+    def repeated(section: str, index: int, first: int, message: str) -> tuple[int, str]:
+        line = locator.line((section, first, _UNIQUE_FIELD[section]))
+        return locator.problem(
+            (section, index, _UNIQUE_FIELD[section]),
+            message.format(first=f"{section}[{first}] (line {line})"),
+        )
 
-    topic_names: dict[str, int] = {}
-    for index, entry in _entries(data, "topics"):
-        name = entry.get("name")
-        if isinstance(name, str):
-            if name in topic_names:
-                first = topic_names[name]
-                line = locator.line(("topics", first, "name"))
-                yield locator.problem(
-                    ("topics", index, "name"),
-                    f"duplicate topic name {name!r}: already used by topics[{first}] "
-                    f"(line {line}); alerts are filed by topic name, so names must be unique",
-                )
-            else:
-                topic_names[name] = index
+    valid_urls = {
+        index: entry["url"]
+        for index, entry in _entries(data, "feeds")
+        if isinstance(entry.get("url"), str) and feed_url_problem(entry["url"]) is None
+    }
+    for index, url, first in _repeats(data, "feeds", "url", _feed_identity):
+        if index in valid_urls and first in valid_urls:
+            yield repeated(
+                "feeds",
+                index,
+                first,
+                f"duplicate feed URL {url!r}: the same feed as {{first}}; "
+                "each feed is polled once, so list it once",
+            )
+    for index, name, first in _repeats(data, "topics", "name"):
+        yield repeated(
+            "topics",
+            index,
+            first,
+            f"duplicate topic name {name!r}: already used by {{first}}; "
+            "alerts are filed by topic name, so names must be unique",
+        )
+    for index, name, first in _repeats(data, "subscriptions", "name"):
+        yield repeated(
+            "subscriptions",
+            index,
+            first,
+            f"duplicate subscription name {name!r}: already used by {{first}}",
+        )
 
-    subscription_names: dict[str, int] = {}
+    topic_names = {
+        entry["name"] for _, entry in _entries(data, "topics") if isinstance(entry.get("name"), str)
+    }
     topics_known = isinstance(data.get("topics", []), list)
     for index, entry in _entries(data, "subscriptions"):
-        name = entry.get("name")
-        if isinstance(name, str):
-            if name in subscription_names:
-                first = subscription_names[name]
-                line = locator.line(("subscriptions", first, "name"))
-                yield locator.problem(
-                    ("subscriptions", index, "name"),
-                    f"duplicate subscription name {name!r}: already used by "
-                    f"subscriptions[{first}] (line {line})",
-                )
-            else:
-                subscription_names[name] = index
         wanted = entry.get("topics")
         if not topics_known or not isinstance(wanted, list):
             continue
