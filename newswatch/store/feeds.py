@@ -82,8 +82,10 @@ class FeedStateStore:
             self.client.zadd(keys.SCHEDULE, mapping, xx=True, gt=True)
 
     def reschedule(self, feed_id: str, at: float) -> None:
-        """Set when a feed is next due (this also ends its lease)."""
-        self.client.zadd(keys.SCHEDULE, {feed_id: at})
+        """Set when a feed is next due (this also ends its lease). Only a feed still on the
+        schedule: a poll that ends after its feed was removed from the configuration must not
+        bring it back."""
+        self.client.zadd(keys.SCHEDULE, {feed_id: at}, xx=True)
 
     def ensure_scheduled(self, feed_ids: Iterable[str], at: float) -> int:
         """Add feeds missing from the schedule, due at ``at``; returns how many were added."""

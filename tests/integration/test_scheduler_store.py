@@ -179,3 +179,13 @@ def test_list_states_covers_every_configured_feed_including_never_polled(
         0,
     )
     assert b["due_at"] == 0 and b["fetch_pages"] is False
+
+
+def test_a_late_reschedule_does_not_bring_back_a_removed_feed(redis_client: redis.Redis) -> None:
+    store = FeedStateStore(redis_client)
+    store.ensure_scheduled(["kept", "removed"], at=0)
+    store.unschedule("removed")  # the configuration dropped it while it was being polled
+    store.reschedule("removed", 500)
+    store.reschedule("kept", 500)
+    assert redis_client.zscore(keys.SCHEDULE, "removed") is None
+    assert redis_client.zscore(keys.SCHEDULE, "kept") == 500
