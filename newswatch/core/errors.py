@@ -98,10 +98,11 @@ class HTTPStatusError(FetchError):
 
     reason = "http_status"
 
-    def __init__(self, message: str, *, status: int):
+    def __init__(self, message: str, *, status: int, retry_after: int | None = None):
         # 5xx and 429 are worth a retry; other 4xx are not.
         super().__init__(message, retryable=status >= 500 or status == 429)
         self.status = status
+        self.retry_after = retry_after  # seconds the origin asked us to wait (Retry-After)
 
 
 class FeedParseError(NewswatchError):

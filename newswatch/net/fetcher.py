@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import email.utils
+import math
+import time
 import urllib.parse
 from types import TracebackType
 from typing import Self
@@ -205,6 +208,7 @@ class Fetcher:
                         f"fetching {url}: host {host!r} answered {status} "
                         f"{response.reason_phrase}".rstrip(),
                         status=status,
+                        retry_after=retry_after_seconds(response.headers.get("retry-after")),
                     )
                 body = await _read_capped(response, url, host, max_bytes)
                 return self._result(url, response, body, not_modified=False)
@@ -228,6 +232,27 @@ class Fetcher:
             content_type=response.headers.get("content-type", ""),
             not_modified=not_modified,
         )
+
+
+MAX_RETRY_AFTER = 7 * 24 * 3600  # a stranger's header must not park a feed for years
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> int | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP-date (RFC 9110 10.2.3);
+    None when absent or unreadable; capped at a week."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(int(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    delta = when.timestamp() - (time.time() if now is None else now)
+    return min(max(0, math.ceil(delta)), MAX_RETRY_AFTER)
 
 
 def _split(url: str) -> urllib.parse.SplitResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import gzip
 import ipaddress
 import threading
@@ -29,6 +30,7 @@ from newswatch.core.errors import (
     TooManyRedirectsError,
 )
 from newswatch.net import Fetcher, FetchResult
+from newswatch.net.fetcher import retry_after_seconds
 from newswatch.net.guard import blocked_reason
 from newswatch.net.limits import RequestLimiter
 
@@ -112,7 +114,8 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(float(query["s"]))
             self._send(200, b"late")
         elif name == "status":
-            self._send(int(route[1]), b"nope")
+            retry = {"Retry-After": query["retry"]} if "retry" in query else None
+            self._send(int(route[1]), b"nope", retry)
         elif name == "concurrent":
             with origin.lock:
                 origin.active += 1
@@ -435,3 +438,25 @@ def test_limiter_forgets_idle_hosts() -> None:
         return limiter.hosts_in_use()
 
     assert run(go()) == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("120", 120), ("99999999", 7 * 24 * 3600), ("soon", None)],
+)
+def test_retry_after_is_reported_with_the_status(
+    origin: tuple[str, Origin], header: str, expected: int | None
+) -> None:
+    base, _ = origin
+    with pytest.raises(HTTPStatusError) as caught:
+        run(fetch(f"{base}/status/429?retry={urllib.parse.quote(header)}"))
+    assert caught.value.status == 429
+    assert caught.value.retry_after == expected
+
+
+def test_retry_after_as_an_http_date() -> None:
+    now = 1_700_000_000.0
+    header = email.utils.formatdate(now + 90, usegmt=True)
+    assert retry_after_seconds(header, now=now) == 90
+    assert retry_after_seconds(email.utils.formatdate(now - 90, usegmt=True), now=now) == 0
+    assert retry_after_seconds(None) is None

@@ -8,6 +8,7 @@ If-None-Match, and counts requests per path. Tests drive whole cycles with
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import html
 import os
@@ -53,6 +54,7 @@ class Route:
     etag: str | None = None
     location: str | None = None
     hang: float = 0.0  # seconds to wait before answering (for shutdown tests)
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Origin:
@@ -83,8 +85,12 @@ class Origin:
                     self.send_header("ETag", route.etag)
                 if route.location:
                     self.send_header("Location", origin.url(route.location))
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(route.body)
+                # a poll abandoned at shutdown closes the connection before the body
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(route.body)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -360,6 +366,26 @@ def test_failing_feeds_record_specific_errors_and_back_off_while_the_good_one_fl
     state = store.get_state(broken.id)
     assert (state["last_status"], state["consecutive_errors"]) == ("ok", 0)
     assert "last_error" not in state and "error_reason" not in state
+
+
+def test_a_feed_asking_us_to_wait_is_not_polled_before_its_retry_after(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    origin.routes["/busy.xml"] = Route(
+        status=429, body=b"slow down", content_type="text/plain", headers={"Retry-After": "1800"}
+    )
+    busy = FeedConfig(url=origin.url("/busy.xml"), name="busy", interval=300)
+    publish(redis_client, busy)
+
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.reason) == ("error", "http_status")
+    plain = next_poll_delay(300, 1, min_backoff=60, max_backoff=3600, seed=busy.id)
+    asked = next_poll_delay(
+        300, 1, min_backoff=60, max_backoff=3600, retry_after=1800, seed=busy.id
+    )
+    assert plain < 1800 <= asked
+    assert redis_client.zscore(keys.SCHEDULE, busy.id) == START + asked
 
 
 def test_a_404_page_is_recorded_and_the_other_items_flow(
