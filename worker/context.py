@@ -23,7 +23,7 @@ class WorkerContext:
     def __init__(self, client: redis.Redis, settings: Settings):
         self.client = client
         self.settings = settings
-        self.articles = ArticleStore(client)
+        self.articles = ArticleStore(client, retention=settings.retention_days * 24 * 3600)
         self.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen)
         self._matcher: TopicMatcher | None = None
         self._config_version: int | None = None

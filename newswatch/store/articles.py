@@ -4,8 +4,10 @@ Layout (names from :mod:`newswatch.store.keys`):
 
 - ``keys.article(id)``: the article JSON;
 - ``keys.seen_url(url_key(canonical_url))`` and ``keys.seen_text(fingerprint)``: the id of the
-  article that first claimed that URL / that text (no TTL: a copy seen months later is still a
-  copy);
+  article that first claimed that URL / that text;
+- all three expire after ``retention`` seconds (the ``retention_days`` setting), so a service
+  that runs for months holds a bounded window of articles; a copy arriving later than that
+  is treated as new;
 - ``keys.FAILURES``: a stream of failures (stage, reason, article id, feed id, message), capped
   at about :data:`FAILURES_MAXLEN` entries.
 """
@@ -24,7 +26,7 @@ from newswatch.store import keys
 FAILURES_MAXLEN = 10_000
 _MESSAGE_CHARS = 2_000  # a failure message is for people; keep the stream small
 
-# KEYS: seen_url, seen_text; ARGV: article id.
+# KEYS: seen_url, seen_text; ARGV: article id, TTL in seconds.
 # Returns the id of an earlier article holding either key, else claims both and returns nil.
 # A key already held by this same id counts as free, so re-running a job after a crash
 # claims again instead of calling the article a duplicate of itself.
@@ -37,15 +39,21 @@ holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then
   return holder
 end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
 return false
 """
 
 
+DEFAULT_RETENTION = 90 * 24 * 3600
+
+
 class ArticleStore:
-    def __init__(self, client: redis.Redis):
+    def __init__(self, client: redis.Redis, *, retention: int = DEFAULT_RETENTION):
+        if retention < 1:
+            raise ValueError(f"retention must be at least one second, got {retention}")
         self._client = client
+        self._retention = retention
         self._claim = client.register_script(_CLAIM_SCRIPT)
 
     def claim(self, article_id: str, canonical_url: str, fingerprint: str) -> str | None:
@@ -57,7 +65,7 @@ class ArticleStore:
         """
         holder = self._claim(
             keys=[keys.seen_url(url_key(canonical_url)), keys.seen_text(fingerprint)],
-            args=[article_id],
+            args=[article_id, self._retention],
         )
         if holder is None:
             return None
@@ -79,6 +87,7 @@ class ArticleStore:
         self._client.set(
             keys.article(article.id),
             json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":")),
+            ex=self._retention,
         )
 
     def get(self, article_id: str) -> Article | None:

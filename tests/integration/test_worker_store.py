@@ -97,3 +97,15 @@ def test_record_failure_appends_to_the_stream(redis_client: redis.Redis) -> None
     assert fields["feed_id"] == "feed1"
     assert URL in fields["message"]
     assert float(fields["at"]) > 0
+
+
+def test_articles_and_claims_expire_after_the_retention(redis_client: redis.Redis) -> None:
+    store = ArticleStore(redis_client, retention=3600)
+    assert store.claim("kept-a-while", "https://example.com/a", "fp-retention") is None
+    ttls = [
+        redis_client.ttl(keys.seen_url(url_key("https://example.com/a"))),
+        redis_client.ttl(keys.seen_text("fp-retention")),
+    ]
+    store.save(_article())
+    ttls.append(redis_client.ttl(keys.article("a1")))
+    assert all(0 < ttl <= 3600 for ttl in ttls), ttls
