@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 
 import redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
 from newswatch import metrics
@@ -28,6 +28,9 @@ TASK = "worker.tasks.process_batch"  # by path: the scheduler never imports work
 JOB_TIMEOUT = 600  # seconds a worker may spend on one batch
 RESULT_TTL = 3600
 FAILURE_TTL = 7 * 24 * 3600
+# a batch that fails as a whole (Redis trouble mid-job: the worker keeps its pages) is tried
+# again later; the workers run rq's scheduler for these delayed retries
+RETRY = Retry(max=3, interval=[10, 60, 300])
 
 
 def article_queue(client: redis.Redis, name: str = keys.ARTICLE_QUEUE) -> Queue:
@@ -108,6 +111,7 @@ class JobBatcher:
                 job_id=batch_job_id(jobs),
                 description=f"{self.task}({len(jobs)} articles)",
                 job_timeout=JOB_TIMEOUT,
+                retry=RETRY,
                 result_ttl=RESULT_TTL,
                 failure_ttl=FAILURE_TTL,
             )

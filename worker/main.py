@@ -49,7 +49,8 @@ def main(burst: bool = False) -> int:
     worker = build_worker(redis_url)
     log.info("worker %s on queue %s (burst=%s)", worker.name, keys.ARTICLE_QUEUE, burst)
     try:
-        worker.work(burst=burst, logging_level="INFO")
+        # with_scheduler: one worker at a time also re-enqueues batches whose retry is due
+        worker.work(burst=burst, logging_level="INFO", with_scheduler=True)
     finally:
         context.install(None)
     return 0

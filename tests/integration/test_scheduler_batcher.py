@@ -78,3 +78,14 @@ def test_an_enqueue_failure_reaches_the_submitter(redis_url: str) -> None:
 def test_batch_size_must_be_positive(redis_client: redis.Redis) -> None:
     with pytest.raises(ValueError, match="batch_size"):
         JobBatcher(redis_client, batch_size=0, linger=0)
+
+
+def test_a_batch_that_fails_is_retried_later(redis_client: redis.Redis) -> None:
+    async def go() -> None:
+        await JobBatcher(redis_client, batch_size=1, linger=0).submit([job(1)])
+
+    asyncio.run(go())
+    queue = Queue(keys.ARTICLE_QUEUE, connection=redis_client, serializer=JSONSerializer)
+    (rq_job,) = queue.get_jobs()
+    assert rq_job.retries_left == 3
+    assert rq_job.retry_intervals == [10, 60, 300]
