@@ -96,7 +96,8 @@ class Origin:
     def feed(self) -> bytes:
         items = "".join(
             f"<item><title>Article {i}</title><link>{self.base}/a/{i}.html</link>"
-            f"<guid>{self.base}/a/{i}.html</guid></item>"
+            f"<guid>{self.base}/a/{i}.html</guid>"
+            "<pubDate>Fri, 17 Mar 2023 12:00:00 GMT</pubDate></item>"
             for i in range(len(self.pages))
         )
         return (

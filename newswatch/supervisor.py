@@ -13,6 +13,7 @@ import fcntl
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -156,6 +157,21 @@ def _supervise(children: list[Child], env: dict[str, str], stop: _StopFlag) -> N
         time.sleep(0.2)
 
 
+def _check_api_port(settings: Settings) -> None:
+    """Fail at once, and say so, when the API's port is taken (rather than restarting an API
+    that can never bind)."""
+    with socket.socket(socket.AF_INET6 if ":" in settings.api_host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.api_host, settings.api_port))
+        except OSError as exc:
+            raise RuntimeError(
+                f"cannot serve the API on {settings.api_host}:{settings.api_port}: "
+                f"{exc.strerror or exc}; set NEWSWATCH_API_PORT (or api_port under settings:) "
+                "to a free port"
+            ) from exc
+
+
 def _start_redis(settings: Settings, data_dir: Path) -> tuple[str, EmbeddedRedis | None]:
     if settings.redis_url:
         return settings.redis_url, None
@@ -182,6 +198,7 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
     children: list[Child] = []
     try:
         with _exclusive(data_dir):
+            _check_api_port(settings)
             metrics_dir = data_dir / "metrics"
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)

@@ -161,7 +161,11 @@ def _process_one(
     with _timed("extract"):
         try:
             extracted = extract_article(
-                html, url=job.url, max_bytes=context.settings.max_page_bytes
+                html,
+                url=job.url,
+                max_bytes=context.settings.max_page_bytes,
+                # the feed's date wins anyway: skip the costly search of the page for one
+                metadata_fallback=not job.published_at,
             )
         except NewswatchError as exc:
             raise _Failure("extract", exc.reason, exc.message) from exc

@@ -20,12 +20,15 @@ import dataclasses
 import re
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from newswatch.core.errors import ExtractionError
-from newswatch.core.page_meta import read_page_metadata
+from newswatch.core.page_meta import PageMeta, read_page_metadata
 
 DEFAULT_MIN_CHARS = 200
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # how far into a page to look for a charset declaration, the root tag and the lang attribute
 _HEAD_BYTES = 8192
@@ -87,8 +90,15 @@ def extract_article(
     url: str,
     max_bytes: int,
     min_chars: int = DEFAULT_MIN_CHARS,
+    metadata_fallback: bool = True,
 ) -> Extracted:
     """Extract the main text and metadata of the article page ``html`` (found at ``url``).
+
+    Metadata comes from the page's standard declarations; when those lack the title or the
+    date and ``metadata_fallback`` is set, trafilatura's full metadata heuristics (htmldate
+    searching the page for a date, byline rules for the author) fill the gaps. They cost about
+    as much as the extraction itself, so a caller that already has the date (from the feed)
+    passes ``metadata_fallback=False``.
 
     Raises :class:`ExtractionError` (never retryable: the same bytes fail the same way).
     """
@@ -136,6 +146,8 @@ def extract_article(
             f"article text is {len(text)} characters, under the minimum of {min_chars}: {url}",
             reason="empty",
         )
+    if metadata_fallback and not (meta.title and meta.published_at):
+        meta = _fill_from_trafilatura(meta, tree, url)
     return Extracted(
         title=meta.title,
         author=meta.author,
@@ -205,3 +217,19 @@ def _check_html(html: str, url: str) -> None:
         raise ExtractionError(f"page is an RSS/Atom feed, not HTML: {url}", reason="not_html")
     if not _HTML_TAG.search(html):
         raise ExtractionError(f"page has no HTML tags: {url}", reason="not_html")
+
+
+def _fill_from_trafilatura(meta: PageMeta, tree: HtmlElement, url: str) -> PageMeta:
+    """``meta`` with its empty fields filled by trafilatura's metadata heuristics."""
+    try:
+        found = extract_metadata(tree, url, None, False)
+    except Exception:  # heuristics on a stranger's page: a failure leaves the fields empty
+        return meta
+    date = (found.date or "")[:10]
+    return dataclasses.replace(
+        meta,
+        title=meta.title or (found.title or "").strip(),
+        author=meta.author or (found.author or "").strip(),
+        published_at=meta.published_at or (date if _ISO_DATE.match(date) else None),
+        sitename=meta.sitename or (found.sitename or "").strip(),
+    )

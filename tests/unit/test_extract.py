@@ -153,3 +153,30 @@ def test_recall_on_the_article_extraction_benchmark(corpora: Path) -> None:
     assert statistics.mean(recalls) >= 0.9
     assert min(recalls) >= 0.4
     assert statistics.mean(precisions) >= 0.8  # and little boilerplate came along
+
+
+UNDECLARED = (
+    '<html><body><div class="byline">By Jane Roe, 17 March 2023</div>'
+    "<article><h1>Budget talks</h1><p>"
+    + "The council met on Tuesday to discuss the budget for the coming year. " * 8
+    + "</p></article></body></html>"
+)
+
+
+def test_a_page_that_declares_no_date_gets_one_from_trafilatura_heuristics() -> None:
+    found = extract_article(UNDECLARED, url="https://example.com/news/budget", max_bytes=10**6)
+    assert (found.title, found.published_at, found.author) == (
+        "Budget talks",
+        "2023-03-17",
+        "Jane Roe",
+    )
+
+
+def test_without_the_fallback_only_declared_metadata_is_read() -> None:
+    found = extract_article(
+        UNDECLARED,
+        url="https://example.com/news/budget",
+        max_bytes=10**6,
+        metadata_fallback=False,
+    )
+    assert (found.title, found.published_at, found.author) == ("Budget talks", None, "")
