@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     workers: int = Field(0, ge=0)  # 0: one per CPU core
 
     # fetching
-    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+    user_agent: str = "newswatch/0.1 (self-hosted news monitor)"
     fetch_concurrency: int = Field(64, ge=1)
     fetch_per_host: int = Field(2, ge=1)
     fetch_timeout: float = Field(20.0, gt=0)  # seconds, whole request deadline
