@@ -1,0 +1,29 @@
+"""The image installs the project with `pip install .`: the wheel must carry every package the
+three tiers import, and the `newswatch` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_wheel_carries_all_three_tiers_and_the_command(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path),
+         str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("newswatch-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for package in ("newswatch", "newswatch/core", "newswatch/core/query", "newswatch/store",
+                    "newswatch/net", "newswatch/api", "scheduler", "worker"):  # fmt: skip
+        assert f"{package}/__init__.py" in names, f"{package} is missing from the wheel"
+    assert "newswatch/py.typed" in names
+    assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "newswatch = newswatch.cli:main" in text
