@@ -138,11 +138,11 @@ class Fetcher:
         """
         if max_bytes < 1:
             raise ValueError("max_bytes must be positive")
-        headers: dict[str, str] = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        headers: dict[bytes, bytes] = {}
+        for name, validator in ((b"If-None-Match", etag), (b"If-Modified-Since", last_modified)):
+            value = _header_bytes(validator)
+            if value:
+                headers[name] = value
 
         budget = self._settings.fetch_timeout
         loop = asyncio.get_running_loop()
@@ -181,7 +181,7 @@ class Fetcher:
         self,
         url: str,
         parts: urllib.parse.SplitResult,
-        headers: dict[str, str],
+        headers: dict[bytes, bytes],
         max_bytes: int,
     ) -> FetchResult | str:
         """One request: a result, or the Location of a redirect."""
@@ -227,11 +227,35 @@ class Fetcher:
             url=url,
             status=response.status_code,
             body=body,
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
+            etag=_header_text(response, b"etag"),
+            last_modified=_header_text(response, b"last-modified"),
             content_type=response.headers.get("content-type", ""),
             not_modified=not_modified,
         )
+
+
+def _header_text(response: httpx.Response, name: bytes) -> str | None:
+    """A validator exactly as the origin sent it: its raw bytes as latin-1 text, which
+    :func:`_header_bytes` turns back into the same bytes (httpx would decode non-ASCII bytes
+    as UTF-8, and then refuse to send them back)."""
+    for key, value in response.headers.raw:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _header_bytes(value: str | None) -> bytes | None:
+    """A stored validator as header bytes; None when it cannot be sent (then the request is
+    simply unconditional instead of failing every time)."""
+    if not value:
+        return None
+    try:
+        raw = value.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    if any((byte < 0x20 and byte != 0x09) or byte == 0x7F for byte in raw):
+        return None
+    return raw
 
 
 MAX_RETRY_AFTER = 7 * 24 * 3600  # a stranger's header must not park a feed for years

@@ -94,6 +94,12 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(304)
             else:
                 self._send(200, b"<feed/>", {"Last-Modified": LAST_MODIFIED})
+        elif name == "etag8":  # an ETag with bytes outside ASCII (UTF-8 of "café")
+            raw = '"caf\u00c3\u00a9"'  # http.server sends header text as latin-1
+            if self.headers.get("If-None-Match") == raw:  # parsed as latin-1 too
+                self._send(304, headers={"ETag": raw})
+            else:
+                self._send(200, b"<rss/>", {"ETag": raw})
         elif name == "chain":  # /chain/3 -> /chain/2 -> /chain/1 -> /chain/0 (200)
             left = int(route[1])
             if left:
@@ -212,6 +218,18 @@ def test_conditional_get_with_last_modified(origin: tuple[str, Origin]) -> None:
     # the origin sent no validator with its 304: the caller's is handed back
     assert second.last_modified == LAST_MODIFIED
     assert server.requests[-1][1].get("If-Modified-Since") == LAST_MODIFIED
+
+
+def test_an_etag_with_non_ascii_bytes_is_sent_back_byte_for_byte(
+    origin: tuple[str, Origin],
+) -> None:
+    # an origin's odd header must not make every later conditional GET of the feed fail
+    base, server = origin
+    first = run(fetch(f"{base}/etag8"))
+    assert first.etag is not None and first.status == 200
+    second = run(fetch(f"{base}/etag8", etag=first.etag))
+    assert second.not_modified is True
+    assert server.requests[-1][1].get("If-None-Match") == '"caf\u00c3\u00a9"'
 
 
 def test_gzip_body_is_decoded(origin: tuple[str, Origin]) -> None:
