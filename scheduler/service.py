@@ -22,6 +22,7 @@ from newswatch import metrics
 from newswatch.config import FeedConfig, Settings
 from newswatch.core.errors import ConfigError
 from newswatch.net import Fetcher
+from newswatch.store import keys
 from newswatch.store.config_store import config_version, load_feeds
 from newswatch.store.feeds import FeedStateStore
 from scheduler.batcher import JobBatcher
@@ -69,6 +70,8 @@ class SchedulerService:
         self._poller: FeedPoller | None = None
         self._feeds: dict[str, FeedConfig] = {}
         self._config_version: int | None = None
+        self._config_current = False  # whether _feeds is the published configuration
+        self._unreadable_version: int | None = None
 
     async def __aenter__(self) -> SchedulerService:
         fetcher = Fetcher(self.settings, transport=self._transport)
@@ -117,14 +120,21 @@ class SchedulerService:
         did. Configured feeds missing from the schedule are made due now."""
         version = config_version(self.client)
         if not force and version == self._config_version:
+            self._config_current = True
             return False
         try:
             feeds = load_feeds(self.client)
         except ConfigError as exc:
-            log.error("config unreadable %s", kv(version=version, error=str(exc)))
+            # e.g. written by a newer release: claim nothing until it can be read (a claimed
+            # feed we do not know would be taken off the schedule), say so once per version
+            self._config_current = False
+            if version != self._unreadable_version:
+                self._unreadable_version = version
+                log.error("config unreadable, not polling %s", kv(version=version, error=str(exc)))
             return False
         self._feeds = {feed.id: feed for feed in feeds}
         self._config_version = version
+        self._config_current = True
         added = self.store.ensure_scheduled(self._feeds, self.clock())
         log.info("config loaded %s", kv(version=version, feeds=len(feeds), newly_due=added))
         return True
@@ -136,6 +146,10 @@ class SchedulerService:
         unexpected error is logged and the feed is retried after ``min_backoff``."""
         feed = self._feeds.get(feed_id)
         if feed is None:
+            if self.client.hexists(keys.FEEDS, feed_id):
+                # configured in a version published since our last reload: hand it back
+                self.store.reschedule(feed_id, self.clock())
+                return None
             log.info("feed dropped %s", kv(feed_id=feed_id, why="no longer configured"))
             self.store.unschedule(feed_id)
             return None
@@ -155,6 +169,8 @@ class SchedulerService:
         """Poll every feed due now (up to ``limit``), wait for all of them, flush the
         batcher. Returns the reports of the feeds polled."""
         self.reload_feeds()
+        if not self._config_current:
+            return []
         claimed = self.store.claim_due(self.clock(), self.lease, limit)
         gate = asyncio.Semaphore(self.max_concurrent_polls)
 
@@ -183,6 +199,8 @@ class SchedulerService:
                     self.reload_feeds()
                     now = self.clock()
                     free = self.max_concurrent_polls - len(inflight)
+                    if not self._config_current:
+                        free = 0
                     for feed_id in self.store.claim_due(now, self.lease, free):
                         inflight[feed_id] = asyncio.create_task(
                             self.poll_claimed(feed_id), name=f"poll-{feed_id}"

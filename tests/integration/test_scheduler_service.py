@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import html
+import json
 import os
 import signal
 import subprocess
@@ -529,6 +530,25 @@ def test_a_feed_removed_from_the_config_is_dropped_from_the_schedule(
 
     assert [r.feed_id for r in reports] == [feed.id]
     assert redis_client.zscore(keys.SCHEDULE, "stale-feed-id") is None
+
+
+def test_a_config_this_scheduler_cannot_read_leaves_the_schedule_alone(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    # e.g. a newer release published a feed field this one does not know (rolling upgrade):
+    # the old scheduler must not take the feeds off the schedule the new ones poll from
+    serve_feed(origin, "/feed.xml", items(1), etag=None)
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    newer = feed.model_dump(mode="json") | {"field_from_a_newer_release": True}
+    redis_client.hset(keys.FEEDS, feed.id, json.dumps(newer))
+    redis_client.incr(keys.CONFIG_VERSION)
+
+    reports = cycle(redis_client, settings, clock)
+
+    assert reports == []
+    assert origin.hits["/feed.xml"] == 0
+    assert redis_client.zscore(keys.SCHEDULE, feed.id) == 0  # still due, for a scheduler that can
 
 
 # -- the service loop and the command ------------------------------------------------------------
