@@ -99,6 +99,8 @@ def _feed_error_message(feed: FeedConfig, exc: Exception) -> str:
     message = str(exc) or type(exc).__name__
     if isinstance(exc, FeedParseError):
         message = f"cannot read feed: {message}"
+    elif not isinstance(exc, FetchError):
+        message = f"internal error while polling: {exc!r}"
     return message if feed.url in message else f"{feed.url}: {message}"
 
 
@@ -140,7 +142,7 @@ class FeedPoller:
             )
             parsed = None if result.not_modified else parse_feed(result.body, url=result.url)
         except (FetchError, FeedParseError) as exc:
-            return self._record_error(feed, state, now, exc)
+            return self._record_error(feed, state, now, exc, exc.reason)
         finally:
             metrics.STAGE_SECONDS.labels(stage="poll").observe(time.perf_counter() - started)
 
@@ -172,8 +174,15 @@ class FeedPoller:
         )
         return now + delay
 
+    def record_crash(self, feed: FeedConfig, exc: Exception) -> PollReport:
+        """Record a poll that ended in an unexpected error (a bug) like any failed poll: in
+        the feed's status and the failure log, with backoff, so the feed is neither polled
+        every ``min_backoff`` for ever nor shown as fine."""
+        state = self.store.get_state(feed.id)
+        return self._record_error(feed, state, self.clock(), exc, "internal")
+
     def _record_error(
-        self, feed: FeedConfig, state: dict[str, Any], now: float, exc: FetchError | FeedParseError
+        self, feed: FeedConfig, state: dict[str, Any], now: float, exc: Exception, reason: str
     ) -> PollReport:
         errors = int(state.get("consecutive_errors", 0) or 0) + 1
         retry_after = getattr(exc, "retry_after", None)
@@ -188,14 +197,14 @@ class FeedPoller:
             last_polled_at=now,
             last_status="error",
             last_error=message,
-            error_reason=exc.reason,
+            error_reason=reason,
             consecutive_errors=errors,
             next_poll_at=next_at,
         )
         record_failure(
             self.client,
             kind="feed",
-            reason=exc.reason,
+            reason=reason,
             message=message,
             at=now,
             feed_id=feed.id,
@@ -203,16 +212,16 @@ class FeedPoller:
         )
         self.store.reschedule(feed.id, next_at)
         metrics.FEED_POLLS.labels(result="error").inc()
-        metrics.FEED_POLL_ERRORS.labels(reason=exc.reason).inc()
+        metrics.FEED_POLL_ERRORS.labels(reason=reason).inc()
         report = PollReport(
-            feed.id, feed.display_name, "error", next_at, error=message, reason=exc.reason
+            feed.id, feed.display_name, "error", next_at, error=message, reason=reason
         )
         log.warning(
             "poll %s",
             kv(
                 feed=feed.display_name,
                 result="error",
-                reason=exc.reason,
+                reason=reason,
                 errors=errors,
                 retry_in=round(next_at - now),
                 error=message,

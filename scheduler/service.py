@@ -159,8 +159,15 @@ class SchedulerService:
             raise
         except Exception as exc:
             log.exception("poll crashed %s", kv(feed=feed.display_name, error=repr(exc)))
-            with contextlib.suppress(redis.RedisError):
-                self.store.reschedule(feed_id, self.clock() + self.settings.min_backoff)
+            if isinstance(exc, redis.RedisError):  # nothing can be recorded now; try again soon
+                with contextlib.suppress(redis.RedisError):
+                    self.store.reschedule(feed_id, self.clock() + self.settings.min_backoff)
+                return None
+            try:
+                self.poller.record_crash(feed, exc)
+            except redis.RedisError:
+                with contextlib.suppress(redis.RedisError):
+                    self.store.reschedule(feed_id, self.clock() + self.settings.min_backoff)
             return None
 
     # -- one cycle (tests, tools) ----------------------------------------------------------

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 import redis
 from rq import Queue
@@ -533,6 +534,41 @@ def test_a_feed_removed_from_the_config_is_dropped_from_the_schedule(
 
     assert [r.feed_id for r in reports] == [feed.id]
     assert redis_client.zscore(keys.SCHEDULE, "stale-feed-id") is None
+
+
+class Exploding(httpx.AsyncBaseTransport):
+    """A transport with a bug of its own: every request raises a non-httpx error."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("transport bug")
+
+
+def test_a_poll_that_crashes_is_recorded_and_backs_off_like_any_failure(
+    redis_client: redis.Redis, settings: Settings, clock: Clock
+) -> None:
+    # a bug tripped by one feed must not have it polled every min_backoff forever, invisibly
+    feed = FeedConfig(url="http://feeds.example.org/crash.xml", interval=600)
+    publish(redis_client, feed)
+    store = FeedStateStore(redis_client)
+
+    assert cycle(redis_client, settings, clock, transport=Exploding()) == []
+    state = store.get_state(feed.id)
+    assert (state["last_status"], state["error_reason"], state["consecutive_errors"]) == (
+        "error",
+        "internal",
+        1,
+    )
+    assert feed.url in state["last_error"] and "transport bug" in state["last_error"]
+    first_delay = next_poll_delay(600, 1, min_backoff=60, max_backoff=3600, seed=feed.id)
+    assert redis_client.zscore(keys.SCHEDULE, feed.id) == START + first_delay
+    assert read_failures(redis_client)[0]["reason"] == "internal"
+
+    clock.advance(first_delay)
+    cycle(redis_client, settings, clock, transport=Exploding())
+    assert store.get_state(feed.id)["consecutive_errors"] == 2
+    second_delay = next_poll_delay(600, 2, min_backoff=60, max_backoff=3600, seed=feed.id)
+    assert second_delay > first_delay
+    assert redis_client.zscore(keys.SCHEDULE, feed.id) == clock.now + second_delay
 
 
 def test_a_config_this_scheduler_cannot_read_leaves_the_schedule_alone(
