@@ -4,6 +4,7 @@ Start order: embedded Redis (unless NEWSWATCH_REDIS_URL is set), publish the con
 then the scheduler, N workers and the API as child processes. A child that dies is restarted
 with backoff. On SIGINT/SIGTERM the children stop first (they finish or hand back their work),
 Redis last, so nothing is left running and no lease or worker registration goes stale.
+An embedded Redis that dies is restarted on its port and data directory, like a child.
 """
 
 from __future__ import annotations
@@ -132,12 +133,55 @@ def _stop_children(children: list[Child]) -> None:
         mark_process_dead(child.process.pid)
 
 
-def _supervise(children: list[Child], env: dict[str, str], stop: _StopFlag) -> None:
+class _RedisWatch:
+    """Restarts the embedded Redis if it dies (OOM killer, a crash): on the same port and
+    data directory, which the children's URL points at, with backoff between tries."""
+
+    def __init__(self, server: EmbeddedRedis) -> None:
+        self.server = server
+        self.failures = 0
+        self.retry_at = 0.0
+
+    def check(self, now: float) -> None:
+        process = self.server.process
+        if process is not None and process.poll() is None:
+            return
+        if process is not None:
+            _log(
+                f"embedded Redis (pid {process.pid}) exited with code {process.returncode}; "
+                f"restarting it on port {self.server.port} (log: {self.server.data_dir}/redis.log)"
+            )
+            self.server.process = None
+        if now < self.retry_at:
+            return
+        try:
+            self.server.start()
+        except RuntimeError as exc:
+            self.server.process = None  # already reported
+            self.failures += 1
+            delay = min(MAX_RESTART_DELAY, 2.0**self.failures)
+            self.retry_at = now + delay
+            _log(f"embedded Redis did not restart ({exc}); trying again in {delay:.0f}s")
+            return
+        self.failures = 0
+        pid = self.server.process.pid if self.server.process else "?"
+        _log(f"restarted embedded Redis (pid {pid})")
+
+
+def _supervise(
+    children: list[Child],
+    env: dict[str, str],
+    stop: _StopFlag,
+    redis_server: EmbeddedRedis | None = None,
+) -> None:
+    watch = _RedisWatch(redis_server) if redis_server is not None else None
     for child in children:
         child.start(env)
         _log(f"started {child.name} (pid {child.pid})")
     while not stop.stopping:
         now = time.monotonic()
+        if watch is not None:
+            watch.check(now)
         for child in children:
             code = child.exited()
             if code is not None and child.restart_at == 0.0:
@@ -211,7 +255,7 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
                 f"API on http://{settings.api_host}:{settings.api_port}/"
             )
             children = _child_commands(n_workers)
-            _supervise(children, _child_env(cfg, redis_url, metrics_dir), stop)
+            _supervise(children, _child_env(cfg, redis_url, metrics_dir), stop, server)
     except RuntimeError as exc:
         _log(str(exc))
         return 1
