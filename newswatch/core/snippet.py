@@ -6,12 +6,9 @@ excerpt is cut from the original text, on word boundaries, with "…" where it w
 
 from __future__ import annotations
 
-import re
-
-from newswatch.core.text import fold, normalize_whitespace, tokenize
+from newswatch.core.text import WORD, fold, normalize_whitespace, tokenize
 
 ELLIPSIS = "…"
-_WORD = re.compile(r"[^\W_]+")
 
 
 def make_snippet(text: str, matched: list[str], width: int = 240) -> str:
@@ -57,7 +54,7 @@ def _first_occurrence(text: str, matched: list[str]) -> tuple[int, int] | None:
         for folded_char in fold(char):
             folded.append(folded_char)
             origin.append(index)
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer("".join(folded))]
+    words = [(m.group(), m.start(), m.end()) for m in WORD.finditer("".join(folded))]
     best: tuple[int, int] | None = None
     for term in matched:
         patterns = _patterns(term)

@@ -165,3 +165,25 @@ def test_empty_document_matches_nothing() -> None:
 def test_query_given_in_decomposed_unicode_matches_composed_text() -> None:
     decomposed = "E\u0301lyse\u0301e"  # É and é written as letter + combining accent
     assert evaluate(decomposed, text="Réception à l'Élysée") == [decomposed]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        # vowel signs and viramas are combining marks inside one word, not word breaks
+        ("हिन्दी", "यह हिन्दी समाचार है"),
+        ("नमस्ते", "सबको नमस्ते और धन्यवाद"),
+        ('"प्रधानमंत्री मोदी"', "भारत के प्रधानमंत्री मोदी ने कहा"),
+        ("বাংলাদেশ", "বাংলাদেশ সরকার আজ ঘোষণা করেছে"),
+        ("ಕರ್ನಾಟಕ", "ಕರ್ನಾಟಕ ಸರ್ಕಾರ"),
+    ],
+)
+def test_words_of_scripts_with_combining_vowel_signs_match(query: str, text: str) -> None:
+    assert evaluate(query, text=text) == [query.strip('"')]
+
+
+def test_a_word_with_vowel_signs_keeps_its_word_boundaries() -> None:
+    # "हिन्दी" (Hindi) must not be found inside "हिन्दीभाषी" (Hindi-speaking), nor its parts alone
+    assert evaluate("हिन्दी", text="हिन्दीभाषी लोग") is None
+    assert evaluate("हिन्द", text="यह हिन्दी समाचार है") is None
+    assert evaluate("हिन्*", text="यह हिन्दी समाचार है") == ["हिन्*"]

@@ -81,3 +81,9 @@ def test_seed_article(corpora: Path) -> None:
 @pytest.mark.parametrize("width", [1, 5, 20])
 def test_tiny_widths_still_show_the_hit(width: int) -> None:
     assert "Putin" in make_snippet(WORDS.replace("word50", "Putin"), ["Putin"], width=width)
+
+
+def test_snippet_finds_words_with_combining_vowel_signs() -> None:
+    text = "शुरुआत " * 80 + "आज हिन्दी समाचार में बड़ी खबर है। " + "अंत " * 80
+    snippet = make_snippet(text, ["हिन्दी"], width=60)
+    assert "हिन्दी" in snippet

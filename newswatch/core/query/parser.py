@@ -29,15 +29,16 @@ from newswatch.core.query.ast import (
     is_positive,
 )
 from newswatch.core.query.lexer import META_FIELDS, Kind, Token, tokenize_query
-from newswatch.core.text import fold, normalize_whitespace, tokenize
+from newswatch.core.text import MARKS, fold, normalize_whitespace, tokenize
 
 MIN_PREFIX = 2
 MAX_QUERY_LENGTH = 4000  # characters: queries are typed by people, not generated
 MAX_DEPTH = 40  # nested groups and exclusions: keeps recursion far from Python's limit
 _STARTS = frozenset({Kind.WORD, Kind.PHRASE, Kind.LPAREN, Kind.NOT, Kind.MINUS, Kind.FIELD})
 _BINARY = frozenset({Kind.AND, Kind.OR, Kind.NEAR})
-# a run of word characters in the query as written; combining marks count (NFD input)
-_RUN = re.compile(r"[\w\u0300-\u036f]+")
+# a run of word characters in the query as written; combining marks count (NFD input,
+# vowel signs and viramas of Indic scripts)
+_RUN = re.compile(rf"[\w{MARKS}]+")
 _LANG = re.compile(r"[a-z]{2}(?:[-_][a-z0-9]+)*")
 
 
