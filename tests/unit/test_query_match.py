@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newswatch.core.query import MatchDocument, parse_query
+from newswatch.core.query.evaluator import spans
 
 
 def evaluate(query: str, **doc: str) -> list[str] | None:
@@ -187,3 +188,25 @@ def test_a_word_with_vowel_signs_keeps_its_word_boundaries() -> None:
     assert evaluate("हिन्दी", text="हिन्दीभाषी लोग") is None
     assert evaluate("हिन्द", text="यह हिन्दी समाचार है") is None
     assert evaluate("हिन्*", text="यह हिन्दी समाचार है") == ["हिन्*"]
+
+
+def test_proximity_keeps_few_spans_on_a_page_that_repeats_the_words() -> None:
+    """Every pair within the distance would be |left| x distance spans (a hostile page of
+    "biden said" x 100k took 30 s and 1.4 GB); the nearest partners per occurrence suffice."""
+    repeats = 3000
+    doc = MatchDocument.build(text=" ".join(["biden said"] * repeats))
+    node = parse_query("biden NEAR/100 said").root
+    found = spans(node, doc, "text")
+    assert (0, 2) in found
+    assert len(found) <= 4 * 2 * repeats
+    assert evaluate("(biden NEAR/100 said) NEAR/100 biden", text=" ".join(["biden said"] * 500))
+
+
+def test_nested_proximity_finds_a_farther_partner_of_the_inner_pair() -> None:
+    # putin 0, xi 1 and 5, summit 15: only the pair (putin 0, xi 5) is within 10 of summit
+    text = "putin xi a b c xi d e f g h i j k l summit"
+    assert evaluate("(putin NEAR/5 xi) NEAR/9 summit", text=text) == ["putin", "xi", "summit"]
+    assert evaluate("(putin NEAR/5 xi) NEAR/8 summit", text=text) is None
+    assert evaluate("summit NEAR/9 (xi NEAR/5 putin)", text=text) == ["summit", "xi", "putin"]
+    assert evaluate("(putin ONEAR/5 xi) ONEAR/9 summit", text=text) == ["putin", "xi", "summit"]
+    assert evaluate("summit ONEAR/9 (putin ONEAR/5 xi)", text=text) is None

@@ -53,22 +53,54 @@ def spans(node: Node, doc: MatchDocument, field: str) -> list[Span]:
 
 
 def _near(node: Near, left: list[Span], right: list[Span]) -> list[Span]:
-    """Pairs with at most ``distance`` words between them (right after left if ordered)."""
+    """Spans joining a left and a right occurrence with at most ``distance`` words between
+    them (the right one after the left one if ordered).
+
+    Only the nearest partner on each side of every occurrence is paired, from both operands,
+    so there are at most 2 x (len(left) + len(right)) spans: all pairs within the distance
+    would be len(left) x distance, which a page repeating the words turns into millions.
+    Whether a NEAR matches is unchanged (a partner within the distance exists exactly when the
+    nearest one is within it); a NEAR nested in another sees the tightest spans, as Lucene's
+    span queries do.
+    """
     if not left or not right:
         return []
     n = node.distance
-    by_start = right  # sorted by start
-    by_end = sorted(right, key=lambda s: s[1])
-    ends = [s[1] for s in by_end]
+    lefts, rights = _Occurrences(left), _Occurrences(right)
     found: set[Span] = set()
     for a_start, a_end in left:
-        # right operand after: it starts within n words of the left's end
-        lo = bisect.bisect_left(by_start, (a_end, -1))
-        hi = bisect.bisect_right(by_start, (a_end + n, 1 << 30))
-        found.update((a_start, b_end) for _, b_end in by_start[lo:hi])
+        after = rights.first_starting_at(a_end)
+        if after is not None and after[0] <= a_end + n:
+            found.add((a_start, after[1]))
         if not node.ordered:
-            # right operand before: it ends within n words of the left's start
-            lo = bisect.bisect_left(ends, a_start - n)
-            hi = bisect.bisect_right(ends, a_start)
-            found.update((b_start, a_end) for b_start, _ in by_end[lo:hi])
+            before = rights.last_ending_by(a_start)
+            if before is not None and before[1] >= a_start - n:
+                found.add((before[0], a_end))
+    for b_start, b_end in right:
+        before = lefts.last_ending_by(b_start)
+        if before is not None and before[1] >= b_start - n:
+            found.add((before[0], b_end))
+        if not node.ordered:
+            after = lefts.first_starting_at(b_end)
+            if after is not None and after[0] <= b_end + n:
+                found.add((b_start, after[1]))
     return sorted(found)
+
+
+class _Occurrences:
+    """Spans of one operand, searchable by where they start and where they end."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.by_start = spans  # sorted by (start, end)
+        self.by_end = sorted(spans, key=lambda s: (s[1], s[0]))
+        self.ends = [s[1] for s in self.by_end]
+
+    def first_starting_at(self, position: int) -> Span | None:
+        """The span starting first at or after ``position`` (the shortest of those)."""
+        i = bisect.bisect_left(self.by_start, (position, -1))
+        return self.by_start[i] if i < len(self.by_start) else None
+
+    def last_ending_by(self, position: int) -> Span | None:
+        """The span ending last at or before ``position`` (the shortest of those)."""
+        i = bisect.bisect_right(self.ends, position)
+        return self.by_end[i - 1] if i > 0 else None
