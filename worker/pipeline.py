@@ -158,6 +158,15 @@ def _process_one(
             )
         raise _Failure("load", "no_page", f"job carries no page: {job.url}")
 
+    if url_holder == job.article_id:
+        stored = context.articles.get(job.article_id)
+        if stored is not None:
+            # run before (a retried batch, or re-enqueued by a restarted scheduler with the
+            # page fetched again): finish from the stored article, not from the page, whose
+            # text may have changed since and would make a second alert under a new fingerprint
+            log.debug("article %s was already extracted", job.article_id)
+            return EXTRACTED, _alert(context, matcher, stored, _document(stored, job))
+
     with _timed("extract"):
         try:
             extracted = extract_article(
@@ -173,14 +182,7 @@ def _process_one(
     article = _build_article(job, extracted, canonical, source)
     with _timed("match"):
         # tokenised once: the same words make the fingerprint and feed the matcher
-        document = MatchDocument.build(
-            title=article.title,
-            text=article.text,
-            language=article.language,
-            source=article.source,
-            url=article.url,
-            feed=job.feed_name,
-        )
+        document = _document(article, job)
     with _timed("dedup"):
         fingerprint = words_fingerprint(document.text.tokens)
         earlier = context.articles.claim(job.article_id, canonical, fingerprint)
@@ -191,7 +193,25 @@ def _process_one(
     article = dataclasses.replace(article, fingerprint=fingerprint)
     with _timed("store"):
         context.articles.save(article)
+    return EXTRACTED, _alert(context, matcher, article, document)
 
+
+def _document(article: Article, job: ArticleJob) -> MatchDocument:
+    return MatchDocument.build(
+        title=article.title,
+        text=article.text,
+        language=article.language,
+        source=article.source,
+        url=article.url,
+        feed=job.feed_name,
+    )
+
+
+def _alert(
+    context: WorkerContext, matcher: TopicMatcher, article: Article, document: MatchDocument
+) -> int:
+    """Write the alerts of a stored article; returns how many are new (alert ids are
+    deterministic per topic and fingerprint, so writing them again adds nothing)."""
     with _timed("match"):
         matches = matcher.match(document)
 
@@ -199,7 +219,7 @@ def _process_one(
     with _timed("store"):
         for match in matches:
             alert = Alert(
-                id=Alert.make_id(match.topic, fingerprint),
+                id=Alert.make_id(match.topic, article.fingerprint),
                 topic=match.topic,
                 created_at=_now(),
                 matched=list(match.matched),
@@ -209,7 +229,7 @@ def _process_one(
             if context.alerts.add(alert):
                 metrics.ALERTS_CREATED.labels(match.topic).inc()
                 created += 1
-    return EXTRACTED, created
+    return created
 
 
 def _build_article(job: ArticleJob, extracted: Extracted, canonical: str, source: str) -> Article:

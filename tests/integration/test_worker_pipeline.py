@@ -328,3 +328,29 @@ def test_a_malformed_job_does_not_fail_the_batch(
     (failure,) = redis_client.xrange(keys.FAILURES)
     assert failure[1][b"reason"] == b"bad_job"
     assert failure[1][b"article_id"] == b"broken"
+
+
+def test_a_redelivered_article_whose_page_changed_is_not_alerted_twice(
+    redis_client: redis.Redis, seed: tuple[str, list[str]]
+) -> None:
+    """The scheduler re-enqueues an item after a restart (same article id) with its page
+    fetched again; news pages change between fetches, so the text, and its fingerprint, too."""
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)
+    context = WorkerContext(redis_client, Settings())
+    page = news_page(title, paragraphs)
+    first = pipeline.process_batch(
+        context, [ArticleJob.from_dict(make_job(redis_client, "art-1", URL, page))]
+    )
+    updated = news_page(
+        title,
+        [*paragraphs, "Update, 11:05: the Kremlin said the summit talks would go on tomorrow."],
+    )
+    again = pipeline.process_batch(
+        context, [ArticleJob.from_dict(make_job(redis_client, "art-1", URL, updated))]
+    )
+
+    assert first["alerts"] == 2
+    assert again["alerts"] == 0
+    assert AlertStore(redis_client).count() == 2
+    assert redis_client.xlen(keys.FAILURES) == 0
