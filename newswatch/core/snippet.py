@@ -9,13 +9,17 @@ from __future__ import annotations
 from newswatch.core.text import WORD, fold, normalize_whitespace, tokenize
 
 ELLIPSIS = "…"
+# how far into the text to look for a term: folding maps characters one at a time (seconds
+# for a multi-megabyte page, once per matching topic); Lucene's highlighter stops early too
+SEARCH_CHARS = 100_000
 
 
 def make_snippet(text: str, matched: list[str], width: int = 240) -> str:
     """About ``width`` characters of ``text`` around the earliest occurrence of a matched term.
 
     ``matched`` holds terms as written in a query ("arrest warrant", "warrant*"). When none
-    occurs, the snippet is the start of the text. Whitespace is collapsed.
+    occurs in the first :data:`SEARCH_CHARS` characters, the snippet is the start of the
+    text. Whitespace is collapsed.
     """
     text = normalize_whitespace(text)
     width = max(width, 1)
@@ -50,7 +54,7 @@ def _first_occurrence(text: str, matched: list[str]) -> tuple[int, int] | None:
     """(start, end) in ``text`` of the earliest occurrence of any term, accent/case-folded."""
     folded: list[str] = []
     origin: list[int] = []  # for each folded character, the index of its original character
-    for index, char in enumerate(text):
+    for index, char in enumerate(text[:SEARCH_CHARS]):
         for folded_char in fold(char):
             folded.append(folded_char)
             origin.append(index)

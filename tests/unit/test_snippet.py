@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.core.snippet import ELLIPSIS, make_snippet
+from newswatch.core.snippet import ELLIPSIS, SEARCH_CHARS, make_snippet
 from newswatch.core.text import normalize_whitespace
 
 WORDS = " ".join(f"word{i}" for i in range(200))
@@ -87,3 +87,12 @@ def test_snippet_finds_words_with_combining_vowel_signs() -> None:
     text = "शुरुआत " * 80 + "आज हिन्दी समाचार में बड़ी खबर है। " + "अंत " * 80
     snippet = make_snippet(text, ["हिन्दी"], width=60)
     assert "हिन्दी" in snippet
+
+
+def test_only_the_start_of_a_huge_text_is_searched() -> None:
+    """Folding maps every character one by one (about 3 s for a 5 MB page, for each topic
+    that matched); like Lucene's highlighter (maxAnalyzedChars) the search stops early."""
+    filler = "lorem ipsum " * (SEARCH_CHARS // 12 + 1)
+    assert "Putin" in make_snippet("x " * 100 + "Putin " + filler, ["Putin"], width=60)
+    snippet = make_snippet(filler + " Putin", ["Putin"], width=60)
+    assert snippet.startswith("lorem ipsum") and "Putin" not in snippet
