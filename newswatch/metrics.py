@@ -73,7 +73,9 @@ STAGE_SECONDS = Histogram(
 QUEUE_DEPTH = Gauge(
     "newswatch_queue_depth",
     "Jobs waiting in the article queue, as last seen by the scheduler.",
-    multiprocess_mode="max",
+    # the latest reading of a live scheduler: "max" kept a dead scheduler's last value (its
+    # file outlives it) above every later one until `newswatch up` restarted
+    multiprocess_mode="livemostrecent",
 )
 
 
