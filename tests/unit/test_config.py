@@ -266,6 +266,7 @@ def test_unknown_keys_with_did_you_mean(tmp_path: Path) -> None:
                 "batch_size",
                 "batch_linger",
                 "alert_stream_maxlen",
+                "retention_days",
                 "min_backoff",
                 "max_backoff",
             ]
@@ -274,7 +275,7 @@ def test_unknown_keys_with_did_you_mean(tmp_path: Path) -> None:
         "api_host, api_port, metrics_port, workers, user_agent, fetch_concurrency, "
         "fetch_per_host, fetch_timeout, max_feed_bytes, max_page_bytes, max_redirects, "
         "allow_private_networks, page_ttl, batch_size, batch_linger, alert_stream_maxlen, "
-        "min_backoff, max_backoff",
+        "retention_days, min_backoff, max_backoff",
     ]
 
 
