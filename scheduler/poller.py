@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +39,7 @@ log = logging.getLogger("newswatch.scheduler")
 
 PAGE_ATTEMPTS = 3  # tries at a page failing with a retryable error before giving it up
 MAX_ITEMS_PER_POLL = 200  # new items handled per poll; the rest wait for the next poll
+PARSE_THREADS = 2  # feeds parsed at once, off the event loop
 
 Clock = Callable[[], float]
 
@@ -124,6 +127,7 @@ class FeedPoller:
         self.store = FeedStateStore(client)
         self.clock = clock
         self.max_items_per_poll = max_items_per_poll
+        self._parse_pool: ThreadPoolExecutor | None = None
 
     async def poll(self, feed: FeedConfig) -> PollReport:
         """Poll ``feed`` once and reschedule it. Feed-level failures are recorded, not raised;
@@ -140,7 +144,7 @@ class FeedPoller:
                 etag=None if waiting else state.get("etag"),
                 last_modified=None if waiting else state.get("last_modified"),
             )
-            parsed = None if result.not_modified else parse_feed(result.body, url=result.url)
+            parsed = None if result.not_modified else await self._parse(result.body, result.url)
         except (FetchError, FeedParseError) as exc:
             return self._record_error(feed, state, now, exc, exc.reason)
         finally:
@@ -158,6 +162,25 @@ class FeedPoller:
             last_modified=result.last_modified,
             status=result.status,
         )
+
+    async def _parse(self, body: bytes, url: str) -> ParsedFeed:
+        """:func:`parse_feed` on a thread of our own: feedparser takes seconds on a large,
+        tag-dense feed, which on the event loop would stall every other poll and eat their
+        fetch deadlines (and the default executor is where DNS lookups run)."""
+        if self._parse_pool is None:
+            self._parse_pool = ThreadPoolExecutor(
+                max_workers=PARSE_THREADS, thread_name_prefix="newswatch-feed-parse"
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._parse_pool, functools.partial(parse_feed, body, url=url)
+        )
+
+    def close(self) -> None:
+        """Stop the parse threads (a parse under way finishes on its own)."""
+        if self._parse_pool is not None:
+            self._parse_pool.shutdown(wait=False, cancel_futures=True)
+            self._parse_pool = None
 
     # -- outcomes of the feed request ------------------------------------------------------
 

@@ -98,6 +98,8 @@ class SchedulerService:
                 with contextlib.suppress(redis.RedisError):
                     await self._batcher.flush()
         finally:
+            if self._poller is not None:
+                self._poller.close()
             if self._fetcher is not None:
                 await self._fetcher.__aexit__(exc_type, exc, tb)
             self._fetcher = self._batcher = self._poller = None

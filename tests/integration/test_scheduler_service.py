@@ -30,6 +30,7 @@ import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
+import scheduler.poller as poller_module
 from newswatch.config import FeedConfig, Settings, WatchConfig
 from newswatch.core.models import short_hash
 from newswatch.core.schedule import next_poll_delay
@@ -534,6 +535,31 @@ def test_a_feed_removed_from_the_config_is_dropped_from_the_schedule(
 
     assert [r.feed_id for r in reports] == [feed.id]
     assert redis_client.zscore(keys.SCHEDULE, "stale-feed-id") is None
+
+
+def test_feeds_are_parsed_off_the_event_loop(
+    redis_client: redis.Redis,
+    origin: Origin,
+    settings: Settings,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # feedparser needs seconds for a tag-dense 10 MB feed (about 18 s here): on the loop that
+    # would stall every other poll and run down their fetch deadlines
+    serve_feed(origin, "/feed.xml", items(1), etag=None)
+    publish(redis_client, FeedConfig(url=origin.url("/feed.xml")))
+    parsed_on: list[threading.Thread] = []
+    real_parse = poller_module.parse_feed
+
+    def spy(body: bytes, *, url: str) -> Any:
+        parsed_on.append(threading.current_thread())
+        return real_parse(body, url=url)
+
+    monkeypatch.setattr(poller_module, "parse_feed", spy)
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert report.new_items == 1
+    assert len(parsed_on) == 1 and parsed_on[0] is not threading.main_thread()
 
 
 class Exploding(httpx.AsyncBaseTransport):
