@@ -4,7 +4,8 @@ and subscriptions.
 ``publish_config`` replaces the whole configuration in one MULTI/EXEC (readers never see half
 of it), bumps ``keys.CONFIG_VERSION`` so that running processes notice, and keeps the feed
 schedule in step: a new feed is due at once (score 0), a feed that stays keeps its schedule
-across restarts (ZADD NX), a feed that is gone leaves the schedule.
+across restarts (ZADD NX), a feed that is gone leaves the schedule and its poll state expires
+after :data:`GONE_FEED_TTL`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from newswatch.core.errors import ConfigError
 from newswatch.store import keys
 
 _Model = TypeVar("_Model", bound=BaseModel)
+
+GONE_FEED_TTL = 30 * 24 * 3600  # seconds the state of a feed removed from the config is kept
 
 
 def _text(value: bytes | str) -> str:
@@ -37,8 +40,17 @@ def publish_config(client: redis.Redis, cfg: WatchConfig) -> int:
 
     def replace(pipe: Any) -> None:
         scheduled = {_text(member) for member in pipe.zrange(keys.SCHEDULE, 0, -1)}
+        published = {_text(field) for field in pipe.hkeys(keys.FEEDS)}
         gone = sorted(scheduled - feeds.keys())
         pipe.multi()
+        # the poll state of a removed feed expires (a feed added back in time keeps its seen
+        # items, so it does not alert on them again); the retry counts expire on their own
+        for feed_id in sorted((scheduled | published) - feeds.keys()):
+            pipe.expire(keys.feed_state(feed_id), GONE_FEED_TTL)
+            pipe.expire(keys.feed_seen(feed_id), GONE_FEED_TTL)
+        for feed_id in feeds:
+            pipe.persist(keys.feed_state(feed_id))
+            pipe.persist(keys.feed_seen(feed_id))
         for key, mapping in (
             (keys.FEEDS, feeds),
             (keys.TOPICS, topics),

@@ -11,6 +11,7 @@ from newswatch.config import FeedConfig, SubscriptionConfig, TopicConfig, WatchC
 from newswatch.core.errors import ConfigError
 from newswatch.store import keys
 from newswatch.store.config_store import (
+    GONE_FEED_TTL,
     config_version,
     load_feeds,
     load_subscriptions,
@@ -146,3 +147,24 @@ def test_concurrent_publishers_leave_a_consistent_state(redis_url: str) -> None:
         assert load_topics(client) == ([SUMMITS] if feeds == [A, B] else [WARRANTS])
     finally:
         client.close()
+
+
+def test_the_state_of_a_removed_feed_expires_and_a_returning_feed_keeps_it(
+    redis_client: redis.Redis,
+) -> None:
+    # a service that runs for months must not keep every feed it ever polled
+    publish_config(redis_client, config([A, B], [], []))
+    for feed in (A, B):
+        redis_client.hset(keys.feed_state(feed.id), "last_status", "ok")
+        redis_client.zadd(keys.feed_seen(feed.id), {"item-1": 1.0})
+
+    publish_config(redis_client, config([A], [], []))
+    assert 0 < redis_client.ttl(keys.feed_state(B.id)) <= GONE_FEED_TTL
+    assert 0 < redis_client.ttl(keys.feed_seen(B.id)) <= GONE_FEED_TTL
+    assert redis_client.ttl(keys.feed_state(A.id)) == -1  # no expiry
+    assert redis_client.ttl(keys.feed_seen(A.id)) == -1
+
+    publish_config(redis_client, config([A, B], [], []))  # back before it expired
+    assert redis_client.ttl(keys.feed_state(B.id)) == -1
+    assert redis_client.ttl(keys.feed_seen(B.id)) == -1
+    assert redis_client.zscore(keys.feed_seen(B.id), "item-1") == 1.0
