@@ -28,7 +28,7 @@ from newswatch.core.feed import ParsedFeed, parse_feed
 from newswatch.core.models import ArticleJob, FeedItem, short_hash
 from newswatch.core.schedule import next_poll_delay
 from newswatch.core.urls import canonical_url
-from newswatch.net import Fetcher
+from newswatch.net import Fetcher, FetchResult
 from newswatch.store.feeds import FeedStateStore, record_failure
 from newswatch.store.pages import put_page
 from scheduler.batcher import JobBatcher
@@ -144,7 +144,7 @@ class FeedPoller:
                 etag=None if waiting else state.get("etag"),
                 last_modified=None if waiting else state.get("last_modified"),
             )
-            parsed = None if result.not_modified else await self._parse(result.body, result.url)
+            parsed = None if result.not_modified else await self._parse(result)
         except (FetchError, FeedParseError) as exc:
             return self._record_error(feed, state, now, exc, exc.reason)
         finally:
@@ -163,7 +163,7 @@ class FeedPoller:
             status=result.status,
         )
 
-    async def _parse(self, body: bytes, url: str) -> ParsedFeed:
+    async def _parse(self, result: FetchResult) -> ParsedFeed:
         """:func:`parse_feed` on a thread of our own: feedparser takes seconds on a large,
         tag-dense feed, which on the event loop would stall every other poll and eat their
         fetch deadlines (and the default executor is where DNS lookups run)."""
@@ -173,7 +173,10 @@ class FeedPoller:
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._parse_pool, functools.partial(parse_feed, body, url=url)
+            self._parse_pool,
+            functools.partial(
+                parse_feed, result.body, url=result.url, content_type=result.content_type
+            ),
         )
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ an RSS/Atom/RDF root raises :class:`FeedParseError`. A feed that is merely slopp
 from __future__ import annotations
 
 import calendar
+import codecs
 import dataclasses
 import html
 import io
@@ -39,6 +40,8 @@ _SNIFF_BYTES = 2048
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _LANG = re.compile(r"[A-Za-z]{2,3}")
 _XML_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml")
+_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?\sencoding\s*=", re.IGNORECASE)
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _FIRST_TAG = re.compile(rb"<\s*([A-Za-z_][\w:.-]*)")
 _HTML_START = re.compile(rb"<\s*(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 
@@ -54,8 +57,12 @@ class ParsedFeed:
     warnings: list[str] = dataclasses.field(default_factory=list)
 
 
-def parse_feed(body: bytes, *, url: str) -> ParsedFeed:
+def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom document fetched from ``url``.
+
+    ``content_type`` is the response's Content-Type: its charset is used when the document
+    itself declares no encoding (no BOM, no ``<?xml ... encoding=``); a declaration in the
+    document wins, since servers often label every file with one default charset.
 
     Items without a link and without content are skipped; more than :data:`MAX_ITEMS` items
     are cut. Both are reported in ``warnings``. Raises :class:`FeedParseError` when the body is
@@ -63,9 +70,13 @@ def parse_feed(body: bytes, *, url: str) -> ParsedFeed:
     """
     if not body.strip():
         raise FeedParseError("not a feed: empty body")
+    charset = _http_charset(content_type) if not _declares_encoding(body) else None
     result: Any = feedparser.parse(
         io.BytesIO(body),
-        response_headers={"content-location": url, "content-type": "application/xml"},
+        response_headers={
+            "content-location": url,
+            "content-type": f"application/xml; charset={charset}" if charset else "application/xml",
+        },
         resolve_relative_uris=True,
         sanitize_html=True,
     )
@@ -106,6 +117,25 @@ def parse_feed(body: bytes, *, url: str) -> ParsedFeed:
         items=items,
         warnings=warnings,
     )
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type, if Python knows that encoding."""
+    match = _CHARSET.search(content_type or "")
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1)).name
+    except LookupError:
+        return None
+
+
+def _declares_encoding(body: bytes) -> bool:
+    """Whether the document names its own encoding: a byte-order mark or an XML declaration
+    with ``encoding=``."""
+    if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return bool(_DECLARED_ENCODING.match(body.lstrip()[:_SNIFF_BYTES]))
 
 
 def _item(

@@ -551,15 +551,34 @@ def test_feeds_are_parsed_off_the_event_loop(
     parsed_on: list[threading.Thread] = []
     real_parse = poller_module.parse_feed
 
-    def spy(body: bytes, *, url: str) -> Any:
+    def spy(body: bytes, **kwargs: Any) -> Any:
         parsed_on.append(threading.current_thread())
-        return real_parse(body, url=url)
+        return real_parse(body, **kwargs)
 
     monkeypatch.setattr(poller_module, "parse_feed", spy)
     (report,) = cycle(redis_client, settings, clock)
 
     assert report.new_items == 1
     assert len(parsed_on) == 1 and parsed_on[0] is not threading.main_thread()
+
+
+def test_the_feed_is_decoded_with_the_charset_its_server_names(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    body = (
+        '<rss version="2.0"><channel><title>Новости</title><item><title>Привет мир</title>'
+        f"<guid>g1</guid><link>{origin.url('/a/1')}</link></item></channel></rss>"
+    ).encode("cp1251")  # no XML declaration: only the Content-Type names the charset
+    origin.routes["/feed.xml"] = Route(body=body, content_type="text/xml; charset=windows-1251")
+    origin.routes["/a/1"] = Route(body=article_page("Story 1"))
+    feed = FeedConfig(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+
+    cycle(redis_client, settings, clock)
+
+    (article,) = queued_articles(redis_client)
+    assert article["title"] == "Привет мир"
+    assert FeedStateStore(redis_client).get_state(feed.id)["title"] == "Новости"
 
 
 class Exploding(httpx.AsyncBaseTransport):

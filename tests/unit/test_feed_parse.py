@@ -424,3 +424,34 @@ def test_entity_expansion_bomb_is_not_expanded() -> None:
     ).encode()
     feed = parse_feed(body, url=FEED_URL)
     assert len(feed.items[0].title) < 100
+
+
+CYRILLIC_RSS = (
+    '<rss version="2.0"><channel><title>Новости</title><item><title>Привет мир</title>'
+    "<link>http://example.com/1</link></item></channel></rss>"
+)
+
+
+def test_the_http_charset_is_used_when_the_document_declares_none() -> None:
+    body = CYRILLIC_RSS.encode("cp1251")  # no XML declaration, no BOM: only HTTP says cp1251
+    parsed = parse_feed(
+        body,
+        url="http://example.com/feed",
+        content_type="application/rss+xml; charset=windows-1251",
+    )
+    assert (parsed.title, parsed.items[0].title) == ("Новости", "Привет мир")
+    assert parsed.warnings == []
+
+
+def test_the_documents_own_declaration_wins_over_the_http_charset() -> None:
+    body = ('<?xml version="1.0" encoding="utf-8"?>' + CYRILLIC_RSS).encode()
+    parsed = parse_feed(
+        body, url="http://example.com/feed", content_type="text/xml; charset=ISO-8859-1"
+    )
+    assert parsed.items[0].title == "Привет мир"
+
+
+def test_an_unknown_http_charset_is_ignored() -> None:
+    body = CYRILLIC_RSS.encode()
+    parsed = parse_feed(body, url="http://example.com/feed", content_type="text/xml; charset=bogus")
+    assert parsed.items[0].title == "Привет мир"
