@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     max_feed_bytes: int = Field(10 * 1024 * 1024, gt=0)
     max_page_bytes: int = Field(5 * 1024 * 1024, gt=0)
     max_redirects: int = Field(5, ge=0)
+    poll_deadline: float = Field(300.0, gt=0)  # seconds one poll may spend on its new items
     allow_private_networks: bool = False  # only for tests and private deployments
 
     # pipeline

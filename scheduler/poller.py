@@ -302,15 +302,14 @@ class FeedPoller:
         metrics.FEED_ITEMS_NEW.inc(len(new))
         batch, deferred = new[: self.max_items_per_poll], len(new) - self.max_items_per_poll
 
-        # each item goes to the workers as soon as its page is in, not when the whole feed is:
-        # a feed of 50 items on a slow host would otherwise keep the workers idle for seconds
-        outcomes = await asyncio.gather(*(self._take_one(feed, item, now) for item in batch))
+        outcomes, unfinished = await self._take_all(feed, batch, now)
         ready = [o for o in outcomes if isinstance(o, _Ready)]
         failed = [o for o in outcomes if isinstance(o, _Failed)]
         retry = [o for o in outcomes if isinstance(o, _Retry)]
         jobs = [o.job for o in ready]
+        deferred = max(deferred, 0) + unfinished
 
-        pending = len(retry) + max(deferred, 0)
+        pending = len(retry) + deferred
         next_at = self._next_poll(feed, now, 0, None)
         self.store.save_poll_result(
             feed.id,
@@ -354,6 +353,36 @@ class FeedPoller:
             retry_items=len(retry),
             deferred_items=max(deferred, 0),
         )
+
+    async def _take_all(
+        self, feed: FeedConfig, items: list[FeedItem], now: float
+    ) -> tuple[list[_Outcome], int]:
+        """Take ``items`` concurrently, each handed to the workers as soon as its page is in
+        (not when the whole feed is: a feed of 50 items on a slow host would otherwise keep
+        the workers idle for seconds). Returns the outcomes and how many items were left for
+        the next poll because the poll ran out of its ``settings.poll_deadline``: one slow
+        host must not hold a poll slot for half an hour. If one item fails on Redis, the
+        others are cancelled (not left running after the poll ended) and the error raised."""
+        if not items:
+            return [], 0
+        tasks = [asyncio.create_task(self._take_one(feed, item, now)) for item in items]
+        done, pending = await asyncio.wait(
+            tasks, timeout=self.settings.poll_deadline, return_when=asyncio.FIRST_EXCEPTION
+        )
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
+        if pending:
+            log.info(
+                "poll deadline %s",
+                kv(feed=feed.display_name, deadline=self.settings.poll_deadline,
+                   left_for_next_poll=len(pending)),
+            )  # fmt: skip
+        return [task.result() for task in tasks if task in done], len(pending)
 
     async def _take_one(self, feed: FeedConfig, item: FeedItem, now: float) -> _Outcome:
         """Fetch one new item's page and hand it to the workers, or record why not. The item is

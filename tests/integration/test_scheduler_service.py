@@ -709,3 +709,31 @@ def test_the_scheduler_command_publishes_polls_and_exits_0_on_sigterm(
     log = err.decode()
     assert proc.returncode == 0, log
     assert "result=ok" in log and "new_items=2" in log and "feed=local" in log
+
+
+def test_a_poll_out_of_time_leaves_the_slow_items_for_the_next_poll(
+    redis_client: redis.Redis, origin: Origin, redis_url: str, clock: Clock
+) -> None:
+    settings = make_settings(redis_url, poll_deadline=1.0, fetch_timeout=10.0)
+    serve_feed(origin, "/slow.xml", items(1, 2, 3), etag='"v1"')
+    for n in (2, 3):  # a host that takes far longer than the poll may spend
+        origin.routes[f"/a/{n}"] = Route(body=article_page(f"Story {n}"), hang=4.0)
+    feed = FeedConfig(url=origin.url("/slow.xml"), name="slow", interval=300)
+    publish(redis_client, feed)
+
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.new_items, report.deferred_items) == ("ok", 1, 2)
+    assert [a["item_key"] for a in queued_articles(redis_client)] == ["story-1"]
+    assert FeedStateStore(redis_client).get_state(feed.id)["pending_items"] == 2
+
+    # the next poll fetches the full feed again (no 304 while items wait) and takes the rest
+    for n in (2, 3):
+        origin.routes[f"/a/{n}"] = Route(body=article_page(f"Story {n}"))
+    clock.advance(400)
+    (report,) = cycle(redis_client, settings, clock)
+
+    assert (report.result, report.new_items, report.deferred_items) == ("ok", 2, 0)
+    assert "if-none-match" not in {h.lower() for h in origin.headers["/slow.xml"][-1]}
+    keys_queued = sorted(a["item_key"] for a in queued_articles(redis_client))
+    assert keys_queued == ["story-1", "story-2", "story-3"]
