@@ -58,8 +58,10 @@ _HTML_TAG = re.compile(
     r"|ul|ol|li|table|a|em|strong|b|i|blockquote|figure|img)[\s>/]",
     re.I,
 )
+# a comment body cannot run past its own "-->": with ".*?" each of n comments could also
+# swallow the next ones, and a page opening with 30 comments backtracked for hours
 _FEED_ROOT = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.I | re.S
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.I
 )
 _DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
 _HTML_LANG = re.compile(

@@ -180,3 +180,34 @@ def test_without_the_fallback_only_declared_metadata_is_read() -> None:
         metadata_fallback=False,
     )
     assert (found.title, found.published_at, found.author) == ("Budget talks", None, "")
+
+
+def test_a_page_opening_with_many_comments_is_checked_in_linear_time() -> None:
+    """Tag managers and CMSs put dozens of <!-- comments --> before <html>. The feed-root
+    check used to try every way of splitting them (exponential backtracking): 30 comments
+    hung the worker. Run in a child process so a regression fails instead of hanging."""
+    import subprocess
+    import sys
+
+    code = (
+        "from newswatch.core.extract import extract_article\n"
+        "page = '<!-- gtm -->\\n' * 60 + '<html><head><title>Talks</title></head>'"
+        "'<body><article><p>'"
+        " + 'The summit talks went on for hours. ' * 20 + '</p></article></body></html>'\n"
+        "print(len(extract_article(page, url='https://a.example/1', max_bytes=10**6).text))\n"
+        "feed = '<?xml version=\"1.0\"?>' + '<!-- c -->' * 60 + '<rss version=\"2.0\"></rss>'\n"
+        "try:\n"
+        "    extract_article(feed, url='https://a.example/f', max_bytes=10**6)\n"
+        "except Exception as exc:\n"
+        "    print(exc.reason)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("checking a page that opens with 60 comments did not finish")
+    assert done.returncode == 0, done.stderr
+    length, reason = done.stdout.split()
+    assert int(length) > 200
+    assert reason == "not_html"
