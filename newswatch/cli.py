@@ -69,9 +69,10 @@ def scheduler(config: PublishedConfig = None) -> None:
 @app.command()
 def worker(
     burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False,
+    config: SettingsConfig = None,
 ) -> None:
     """Run one article worker (CPU tier) against NEWSWATCH_REDIS_URL."""
-    raise typer.Exit(_tier("worker.main").main(burst=burst))
+    raise typer.Exit(_tier("worker.main").main(burst=burst, config_path=config))
 
 
 @app.command()

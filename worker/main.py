@@ -10,6 +10,7 @@ rq finish the current batch and stop (warm shutdown).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
@@ -36,16 +37,19 @@ def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
     )
 
 
-def main(burst: bool = False) -> int:
+def main(burst: bool = False, config_path: Path | None = None) -> int:
+    """Run until SIGTERM (or, with ``burst``, until the queue is empty). Settings come from
+    the environment over the ``settings:`` block of ``config_path`` when given."""
     setup_logging()
     try:
-        runtime = load_runtime()
+        runtime = load_runtime(config_path)
     except ConfigError as exc:
         return report_config_error("newswatch worker", exc)
     settings, redis_url = runtime.settings, runtime.redis_url
     metrics.serve_own_metrics(settings.metrics_port)
 
-    context.install(context.WorkerContext(connect(redis_url), settings))
+    jobs_client = connect(redis_url)
+    context.install(context.WorkerContext(jobs_client, settings))
     worker = build_worker(redis_url)
     log.info("worker %s on queue %s (burst=%s)", worker.name, keys.ARTICLE_QUEUE, burst)
     try:
@@ -53,4 +57,6 @@ def main(burst: bool = False) -> int:
         worker.work(burst=burst, logging_level="INFO", with_scheduler=True)
     finally:
         context.install(None)
+        worker.connection.close()
+        jobs_client.close()
     return 0

@@ -70,3 +70,18 @@ def test_no_redis_configured_is_a_clear_error(
     monkeypatch.setenv("NEWSWATCH_DATA_DIR", str(tmp_path))
     assert main(burst=True) == 2
     assert "newswatch worker: no Redis configured" in capsys.readouterr().err
+
+
+def test_the_config_files_settings_block_applies_to_a_standalone_worker(
+    redis_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    keep_signal_handlers: None,
+) -> None:
+    monkeypatch.delenv("NEWSWATCH_REDIS_URL", raising=False)
+    monkeypatch.setenv("NEWSWATCH_DATA_DIR", str(tmp_path))  # no redis.url there
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(f"settings:\n  redis_url: {redis_url}\n")
+    assert main(burst=True) == 2  # without the file: no Redis known
+    assert main(burst=True, config_path=config) == 0  # the file's settings: block says where
