@@ -3,6 +3,7 @@ word-boundary tokens."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -35,7 +36,7 @@ _SPACE = re.compile(r"\s+")
 def fold(text: str) -> str:
     """Case-fold and strip accents ("Élysée" -> "elysee"), keeping every other character."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(itertools.filterfalse(unicodedata.combining, decomposed))
     return unicodedata.normalize("NFC", stripped)
 
 
