@@ -4,6 +4,7 @@ keyspace per test, and the location of the shared corpora."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,3 +48,12 @@ def corpora() -> Path:
             f"shared corpora not found at {CORPORA}: set NEWSWATCH_CORPORA to the corpora folder"
         )
     return CORPORA
+
+
+@pytest.fixture
+def keep_signal_handlers() -> Iterator[None]:
+    """rq installs SIGINT/SIGTERM handlers for warm shutdown; give pytest its own back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)

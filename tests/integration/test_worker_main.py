@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,6 @@ from newswatch.store.alerts import AlertStore
 from tests.integration.test_worker_pipeline import TOPICS, URL, make_job, news_page, publish_topics
 from worker import context
 from worker.main import main
-
-
-@pytest.fixture
-def keep_signal_handlers() -> Iterator[None]:
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def test_burst_worker_processes_the_queue_and_exits(

@@ -4,8 +4,6 @@ JSON serializer, exactly as the scheduler does, and run by a burst SimpleWorker.
 from __future__ import annotations
 
 import html
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,15 +122,6 @@ def make_job(
         page_key=page_key,
         queued_at="2023-03-17T09:31:00+00:00",
     ).to_dict()
-
-
-@pytest.fixture
-def keep_signal_handlers() -> Iterator[None]:
-    """rq installs SIGINT/SIGTERM handlers for warm shutdown; give pytest its own back."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def run_batch(client: redis.Redis, jobs: list[dict[str, Any]], job_id: str) -> Any:
