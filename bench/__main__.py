@@ -170,10 +170,14 @@ def pipeline_rate(
             if done < len(pages):
                 sys.exit(f"only {done:.0f} of {len(pages)} articles processed in time")
             start = min(o.first_request for o in origins if o.first_request is not None)
-            busy = metric_sum(http, 'newswatch_stage_duration_seconds_sum{stage="job"}')
-            extracting = metric_sum(http, 'newswatch_stage_duration_seconds_sum{stage="extract"}')
-            print(f"  workers busy {busy / (end - start) / workers:.0%} of the run, "
-                  f"extracting {extracting / busy:.0%} of that")  # fmt: skip
+            stage = 'newswatch_stage_duration_seconds_sum{{stage="{}"}}'.format
+            busy = metric_sum(http, stage("job"))
+            shares = ", ".join(
+                f"{name} {metric_sum(http, stage(name)) / busy:.0%}"
+                for name in ("extract", "dedup", "match", "store")
+            )
+            print(f"  workers busy {busy / (end - start) / workers:.0%} of the run; "
+                  f"of that: {shares}")  # fmt: skip
             return len(pages) / (end - start)
         finally:
             http.close()
