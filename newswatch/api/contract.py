@@ -5,17 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newswatch.core.models import Alert
-
-ARTICLE_FIELDS = (
-    "id",
-    "url",
-    "canonical_url",
-    "title",
-    "source",
-    "published_at",
-    "language",
-)
+from newswatch.core.models import ALERT_ARTICLE_FIELDS, Alert
 
 
 def public_alert(alert: Alert) -> dict[str, Any]:
@@ -26,5 +16,5 @@ def public_alert(alert: Alert) -> dict[str, Any]:
         "created_at": alert.created_at,
         "matched": list(alert.matched),
         "snippet": alert.snippet,
-        "article": {name: article.get(name) for name in ARTICLE_FIELDS},
+        "article": {name: article.get(name) for name in ALERT_ARTICLE_FIELDS},
     }

@@ -61,6 +61,18 @@ class ArticleJob(_Model):
     queued_at: str = ""
 
 
+# the article fields every alert carries: part of the public contract, added to, never renamed
+ALERT_ARTICLE_FIELDS = (
+    "id",
+    "url",
+    "canonical_url",
+    "title",
+    "source",
+    "published_at",
+    "language",
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Article(_Model):
     """An extracted article, as stored and served by the API."""
@@ -81,15 +93,7 @@ class Article(_Model):
 
     def summary(self) -> dict[str, Any]:
         """The article fields an alert carries (the alert contract)."""
-        return {
-            "id": self.id,
-            "url": self.url,
-            "canonical_url": self.canonical_url,
-            "title": self.title,
-            "source": self.source,
-            "published_at": self.published_at,
-            "language": self.language,
-        }
+        return {name: getattr(self, name) for name in ALERT_ARTICLE_FIELDS}
 
 
 @dataclasses.dataclass(frozen=True)
