@@ -86,7 +86,7 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
             canonical = canonicals[job.article_id]
             holder = url_holders.get(canonical) if canonical is not None else None
             try:
-                result, alerts = _process_one(context, matcher, job, html, holder)
+                result, alerts = _process_one(context, matcher, job, html, canonical, holder)
             except _Failure as failure:
                 _record_failure(context, job, failure)
                 result, alerts = FAILED, 0
@@ -132,13 +132,17 @@ def _process_one(
     matcher: TopicMatcher,
     job: ArticleJob,
     html: bytes | None,
+    canonical: str | None,
     url_holder: str | None,
 ) -> tuple[str, int]:
     """Returns (result, number of new alerts); raises _Failure for a recorded failure.
-    ``url_holder`` is the article that had claimed this URL when the batch started."""
+    ``canonical`` is the job URL's canonical form, computed for the whole batch (None when
+    the URL is invalid); ``url_holder`` is the article that had claimed this URL when the
+    batch started."""
     with _timed("dedup"):
         try:
-            canonical = canonical_url(job.url)
+            # the batch found the URL invalid: ask again for the reason, to record it
+            canonical = canonical or canonical_url(job.url)
             source = source_of(job.url)
         except NewswatchError as exc:
             raise _Failure("canonicalize", exc.reason, exc.message) from exc
