@@ -29,7 +29,8 @@ from newswatch.core.models import ArticleJob, FeedItem, short_hash
 from newswatch.core.schedule import next_poll_delay
 from newswatch.core.urls import canonical_url
 from newswatch.net import Fetcher, FetchResult
-from newswatch.store.feeds import FeedStateStore, record_failure
+from newswatch.store.failures import record_failure
+from newswatch.store.feeds import FeedStateStore
 from newswatch.store.pages import put_page
 from scheduler.batcher import JobBatcher
 from scheduler.logfmt import kv

@@ -11,7 +11,8 @@ from newswatch.api.params import parse_id, parse_limit
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.config_store import load_topics
-from newswatch.store.feeds import FeedStateStore, read_failures
+from newswatch.store.failures import read_failures
+from newswatch.store.feeds import FeedStateStore
 
 
 def get_article(request: Request) -> Response:

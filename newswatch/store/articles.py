@@ -8,8 +8,7 @@ Layout (names from :mod:`newswatch.store.keys`):
 - all three expire after ``retention`` seconds (the ``retention_days`` setting), so a service
   that runs for months holds a bounded window of articles; a copy arriving later than that
   is treated as new;
-- ``keys.FAILURES``: a stream of failures (stage, reason, article id, feed id, message), capped
-  at about :data:`FAILURES_MAXLEN` entries.
+- failures go to the shared failure log (:mod:`newswatch.store.failures`) as kind "article".
 """
 
 from __future__ import annotations
@@ -22,9 +21,7 @@ import redis
 from newswatch.core.fingerprint import url_key
 from newswatch.core.models import Article
 from newswatch.store import keys
-
-FAILURES_MAXLEN = 10_000
-_MESSAGE_CHARS = 2_000  # a failure message is for people; keep the stream small
+from newswatch.store.failures import record_failure
 
 # KEYS: seen_url, seen_text; ARGV: article id, TTL in seconds.
 # Returns the id of an earlier article holding either key, else claims both and returns nil.
@@ -109,18 +106,13 @@ class ArticleStore:
         """Append to the capped failure stream and return the entry id. The message may name
         the URL: it stays in Redis, never in a metric label. Entries carry ``kind`` "article"
         beside the scheduler's "feed" and "page" entries in the same stream."""
-        entry = self._client.xadd(
-            keys.FAILURES,
-            {
-                "kind": "article",
-                "stage": stage,
-                "reason": reason,
-                "message": message[:_MESSAGE_CHARS],
-                "at": repr(time.time() if at is None else at),
-                "feed_id": feed_id,
-                "article_id": article_id,
-            },
-            maxlen=FAILURES_MAXLEN,
-            approximate=True,
+        return record_failure(
+            self._client,
+            kind="article",
+            stage=stage,
+            reason=reason,
+            message=message,
+            at=time.time() if at is None else at,
+            feed_id=feed_id,
+            article_id=article_id,
         )
-        return entry.decode("ascii") if isinstance(entry, bytes) else str(entry)

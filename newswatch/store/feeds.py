@@ -19,8 +19,6 @@ from newswatch.store.config_store import load_feeds
 
 SEEN_LIMIT = 5000  # item keys remembered per feed (newest first-seen kept)
 ATTEMPTS_TTL = 7 * 24 * 3600  # retry counts of items that vanished from their feed expire
-FAILURES_MAXLEN = 10_000
-MESSAGE_CHARS = 2_000  # failure messages are for people; keep the stream small
 
 _INT_FIELDS = frozenset({"consecutive_errors", "items_total", "last_new_items", "pending_items"})
 _FLOAT_FIELDS = frozenset({"last_polled_at", "next_poll_at"})
@@ -196,43 +194,3 @@ class FeedStateStore:
     def pending_retries(self, feed_id: str) -> int:
         """How many items of this feed wait for another attempt at their page."""
         return int(self.client.hlen(keys.feed_attempts(feed_id)))
-
-
-def record_failure(
-    client: redis.Redis,
-    *,
-    kind: str,
-    reason: str,
-    message: str,
-    at: float,
-    feed_id: str = "",
-    url: str = "",
-    item_key: str = "",
-    maxlen: int = FAILURES_MAXLEN,
-) -> str:
-    """Append a failure (``kind``: "feed" or "page") to ``keys.FAILURES``, capped at about
-    ``maxlen`` entries; returns the stream entry id. Same stream as the workers' "article"
-    entries (``ArticleStore.record_failure``)."""
-    fields = {
-        "kind": kind,
-        "stage": "poll" if kind == "feed" else "fetch_page",
-        "reason": reason,
-        "message": message[:MESSAGE_CHARS],
-        "at": repr(at),
-        "feed_id": feed_id,
-        "url": url,
-        "item_key": item_key,
-    }
-    entry = client.xadd(keys.FAILURES, fields, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
-    return _text(entry)
-
-
-def read_failures(client: redis.Redis, count: int = 100) -> list[dict[str, str]]:
-    """The newest failures first (for operators and tests)."""
-    out = []
-    entries: Any = client.xrevrange(keys.FAILURES, count=count)
-    for entry_id, fields in entries:
-        item = {_text(k): _text(v) for k, v in fields.items()}
-        item["id"] = _text(entry_id)
-        out.append(item)
-    return out

@@ -28,7 +28,8 @@ from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.config_store import publish_config
 from newswatch.store.connection import connect
-from newswatch.store.feeds import FeedStateStore, record_failure
+from newswatch.store.failures import record_failure
+from newswatch.store.feeds import FeedStateStore
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 CONTRACT_ARTICLE_FIELDS = {

@@ -36,7 +36,8 @@ from newswatch.core.models import short_hash
 from newswatch.core.schedule import next_poll_delay
 from newswatch.store import keys
 from newswatch.store.config_store import publish_config
-from newswatch.store.feeds import FeedStateStore, read_failures
+from newswatch.store.failures import read_failures
+from newswatch.store.feeds import FeedStateStore
 from newswatch.store.pages import load_pages
 from scheduler.batcher import TASK
 from scheduler.service import SchedulerService

@@ -9,7 +9,8 @@ import redis
 from newswatch.config import FeedConfig, WatchConfig
 from newswatch.store import keys
 from newswatch.store.config_store import publish_config
-from newswatch.store.feeds import FeedStateStore, read_failures, record_failure
+from newswatch.store.failures import read_failures, record_failure
+from newswatch.store.feeds import FeedStateStore
 
 
 def test_claim_due_takes_only_due_feeds_and_leases_them(redis_client: redis.Redis) -> None:

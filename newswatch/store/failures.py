@@ -1,0 +1,56 @@
+"""The failure log: one capped Redis stream that every tier appends to (feed polls, page
+fetches, article extraction) and the API reads (``/api/failures``). Messages may name URLs:
+they stay here, never in a metric label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from newswatch.store import keys
+
+FAILURES_MAXLEN = 10_000
+MESSAGE_CHARS = 2_000  # failure messages are for people; keep the stream small
+_STAGE_OF_KIND = {"feed": "poll", "page": "fetch_page"}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def record_failure(
+    client: redis.Redis,
+    *,
+    kind: str,
+    reason: str,
+    message: str,
+    at: float,
+    stage: str = "",
+    maxlen: int = FAILURES_MAXLEN,
+    **ids: str,
+) -> str:
+    """Append a failure and return its stream entry id. ``kind`` is "feed", "page" or
+    "article"; ``stage`` defaults to the kind's (poll, fetch_page); ``ids`` are the feed_id,
+    url, item_key or article_id it concerns. The stream is capped at about ``maxlen``."""
+    fields = {
+        "kind": kind,
+        "stage": stage or _STAGE_OF_KIND.get(kind, kind),
+        "reason": reason,
+        "message": message[:MESSAGE_CHARS],
+        "at": repr(at),
+        **ids,
+    }
+    entry = client.xadd(keys.FAILURES, fields, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
+    return _text(entry)
+
+
+def read_failures(client: redis.Redis, count: int = 100) -> list[dict[str, str]]:
+    """The newest failures first (for operators and tests)."""
+    out = []
+    entries: Any = client.xrevrange(keys.FAILURES, count=count)
+    for entry_id, fields in entries:
+        item = {_text(k): _text(v) for k, v in fields.items()}
+        item["id"] = _text(entry_id)
+        out.append(item)
+    return out
