@@ -23,6 +23,7 @@ import redis
 
 from newswatch.core.models import Alert
 from newswatch.store import keys
+from newswatch.store.codec import as_text
 
 # KEYS: alert key, by-time zset, by-topic zset, stream, topic-name set
 # ARGV: json, score, id, topic, maxlen, alert key prefix, topic zset prefix
@@ -74,10 +75,6 @@ def _unix(moment: datetime) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def encode_alert(alert: Alert) -> str:
@@ -142,7 +139,7 @@ class AlertStore:
         index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME
         low: float | str = _unix(since) if since is not None else "-inf"
         ids: Any = self.client.zrevrangebyscore(index, "+inf", low, start=0, num=limit)
-        return self.get_many([_text(i) for i in ids])
+        return self.get_many([as_text(i) for i in ids])
 
     def count(self, topic: str | None = None) -> int:
         index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME
@@ -152,7 +149,7 @@ class AlertStore:
     def topics(self) -> dict[str, int]:
         """Every topic that has stored alerts, with its alert count."""
         members: Any = self.client.smembers(keys.ALERT_TOPICS)
-        names = sorted(_text(m) for m in members)
+        names = sorted(as_text(m) for m in members)
         if not names:
             return {}
         pipe = self.client.pipeline(transaction=False)
@@ -164,7 +161,7 @@ class AlertStore:
     def stream_position(self) -> str:
         """The id of the newest stream entry ("0-0" when empty): follow from here."""
         last: Any = self.client.xrevrange(keys.ALERT_STREAM, count=1)
-        return _text(last[0][0]) if last else _EMPTY_STREAM_ID
+        return as_text(last[0][0]) if last else _EMPTY_STREAM_ID
 
     def follow(
         self, last_stream_id: str = "$", block_ms: int = 5000
@@ -182,8 +179,8 @@ class AlertStore:
         entries = reply[0][1]
         ids: builtins.list[str] = []
         for entry_id, fields in entries:
-            last_stream_id = _text(entry_id)
+            last_stream_id = as_text(entry_id)
             alert_id = fields.get(b"id", fields.get("id"))
             if alert_id is not None:
-                ids.append(_text(alert_id))
+                ids.append(as_text(alert_id))
         return last_stream_id, self.get_many(ids)

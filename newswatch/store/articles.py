@@ -21,6 +21,7 @@ import redis
 from newswatch.core.fingerprint import url_key
 from newswatch.core.models import Article
 from newswatch.store import keys
+from newswatch.store.codec import as_text
 from newswatch.store.failures import record_failure
 
 # KEYS: seen_url, seen_text; ARGV: article id, TTL in seconds.
@@ -66,7 +67,7 @@ class ArticleStore:
         )
         if holder is None:
             return None
-        return holder.decode("utf-8") if isinstance(holder, bytes) else str(holder)
+        return as_text(holder)
 
     def url_holders(self, canonical_urls: list[str]) -> dict[str, str | None]:
         """Which article already claimed each URL (None: none yet), in one round trip. A cheap
@@ -76,7 +77,7 @@ class ArticleStore:
             return {}
         raw = self._client.mget([keys.seen_url(url_key(url)) for url in canonical_urls])
         return {
-            url: (holder.decode("utf-8") if isinstance(holder, bytes) else holder)
+            url: (as_text(holder) if holder is not None else None)
             for url, holder in zip(canonical_urls, raw, strict=True)
         }
 

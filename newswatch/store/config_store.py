@@ -18,14 +18,11 @@ from pydantic import BaseModel, ValidationError
 from newswatch.config import FeedConfig, SubscriptionConfig, TopicConfig, WatchConfig
 from newswatch.core.errors import ConfigError
 from newswatch.store import keys
+from newswatch.store.codec import as_text
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
 GONE_FEED_TTL = 30 * 24 * 3600  # seconds the state of a feed removed from the config is kept
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def publish_config(client: redis.Redis, cfg: WatchConfig) -> int:
@@ -39,8 +36,8 @@ def publish_config(client: redis.Redis, cfg: WatchConfig) -> int:
     subscriptions = {sub.name: sub.model_dump_json() for sub in cfg.subscriptions}
 
     def replace(pipe: Any) -> None:
-        scheduled = {_text(member) for member in pipe.zrange(keys.SCHEDULE, 0, -1)}
-        published = {_text(field) for field in pipe.hkeys(keys.FEEDS)}
+        scheduled = {as_text(member) for member in pipe.zrange(keys.SCHEDULE, 0, -1)}
+        published = {as_text(field) for field in pipe.hkeys(keys.FEEDS)}
         gone = sorted(scheduled - feeds.keys())
         pipe.multi()
         # the poll state of a removed feed expires (a feed added back in time keeps its seen
@@ -82,7 +79,7 @@ def _load(client: redis.Redis, key: str, model: type[_Model]) -> list[_Model]:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             problems.append(
-                f"redis {key}[{_text(field)}]: stored {model.__name__} is invalid "
+                f"redis {key}[{as_text(field)}]: stored {model.__name__} is invalid "
                 f"({where + ': ' if where else ''}{first['msg']}); publish the config again"
             )
     if problems:

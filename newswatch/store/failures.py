@@ -9,14 +9,11 @@ from typing import Any
 import redis
 
 from newswatch.store import keys
+from newswatch.store.codec import lenient_text
 
 FAILURES_MAXLEN = 10_000
 MESSAGE_CHARS = 2_000  # failure messages are for people; keep the stream small
 _STAGE_OF_KIND = {"feed": "poll", "page": "fetch_page"}
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def record_failure(
@@ -42,7 +39,7 @@ def record_failure(
         **ids,
     }
     entry = client.xadd(keys.FAILURES, fields, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
-    return _text(entry)
+    return lenient_text(entry)
 
 
 def read_failures(client: redis.Redis, count: int = 100) -> list[dict[str, str]]:
@@ -50,7 +47,7 @@ def read_failures(client: redis.Redis, count: int = 100) -> list[dict[str, str]]
     out = []
     entries: Any = client.xrevrange(keys.FAILURES, count=count)
     for entry_id, fields in entries:
-        item = {_text(k): _text(v) for k, v in fields.items()}
-        item["id"] = _text(entry_id)
+        item = {lenient_text(k): lenient_text(v) for k, v in fields.items()}
+        item["id"] = lenient_text(entry_id)
         out.append(item)
     return out

@@ -15,6 +15,7 @@ from typing import Any
 import redis
 
 from newswatch.store import keys
+from newswatch.store.codec import lenient_text
 from newswatch.store.config_store import load_feeds
 
 SEEN_LIMIT = 5000  # item keys remembered per feed (newest first-seen kept)
@@ -33,14 +34,10 @@ return ids
 """
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-
-
 def _decode_state(raw: Mapping[Any, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {}
     for key, value in raw.items():
-        name, text = _text(key), _text(value)
+        name, text = lenient_text(key), lenient_text(value)
         try:
             if name in _INT_FIELDS:
                 state[name] = int(text)
@@ -70,7 +67,7 @@ class FeedStateStore:
         if limit <= 0:
             return []
         ids = self._claim(keys=[keys.SCHEDULE], args=[repr(now), repr(now + lease), limit])
-        return [_text(i) for i in ids]
+        return [lenient_text(i) for i in ids]
 
     def extend_leases(self, feed_ids: Iterable[str], until: float) -> None:
         """Push the lease of feeds still being polled (only later, never earlier; only feeds
