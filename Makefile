@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CONFIG ?= examples/newswatch.yaml
 ARGS ?=
 
-.PHONY: help venv dev up test lint bench clean
+.PHONY: help venv dev tools up test lint bench clean
 
 help:
 	@echo "make up      run the whole service on $(CONFIG) (embedded Redis, data in ./.newswatch)"
@@ -37,7 +37,13 @@ lint: dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# system programs the tests use for real (installed with apt-get when run as root)
+SYSTEM_TOOLS := promtool:prometheus
+
+tools:
+	@bash scripts/system-tools.sh $(SYSTEM_TOOLS)
+
+test: tools lint
 	$(BIN)/python -m pytest $(ARGS)
 
 bench: dev

@@ -43,7 +43,7 @@ def promtool(search_path: str | None = None, fallback: Path = Path("/usr/bin/pro
     if found is None:
         pytest.fail(
             "promtool not found on PATH: install Debian's 'prometheus' package "
-            "(apt-get install --no-install-recommends prometheus); .ci/run does this in CI",
+            "(apt-get install --no-install-recommends prometheus); `make test` installs it as root",
             pytrace=False,
         )
     return found
