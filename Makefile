@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 CONFIG ?= examples/newswatch.yaml
 ARGS ?=
 
-.PHONY: help venv dev tools up test lint bench clean
+.PHONY: help venv dev tools up test lint bench eval clean
 
 help:
 	@echo "make up      run the whole service on $(CONFIG) (embedded Redis, data in ./.newswatch)"
 	@echo "make test    lint + type-check + the whole test suite (starts its own Redis)"
 	@echo "make bench   end-to-end throughput against bare trafilatura, as a ratio"
+	@echo "make eval    quality figures on real data (sections under eval/)"
 	@echo "make lint    ruff + mypy only"
 
 $(BIN)/python:
@@ -48,6 +49,9 @@ test: tools lint
 
 bench: dev
 	$(BIN)/python -m bench $(ARGS)
+
+eval: dev
+	$(BIN)/python -m eval $(ARGS)
 
 clean:
 	rm -rf $(VENV) .newswatch .pytest_cache .mypy_cache .ruff_cache

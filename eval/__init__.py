@@ -1,0 +1,1 @@
+"""Quality evaluations (`make eval`): each prints precision/recall-style figures on real data."""
