@@ -1,8 +1,13 @@
-"""One batch of articles through the CPU tier:
+"""One batch of articles through the CPU tier.
 
-    load pages and known URLs (one round trip each) -> canonical URL (a URL already claimed
-    stops here, before any parsing) -> extract -> fingerprint -> claim (exact duplicates by
-    URL or text stop here) -> save article -> match topics -> write alerts -> drop pages
+:func:`process_article` reads like the pipeline, one function per stage:
+
+    canonical URL -> copy of a claimed URL? -> already processed? -> page -> extract
+    -> build article -> claim (exact duplicates by URL or text stop here) -> save -> alert
+
+Each stage either hands its value to the next or ends the article with an :class:`Outcome`
+(extracted, duplicate or failed, with the stage and reason of a failure). The batch around it
+loads the pages and the known URLs in one round trip each and drops the pages at the end.
 
 One bad article never fails the batch: it is recorded in the failure stream and counted.
 Only a Redis outage propagates, so rq marks the job failed and its pages (kept until the
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import enum
 import logging
 import time
 from collections.abc import Iterator
@@ -35,24 +41,54 @@ from worker.context import WorkerContext
 
 log = logging.getLogger(__name__)
 
-# results, as counted in metrics.ARTICLES_PROCESSED and returned by process_batch
-EXTRACTED = "extracted"
-DUPLICATE = "duplicate"
-FAILED = "failed"
+
+class Result(enum.StrEnum):
+    """What became of an article, as counted in metrics.ARTICLES_PROCESSED."""
+
+    EXTRACTED = "extracted"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
 
 
 # failures at these stages mean "no text from this page" (metrics.EXTRACTION_FAILURES)
 _EXTRACTION_STAGES = frozenset({"load", "extract"})
 
 
-class _Failure(Exception):
-    """An article that yields nothing, for a known reason (recorded, never retried)."""
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """The end of one article's way through the pipeline. A failure names its stage and
+    reason (recorded in the failure log, never retried); ``alerts`` counts new alerts."""
 
-    def __init__(self, stage: str, reason: str, message: str):
-        super().__init__(message)
-        self.stage = stage
-        self.reason = reason
-        self.message = message
+    result: Result
+    alerts: int = 0
+    stage: str = ""
+    reason: str = ""
+    message: str = ""
+
+    @classmethod
+    def extracted(cls, alerts: int) -> Outcome:
+        return cls(Result.EXTRACTED, alerts=alerts)
+
+    @classmethod
+    def duplicate(cls) -> Outcome:
+        return cls(Result.DUPLICATE)
+
+    @classmethod
+    def failed(cls, stage: str, reason: str, message: str) -> Outcome:
+        return cls(Result.FAILED, stage=stage, reason=reason, message=message)
+
+    @property
+    def no_text(self) -> bool:
+        """A failure that means the page gave no text (counted as an extraction failure)."""
+        return self.result is Result.FAILED and self.stage in _EXTRACTION_STAGES
+
+
+@dataclasses.dataclass(frozen=True)
+class _Located:
+    """The job's URL in canonical form and its publisher domain."""
+
+    canonical: str
+    source: str
 
 
 @contextmanager
@@ -71,7 +107,7 @@ def _now() -> str:
 def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, int]:
     """Process ``jobs``; returns counts by result (extracted, duplicate, failed) and the
     number of new alerts (``alerts``)."""
-    counts: collections.Counter[str] = collections.Counter({EXTRACTED: 0, DUPLICATE: 0, FAILED: 0})
+    counts: collections.Counter[str] = collections.Counter({r.value: 0 for r in Result})
     counts["alerts"] = 0
     with _timed("job"):
         page_keys = sorted({job.page_key for job in jobs if job.page_key})
@@ -82,41 +118,55 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
         )
         matcher = context.matcher()
         for job in jobs:
-            html = pages.get(job.page_key) if job.page_key else None
             canonical = canonicals[job.article_id]
-            holder = url_holders.get(canonical) if canonical is not None else None
-            try:
-                result, alerts = _process_one(context, matcher, job, html, canonical, holder)
-            except _Failure as failure:
-                _record_failure(context, job, failure)
-                result, alerts = FAILED, 0
-            except redis.exceptions.RedisError:
-                raise  # Redis is gone: fail the whole job, rq will tell
-            except Exception as exc:  # a bug must not cost the rest of the batch
-                log.exception("article %s failed unexpectedly", job.article_id)
-                _record_failure(
-                    context, job, _Failure("pipeline", "internal", f"{type(exc).__name__}: {exc}")
-                )
-                result, alerts = FAILED, 0
-            metrics.ARTICLES_PROCESSED.labels(result).inc()
-            counts[result] += 1
-            counts["alerts"] += alerts
+            outcome = _guarded(
+                context,
+                matcher,
+                job,
+                pages.get(job.page_key) if job.page_key else None,
+                canonical,
+                url_holders.get(canonical) if canonical is not None else None,
+            )
+            if outcome.result is Result.FAILED:
+                _record_failure(context, job, outcome)
+            metrics.ARTICLES_PROCESSED.labels(outcome.result.value).inc()
+            counts[outcome.result.value] += 1
+            counts["alerts"] += outcome.alerts
         drop_pages(context.client, page_keys)
     return dict(counts)
 
 
-def _record_failure(context: WorkerContext, job: ArticleJob, failure: _Failure) -> None:
+def _guarded(
+    context: WorkerContext,
+    matcher: TopicMatcher,
+    job: ArticleJob,
+    html: bytes | None,
+    canonical: str | None,
+    url_holder: str | None,
+) -> Outcome:
+    """:func:`process_article`, with a bug turned into a recorded failure of this article
+    alone. A Redis error propagates: Redis is gone, the whole job fails and rq says so."""
+    try:
+        return process_article(context, matcher, job, html, canonical, url_holder)
+    except redis.exceptions.RedisError:
+        raise
+    except Exception as exc:  # a bug must not cost the rest of the batch
+        log.exception("article %s failed unexpectedly", job.article_id)
+        return Outcome.failed("pipeline", "internal", f"{type(exc).__name__}: {exc}")
+
+
+def _record_failure(context: WorkerContext, job: ArticleJob, outcome: Outcome) -> None:
     log.info(
         "article %s failed at %s (%s): %s",
         job.article_id,
-        failure.stage,
-        failure.reason,
-        failure.message,
+        outcome.stage,
+        outcome.reason,
+        outcome.message,
     )
-    if failure.stage in _EXTRACTION_STAGES:
-        metrics.EXTRACTION_FAILURES.labels(failure.reason).inc()
+    if outcome.no_text:
+        metrics.EXTRACTION_FAILURES.labels(outcome.reason).inc()
     context.articles.record_failure(
-        failure.stage, failure.reason, job.article_id, job.feed_id, failure.message
+        outcome.stage, outcome.reason, job.article_id, job.feed_id, outcome.message
     )
 
 
@@ -124,56 +174,89 @@ def _canonical_or_none(url: str) -> str | None:
     try:
         return canonical_url(url)
     except NewswatchError:
-        return None  # _process_one records why
+        return None  # _locate records why
 
 
-def _process_one(
+def process_article(
     context: WorkerContext,
     matcher: TopicMatcher,
     job: ArticleJob,
     html: bytes | None,
     canonical: str | None,
     url_holder: str | None,
-) -> tuple[str, int]:
-    """Returns (result, number of new alerts); raises _Failure for a recorded failure.
-    ``canonical`` is the job URL's canonical form, computed for the whole batch (None when
-    the URL is invalid); ``url_holder`` is the article that had claimed this URL when the
-    batch started."""
+) -> Outcome:
+    """One article, stage by stage. ``canonical`` is the job URL's canonical form, computed
+    for the whole batch (None when the URL is invalid); ``url_holder`` is the article that
+    had claimed this URL when the batch started; ``html`` is its page (None: expired)."""
+    located = _locate(job, canonical)
+    if isinstance(located, Outcome):
+        return located
+    if url_holder is not None and url_holder != job.article_id:
+        log.debug("article %s duplicates %s by URL", job.article_id, url_holder)
+        return Outcome.duplicate()
+    if url_holder == job.article_id:
+        resumed = _resume(context, matcher, job, html)
+        if resumed is not None:
+            return resumed
+    if html is None:
+        return _missing_page(job)
+
+    extracted = _extract(context, job, html)
+    if isinstance(extracted, Outcome):
+        return extracted
+    article = _build_article(job, extracted, located)
+    with _timed("match"):
+        # tokenised once: the same words make the fingerprint and feed the matcher
+        document = _document(article, job)
+
+    claimed = _claim(context, article, document)
+    if isinstance(claimed, Outcome):
+        return claimed
+    _save(context, claimed)
+    return Outcome.extracted(_alert(context, matcher, claimed, document))
+
+
+def _locate(job: ArticleJob, canonical: str | None) -> _Located | Outcome:
     with _timed("dedup"):
         try:
             # the batch found the URL invalid: ask again for the reason, to record it
-            canonical = canonical or canonical_url(job.url)
-            source = source_of(job.url)
+            return _Located(canonical or canonical_url(job.url), source_of(job.url))
         except NewswatchError as exc:
-            raise _Failure("canonicalize", exc.reason, exc.message) from exc
-    if url_holder is not None and url_holder != job.article_id:
-        log.debug("article %s duplicates %s by URL", job.article_id, url_holder)
-        return DUPLICATE, 0
+            return Outcome.failed("canonicalize", exc.reason, exc.message)
 
+
+def _resume(
+    context: WorkerContext, matcher: TopicMatcher, job: ArticleJob, html: bytes | None
+) -> Outcome | None:
+    """This article claimed its URL in an earlier run. Finish from what that run left, or
+    None to process the page as new (the run stopped between claim and save)."""
     if html is None:
-        if url_holder == job.article_id:
-            # delivered again (the scheduler re-enqueues after a crash) and already done:
-            # the first run claimed the URL and dropped the page
-            log.debug("article %s was already processed", job.article_id)
-            return DUPLICATE, 0
-        if job.page_key:
-            raise _Failure(
-                "load", "page_expired", f"page expired before a worker took it: {job.url}"
-            )
-        raise _Failure("load", "no_page", f"job carries no page: {job.url}")
+        # delivered again (the scheduler re-enqueues after a crash) and already done:
+        # the first run claimed the URL and dropped the page
+        log.debug("article %s was already processed", job.article_id)
+        return Outcome.duplicate()
+    stored = context.articles.get(job.article_id)
+    if stored is None:
+        return None
+    # run before (a retried batch, or re-enqueued by a restarted scheduler with the page
+    # fetched again): finish from the stored article, not from the page, whose text may have
+    # changed since and would make a second alert under a new fingerprint
+    log.debug("article %s was already extracted", job.article_id)
+    return Outcome.extracted(_alert(context, matcher, stored, _document(stored, job)))
 
-    if url_holder == job.article_id:
-        stored = context.articles.get(job.article_id)
-        if stored is not None:
-            # run before (a retried batch, or re-enqueued by a restarted scheduler with the
-            # page fetched again): finish from the stored article, not from the page, whose
-            # text may have changed since and would make a second alert under a new fingerprint
-            log.debug("article %s was already extracted", job.article_id)
-            return EXTRACTED, _alert(context, matcher, stored, _document(stored, job))
 
+def _missing_page(job: ArticleJob) -> Outcome:
+    if job.page_key:
+        return Outcome.failed(
+            "load", "page_expired", f"page expired before a worker took it: {job.url}"
+        )
+    return Outcome.failed("load", "no_page", f"job carries no page: {job.url}")
+
+
+def _extract(context: WorkerContext, job: ArticleJob, html: bytes) -> Extracted | Outcome:
     with _timed("extract"):
         try:
-            extracted = extract_article(
+            return extract_article(
                 html,
                 url=job.url,
                 max_bytes=context.settings.max_page_bytes,
@@ -181,23 +264,28 @@ def _process_one(
                 metadata_fallback=not job.published_at,
             )
         except NewswatchError as exc:
-            raise _Failure("extract", exc.reason, exc.message) from exc
+            return Outcome.failed("extract", exc.reason, exc.message)
 
-    article = _build_article(job, extracted, canonical, source)
-    with _timed("match"):
-        # tokenised once: the same words make the fingerprint and feed the matcher
-        document = _document(article, job)
-    with _timed("dedup"):
-        fingerprint = words_fingerprint(document.text.tokens)
-        earlier = context.articles.claim(job.article_id, canonical, fingerprint)
-    if earlier is not None:
-        log.debug("article %s duplicates %s", job.article_id, earlier)
-        return DUPLICATE, 0
 
-    article = dataclasses.replace(article, fingerprint=fingerprint)
-    with _timed("store"):
-        context.articles.save(article)
-    return EXTRACTED, _alert(context, matcher, article, document)
+def _build_article(job: ArticleJob, extracted: Extracted, located: _Located) -> Article:
+    """The feed's title, date and author win (the publisher wrote them for this item, with a
+    time of day); the page fills what the feed left out. The page's language wins (it is
+    declared per page, the feed's per channel)."""
+    return Article(
+        id=job.article_id,
+        url=job.url,
+        canonical_url=located.canonical,
+        title=job.title.strip() or extracted.title,
+        source=located.source,
+        published_at=job.published_at or extracted.published_at,
+        language=extracted.language or language_code(job.language),
+        author=job.author.strip() or extracted.author,
+        text=extracted.text,
+        fingerprint="",  # set by _claim, once the text is tokenised
+        feed_id=job.feed_id,
+        feed_name=job.feed_name,
+        extracted_at=_now(),
+    )
 
 
 def _document(article: Article, job: ArticleJob) -> MatchDocument:
@@ -209,6 +297,22 @@ def _document(article: Article, job: ArticleJob) -> MatchDocument:
         url=article.url,
         feed=job.feed_name,
     )
+
+
+def _claim(context: WorkerContext, article: Article, document: MatchDocument) -> Article | Outcome:
+    """Claim the URL and the text; an earlier holder of either makes this a duplicate."""
+    with _timed("dedup"):
+        fingerprint = words_fingerprint(document.text.tokens)
+        earlier = context.articles.claim(article.id, article.canonical_url, fingerprint)
+    if earlier is not None:
+        log.debug("article %s duplicates %s", article.id, earlier)
+        return Outcome.duplicate()
+    return dataclasses.replace(article, fingerprint=fingerprint)
+
+
+def _save(context: WorkerContext, article: Article) -> None:
+    with _timed("store"):
+        context.articles.save(article)
 
 
 def _alert(
@@ -234,24 +338,3 @@ def _alert(
                 metrics.ALERTS_CREATED.labels(match.topic).inc()
                 created += 1
     return created
-
-
-def _build_article(job: ArticleJob, extracted: Extracted, canonical: str, source: str) -> Article:
-    """The feed's title, date and author win (the publisher wrote them for this item, with a
-    time of day); the page fills what the feed left out. The page's language wins (it is
-    declared per page, the feed's per channel)."""
-    return Article(
-        id=job.article_id,
-        url=job.url,
-        canonical_url=canonical,
-        title=job.title.strip() or extracted.title,
-        source=source,
-        published_at=job.published_at or extracted.published_at,
-        language=extracted.language or language_code(job.language),
-        author=job.author.strip() or extracted.author,
-        text=extracted.text,
-        fingerprint="",  # set once the text is tokenised
-        feed_id=job.feed_id,
-        feed_name=job.feed_name,
-        extracted_at=_now(),
-    )

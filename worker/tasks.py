@@ -34,7 +34,7 @@ def process_batch(jobs: list[dict[str, Any]]) -> dict[str, int]:
                 str(known.get("feed_id", "")),
                 f"malformed article job ({exc}): {str(raw)[:300]}",
             )
-            metrics.ARTICLES_PROCESSED.labels(pipeline.FAILED).inc()
+            metrics.ARTICLES_PROCESSED.labels(pipeline.Result.FAILED.value).inc()
     counts = pipeline.process_batch(context, articles)
-    counts[pipeline.FAILED] += bad
+    counts[pipeline.Result.FAILED.value] += bad
     return counts
