@@ -27,9 +27,20 @@ def _combining_marks() -> str:
 
 
 MARKS = _combining_marks()
+# Chinese and Japanese write no spaces between words, so a run of ideographs or kana would be
+# one "word" as long as the sentence and no term could match inside it. Each such character is
+# a word of its own: a query term in these scripts becomes a phrase of characters, matched as
+# consecutive tokens (the unigram approach of Lucene's CJK tokenisers, without a dictionary).
+# Hangul is left alone: Korean separates words with spaces.
+CJK = (
+    "\u3005\u3006"  # 々 〆
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+    "\uff66-\uff9f"  # half-width katakana
+)
 # a "word": letters and digits, with the combining marks inside it (vowel signs, viramas);
-# apostrophes and hyphens split words
-WORD = re.compile(rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*")
+# apostrophes and hyphens split words; one CJK character is a word
+WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:[{MARKS}]+[^\W_{CJK}]*)*")
 _SPACE = re.compile(r"\s+")
 
 

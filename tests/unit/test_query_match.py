@@ -210,3 +210,24 @@ def test_nested_proximity_finds_a_farther_partner_of_the_inner_pair() -> None:
     assert evaluate("summit NEAR/9 (xi NEAR/5 putin)", text=text) == ["summit", "xi", "putin"]
     assert evaluate("(putin ONEAR/5 xi) ONEAR/9 summit", text=text) == ["putin", "xi", "summit"]
     assert evaluate("summit ONEAR/9 (putin ONEAR/5 xi)", text=text) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        # Chinese and Japanese write no spaces: a term matches inside a run of characters
+        ("峰会", "习近平与普京在莫斯科举行峰会并签署联合声明"),
+        ("首脳会談", "日米首脳会談が東京で行われた"),
+        ('"逮捕令"', "国际刑事法院对其发出逮捕令。"),
+        ("峰会 AND Putin", "Putin和习近平举行峰会"),  # Latin and Han split at the script change
+        ("정상회담*", "두 정상은 정상회담을 가졌다"),  # Korean keeps its spaces: prefix terms
+    ],
+)
+def test_terms_in_scripts_written_without_spaces_match(query: str, text: str) -> None:
+    assert evaluate(query, text=text) is not None
+
+
+def test_a_chinese_term_matches_its_characters_in_order_only() -> None:
+    assert evaluate("峰会", text="会峰") is None
+    assert evaluate("峰会", text="峰 会") is not None  # consecutive tokens, like a phrase
+    assert evaluate("首脳 NEAR/3 会談", text="首脳による会談") is not None
