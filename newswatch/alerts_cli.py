@@ -1,5 +1,6 @@
-"""`newswatch alerts`: print stored alerts, newest first; with ``--follow`` keep printing new
-ones as they arrive, until Ctrl-C."""
+"""`newswatch alerts`: print stored alerts, newest first; with ``--follow`` keep printing the
+alert events as they arrive (new alerts, and "+N source" when a copy of an alert's story
+arrives from another outlet), until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import redis
 
 from newswatch.api.contract import public_alert
 from newswatch.core.errors import ConfigError
-from newswatch.core.models import Alert
+from newswatch.core.models import Alert, AlertEvent, EventKind
 from newswatch.runtime import load_runtime, report_config_error
+from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.connection import connect
 
@@ -49,6 +51,31 @@ def format_line(alert: Alert) -> str:
 
 def format_json(alert: Alert) -> str:
     return json.dumps(public_alert(alert), ensure_ascii=False, separators=(",", ":"))
+
+
+def format_event_line(event: AlertEvent, alert: Alert) -> str:
+    """A new alert as :func:`format_line`; an update as
+    ``2026-11-28 16:25  [summits]  +1 source: example.net (3 sources)  Title``."""
+    if event.kind == EventKind.CREATED:
+        return format_line(alert)
+    added = [_clean(s) for s in event.new_sources]
+    article = alert.article if isinstance(alert.article, dict) else {}
+    title = _clean(article.get("title")) or "(untitled)"
+    plural = "" if len(added) == 1 else "s"
+    return (
+        f"{_when(event.at)}  [{_clean(alert.topic)}]  +{len(added)} source{plural}: "
+        f"{', '.join(added)} ({event.sources_count} sources)  {title}"
+    )
+
+
+def format_event_json(event: AlertEvent, alert: Alert) -> str:
+    """The alert's JSON as :func:`format_json` gives it, with ``event`` (created, updated)
+    and, for an update, ``new_sources``."""
+    data = public_alert(alert)
+    data["event"] = event.kind
+    if event.kind != EventKind.CREATED:
+        data["new_sources"] = list(event.new_sources)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _redacted(url: str) -> str:
@@ -86,11 +113,11 @@ def run_alerts(
         return report_config_error("newswatch alerts", exc)
 
     client = connect(url)
-    store = AlertStore(client)
+    store, events = AlertStore(client), AlertEvents(client)
     render: Callable[[Alert], str] = format_json if as_json else format_line
     try:
         try:
-            position = store.stream_position()  # before listing: nothing falls in between
+            position = events.position()  # before listing: nothing falls in between
             for alert in store.list(topic=topic, limit=limit):
                 print(render(alert), file=stream, flush=True)
         except redis.RedisError as exc:
@@ -98,7 +125,8 @@ def run_alerts(
             return 2
         if not follow:
             return 0
-        return _follow(store, position, topic, render, stream, url)
+        render_event = format_event_json if as_json else format_event_line
+        return _follow(store, events, position, topic, render_event, stream, url)
     except KeyboardInterrupt:
         return 0
     except BrokenPipeError:  # e.g. piped into `head`
@@ -109,18 +137,22 @@ def run_alerts(
 
 def _follow(
     store: AlertStore,
+    events: AlertEvents,
     position: str,
     topic: str | None,
-    render: Callable[[Alert], str],
+    render: Callable[[AlertEvent, Alert], str],
     stream: TextIO,
     url: str,
 ) -> int:
     while True:
         try:
-            position, alerts = store.follow(position, block_ms=FOLLOW_BLOCK_MS)
+            position, batch = events.read(position, block_ms=FOLLOW_BLOCK_MS)
+            wanted = [e for e in batch if topic is None or e.topic == topic]
+            alerts = {a.id: a for a in store.get_many([e.alert_id for e in wanted])}
         except redis.RedisError as exc:
             _error(f"lost Redis at {_redacted(url)} while following: {exc}")
             return 1
-        for alert in alerts:
-            if topic is None or alert.topic == topic:
-                print(render(alert), file=stream, flush=True)
+        for event in wanted:
+            alert = alerts.get(event.alert_id)
+            if alert is not None:  # None: dropped from the capped list since
+                print(render(event, alert), file=stream, flush=True)

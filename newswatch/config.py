@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(8, ge=1)  # articles per rq job
     batch_linger: float = Field(0.25, ge=0)  # seconds to wait for a batch to fill
     alert_stream_maxlen: int = Field(100_000, ge=100)
+    # alert events kept for cursor readers once every consumer group has acknowledged them
+    alert_events_keep: int = Field(100_000, ge=1000, le=10_000_000)
     retention_days: int = Field(90, ge=1)  # articles and duplicate claims expire after this
     min_backoff: int = Field(60, ge=1)
     max_backoff: int = Field(6 * 3600, ge=1)

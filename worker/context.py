@@ -13,6 +13,7 @@ from newswatch.config import Settings, load_settings
 from newswatch.core.errors import ConfigError, QueryError
 from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
 from newswatch.store import config_store
+from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 
@@ -25,6 +26,7 @@ class WorkerContext:
         self.settings = settings
         self.articles = ArticleStore(client, retention=settings.retention_days * 24 * 3600)
         self.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen)
+        self.events = AlertEvents(client, keep=settings.alert_events_keep)
         self._matcher: TopicMatcher | None = None
         self._config_version: int | None = None
 

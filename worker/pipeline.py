@@ -133,6 +133,8 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
             counts[outcome.result.value] += 1
             counts["alerts"] += outcome.alerts
         drop_pages(context.client, page_keys)
+        if counts["alerts"]:
+            context.events.trim()
     return dict(counts)
 
 

@@ -7,6 +7,7 @@ ISO-8601 strings in UTC (the clock lives at the edges, not here).
 from __future__ import annotations
 
 import dataclasses
+import enum
 import hashlib
 from typing import Any, Self
 
@@ -98,8 +99,9 @@ class Article(_Model):
 
 @dataclasses.dataclass(frozen=True)
 class Alert(_Model):
-    """One topic matched by one article. The JSON contract users rely on: fields are only
-    ever added, never renamed."""
+    """One topic matched by a story: raised by the first of its articles that matched
+    (``article``). The JSON contract users rely on: fields are only ever added, never
+    renamed."""
 
     id: str
     topic: str
@@ -112,3 +114,25 @@ class Alert(_Model):
     def make_id(topic: str, article_fingerprint: str) -> str:
         """Deterministic, so the same (article, topic) can never be alerted twice."""
         return short_hash("alert", topic, article_fingerprint)
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "created"  # a new alert
+    UPDATED = "updated"  # an alert's story gained sources
+
+
+@dataclasses.dataclass(frozen=True)
+class AlertEvent(_Model):
+    """One entry of the alert event stream: an alert was created, or its story gained
+    sources (``new_sources``, in the order they arrived). ``id`` is the stream entry id,
+    the position a reader acknowledges or resumes after."""
+
+    id: str
+    kind: str  # an EventKind value
+    alert_id: str
+    topic: str
+    story_id: str = ""
+    sources_count: int = 0
+    new_sources: list[str] = dataclasses.field(default_factory=list)
+    article_id: str = ""  # the article whose arrival caused the event
+    at: str = ""

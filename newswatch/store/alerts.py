@@ -1,15 +1,17 @@
-"""Alerts in Redis: one JSON string per alert, two time indexes and a capped stream.
+"""Alerts in Redis: one JSON string per alert and two time indexes (the capped list people
+browse), and an event per alert in the alert event stream (:mod:`newswatch.store.alert_events`).
 
 Layout (names from :mod:`newswatch.store.keys`):
 
 - ``keys.alert(id)``: the alert JSON;
 - ``keys.ALERTS_BY_TIME`` and ``keys.alerts_by_topic(topic)``: zsets id -> created_at (unix);
 - ``keys.ALERT_TOPICS``: the set of topic names that have alerts (no keyspace SCAN needed);
-- ``keys.ALERT_STREAM``: a stream of ``{id, topic}`` entries for followers (``--follow``).
+- ``keys.ALERT_STREAM``: the event stream; a new alert appends a "created" event.
 
-Writes are one Lua script, so an alert is either fully indexed or absent, and adding the same
-alert id twice (ids are deterministic per story and topic) is a no-op. The indexes are capped
-at ``maxlen`` alerts: the oldest alerts are dropped together with their JSON.
+Writes are one Lua script, so an alert is either fully indexed, with its event, or absent,
+and adding the same alert id twice (ids are deterministic per story and topic) is a no-op.
+The indexes are capped at ``maxlen`` alerts: the oldest alerts are dropped together with their
+JSON (their events stay until every consumer has read them).
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from typing import Any
 
 import redis
 
-from newswatch.core.models import Alert
+from newswatch.core.models import Alert, AlertEvent, EventKind
 from newswatch.store import keys
+from newswatch.store.alert_events import encode_event
 from newswatch.store.codec import as_text
 
-# KEYS: alert key, by-time zset, by-topic zset, stream, topic-name set
-# ARGV: json, score, id, topic, maxlen, alert key prefix, topic zset prefix
+# KEYS: alert key, by-time zset, by-topic zset, event stream, topic-name set
+# ARGV: json, score, id, topic, maxlen, alert key prefix, topic zset prefix, then the event's
+# field/value pairs
 _ADD_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
@@ -35,7 +39,7 @@ redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 redis.call('SADD', KEYS[5], ARGV[4])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'id', ARGV[3], 'topic', ARGV[4])
+redis.call('XADD', KEYS[4], '*', unpack(ARGV, 8))
 local maxlen = tonumber(ARGV[5])
 local excess = redis.call('ZCARD', KEYS[2]) - maxlen
 if excess > 0 then
@@ -59,8 +63,6 @@ if excess > 0 then
 end
 return 1
 """
-
-_EMPTY_STREAM_ID = "0-0"
 
 
 def iso_to_unix(value: str) -> float:
@@ -87,7 +89,7 @@ def decode_alert(raw: bytes | str) -> Alert:
 
 
 class AlertStore:
-    """Stores, lists and follows alerts. ``maxlen`` caps the stream and the indexes."""
+    """Stores and lists alerts. ``maxlen`` caps the indexes (the capped list)."""
 
     def __init__(self, client: redis.Redis, *, maxlen: int = 100_000):
         if maxlen < 1:
@@ -99,6 +101,16 @@ class AlertStore:
     def add(self, alert: Alert) -> bool:
         """Store and index the alert; False if an alert with this id already exists."""
         score = iso_to_unix(alert.created_at)
+        event = encode_event(
+            AlertEvent(
+                id="",
+                kind=EventKind.CREATED.value,
+                alert_id=alert.id,
+                topic=alert.topic,
+                article_id=str(alert.article.get("id", "")),
+                at=alert.created_at,
+            )
+        )
         added = self._add(
             keys=[
                 keys.alert(alert.id),
@@ -115,6 +127,7 @@ class AlertStore:
                 self.maxlen,
                 keys.alert(""),
                 keys.alerts_by_topic(""),
+                *(part for pair in event.items() for part in pair),
             ],
         )
         return bool(added)
@@ -157,30 +170,3 @@ class AlertStore:
             pipe.zcard(keys.alerts_by_topic(name))
         counts = pipe.execute()
         return {name: int(n) for name, n in zip(names, counts, strict=True) if n}
-
-    def stream_position(self) -> str:
-        """The id of the newest stream entry ("0-0" when empty): follow from here."""
-        last: Any = self.client.xrevrange(keys.ALERT_STREAM, count=1)
-        return as_text(last[0][0]) if last else _EMPTY_STREAM_ID
-
-    def follow(
-        self, last_stream_id: str = "$", block_ms: int = 5000
-    ) -> tuple[str, builtins.list[Alert]]:
-        """Wait up to ``block_ms`` for alerts after ``last_stream_id``; returns the id to pass
-        next time and the new alerts, oldest first. "$" means "from now": it is resolved to
-        the current stream position, so nothing is lost between two calls."""
-        if last_stream_id == "$":
-            last_stream_id = self.stream_position()
-        reply: Any = self.client.xread(
-            {keys.ALERT_STREAM: last_stream_id}, count=500, block=block_ms
-        )
-        if not reply:
-            return last_stream_id, []
-        entries = reply[0][1]
-        ids: builtins.list[str] = []
-        for entry_id, fields in entries:
-            last_stream_id = as_text(entry_id)
-            alert_id = fields.get(b"id", fields.get("id"))
-            if alert_id is not None:
-                ids.append(as_text(alert_id))
-        return last_stream_id, self.get_many(ids)

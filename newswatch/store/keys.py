@@ -60,7 +60,9 @@ def seen_text(fingerprint: str) -> str:
 FAILURES = PREFIX + "failures"  # stream of recorded failures (feeds, pages, extraction)
 
 # alerts
-ALERT_STREAM = PREFIX + "alerts:stream"  # stream, capped by length: alert ids in order
+# stream of alert events (created / updated), read by consumer groups and cursors, trimmed only
+# below what every group has acknowledged (store/alert_events.py)
+ALERT_STREAM = PREFIX + "alerts:stream"
 ALERTS_BY_TIME = PREFIX + "alerts:by-time"  # zset alert_id -> created (unix time)
 ALERT_TOPICS = PREFIX + "alerts:topics"  # set: topic names that have stored alerts
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import redis
 
 from newswatch.core.models import Alert
 from newswatch.store import keys
+from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
@@ -106,8 +106,8 @@ def test_capping_drops_the_oldest_alerts_everywhere(redis_client: redis.Redis) -
         "summits": sum(1 for a in kept if a.topic == "summits"),
         "warrants": sum(1 for a in kept if a.topic == "warrants"),
     }
-    # approximate trimming: never below maxlen, and bounded
-    assert 5 <= redis_client.xlen(keys.ALERT_STREAM) <= 12
+    # their events stay until every consumer has read them (AlertEvents.trim)
+    assert redis_client.xlen(keys.ALERT_STREAM) == 12
 
 
 def test_a_topic_whose_alerts_were_all_dropped_disappears(redis_client: redis.Redis) -> None:
@@ -121,46 +121,6 @@ def test_a_topic_whose_alerts_were_all_dropped_disappears(redis_client: redis.Re
     assert redis_client.exists(keys.alerts_by_topic("old")) == 0
 
 
-def test_follow_returns_alerts_added_after_the_position(redis_client: redis.Redis) -> None:
-    store = AlertStore(redis_client)
-    store.add(make_alert(1))
-    position = store.stream_position()
-    assert store.follow(position, block_ms=10) == (position, [])
-    store.add(make_alert(2))
-    store.add(make_alert(3))
-    position2, new = store.follow(position, block_ms=10)
-    assert [a.id for a in new] == [make_alert(2).id, make_alert(3).id]
-    assert position2 != position
-    assert store.follow(position2, block_ms=10) == (position2, [])
-
-
-def test_follow_from_now_blocks_until_an_alert_arrives(redis_url: str) -> None:
-    reader = redis.Redis.from_url(redis_url)
-    writer = redis.Redis.from_url(redis_url)
-    try:
-        store = AlertStore(reader)
-        store.add(make_alert(1))
-        alert = make_alert(2)
-        timer = threading.Timer(0.2, lambda: AlertStore(writer).add(alert))
-        timer.start()
-        try:
-            _, new = store.follow("$", block_ms=10_000)
-        finally:
-            timer.join()
-        assert new == [alert]
-    finally:
-        reader.close()
-        writer.close()
-
-
-def test_follow_on_an_empty_stream(redis_client: redis.Redis) -> None:
-    store = AlertStore(redis_client)
-    assert store.stream_position() == "0-0"
-    store.add(make_alert(5))
-    _, new = store.follow("0-0", block_ms=10)
-    assert [a.id for a in new] == [make_alert(5).id]
-
-
 def test_decoded_responses_client_works_too(redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
@@ -168,7 +128,12 @@ def test_decoded_responses_client_works_too(redis_url: str) -> None:
         store.add(make_alert(1, "Gipfel & Treffen"))
         assert store.topics() == {"Gipfel & Treffen": 1}
         assert store.list(topic="Gipfel & Treffen")[0].topic == "Gipfel & Treffen"
-        position, new = store.follow("0-0", block_ms=10)
-        assert len(new) == 1 and position != "0-0"
+        position, new = AlertEvents(client).read("0-0")
+        assert [e.topic for e in new] == ["Gipfel & Treffen"] and position != "0-0"
+        events = AlertEvents(client)
+        events.ensure_group("g")
+        (event,) = events.read_group("g", "c")
+        assert events.ack("g", [event.id]) == 1
+        assert events.groups()[0].name == "g"
     finally:
         client.close()
