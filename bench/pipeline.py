@@ -145,6 +145,7 @@ def pipeline_rate(
         env.update(
             NEWSWATCH_API_PORT=str(port),
             NEWSWATCH_ALLOW_PRIVATE_NETWORKS="true",
+            NEWSWATCH_ALLOWED_PORTS="1-65535",
             NEWSWATCH_BATCH_SIZE=str(batch_size),
         )
         with (Path(tmp) / "up.log").open("wb") as log:

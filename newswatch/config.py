@@ -9,59 +9,139 @@ watch configuration (``feeds:``, ``topics:``, ``subscriptions:``) read from a YA
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     create_model,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswatch.core.errors import ConfigError, QueryError
 from newswatch.core.models import short_hash
+from newswatch.core.ports import format_port_ranges, parse_port_ranges
+
+
+def _in_range(low: float, high: float, *, above: bool = False, unit: str = "") -> WrapValidator:
+    """A validator refusing what is not a number from ``low`` to ``high`` (``above``: more
+    than ``low``), infinity and NaN included, with a message that states the range."""
+    rule = f"{'more than' if above else 'from'} {_number(low)} {'up to' if above else 'to'} "
+    rule += f"{_number(high)}{unit}"
+
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            result = handler(value)
+        except ValidationError:
+            raise _invalid(f"must be a number {rule}, got {value!r}") from None
+        if not ((low < result) if above else (low <= result)) or not result <= high:
+            raise _invalid(f"{result!r} is out of range: must be {rule}")
+        return result
+
+    return WrapValidator(check)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+MAX_WORKERS_PER_CORE = 4  # more worker processes than this only queue for the CPU
+_MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+_MB = 1024 * 1024
+_DAY = 24 * 3600
 
 
 class Settings(BaseSettings):
-    """Runtime settings. Every field can be set by the environment as NEWSWATCH_<NAME>."""
+    """Runtime settings. Every field can be set by the environment as NEWSWATCH_<NAME>.
+    Every number has a range (a setting Redis or the OS would refuse later is refused here)."""
 
     model_config = SettingsConfigDict(env_prefix="NEWSWATCH_", extra="forbid")
 
     redis_url: str | None = None  # None: `newswatch up` starts an embedded Redis
     data_dir: Path = Path(".newswatch")
     api_host: str = "127.0.0.1"
-    api_port: int = Field(8080, ge=0, le=65535)
-    metrics_port: int = Field(9108, ge=0, le=65535)  # standalone scheduler/worker exposition
-    workers: int = Field(0, ge=0)  # 0: one per CPU core
+    api_port: Annotated[int, _in_range(0, 65535)] = 8080
+    metrics_port: Annotated[int, _in_range(0, 65535)] = 9108  # standalone process exposition
+    # 0: one per CPU core
+    workers: Annotated[
+        int, _in_range(0, _MAX_WORKERS, unit=f" ({MAX_WORKERS_PER_CORE} per CPU core here)")
+    ] = 0
 
     # fetching
     user_agent: str = "newswatch/0.1 (self-hosted news monitor)"
-    fetch_concurrency: int = Field(64, ge=1)
-    fetch_per_host: int = Field(2, ge=1)
-    fetch_timeout: float = Field(20.0, gt=0)  # seconds, whole request deadline
-    max_feed_bytes: int = Field(10 * 1024 * 1024, gt=0)
-    max_page_bytes: int = Field(5 * 1024 * 1024, gt=0)
-    max_redirects: int = Field(5, ge=0)
-    poll_deadline: float = Field(300.0, gt=0)  # seconds one poll may spend on its new items
+    fetch_concurrency: Annotated[int, _in_range(1, 4096)] = 64
+    fetch_per_host: Annotated[int, _in_range(1, 64)] = 2
+    fetch_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 20.0
+    max_feed_bytes: Annotated[int, _in_range(1, 256 * _MB, unit=" bytes")] = 10 * _MB
+    max_page_bytes: Annotated[int, _in_range(1, 256 * _MB, unit=" bytes")] = 5 * _MB
+    max_redirects: Annotated[int, _in_range(0, 20)] = 5
+    # seconds one poll may spend on its new items
+    poll_deadline: Annotated[float, _in_range(0, 3600, above=True, unit=" seconds")] = 300.0
     allow_private_networks: bool = False  # only for tests and private deployments
+    allowed_ports: str = "80,443"  # ports fetched from: "80,443,8000-8099"; "1-65535" for any
+
+    # hostile input
+    feed_parse_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 20.0
+    feed_parse_memory_mb: Annotated[int, _in_range(32, 16384, unit=" MB")] = 512
+    extract_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 10.0
+    extract_memory_mb: Annotated[int, _in_range(32, 16384, unit=" MB")] = 512
+    # articles extracted between two resets of trafilatura's caches
+    extract_cache_reset: Annotated[int, _in_range(1, 1_000_000)] = 1000
 
     # pipeline
-    page_ttl: int = Field(24 * 3600, gt=0)  # seconds a fetched page waits for a worker
-    batch_size: int = Field(8, ge=1)  # articles per rq job
-    batch_linger: float = Field(0.25, ge=0)  # seconds to wait for a batch to fill
-    alert_stream_maxlen: int = Field(100_000, ge=100)
+    # seconds a fetched page waits for a worker
+    page_ttl: Annotated[int, _in_range(1, 30 * _DAY, unit=" seconds")] = _DAY
+    batch_size: Annotated[int, _in_range(1, 1000)] = 8  # articles per rq job
+    # seconds to wait for a batch to fill
+    batch_linger: Annotated[float, _in_range(0, 60, unit=" seconds")] = 0.25
+    alert_stream_maxlen: Annotated[int, _in_range(100, 100_000_000)] = 100_000
     # alert events kept for cursor readers once every consumer group has acknowledged them
-    alert_events_keep: int = Field(100_000, ge=1000, le=10_000_000)
-    retention_days: int = Field(90, ge=1)  # articles and duplicate claims expire after this
-    min_backoff: int = Field(60, ge=1)
-    max_backoff: int = Field(6 * 3600, ge=1)
+    alert_events_keep: Annotated[int, _in_range(1000, 10_000_000)] = 100_000
+    # articles and duplicate claims expire after this
+    retention_days: Annotated[int, _in_range(1, 3650, unit=" days")] = 90
+    min_backoff: Annotated[int, _in_range(1, 7 * _DAY, unit=" seconds")] = 60
+    max_backoff: Annotated[int, _in_range(1, 30 * _DAY, unit=" seconds")] = 6 * 3600
+
+    # liveness
+    # seconds without a heartbeat after which a worker's started jobs are taken back
+    reap_after: Annotated[int, _in_range(10, 3600, unit=" seconds")] = 60
+    # an external Redis that evicts keys or persists nothing is refused (false: only warned)
+    redis_strict: bool = True
+
+    _valid_ports = field_validator("allowed_ports")(lambda cls, value: _check_ports(value))
+    _ordered = model_validator(mode="after")(lambda self: _check_order(self))
+
+
+_ORDERED = (("min_backoff", "max_backoff"), ("fetch_per_host", "fetch_concurrency"))
+
+
+def _check_ports(value: str) -> str:
+    try:
+        return format_port_ranges(parse_port_ranges(value))
+    except ValueError as exc:
+        raise _invalid(str(exc)) from None
+
+
+def _check_order(settings: Any) -> Any:
+    """Settings that bound each other: the lower must not exceed the higher."""
+    for low, high in _ORDERED:
+        if getattr(settings, low) > getattr(settings, high):
+            raise _invalid(
+                f"{low} ({getattr(settings, low)!r}) must not be larger than "
+                f"{high} ({getattr(settings, high)!r})"
+            )
+    return settings
 
 
 # The same fields as Settings, validated without reading the environment: this is what the
@@ -69,6 +149,10 @@ class Settings(BaseSettings):
 FileSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "FileSettings",
     __config__=ConfigDict(extra="forbid"),
+    __validators__={
+        "_valid_ports": field_validator("allowed_ports")(lambda cls, value: _check_ports(value)),
+        "_ordered": model_validator(mode="after")(lambda self: _check_order(self)),
+    },
     **{name: (info.annotation, info) for name, info in Settings.model_fields.items()},
 )
 
@@ -288,8 +372,7 @@ def _problems(error: ValidationError, source: str) -> list[str]:
 
 def _env_settings() -> Settings:
     try:
-        # mypy reads Field(8080, ...) as a required argument; every field has a default
-        return Settings()  # type: ignore[call-arg]
+        return Settings()
     except ValidationError as exc:
         problems = []
         for item in exc.errors():
@@ -312,4 +395,9 @@ def load_settings(cfg: WatchConfig | None = None) -> Settings:
     overrides = {
         name: getattr(from_file, name) for name in from_file.model_fields_set - env.model_fields_set
     }
-    return env.model_copy(update=overrides)
+    merged = env.model_copy(update=overrides)
+    try:
+        _check_order(merged)  # one bound may come from the file, the other from the environment
+    except PydanticCustomError as exc:
+        raise ConfigError([f"settings: with the environment: {exc.message()}"]) from None
+    return merged

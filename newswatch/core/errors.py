@@ -66,6 +66,13 @@ class BlockedAddressError(FetchError):
     retryable = False
 
 
+class BlockedPortError(FetchError):
+    """The URL names a port the deployment does not fetch from (``allowed_ports``)."""
+
+    reason = "blocked_port"
+    retryable = False
+
+
 class InvalidURLError(FetchError):
     reason = "invalid_url"
     retryable = False

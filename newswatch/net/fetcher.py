@@ -34,8 +34,9 @@ from newswatch.core.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
+from newswatch.core.ports import parse_port_ranges
 from newswatch.net.decoding import ACCEPT_ENCODING, CappedDecoder
-from newswatch.net.guard import GuardedBackend, resolve_checked
+from newswatch.net.guard import GuardedBackend, check_port, resolve_checked
 from newswatch.net.limits import RequestLimiter
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -105,6 +106,7 @@ class Fetcher:
         self._limiter = RequestLimiter(
             total=settings.fetch_concurrency, per_host=settings.fetch_per_host
         )
+        self._ports = parse_port_ranges(settings.allowed_ports)
 
     async def __aenter__(self) -> Self:
         return self
@@ -186,8 +188,9 @@ class Fetcher:
     ) -> FetchResult | str:
         """One request: a result, or the Location of a redirect."""
         host = parts.hostname or ""
+        port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        check_port(url, port, self._ports)  # every hop, whatever the transport
         if self._precheck:
-            port = parts.port or _DEFAULT_PORTS[parts.scheme]
             await resolve_checked(host, port, allow_private=False)
         try:
             async with self._client.stream("GET", url, headers=headers) as response:

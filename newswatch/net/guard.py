@@ -1,4 +1,5 @@
-"""The SSRF guard: a URL from a feed must not make us talk to our own network.
+"""The SSRF guard: a URL from a feed must not make us talk to our own network, nor to a port
+the deployment does not fetch from (SSH, SMTP, Redis on a public host: ``allowed_ports``).
 
 Every host is resolved and every address it resolves to is checked; one bad address is enough
 to refuse (an attacker controls which of several records we would use). The check runs where
@@ -16,7 +17,8 @@ from typing import Any
 
 import httpcore
 
-from newswatch.core.errors import BlockedAddressError, DNSError
+from newswatch.core.errors import BlockedAddressError, BlockedPortError, DNSError
+from newswatch.core.ports import PortRanges, format_port_ranges, port_allowed
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -53,6 +55,15 @@ def blocked_reason(address: IPAddress) -> str | None:
     if not address.is_global:
         return "non-global"
     return None
+
+
+def check_port(url: str, port: int, allowed: PortRanges) -> None:
+    """Raise :class:`BlockedPortError` unless ``port`` is one the deployment allows."""
+    if not port_allowed(allowed, port):
+        raise BlockedPortError(
+            f"refusing to fetch {url}: port {port} is not allowed "
+            f"(allowed_ports: {format_port_ranges(allowed)})"
+        )
 
 
 async def resolve(host: str, port: int) -> list[IPAddress]:

@@ -160,6 +160,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 def settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "allow_private_networks": True,
+        "allowed_ports": "1-65535",  # the origin listens on a free port
         "fetch_timeout": 5.0,
         "user_agent": "newswatch-test/1.0",
     }

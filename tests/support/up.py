@@ -46,6 +46,7 @@ class Up:
         env.update(
             NEWSWATCH_API_PORT=str(self.port),
             NEWSWATCH_ALLOW_PRIVATE_NETWORKS="true",  # the origin is on 127.0.0.1
+            NEWSWATCH_ALLOWED_PORTS="1-65535",  # on a free port
             NEWSWATCH_BATCH_LINGER="0.1",
         )
         env.update(extra_env or {})

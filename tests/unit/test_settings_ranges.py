@@ -1,0 +1,93 @@
+"""Every setting has a range: values Redis or the OS would refuse later are refused by
+`newswatch check`, each with the range it must be in (issue 11)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newswatch.config import MAX_WORKERS_PER_CORE, Settings, load_config, load_settings
+from newswatch.core.errors import ConfigError
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.upper().startswith("NEWSWATCH_") and name.upper() != "NEWSWATCH_CORPORA":
+            monkeypatch.delenv(name)
+
+
+def problems(tmp_path: Path, block: str) -> list[str]:
+    path = tmp_path / "watch.yaml"
+    path.write_text("feeds:\n  - url: https://example.org/feed.xml\nsettings:\n" + block)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(load_config(path))
+    return caught.value.problems
+
+
+def test_the_values_of_the_issue_are_each_refused_with_their_range(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "  workers: 1000000\n"
+        "  retention_days: 1e14\n"
+        "  alert_stream_maxlen: 1e23\n"
+        "  fetch_timeout: .inf\n",
+    )
+    cores = os.cpu_count() or 1
+    assert found == [
+        f"{tmp_path}/watch.yaml:4: settings.workers: 1000000 is out of range: must be from 0 "
+        f"to {MAX_WORKERS_PER_CORE * cores} ({MAX_WORKERS_PER_CORE} per CPU core here)",
+        f"{tmp_path}/watch.yaml:5: settings.retention_days: must be a number from 1 to 3650 "
+        "days, got '1e14'",
+        f"{tmp_path}/watch.yaml:6: settings.alert_stream_maxlen: must be a number from 100 to "
+        "100000000, got '1e23'",
+        f"{tmp_path}/watch.yaml:7: settings.fetch_timeout: inf is out of range: must be more "
+        "than 0 up to 600 seconds",
+    ]
+
+
+def test_a_lower_bound_above_its_upper_bound_is_refused(tmp_path: Path) -> None:
+    found = problems(tmp_path, "  min_backoff: 7200\n  max_backoff: 60\n")
+    assert found == [
+        f"{tmp_path}/watch.yaml:3: settings: min_backoff (7200) must not be larger than "
+        "max_backoff (60)"
+    ]
+
+
+def test_bounds_split_between_file_and_environment_are_checked_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "watch.yaml"
+    path.write_text("settings:\n  max_backoff: 120\n")
+    monkeypatch.setenv("NEWSWATCH_MIN_BACKOFF", "600")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(load_config(path))
+    assert caught.value.problems == [
+        "settings: with the environment: min_backoff (600) must not be larger than "
+        "max_backoff (120)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("fetch_timeout", "nan"), ("feed_parse_timeout", "0"), ("extract_timeout", "inf"),
+     ("page_ttl", "99999999999"), ("batch_size", "0"), ("reap_after", "1")],
+)  # fmt: skip
+def test_environment_values_out_of_range_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(f"NEWSWATCH_{name.upper()}", value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"environment NEWSWATCH_{name.upper()}: ")
+    assert "must be" in problem
+
+
+def test_port_lists_are_normalised_or_refused() -> None:
+    assert Settings(allowed_ports="443, 80,8000-8010,8005").allowed_ports == "80,443,8000-8010"
+    for bad in ("", "http", "0", "80-70", "65536"):
+        with pytest.raises(ValueError, match="port list"):
+            Settings(allowed_ports=bad)
