@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,10 +22,11 @@ import redis
 from newswatch import metrics
 from newswatch.config import FeedConfig, Settings
 from newswatch.core.errors import FeedParseError, FetchError, InvalidURLError
-from newswatch.core.feed import ParsedFeed, parse_feed
+from newswatch.core.feed import ParsedFeed
 from newswatch.core.models import ArticleJob, FeedItem, short_hash
 from newswatch.core.schedule import next_poll_delay
 from newswatch.core.urls import canonical_url
+from newswatch.feed_parsing import FeedParsers
 from newswatch.net import Fetcher, FetchResult
 from newswatch.store.failures import record_failure
 from newswatch.store.feeds import FeedStateStore
@@ -40,7 +39,6 @@ log = logging.getLogger("newswatch.scheduler")
 
 PAGE_ATTEMPTS = 3  # tries at a page failing with a retryable error before giving it up
 MAX_ITEMS_PER_POLL = 200  # new items handled per poll; the rest wait for the next poll
-PARSE_THREADS = 2  # feeds parsed at once, off the event loop
 
 Clock = Callable[[], float]
 
@@ -128,7 +126,7 @@ class FeedPoller:
         self.store = FeedStateStore(client)
         self.clock = clock
         self.max_items_per_poll = max_items_per_poll
-        self._parse_pool: ThreadPoolExecutor | None = None
+        self._parsers: FeedParsers | None = None
 
     async def poll(self, feed: FeedConfig) -> PollReport:
         """Poll ``feed`` once and reschedule it. Feed-level failures are recorded, not raised;
@@ -165,26 +163,20 @@ class FeedPoller:
         )
 
     async def _parse(self, result: FetchResult) -> ParsedFeed:
-        """:func:`parse_feed` on a thread of our own: feedparser takes seconds on a large,
-        tag-dense feed, which on the event loop would stall every other poll and eat their
-        fetch deadlines (and the default executor is where DNS lookups run)."""
-        if self._parse_pool is None:
-            self._parse_pool = ThreadPoolExecutor(
-                max_workers=PARSE_THREADS, thread_name_prefix="newswatch-feed-parse"
-            )
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._parse_pool,
-            functools.partial(
-                parse_feed, result.body, url=result.url, content_type=result.content_type
-            ),
+        """The one place feeds are parsed: in child processes with a deadline and a memory
+        bound (:mod:`newswatch.feed_parsing`), so no feed can stall the loop or another feed;
+        a parse past them raises FeedParseError (reason too_slow / too_large)."""
+        if self._parsers is None:
+            self._parsers = FeedParsers(self.settings)
+        return await self._parsers.parse(
+            result.body, url=result.url, content_type=result.content_type
         )
 
     def close(self) -> None:
-        """Stop the parse threads (a parse under way finishes on its own)."""
-        if self._parse_pool is not None:
-            self._parse_pool.shutdown(wait=False, cancel_futures=True)
-            self._parse_pool = None
+        """Stop the parser processes (a parse under way is killed)."""
+        if self._parsers is not None:
+            self._parsers.close()
+            self._parsers = None
 
     # -- outcomes of the feed request ------------------------------------------------------
 

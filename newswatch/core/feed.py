@@ -4,6 +4,11 @@ feedparser only ever sees ``io.BytesIO(body)``: given a string it may fetch a UR
 file. The feed URL travels as the ``Content-Location`` response header, which feedparser uses as
 the base for relative links (and only accepts when it is an absolute http(s) URL).
 
+Before feedparser sees the body, :func:`newswatch.core.feed_guard.guard_feed` removes entity
+declarations, caps every field and bounds the number of items (feedparser expands entities,
+keeps fields whole and has a quadratic author regex); the values taken from each entry are
+capped again here, so an item never carries more than a few KB of title or author.
+
 What counts as an error: a body that is empty, is an HTML page, is not XML, or is XML without
 an RSS/Atom/RDF root raises :class:`FeedParseError`. A feed that is merely sloppy (feedparser's
 "bozo" flag) but still yields entries is kept, with a warning; so is a real feed with no items.
@@ -28,12 +33,16 @@ from typing import Any
 import feedparser
 
 from newswatch.core.errors import FeedParseError, InvalidURLError
+from newswatch.core.feed_guard import MAX_ITEMS, guard_feed
 from newswatch.core.models import FeedItem, short_hash
 from newswatch.core.text import normalize_whitespace
 from newswatch.core.urls import canonical_url
 
-MAX_ITEMS = 1000  # a feed with more entries is truncated (feeds list newest first)
+__all__ = ["MAX_ITEMS", "ParsedFeed", "parse_feed"]
+
 MAX_SUMMARY_CHARS = 10_000
+MAX_TITLE_CHARS = 1000
+MAX_AUTHOR_CHARS = 200
 MAX_KEY_CHARS = 512  # longer GUIDs are replaced by their hash (keys live in Redis sets)
 _SNIFF_BYTES = 2048
 
@@ -65,14 +74,15 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     document wins, since servers often label every file with one default charset.
 
     Items without a link and without content are skipped; more than :data:`MAX_ITEMS` items
-    are cut. Both are reported in ``warnings``. Raises :class:`FeedParseError` when the body is
-    not a feed at all.
+    are cut; oversized fields are cut. All are reported in ``warnings``. Raises
+    :class:`FeedParseError` when the body is not a feed at all.
     """
     if not body.strip():
         raise FeedParseError("not a feed: empty body")
-    charset = _http_charset(content_type) if not _declares_encoding(body) else None
+    guarded = guard_feed(body)
+    charset = _http_charset(content_type) if not _declares_encoding(guarded.body) else None
     result: Any = feedparser.parse(
-        io.BytesIO(body),
+        io.BytesIO(guarded.body),
         response_headers={
             "content-location": url,
             "content-type": f"application/xml; charset={charset}" if charset else "application/xml",
@@ -84,9 +94,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
     # published_parsed) with a DeprecationWarning; we ask for exactly what we mean.
     entries: list[dict[str, Any]] = [dict(entry) for entry in result.get("entries") or []]
     version: str = result.get("version") or ""
-    warnings: list[str] = []
+    warnings: list[str] = list(guarded.warnings)
     if result.get("bozo"):
-        problem = _describe_bozo(result.get("bozo_exception"), body)
+        problem = _describe_bozo(result.get("bozo_exception"), guarded.body)
         if not entries and not version:
             raise FeedParseError(_why_not_a_feed(body, problem))
         warnings.append(f"feed is not well-formed ({problem}); kept what could be read")
@@ -95,9 +105,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
 
     feed: dict[str, Any] = dict(result.get("feed") or {})
     feed_language = _language(feed.get("language"))
-    if len(entries) > MAX_ITEMS:
-        warnings.append(f"feed has {len(entries)} items; only the first {MAX_ITEMS} are used")
-        entries = entries[:MAX_ITEMS]
+    entries = entries[:MAX_ITEMS]  # the guard read no more; this only makes it plain
 
     items: list[FeedItem] = []
     seen: set[str] = set()
@@ -163,7 +171,7 @@ def _item(
         summary=summary,
         content_html=content_html,
         published_at=_published(entry),
-        author=normalize_whitespace(str(entry.get("author") or "")),
+        author=normalize_whitespace(str(entry.get("author") or ""))[:MAX_AUTHOR_CHARS],
         language=_entry_language(entry) or feed_language,
     )
 
@@ -216,8 +224,8 @@ def _title(node: Mapping[str, Any]) -> str:
     title = str(node.get("title") or "")
     detail = node.get("title_detail") or {}
     if detail.get("type") in _HTML_TYPES:
-        return _text(title)
-    return normalize_whitespace(title)
+        return _text(title)[:MAX_TITLE_CHARS]
+    return normalize_whitespace(title)[:MAX_TITLE_CHARS]
 
 
 def _published(entry: Mapping[str, Any]) -> str | None:

@@ -1,0 +1,285 @@
+"""Run a pure function in a child process that can be killed: a deadline and a memory bound
+for work on untrusted input (parsing a stranger's feed, extracting a stranger's page).
+
+A thread cannot be stopped, and a C regex or parser holding the GIL stalls every thread of
+its process; a child process can be killed, and its memory is its own. :class:`Sandbox` keeps
+one child warm (its modules imported once), sends it ``(function, args)`` over a socket, and
+waits for the answer while watching the child's resident memory:
+
+- no answer within ``timeout`` seconds: the child is killed, :class:`SandboxTimeout`
+  (reason ``too_slow``);
+- the child grows more than ``memory_mb`` over its size at rest: killed,
+  :class:`SandboxMemoryError` (reason ``too_large``); ``RLIMIT_AS`` backs this up for an
+  allocation too fast to be seen;
+- the child dies: :class:`SandboxCrash`.
+
+A killed child is replaced at the next call. A :class:`~newswatch.core.errors.NewswatchError`
+raised by the function crosses back as itself (same class, message and reason). The child is
+started with ``python -c`` (not multiprocessing's spawn, which would import the parent's
+``__main__`` again) and gets SIGTERM if its parent dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import queue
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from newswatch.core.errors import NewswatchError
+from newswatch.process import die_with_parent
+
+T = TypeVar("T")
+
+_WATCH_INTERVAL = 0.05  # seconds between looks at the child's memory while it works
+_START_TIMEOUT = 60.0  # seconds a child may take to import its modules
+_BACKSTOP = 4  # RLIMIT_AS: the size at rest plus this many times the memory bound
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class SandboxError(NewswatchError):
+    """The function did not finish in its child process."""
+
+
+class SandboxTimeout(SandboxError):
+    reason = "too_slow"
+
+
+class SandboxMemoryError(SandboxError):
+    reason = "too_large"
+
+
+class SandboxCrash(SandboxError):
+    reason = "crashed"
+
+
+def _child_env() -> dict[str, str]:
+    """The parent's environment, with its module search path (so the child finds the same
+    modules, including any the parent was given on the command line)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(path or os.getcwd() for path in sys.path)
+    return env
+
+
+def _resident_bytes(pid: int) -> int:
+    """Resident set size of ``pid`` (0 when it cannot be read: not Linux, or gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class Sandbox:
+    """One warm child process. Not thread-safe: one caller at a time (see :class:`SandboxPool`).
+
+    ``preload`` names modules the child imports before it is ready (so the first call's
+    deadline does not pay for imports); ``recycle_after`` replaces the child after that many
+    calls (None: never), which also returns the memory a long-lived parser accumulates.
+    """
+
+    def __init__(
+        self,
+        *,
+        memory_mb: int,
+        preload: tuple[str, ...] = (),
+        recycle_after: int | None = None,
+        name: str = "sandbox",
+    ) -> None:
+        self.memory_bytes = memory_mb * 1024 * 1024
+        self.preload = preload
+        self.recycle_after = recycle_after
+        self.name = name
+        self.starts = 0  # children started so far (tests and logs)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._at_rest = 0  # resident bytes of the child when idle after start
+        self._calls = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self) -> None:
+        """Start the child now (otherwise the first call does)."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        self._stop()
+        parent_end, child_end = socket.socketpair()
+        code = (
+            "import sys; from newswatch.sandbox import _child_main; "
+            "_child_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])"
+        )
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", code, str(child_end.fileno()), str(self.memory_bytes),
+                 *self.preload],
+                pass_fds=[child_end.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=_child_env(),
+            )  # fmt: skip
+        finally:
+            child_end.close()
+        self._conn = Connection(parent_end.detach())
+        self.starts += 1
+        self._calls = 0
+        if not self._conn.poll(_START_TIMEOUT):
+            self._stop()
+            raise SandboxCrash(f"{self.name}: the child process did not start")
+        try:
+            self._conn.recv()  # "ready"
+        except EOFError:
+            code_ = self._stop()
+            raise SandboxCrash(
+                f"{self.name}: the child process exited at start (code {code_})"
+            ) from None
+        self._at_rest = _resident_bytes(self._process.pid)
+
+    def call(self, func: Callable[..., T], /, *args: Any, timeout: float, **kwargs: Any) -> T:
+        """``func(*args, **kwargs)`` in the child; ``func`` must be importable by name."""
+        self.start()
+        conn, process = self._conn, self._process
+        assert conn is not None and process is not None
+        try:
+            conn.send((func, args, kwargs))
+            self._wait(conn, process.pid, timeout)
+            reply = conn.recv()
+        except (OSError, EOFError):  # the child died (or close() was called meanwhile)
+            code = self._stop()
+            raise SandboxCrash(f"{self.name}: the child process died (code {code})") from None
+        self._calls += 1
+        self._maybe_recycle(reply[0])
+        result: T = self._result(reply)
+        return result
+
+    def _wait(self, conn: Connection, pid: int, timeout: float) -> None:
+        """Block until the child answers; kill it past the deadline or the memory bound."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._stop()
+                raise SandboxTimeout(f"{self.name}: no result within {timeout:g} s; stopped")
+            if conn.poll(min(left, _WATCH_INTERVAL)):
+                return
+            if _resident_bytes(pid) - self._at_rest > self.memory_bytes:
+                self._stop()
+                raise SandboxMemoryError(
+                    f"{self.name}: used more than {self.memory_bytes // (1024 * 1024)} MB; stopped"
+                )
+
+    def _maybe_recycle(self, outcome: str) -> None:
+        """A child that ran out of memory, grew at rest, or served its calls is replaced."""
+        if self._process is None:
+            return
+        grown = _resident_bytes(self._process.pid) - self._at_rest
+        if (
+            outcome == "memory"
+            or grown > self.memory_bytes // 2
+            or (self.recycle_after is not None and self._calls >= self.recycle_after)
+        ):
+            self._stop()
+
+    def _result(self, reply: tuple[Any, ...]) -> Any:
+        outcome = reply[0]
+        if outcome == "ok":
+            return reply[1]
+        if outcome == "raise":
+            _, kind, message, reason, retryable = reply
+            error = kind.__new__(kind)
+            NewswatchError.__init__(error, message, reason=reason, retryable=retryable)
+            raise error
+        if outcome == "memory":
+            raise SandboxMemoryError(f"{self.name}: out of memory ({reply[1]})")
+        raise SandboxCrash(f"{self.name}: {reply[1]}")
+
+    def _stop(self) -> int | None:
+        """Kill the child (if any); returns its exit code."""
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if conn is not None:
+            conn.close()
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.kill()
+        return process.wait()
+
+    def close(self) -> None:
+        self._stop()
+
+
+class SandboxPool:
+    """A fixed number of sandboxes for a few threads: each call takes a free one."""
+
+    def __init__(self, size: int, **sandbox: Any) -> None:
+        self._all = [Sandbox(**sandbox) for _ in range(size)]
+        self._free: queue.SimpleQueue[Sandbox] = queue.SimpleQueue()
+        for box in self._all:
+            self._free.put(box)
+
+    @contextlib.contextmanager
+    def sandbox(self) -> Iterator[Sandbox]:
+        box = self._free.get()
+        try:
+            yield box
+        finally:
+            self._free.put(box)
+
+    def call(self, func: Callable[..., T], /, *args: Any, timeout: float, **kwargs: Any) -> T:
+        with self.sandbox() as box:
+            return box.call(func, *args, timeout=timeout, **kwargs)
+
+    def close(self) -> None:
+        for box in self._all:
+            box.close()
+
+
+# -- the child ----------------------------------------------------------------------------------
+
+
+def _child_main(fd: int, memory_bytes: int, preload: list[str]) -> None:
+    """The child's loop: receive a call, answer with its outcome, until the parent hangs up."""
+    die_with_parent()
+    for module in preload:
+        importlib.import_module(module)
+    _limit_address_space(memory_bytes)
+    conn = Connection(fd)
+    conn.send("ready")
+    while True:
+        try:
+            func, args, kwargs = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[Any, ...] = ("ok", func(*args, **kwargs))
+        except MemoryError as exc:
+            reply = ("memory", str(exc) or "MemoryError")
+        except NewswatchError as exc:
+            reply = ("raise", type(exc), exc.message, exc.reason, exc.retryable)
+        except Exception as exc:
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("memory", "the result did not fit"))
+
+
+def _limit_address_space(memory_bytes: int) -> None:
+    """A hard ceiling under the parent's watch: the child's size now plus a few bounds."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            size = int(statm.read().split()[0]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return
+    limit = size + _BACKSTOP * memory_bytes
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
