@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from newswatch.config import WatchConfig, format_interval, load_config, load_settings
+from newswatch.config import load_settings
+from newswatch.config_file import WatchConfig, load_config
 from newswatch.core.errors import ConfigError
+from newswatch.core.validate import format_interval
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -19,26 +21,37 @@ def _count(number: int, noun: str) -> str:
 
 def summary(cfg: WatchConfig) -> list[str]:
     """The lines `newswatch check` prints for a valid configuration."""
+    catalog = cfg.catalog
     lines = [
-        f"OK: {_count(len(cfg.feeds), 'feed')}, {_count(len(cfg.topics), 'topic')}, "
-        f"{_count(len(cfg.subscriptions), 'subscription')}"
+        f"OK: {_count(len(catalog.feeds), 'feed')}, {_count(len(catalog.topics), 'topic')}, "
+        f"{_count(len(catalog.subscriptions), 'subscription')}"
     ]
-    if cfg.feeds:
-        intervals = sorted({feed.interval for feed in cfg.feeds})
+    if catalog.feeds:
+        intervals = sorted({feed.interval for feed in catalog.feeds})
         span = format_interval(intervals[0])
         if len(intervals) > 1:
             span += f" to {format_interval(intervals[-1])}"
         lines.append(f"  feeds polled every {span}")
-    for topic in cfg.topics:
+    for topic in catalog.topics:
         languages = f" [{', '.join(topic.languages)}]" if topic.languages else ""
         lines.append(f"  topic {topic.name}{languages}: {topic.query}")
-    for subscription in cfg.subscriptions:
+    for subscription in catalog.subscriptions:
         channels = ", ".join(subscription.channels) or "no channels"
         lines.append(
             f"  subscription {subscription.name} ({subscription.mode}): "
             f"{', '.join(subscription.topics)} -> {channels}"
         )
     return lines
+
+
+def warnings_of(cfg: WatchConfig, *, allow_private_networks: bool) -> list[str]:
+    """The file's warnings that apply under these settings (a feed on the local network is
+    fine where private networks are allowed)."""
+    return [
+        warning
+        for warning in cfg.warnings
+        if not (allow_private_networks and "allow_private_networks" in warning)
+    ]
 
 
 def run_check(path: Path, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -49,7 +62,7 @@ def run_check(path: Path, *, out: TextIO | None = None, err: TextIO | None = Non
     err = err or sys.stderr
     try:
         cfg = load_config(path)
-        load_settings(cfg)
+        settings = load_settings(cfg.settings)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=err)
@@ -57,4 +70,6 @@ def run_check(path: Path, *, out: TextIO | None = None, err: TextIO | None = Non
         return EXIT_INVALID
     for line in summary(cfg):
         print(line, file=out)
+    for warning in warnings_of(cfg, allow_private_networks=settings.allow_private_networks):
+        print(f"warning: {warning}", file=err)
     return EXIT_OK

@@ -21,7 +21,7 @@ ConfigOption = Annotated[
 PublishedConfig = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c", help="YAML file to publish into Redis before starting (optional)."
+        "--config", "-c", help="YAML file to apply to the catalogue before starting (optional)."
     ),
 ]
 SettingsConfig = Annotated[
@@ -41,6 +41,33 @@ def check(config: ConfigOption) -> None:
     from newswatch.checking import run_check
 
     raise typer.Exit(run_check(config))
+
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(help="Data directory of a running `newswatch up` (default ./.newswatch)."),
+]
+
+
+@app.command()
+def apply(
+    config: ConfigOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
+    ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="Also remove items the file does not list (even API/CLI ones)."
+        ),
+    ] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write a configuration file's feeds, topics and subscriptions into the running instance
+    (prints what it adds, changes and removes; twice in a row changes nothing)."""
+    from newswatch.applying import run_apply
+
+    raise typer.Exit(run_apply(config, prune=prune, dry_run=dry_run, data_dir=data_dir))
 
 
 @app.command()

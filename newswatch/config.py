@@ -1,24 +1,20 @@
-"""Configuration: runtime Settings (env NEWSWATCH_* over the YAML ``settings:`` block) and the
-watch configuration (``feeds:``, ``topics:``, ``subscriptions:``) read from a YAML file.
+"""Runtime settings: the environment (NEWSWATCH_*) over the ``settings:`` block of a
+configuration file over the defaults.
 
-``load_config`` reports every problem of a file at once, each located as
-``FILE:LINE: feeds[3].url: what is wrong and why`` (the YAML reading and locating lives in
-``newswatch.config_file``); ``load_settings`` merges the environment over the file's
-``settings:`` block over the defaults.
+The file itself (its ``settings:`` block and its catalogue) is read by
+:mod:`newswatch.config_file`, which depends on this module and never the other way round.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import urllib.parse
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Field,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -29,8 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from newswatch.core.errors import ConfigError, QueryError
-from newswatch.core.models import short_hash
+from newswatch.core.errors import ConfigError
 from newswatch.core.ports import format_port_ranges, parse_port_ranges
 
 
@@ -157,209 +152,9 @@ FileSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
 )
 
 
-# -- intervals -----------------------------------------------------------------------------
-
-MIN_INTERVAL = 30  # seconds; polling a feed more often is rude and rarely useful
-MAX_INTERVAL = 7 * 24 * 3600
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_INTERVAL_RE = re.compile(r"(?:\d+[smhd])+")
-_INTERVAL_PART_RE = re.compile(r"(\d+)([smhd])")
-_INTERVAL_FORMS = 'an integer number of seconds or a duration like "90s", "15m", "2h", "1h30m"'
-
-
-def parse_interval(value: object) -> int:
-    """Seconds from an integer (seconds) or a duration string ("90s", "15m", "2h", "1h30m").
-
-    Raises ValueError saying what was given and what is accepted, including the bounds
-    (MIN_INTERVAL..MAX_INTERVAL)."""
-    if isinstance(value, bool):  # bool is an int in Python; `interval: yes` is a mistake
-        raise ValueError(f"interval must be {_INTERVAL_FORMS}, got a boolean")
-    if isinstance(value, int):
-        seconds = value
-    elif isinstance(value, str):
-        text = value.strip().lower()
-        if text.isdigit():
-            seconds = int(text)
-        elif _INTERVAL_RE.fullmatch(text):
-            seconds = sum(
-                int(n) * _UNIT_SECONDS[unit] for n, unit in _INTERVAL_PART_RE.findall(text)
-            )
-        else:
-            raise ValueError(f"interval must be {_INTERVAL_FORMS}, got {value!r}")
-    else:
-        raise ValueError(f"interval must be {_INTERVAL_FORMS}, got {type(value).__name__}")
-    if seconds < MIN_INTERVAL:
-        raise ValueError(
-            f"interval of {seconds}s is too short: the minimum is {MIN_INTERVAL}s "
-            "(polling more often burdens the publisher)"
-        )
-    if seconds > MAX_INTERVAL:
-        raise ValueError(
-            f"interval of {format_interval(seconds)} is too long: the maximum is "
-            f"{format_interval(MAX_INTERVAL)}"
-        )
-    return seconds
-
-
-def format_interval(seconds: int) -> str:
-    """The shortest duration string for ``seconds`` ("15m", "1h30m", "90s" stays "1m30s")."""
-    parts = []
-    rest = seconds
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if rest >= size:
-            parts.append(f"{rest // size}{unit}")
-            rest %= size
-    return "".join(parts) or "0s"
-
-
-# -- identifiers and URLs ----------------------------------------------------------------------
-
-NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-NAME_RULE = (
-    "use 1-64 characters from a-z, 0-9, '_' and '-', starting with a letter or digit "
-    "(names appear in URLs and as metric labels)"
-)
-_LANGUAGE_RE = re.compile(r"[a-z]{2}")
-
-
 def _invalid(message: str) -> PydanticCustomError:
     """A validation error whose message is shown as written (no "Value error, " prefix)."""
     return PydanticCustomError("newswatch", message)
-
-
-def _check_name(kind: str, value: str) -> str:
-    if not NAME_RE.fullmatch(value):
-        raise _invalid(f"{kind} name {value!r} is not allowed: {NAME_RULE}")
-    return value
-
-
-def feed_url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be a feed URL (None when it can): http(s) with a host."""
-    if not url.strip():
-        return "the URL is empty"
-    if url != url.strip() or any(ch.isspace() or ord(ch) < 0x20 for ch in url):
-        return "the URL contains whitespace or control characters"
-    if len(url) > 2048:
-        return "the URL is longer than 2048 characters"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
-        return f"the URL does not parse ({exc})"
-    if parts.scheme.lower() not in ("http", "https"):
-        got = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
-        return f"must be an http:// or https:// URL, got {got}"
-    if not parts.hostname:
-        return "the URL has no host"
-    return None
-
-
-# -- the watch configuration -------------------------------------------------------------------
-
-
-class FeedConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    url: str
-    name: str = ""
-    interval: int = Field(900, ge=MIN_INTERVAL, le=MAX_INTERVAL)  # seconds between polls
-    fetch_pages: bool = True  # fetch each article page (else use the feed's own text)
-
-    @field_validator("url")
-    @classmethod
-    def _valid_url(cls, value: str) -> str:
-        problem = feed_url_problem(value)
-        if problem:
-            raise _invalid(f"{problem}: {value[:200]!r}")
-        return value
-
-    @field_validator("interval", mode="before")
-    @classmethod
-    def _interval(cls, value: object) -> int:
-        try:
-            return parse_interval(value)
-        except ValueError as exc:
-            raise _invalid(str(exc)) from None
-
-    @property
-    def id(self) -> str:
-        return short_hash("feed", self.url, length=16)
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.url
-
-
-class TopicConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    query: str
-    languages: list[str] = Field(default_factory=list)  # empty: any language
-
-    @field_validator("name")
-    @classmethod
-    def _valid_name(cls, value: str) -> str:
-        return _check_name("topic", value)
-
-    @field_validator("query")
-    @classmethod
-    def _query_parses(cls, value: str) -> str:
-        from newswatch.core.query import parse_query  # the query language (helper A)
-
-        try:
-            parse_query(value)
-        except QueryError as exc:
-            raise _invalid(str(exc)) from None
-        return value
-
-    @field_validator("languages")
-    @classmethod
-    def _valid_languages(cls, value: list[str]) -> list[str]:
-        codes = [code.strip().lower() for code in value]
-        bad = [code for code in codes if not _LANGUAGE_RE.fullmatch(code)]
-        if bad:
-            raise _invalid(
-                f"not a language code: {', '.join(map(repr, bad))} "
-                "(use two-letter ISO 639-1 codes such as 'en', 'fr', 'es')"
-            )
-        return codes
-
-
-class SubscriptionConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    topics: list[str] = Field(min_length=1)
-    channels: list[str] = Field(default_factory=list)
-    mode: Literal["instant", "digest"] = "instant"
-
-    @field_validator("name")
-    @classmethod
-    def _valid_name(cls, value: str) -> str:
-        return _check_name("subscription", value)
-
-
-class WatchConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    settings: dict[str, object] = Field(default_factory=dict)
-    feeds: list[FeedConfig] = Field(default_factory=list)
-    topics: list[TopicConfig] = Field(default_factory=list)
-    subscriptions: list[SubscriptionConfig] = Field(default_factory=list)
-
-
-# -- loading -------------------------------------------------------------------------------------
-
-
-def load_config(path: Path) -> WatchConfig:
-    """Read, validate and return the watch configuration in ``path``.
-
-    Raises ConfigError listing every problem found, each as ``FILE:LINE: key.path: message``.
-    """
-    from newswatch.config_file import read_watch_config
-
-    return read_watch_config(path)
 
 
 def _problems(error: ValidationError, source: str) -> list[str]:
@@ -381,11 +176,11 @@ def _env_settings() -> Settings:
         raise ConfigError(problems) from None
 
 
-def load_settings(cfg: WatchConfig | None = None) -> Settings:
-    """Settings from the environment (NEWSWATCH_*), over the ``settings:`` block of ``cfg``,
-    over the defaults. Raises ConfigError for an invalid block or environment value."""
+def load_settings(block: Mapping[str, object] | None = None) -> Settings:
+    """Settings from the environment (NEWSWATCH_*), over a file's ``settings:`` block, over
+    the defaults. Raises ConfigError for an invalid block or environment value."""
     env = _env_settings()
-    block: dict[str, Any] = dict(cfg.settings) if cfg is not None else {}
+    block = dict(block or {})
     if not block:
         return env
     try:

@@ -1,18 +1,16 @@
-"""Reading a watch configuration file and locating every problem in it.
+"""Reading a configuration file and locating every problem in it.
 
 The file is parsed once into a YAML node tree (which keeps line numbers) and constructed from
-that tree with PyYAML's safe constructor. Pydantic validates the data; each error's ``loc``
-path (``("feeds", 3, "url")``) is walked down the node tree to the line it came from. Checks
-that span several entries (duplicate URLs and names, subscriptions naming unknown topics) run
-on the raw data, so that one bad entry never hides the problems of another.
+that tree with PyYAML's safe constructor. Its catalogue (``feeds:``, ``topics:``,
+``subscriptions:``) is validated by the same functions as the API and the CLI
+(:mod:`newswatch.core.validate`), its ``settings:`` block by pydantic; each problem's path
+(``("feeds", 3, "url")``) is walked down the node tree to the line it came from.
 """
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
-from collections.abc import Callable, Iterator
+import dataclasses
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +18,32 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from newswatch.config import (
-    FileSettings,
-    WatchConfig,
-    feed_url_problem,
-)
+from newswatch.config import FileSettings
+from newswatch.core.catalog import Catalog
 from newswatch.core.errors import ConfigError
+from newswatch.core.problems import Loc, Problem, describe, did_you_mean, loc_path
+from newswatch.core.validate import SECTIONS, PackLookup, check_catalog
 
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
+TOP_LEVEL_KEYS = ("settings", *SECTIONS)
 
-Loc = tuple[str | int, ...]
+
+@dataclasses.dataclass(frozen=True)
+class WatchConfig:
+    """A configuration file: its ``settings:`` block (checked, applied by
+    :func:`newswatch.config.load_settings`), its catalogue, and the warnings about it."""
+
+    settings: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    catalog: Catalog = dataclasses.field(default_factory=Catalog)
+    warnings: tuple[str, ...] = ()
 
 
-def read_watch_config(path: Path) -> WatchConfig:
-    """See ``newswatch.config.load_config``."""
+def load_config(path: Path, *, packs: PackLookup | None = None) -> WatchConfig:
+    """Read, validate and return the configuration in ``path``.
+
+    Raises ConfigError listing every problem found, each as ``FILE:LINE: key.path: message``.
+    Warnings (a feed on the local network, ...) come back in ``warnings``, located the same
+    way."""
     text = _read_text(path)
     node, data, found = _parse_yaml(text, path)
     if node is None or data is None:
@@ -47,26 +57,45 @@ def read_watch_config(path: Path) -> WatchConfig:
         raise ConfigError(
             [
                 f"{path}:{node.start_mark.line + 1}: the top level must be a mapping with feeds:, "
-                f"topics: and subscriptions:, got {_describe(data)}"
+                f"topics: and subscriptions:, got {describe(data)}"
             ]
         )
     locator = _Locator(path, node)
-    config: WatchConfig | None = None
-    try:
-        config = WatchConfig.model_validate(data)
-    except ValidationError as exc:
-        found.extend(_from_validation(locator, exc, WatchConfig, ()))
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            message = (
+                f"unknown key {str(key)!r}{did_you_mean(str(key), TOP_LEVEL_KEYS)}; "
+                f"allowed here: {', '.join(TOP_LEVEL_KEYS)}"
+            )
+            found.append(locator.problem((str(key),), message))
     settings_block = data.get("settings")
-    if isinstance(settings_block, dict):
+    if settings_block is None:
+        settings_block = {}
+    if not isinstance(settings_block, dict):
+        found.append(
+            locator.problem(("settings",), f"expected a mapping, got {describe(settings_block)}")
+        )
+    else:
         try:
             FileSettings.model_validate(settings_block)
         except ValidationError as exc:
             found.extend(_from_validation(locator, exc, FileSettings, ("settings",)))
-    found.extend(_cross_checks(locator, data))
-    if found or config is None:
+    catalog, problems = check_catalog(data, packs=packs)
+    warnings = []
+    for problem in problems:
+        located = locator.located(problem)
+        if problem.severity == "error":
+            found.append(located)
+        else:
+            warnings.append(located)
+    if found or catalog is None:
         ordered = [message for _, message in sorted(found, key=lambda item: item[0])]
         raise ConfigError(ordered or [f"{path}: invalid configuration"])
-    return config
+    return WatchConfig(
+        settings=settings_block,
+        catalog=catalog,
+        warnings=tuple(message for _, message in sorted(warnings, key=lambda item: item[0])),
+    )
 
 
 # -- reading and parsing ---------------------------------------------------------------------
@@ -141,17 +170,6 @@ def _parse_yaml(text: str, path: Path) -> tuple[Node | None, Any, list[tuple[int
 # -- locating ------------------------------------------------------------------------------------
 
 
-def loc_path(loc: Loc) -> str:
-    """``("feeds", 3, "url")`` -> ``feeds[3].url``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
 class _Locator:
     """Maps a key path to the line of the YAML node it names."""
 
@@ -176,6 +194,13 @@ class _Locator:
         line = self.line(loc)
         where = loc_path(loc)
         return line, f"{self.path}:{line}: {where + ': ' if where else ''}{message}"
+
+    def located(self, problem: Problem) -> tuple[int, str]:
+        """A validation problem as ``FILE:LINE: path: message``; an entry it refers to is
+        named with its line (``topics[0] (line 2)``)."""
+        return self.problem(
+            problem.loc, problem.text(lambda ref: f"{loc_path(ref)} (line {self.line(ref)})")
+        )
 
 
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
@@ -221,188 +246,30 @@ def _duplicate_keys(path: Path, root: Node) -> Iterator[tuple[int, str]]:
             stack.extend((item, (*loc, index)) for index, item in enumerate(node.value))
 
 
-# -- pydantic errors -------------------------------------------------------------------------
+# -- the settings block (pydantic) ---------------------------------------------------------
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"a string ({shown!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
-
-
-def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The field names of the model found at ``loc`` (below ``model``), for hints."""
-    current: Any = model
-    for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
-            field = current.model_fields.get(part)
-            current = field.annotation if field else None
-        elif isinstance(part, int) and typing.get_origin(current) is list:
-            current = typing.get_args(current)[0]
-        else:
-            return []
-        if isinstance(current, types.UnionType):
-            args = [arg for arg in typing.get_args(current) if arg is not type(None)]
-            current = args[0] if len(args) == 1 else None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _unknown_key(key: str, allowed: list[str]) -> str:
-    message = f"unknown key {key!r}"
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
-    if allowed:
-        message += f"; allowed here: {', '.join(allowed)}"
-    return message
-
-
-def _message(item: Any, model: type[BaseModel], loc: Loc) -> str:
+def _settings_message(item: Any, allowed: list[str]) -> str:
     kind = item["type"]
     value = item.get("input")
     if kind == "newswatch":  # our own validators: the message is written for the user
         return str(item["msg"])
-    if kind == "missing":
-        return "required key is missing"
     if kind == "extra_forbidden":
-        return _unknown_key(str(loc[-1]), _allowed_keys(model, loc[:-1]))
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        allowed = _allowed_keys(model, loc)
-        keys = f" with keys {', '.join(allowed)}" if allowed else ""
-        return f"expected a mapping{keys}, got {_describe(value)}"
-    if kind == "list_type":
-        return f"expected a list, got {_describe(value)}"
-    if kind == "string_type":
-        return f"expected a string, got {_describe(value)}"
-    if kind == "too_short" and isinstance(value, list) and not value:
-        return "must not be empty"
+        key = str(item["loc"][-1])
+        return (
+            f"unknown key {key!r}{did_you_mean(key, allowed)}; allowed here: {', '.join(allowed)}"
+        )
     if kind == "invalid_key":
-        return f"keys must be strings, got {_describe(value)}"
-    return f"{item['msg']}, got {_describe(value)}"
+        return f"keys must be strings, got {describe(value)}"
+    return f"{item['msg']}, got {describe(value)}"
 
 
 def _from_validation(
     locator: _Locator, error: ValidationError, model: type[BaseModel], prefix: Loc
 ) -> Iterator[tuple[int, str]]:
+    allowed = list(model.model_fields)
     for item in error.errors():
         loc = tuple(part for part in item["loc"] if isinstance(part, str | int))
         if item["type"] == "invalid_key":
             loc = (*loc, item["input"]) if not loc or loc[-1] != item["input"] else loc
-        yield locator.problem((*prefix, *loc), _message(item, model, loc))
-
-
-# -- checks across entries -------------------------------------------------------------------
-
-_UNIQUE_FIELD = {"feeds": "url", "topics": "name", "subscriptions": "name"}
-
-
-def _entries(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    value = data.get(key)
-    if isinstance(value, list):
-        for index, entry in enumerate(value):
-            if isinstance(entry, dict):
-                yield index, entry
-
-
-def _feed_identity(url: str) -> str:
-    """Two spellings of one feed URL (host case, default port, tracking parameters) are one."""
-    from newswatch.core.errors import InvalidURLError
-    from newswatch.core.urls import canonical_url
-
-    try:
-        return canonical_url(url)
-    except InvalidURLError:
-        return url
-
-
-def _repeats(
-    data: dict[str, Any], section: str, field: str, identity: Callable[[str], str] = str
-) -> Iterator[tuple[int, str, int]]:
-    """(index, value, index of the first entry with the same identity) for every entry of
-    ``section`` whose ``field`` repeats an earlier one."""
-    first_of: dict[str, int] = {}
-    for index, entry in _entries(data, section):
-        value = entry.get(field)
-        if isinstance(value, str):
-            first = first_of.setdefault(identity(value), index)
-            if first != index:
-                yield index, value, first
-
-
-def _cross_checks(locator: _Locator, data: dict[str, Any]) -> Iterator[tuple[int, str]]:
-    def repeated(section: str, index: int, first: int, message: str) -> tuple[int, str]:
-        line = locator.line((section, first, _UNIQUE_FIELD[section]))
-        return locator.problem(
-            (section, index, _UNIQUE_FIELD[section]),
-            message.format(first=f"{section}[{first}] (line {line})"),
-        )
-
-    valid_urls = {
-        index: entry["url"]
-        for index, entry in _entries(data, "feeds")
-        if isinstance(entry.get("url"), str) and feed_url_problem(entry["url"]) is None
-    }
-    for index, url, first in _repeats(data, "feeds", "url", _feed_identity):
-        if index in valid_urls and first in valid_urls:
-            yield repeated(
-                "feeds",
-                index,
-                first,
-                f"duplicate feed URL {url!r}: the same feed as {{first}}; "
-                "each feed is polled once, so list it once",
-            )
-    for index, name, first in _repeats(data, "topics", "name"):
-        yield repeated(
-            "topics",
-            index,
-            first,
-            f"duplicate topic name {name!r}: already used by {{first}}; "
-            "alerts are filed by topic name, so names must be unique",
-        )
-    for index, name, first in _repeats(data, "subscriptions", "name"):
-        yield repeated(
-            "subscriptions",
-            index,
-            first,
-            f"duplicate subscription name {name!r}: already used by {{first}}",
-        )
-
-    topic_names = {
-        entry["name"] for _, entry in _entries(data, "topics") if isinstance(entry.get("name"), str)
-    }
-    topics_known = isinstance(data.get("topics", []), list)
-    for index, entry in _entries(data, "subscriptions"):
-        wanted = entry.get("topics")
-        if not topics_known or not isinstance(wanted, list):
-            continue
-        for position, topic in enumerate(wanted):
-            if isinstance(topic, str) and topic not in topic_names:
-                yield locator.problem(
-                    ("subscriptions", index, "topics", position),
-                    _unknown_topic(topic, sorted(topic_names)),
-                )
-
-
-def _unknown_topic(topic: str, defined: list[str]) -> str:
-    message = f"unknown topic {topic!r}"
-    close = difflib.get_close_matches(topic, defined, n=1, cutoff=0.6)
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
-    if defined:
-        message += f"; topics defined under topics: are {', '.join(defined)}"
-    else:
-        message += "; no topics are defined under topics:"
-    return message
+        yield locator.problem((*prefix, *loc), _settings_message(item, allowed))

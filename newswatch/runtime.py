@@ -7,7 +7,8 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from newswatch.config import Settings, WatchConfig, load_config, load_settings
+from newswatch.config import Settings, load_settings
+from newswatch.config_file import WatchConfig, load_config
 from newswatch.core.errors import ConfigError
 from newswatch.store.connection import resolve_redis_url
 
@@ -23,7 +24,7 @@ def load_runtime(config_path: Path | None = None, *, data_dir: Path | None = Non
     """Settings from the environment over the file's ``settings:`` block (when a file is
     given), and the Redis URL. Raises :class:`ConfigError` listing what is wrong."""
     config = load_config(config_path) if config_path is not None else None
-    settings = load_settings(config)
+    settings = load_settings(config.settings if config is not None else None)
     return Runtime(config, settings, resolve_redis_url(settings, data_dir))
 
 

@@ -24,12 +24,15 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from newswatch.config import Settings, WatchConfig, load_config, load_settings
+from newswatch.applying import apply_config, summary
+from newswatch.checking import warnings_of
+from newswatch.config import Settings, load_settings
+from newswatch.config_file import WatchConfig, load_config
 from newswatch.core.errors import ConfigError
 from newswatch.embedded_redis import EmbeddedRedis
 from newswatch.metrics import MULTIPROC_ENV, mark_process_dead
 from newswatch.process import die_with_parent
-from newswatch.store.config_store import publish_config
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import URL_FILE, connect
 
 STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
@@ -225,10 +228,29 @@ def _start_redis(settings: Settings, data_dir: Path) -> tuple[str, EmbeddedRedis
     return server.url, server
 
 
+def _apply(cfg: WatchConfig, path: Path, redis_url: str, settings: Settings) -> None:
+    """Apply the file to the catalogue (what the API or CLI added meanwhile stays)."""
+    for warning in warnings_of(cfg, allow_private_networks=settings.allow_private_networks):
+        _log(f"warning: {warning}")
+    client = connect(redis_url)
+    try:
+        plan = apply_config(client, cfg, path)
+        catalog = CatalogStore(client).catalog()
+    finally:
+        client.close()
+    if plan.problems:
+        problems = "; ".join(problem.text() for problem in plan.problems)
+        raise RuntimeError(f"{path} not applied, the catalogue would be inconsistent: {problems}")
+    _log(
+        f"applied {path}: {summary(plan)}; watching {len(catalog.feeds)} feeds for "
+        f"{len(catalog.topics)} topics"
+    )
+
+
 def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | None = None) -> int:
     try:
         cfg = load_config(config_path)
-        settings = load_settings(cfg)
+        settings = load_settings(cfg.settings)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -247,13 +269,8 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)
             redis_url, server = _start_redis(settings, data_dir)
-            client = connect(redis_url)
-            version = publish_config(client, cfg)
-            client.close()
-            _log(
-                f"configuration v{version}: {len(cfg.feeds)} feeds, {len(cfg.topics)} topics; "
-                f"API on http://{settings.api_host}:{settings.api_port}/"
-            )
+            _apply(cfg, config_path, redis_url, settings)
+            _log(f"API on http://{settings.api_host}:{settings.api_port}/")
             children = _child_commands(n_workers)
             _supervise(children, _child_env(cfg, redis_url, metrics_dir), stop, server)
     except RuntimeError as exc:

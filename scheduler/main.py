@@ -10,12 +10,12 @@ from pathlib import Path
 
 import redis
 
+from newswatch.applying import apply_config, summary
 from newswatch.config import Settings
 from newswatch.core.errors import ConfigError
 from newswatch.logs import setup_logging
 from newswatch.metrics import serve_own_metrics
 from newswatch.runtime import load_runtime, report_config_error
-from newswatch.store.config_store import publish_config
 from newswatch.store.connection import connect
 from scheduler.logfmt import kv
 from scheduler.service import SchedulerService
@@ -52,9 +52,13 @@ def main(config_path: Path | None) -> int:
     client = connect(url)
     try:
         client.ping()
-        if runtime.config is not None:
-            version = publish_config(client, runtime.config)
-            log.info("config published %s", kv(path=config_path, version=version))
+        if runtime.config is not None and config_path is not None:
+            plan = apply_config(client, runtime.config, config_path)
+            if plan.problems:
+                for problem in plan.problems:
+                    print(f"newswatch scheduler: {config_path}: {problem.text()}", file=sys.stderr)
+                return 2
+            log.info("config applied %s", kv(path=config_path, changes=summary(plan)))
         serve_own_metrics(settings.metrics_port)
         return asyncio.run(serve(client, settings))
     except redis.RedisError as exc:

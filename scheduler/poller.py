@@ -20,7 +20,8 @@ from typing import Any
 import redis
 
 from newswatch import metrics
-from newswatch.config import FeedConfig, Settings
+from newswatch.config import Settings
+from newswatch.core.catalog import Feed
 from newswatch.core.errors import FeedParseError, FetchError, InvalidURLError
 from newswatch.core.feed import ParsedFeed
 from newswatch.core.models import ArticleJob, FeedItem, short_hash
@@ -97,7 +98,7 @@ def _unique_items(items: list[FeedItem]) -> list[FeedItem]:
     return out
 
 
-def _feed_error_message(feed: FeedConfig, exc: Exception) -> str:
+def _feed_error_message(feed: Feed, exc: Exception) -> str:
     message = str(exc) or type(exc).__name__
     if isinstance(exc, FeedParseError):
         message = f"cannot read feed: {message}"
@@ -128,7 +129,7 @@ class FeedPoller:
         self.max_items_per_poll = max_items_per_poll
         self._parsers: FeedParsers | None = None
 
-    async def poll(self, feed: FeedConfig) -> PollReport:
+    async def poll(self, feed: Feed) -> PollReport:
         """Poll ``feed`` once and reschedule it. Feed-level failures are recorded, not raised;
         Redis errors propagate (the caller releases the lease)."""
         now = self.clock()
@@ -180,9 +181,7 @@ class FeedPoller:
 
     # -- outcomes of the feed request ------------------------------------------------------
 
-    def _next_poll(
-        self, feed: FeedConfig, now: float, errors: int, retry_after: int | None
-    ) -> float:
+    def _next_poll(self, feed: Feed, now: float, errors: int, retry_after: int | None) -> float:
         delay = next_poll_delay(
             feed.interval,
             errors,
@@ -193,7 +192,7 @@ class FeedPoller:
         )
         return now + delay
 
-    def record_crash(self, feed: FeedConfig, exc: Exception) -> PollReport:
+    def record_crash(self, feed: Feed, exc: Exception) -> PollReport:
         """Record a poll that ended in an unexpected error (a bug) like any failed poll: in
         the feed's status and the failure log, with backoff, so the feed is neither polled
         every ``min_backoff`` for ever nor shown as fine."""
@@ -201,7 +200,7 @@ class FeedPoller:
         return self._record_error(feed, state, self.clock(), exc, "internal")
 
     def _record_error(
-        self, feed: FeedConfig, state: dict[str, Any], now: float, exc: Exception, reason: str
+        self, feed: Feed, state: dict[str, Any], now: float, exc: Exception, reason: str
     ) -> PollReport:
         errors = int(state.get("consecutive_errors", 0) or 0) + 1
         retry_after = getattr(exc, "retry_after", None)
@@ -249,7 +248,7 @@ class FeedPoller:
         return report
 
     def _record_not_modified(
-        self, feed: FeedConfig, now: float, *, etag: str | None, last_modified: str | None
+        self, feed: Feed, now: float, *, etag: str | None, last_modified: str | None
     ) -> PollReport:
         next_at = self._next_poll(feed, now, 0, None)
         fields: dict[str, Any] = {}
@@ -279,7 +278,7 @@ class FeedPoller:
 
     async def _take_items(
         self,
-        feed: FeedConfig,
+        feed: Feed,
         now: float,
         parsed: ParsedFeed,
         *,
@@ -348,7 +347,7 @@ class FeedPoller:
         )
 
     async def _take_all(
-        self, feed: FeedConfig, items: list[FeedItem], now: float
+        self, feed: Feed, items: list[FeedItem], now: float
     ) -> tuple[list[_Outcome], int]:
         """Take ``items`` concurrently, each handed to the workers as soon as its page is in
         (not when the whole feed is: a feed of 50 items on a slow host would otherwise keep
@@ -377,7 +376,7 @@ class FeedPoller:
             )  # fmt: skip
         return [task.result() for task in tasks if task in done], len(pending)
 
-    async def _take_one(self, feed: FeedConfig, item: FeedItem, now: float) -> _Outcome:
+    async def _take_one(self, feed: Feed, item: FeedItem, now: float) -> _Outcome:
         """Fetch one new item's page and hand it to the workers, or record why not. The item is
         marked seen only once its job is enqueued (or its failure recorded), so a scheduler
         that dies half-way loses nothing."""
@@ -406,7 +405,7 @@ class FeedPoller:
         self.store.mark_seen(feed.id, [item.key], now)
         return outcome
 
-    async def _prepare_safely(self, feed: FeedConfig, item: FeedItem) -> _Outcome:
+    async def _prepare_safely(self, feed: Feed, item: FeedItem) -> _Outcome:
         """:meth:`_prepare`, with an unexpected error counted as a failed attempt (so a bug
         tripped by one item neither stops the feed nor loops on that item forever)."""
         try:
@@ -420,7 +419,7 @@ class FeedPoller:
                 return _Retry(item)
             return _Failed(item, "internal", f"item {item.key!r} of {feed.url}: {exc!r}", item.url)
 
-    async def _prepare(self, feed: FeedConfig, item: FeedItem) -> _Outcome:
+    async def _prepare(self, feed: Feed, item: FeedItem) -> _Outcome:
         """The HTML and job for one new item, or why there is none."""
         canonical: str | None = None
         link_problem = ""
@@ -459,7 +458,7 @@ class FeedPoller:
             )
         return await self._fetch_page(feed, item, job)
 
-    async def _fetch_page(self, feed: FeedConfig, item: FeedItem, job: ArticleJob) -> _Outcome:
+    async def _fetch_page(self, feed: Feed, item: FeedItem, job: ArticleJob) -> _Outcome:
         started = time.perf_counter()
         try:
             result = await self.fetcher.fetch(item.url, max_bytes=self.settings.max_page_bytes)

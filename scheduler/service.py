@@ -19,11 +19,12 @@ import httpx
 import redis
 
 from newswatch import metrics
-from newswatch.config import FeedConfig, Settings
+from newswatch.config import Settings
+from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
 from newswatch.net import Fetcher
 from newswatch.store import keys
-from newswatch.store.config_store import config_version, load_feeds
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.feeds import FeedStateStore
 from scheduler.batcher import JobBatcher
 from scheduler.logfmt import kv
@@ -58,6 +59,7 @@ class SchedulerService:
         self.client = client
         self.settings = settings
         self.store = FeedStateStore(client)
+        self.catalog = CatalogStore(client)
         self.clock = clock
         self.lease = lease
         self.tick = tick
@@ -68,7 +70,7 @@ class SchedulerService:
         self._fetcher: Fetcher | None = None
         self._batcher: JobBatcher | None = None
         self._poller: FeedPoller | None = None
-        self._feeds: dict[str, FeedConfig] = {}
+        self._feeds: dict[str, Feed] = {}
         self._config_version: int | None = None
         self._config_current = False  # whether _feeds is the published configuration
         self._unreadable_version: int | None = None
@@ -111,21 +113,21 @@ class SchedulerService:
         return self._poller
 
     @property
-    def feeds(self) -> dict[str, FeedConfig]:
+    def feeds(self) -> dict[str, Feed]:
         """The configured feeds by id, as last loaded from Redis."""
         return dict(self._feeds)
 
     # -- configuration ---------------------------------------------------------------------
 
     def reload_feeds(self, *, force: bool = False) -> bool:
-        """Load the feeds again if the published configuration changed; returns whether it
-        did. Configured feeds missing from the schedule are made due now."""
-        version = config_version(self.client)
+        """Load the feeds again if they changed in the catalogue (its feed version moved);
+        returns whether it did. Feeds missing from the schedule are made due now."""
+        version = self.catalog.version("feed")
         if not force and version == self._config_version:
             self._config_current = True
             return False
         try:
-            feeds = load_feeds(self.client)
+            feeds = self.catalog.feeds()
         except ConfigError as exc:
             # e.g. written by a newer release: claim nothing until it can be read (a claimed
             # feed we do not know would be taken off the schedule), say so once per version

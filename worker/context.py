@@ -1,21 +1,23 @@
 """Resources a worker process builds once and hands to every batch: the Redis client, the
-settings, the stores, and the compiled topic matcher (rebuilt only when the published
-configuration changes)."""
+settings, the stores, and the compiled topic matcher (rebuilt only when the catalogue's topics
+change)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 
 import redis
 
 from newswatch.config import Settings, load_settings
+from newswatch.core.catalog import Topic
 from newswatch.core.errors import ConfigError, QueryError
 from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
-from newswatch.store import config_store
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
+from newswatch.store.catalog import CatalogStore
 
 log = logging.getLogger(__name__)
 
@@ -24,37 +26,41 @@ class WorkerContext:
     def __init__(self, client: redis.Redis, settings: Settings):
         self.client = client
         self.settings = settings
+        self.catalog = CatalogStore(client)
         self.articles = ArticleStore(client, retention=settings.retention_days * 24 * 3600)
         self.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen)
         self.events = AlertEvents(client, keep=settings.alert_events_keep)
         self._matcher: TopicMatcher | None = None
-        self._config_version: int | None = None
+        self._topics_version: int | None = None
+
+    @property
+    def topics_version(self) -> int | None:
+        """The catalogue's topic version the current matcher was built for."""
+        return self._topics_version
 
     def matcher(self) -> TopicMatcher:
-        """The matcher for the topics currently published in Redis. Costs one GET of the
-        config version; the topics are loaded and compiled only when that version changed.
-        Call it once per batch."""
-        version = config_store.config_version(self.client)
-        if self._matcher is None or version != self._config_version:
+        """The matcher for the topics in the catalogue now. Costs one HGET of the topic
+        version; the topics are read and compiled only when that version moved (a feed or
+        subscription written meanwhile changes nothing here). Call it once per batch."""
+        version = self.catalog.version("topic")
+        if self._matcher is None or version != self._topics_version:
             try:
-                matcher = build_matcher(self.client)
+                matcher = build_matcher(self.catalog.topics())
             except ConfigError as exc:
                 if self._matcher is None:
                     raise
-                log.error("keeping the topics of config version %s: %s", self._config_version, exc)
+                log.error("keeping the topics of version %s: %s", self._topics_version, exc)
                 return self._matcher
-            self._matcher, self._config_version = matcher, version
-            log.info("topic matcher built for config version %s", version)
+            self._matcher, self._topics_version = matcher, version
+            log.info("topic matcher built for topic version %s (%d topics)", version, len(matcher))
         return self._matcher
 
 
-def build_matcher(client: redis.Redis) -> TopicMatcher:
-    """Compile every published topic; a topic whose query does not parse is skipped and
-    logged (publishing validates queries, so this only guards against hand-edited keys)."""
-    specs = [
-        TopicSpec(topic.name, topic.query, tuple(topic.languages))
-        for topic in config_store.load_topics(client)
-    ]
+def build_matcher(topics: Iterable[Topic]) -> TopicMatcher:
+    """Compile every topic. The catalogue validated each query when it was written, so they
+    are not checked again; a stored query that no longer parses (a hand-edited key, a query
+    written by a newer release) is skipped and logged, and the rest still match."""
+    specs = [TopicSpec(topic.name, topic.query, topic.languages) for topic in topics]
     try:
         return TopicMatcher(specs)
     except QueryError:

@@ -10,7 +10,7 @@ from newswatch.api.errors import ApiError
 from newswatch.api.params import parse_id, parse_limit
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
-from newswatch.store.config_store import load_topics
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.failures import read_failures
 from newswatch.store.feeds import FeedStateStore
 
@@ -29,8 +29,8 @@ def list_topics(request: Request) -> Response:
     store: AlertStore = request.app.state.alerts
     counts = store.topics()
     topics = [
-        {**topic.model_dump(mode="json"), "alerts": counts.pop(topic.name, 0), "configured": True}
-        for topic in load_topics(request.app.state.redis)
+        {**topic.to_dict(), "alerts": counts.pop(topic.name, 0), "configured": True}
+        for topic in CatalogStore(request.app.state.redis).topics()
     ]
     topics += [
         {"name": name, "alerts": n, "configured": False} for name, n in sorted(counts.items())

@@ -124,3 +124,16 @@ class ExtractionError(NewswatchError):
 
     reason = "extraction"
     retryable = False
+
+
+class NotFoundError(NewswatchError):
+    """A catalogue item (feed, topic, subscription) or a stored record that is not there."""
+
+    reason = "not_found"
+
+
+class ConflictError(NewswatchError):
+    """A write the catalogue refuses as it stands: the item exists already, or another item
+    depends on it."""
+
+    reason = "conflict"

@@ -15,8 +15,8 @@ from typing import Any
 import redis
 
 from newswatch.store import keys
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.codec import lenient_text
-from newswatch.store.config_store import load_feeds
 
 SEEN_LIMIT = 5000  # item keys remembered per feed (newest first-seen kept)
 ATTEMPTS_TTL = 7 * 24 * 3600  # retry counts of items that vanished from their feed expire
@@ -125,7 +125,7 @@ class FeedStateStore:
     def list_states(self) -> list[dict[str, Any]]:
         """Every configured feed with its poll state, never-polled feeds included, in
         configuration order: what ``/api/feeds`` serves."""
-        feeds = load_feeds(self.client)
+        feeds = CatalogStore(self.client).feeds()
         pipe = self.client.pipeline(transaction=False)
         for feed in feeds:
             pipe.hgetall(keys.feed_state(feed.id))

@@ -11,11 +11,12 @@ PREFIX = "nw:"
 # rq queues (rq adds its own "rq:" keys around these names)
 ARTICLE_QUEUE = "newswatch-articles"
 
-# configuration published into Redis so that every process sees the same feeds and topics
-CONFIG_VERSION = PREFIX + "config:version"  # integer, bumped on every change
-FEEDS = PREFIX + "feeds"  # hash feed_id -> feed config JSON
-TOPICS = PREFIX + "topics"  # hash topic name -> topic config JSON
-SUBSCRIPTIONS = PREFIX + "subscriptions"  # hash subscription name -> JSON
+# the catalogue, item by item, so that every process sees the same feeds and topics
+CATALOG_VERSION = PREFIX + "catalog:version"  # hash: "all" and each kind -> writes so far
+FEEDS = PREFIX + "feeds"  # hash feed_id -> catalogue entry JSON (the feed, origin, times)
+TOPICS = PREFIX + "topics"  # hash topic name -> catalogue entry JSON
+SUBSCRIPTIONS = PREFIX + "subscriptions"  # hash subscription name -> catalogue entry JSON
+CATALOG = {"feed": FEEDS, "topic": TOPICS, "subscription": SUBSCRIPTIONS}
 
 # scheduling
 SCHEDULE = PREFIX + "schedule"  # zset feed_id -> unix time when due (or lease expiry)

@@ -21,12 +21,13 @@ import uvicorn
 from starlette.applications import Starlette
 
 from newswatch.api.app import create_app
-from newswatch.config import FeedConfig, Settings, TopicConfig, WatchConfig
+from newswatch.config import Settings
+from newswatch.core.catalog import Catalog, Feed, Topic
 from newswatch.core.models import Alert, Article
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
-from newswatch.store.config_store import publish_config
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 from newswatch.store.failures import record_failure
 from newswatch.store.feeds import FeedStateStore
@@ -207,23 +208,31 @@ def test_article_by_id(api: httpx.Client, redis_client: redis.Redis) -> None:
 def test_topics_with_alert_counts(
     api: httpx.Client, redis_client: redis.Redis, stored: list[Alert]
 ) -> None:
-    publish_config(
-        redis_client,
-        WatchConfig(
-            topics=[
-                TopicConfig(name="summits", query="summit OR talks", languages=["en"]),
-                TopicConfig(name="quiet", query="nothing"),
-            ]
+    CatalogStore(redis_client).apply(
+        Catalog(
+            topics=(
+                Topic(name="summits", query="summit OR talks", languages=("en",)),
+                Topic(name="quiet", query="nothing"),
+            )
         ),
+        owner="test",
     )
     body = api.get("/api/topics").json()
     assert body["count"] == 3
     assert body["topics"] == [
-        {"name": "quiet", "query": "nothing", "languages": [], "alerts": 0, "configured": True},
+        {
+            "name": "quiet",
+            "query": "nothing",
+            "languages": [],
+            "pack": "",
+            "alerts": 0,
+            "configured": True,
+        },
         {
             "name": "summits",
             "query": "summit OR talks",
             "languages": ["en"],
+            "pack": "",
             "alerts": 3,
             "configured": True,
         },
@@ -233,9 +242,9 @@ def test_topics_with_alert_counts(
 
 
 def test_feeds_with_poll_state_and_last_error(api: httpx.Client, redis_client: redis.Redis) -> None:
-    failing = FeedConfig(url="https://down.example.net/rss", name="Down")
-    fresh = FeedConfig(url="https://fresh.example.org/atom")
-    publish_config(redis_client, WatchConfig(feeds=[failing, fresh]))
+    failing = Feed(url="https://down.example.net/rss", name="Down")
+    fresh = Feed(url="https://fresh.example.org/atom")
+    CatalogStore(redis_client).apply(Catalog(feeds=(failing, fresh)), owner="test")
     FeedStateStore(redis_client).save_poll_result(
         failing.id,
         last_status="error",

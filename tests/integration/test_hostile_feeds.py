@@ -14,10 +14,11 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 
 from newswatch import feed_parsing
-from newswatch.config import FeedConfig, Settings, WatchConfig
+from newswatch.config import Settings
+from newswatch.core.catalog import Catalog, Feed
 from newswatch.core.feed import MAX_AUTHOR_CHARS, MAX_TITLE_CHARS
 from newswatch.store import keys
-from newswatch.store.config_store import publish_config
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.failures import read_failures
 from newswatch.store.feeds import FeedStateStore
 from scheduler.service import SchedulerService
@@ -58,17 +59,17 @@ def queued(client: redis.Redis) -> list[dict[str, Any]]:
     return [article for job in queue.get_jobs() for article in job.args[0]]
 
 
-def honest_feed(origin: Origin, path: str = "/honest.xml") -> FeedConfig:
+def honest_feed(origin: Origin, path: str = "/honest.xml") -> Feed:
     items = [{"title": f"Honest {n}", "link": origin.url(f"/p/{n}"), "guid": f"honest-{n}",
               "description": "A plain item with enough words to stand as its own text."}
              for n in (1, 2)]  # fmt: skip
     origin.routes[path] = Route(rss("Honest", items), content_type="application/rss+xml")
-    return FeedConfig(url=origin.url(path), name="honest", fetch_pages=False)
+    return Feed(url=origin.url(path), name="honest", fetch_pages=False)
 
 
-def serve(origin: Origin, name: str, body: bytes) -> FeedConfig:
+def serve(origin: Origin, name: str, body: bytes) -> Feed:
     origin.routes[f"/{name}.xml"] = Route(body, content_type="application/rss+xml")
-    return FeedConfig(url=origin.url(f"/{name}.xml"), name=name, fetch_pages=False)
+    return Feed(url=origin.url(f"/{name}.xml"), name=name, fetch_pages=False)
 
 
 def test_hostile_feeds_are_capped_and_no_other_feed_waits(
@@ -82,7 +83,7 @@ def test_hostile_feeds_are_capped_and_no_other_feed_waits(
         serve(origin, "entries", hostile.many_entries(base)),
         honest_feed(origin),
     ]
-    publish_config(redis_client, WatchConfig(feeds=feeds))
+    CatalogStore(redis_client).apply(Catalog(feeds=tuple(feeds)), owner="test")
 
     reports = cycle(redis_client, settings_for(origin, redis_url, max_feed_bytes=8 << 20))
 
@@ -108,7 +109,7 @@ def test_a_parse_past_its_deadline_refuses_that_feed_only(
     monkeypatch.setattr(feed_parsing, "PARSE", hostile.parse_or_hang)
     stuck = serve(origin, "stuck", hostile.HANG_MARKER + rss("Stuck", []))
     honest = honest_feed(origin)
-    publish_config(redis_client, WatchConfig(feeds=[stuck, honest]))
+    CatalogStore(redis_client).apply(Catalog(feeds=(stuck, honest)), owner="test")
 
     reports = cycle(redis_client, settings_for(origin, redis_url, feed_parse_timeout=3))
 
@@ -123,16 +124,16 @@ def test_feeds_and_pages_on_ports_not_allowed_are_refused(
     redis_client: redis.Redis, redis_url: str, origin: Origin
 ) -> None:
     port_feeds = [
-        FeedConfig(url=f"http://127.0.0.1:{port}/feed.xml", name=f"port-{port}")
+        Feed(url=f"http://127.0.0.1:{port}/feed.xml", name=f"port-{port}")
         for port in (22, 25, 6379)
     ]
     origin.routes["/moved.xml"] = Route(b"", status=301, headers={
         "Location": "http://127.0.0.1:25/feed.xml"})  # fmt: skip
-    moved = FeedConfig(url=origin.url("/moved.xml"), name="moved")
+    moved = Feed(url=origin.url("/moved.xml"), name="moved")
     items = [{"title": "Page on 22", "link": "http://127.0.0.1:22/page", "guid": "p22"}]
     origin.routes["/links.xml"] = Route(rss("Links", items), content_type="application/rss+xml")
-    links = FeedConfig(url=origin.url("/links.xml"), name="links")
-    publish_config(redis_client, WatchConfig(feeds=[*port_feeds, moved, links]))
+    links = Feed(url=origin.url("/links.xml"), name="links")
+    CatalogStore(redis_client).apply(Catalog(feeds=(*port_feeds, moved, links)), owner="test")
 
     reports = cycle(redis_client, settings_for(origin, redis_url))
 

@@ -30,11 +30,12 @@ import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from newswatch.config import FeedConfig, Settings, WatchConfig
+from newswatch.config import Settings
+from newswatch.core.catalog import Catalog, Feed
 from newswatch.core.models import short_hash
 from newswatch.core.schedule import next_poll_delay
 from newswatch.store import keys
-from newswatch.store.config_store import publish_config
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.failures import read_failures
 from newswatch.store.feeds import FeedStateStore
 from newswatch.store.pages import load_pages
@@ -188,8 +189,8 @@ def make_settings(redis_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def publish(client: redis.Redis, *feeds: FeedConfig) -> None:
-    publish_config(client, WatchConfig(feeds=list(feeds)))
+def publish(client: redis.Redis, *feeds: Feed) -> None:
+    CatalogStore(client).apply(Catalog(feeds=feeds), owner="test", prune=True)
 
 
 def run(coro: Awaitable[T]) -> T:
@@ -242,7 +243,7 @@ def test_new_items_become_one_batch_with_pages_stored(
     serve_feed(origin, "/feed.xml", items(1, 2, 3), etag='"v1"')
     origin.routes["/a/3"] = Route(status=301, location="/a/3-moved")
     origin.routes["/a/3-moved"] = Route(body=article_page("Story 3"))
-    feed = FeedConfig(url=origin.url("/feed.xml"), name="test-feed")
+    feed = Feed(url=origin.url("/feed.xml"), name="test-feed")
     publish(redis_client, feed)
 
     (report,) = cycle(redis_client, settings, clock)
@@ -286,7 +287,7 @@ def test_second_poll_is_conditional_and_a_304_enqueues_nothing(
     redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
 ) -> None:
     serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
     cycle(redis_client, settings, clock)
     assert cycle(redis_client, settings, clock) == []  # not due yet: nothing polled
@@ -307,7 +308,7 @@ def test_changed_feed_enqueues_only_the_new_item(
     redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
 ) -> None:
     serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
     cycle(redis_client, settings, clock)
 
@@ -331,10 +332,10 @@ def test_failing_feeds_record_specific_errors_and_back_off_while_the_good_one_fl
     origin.routes["/garbage.xml"] = Route(
         body=b"<html><body>this is not a feed</body></html>", content_type="application/xml"
     )
-    good = FeedConfig(url=origin.url("/good.xml"), name="good")
-    broken = FeedConfig(url=origin.url("/broken.xml"), name="broken", interval=300)
-    nowhere = FeedConfig(url="http://nothing.invalid/rss", name="nowhere", interval=300)
-    garbage = FeedConfig(url=origin.url("/garbage.xml"), name="garbage", interval=300)
+    good = Feed(url=origin.url("/good.xml"), name="good")
+    broken = Feed(url=origin.url("/broken.xml"), name="broken", interval=300)
+    nowhere = Feed(url="http://nothing.invalid/rss", name="nowhere", interval=300)
+    garbage = Feed(url=origin.url("/garbage.xml"), name="garbage", interval=300)
     publish(redis_client, good, broken, nowhere, garbage)
     store = FeedStateStore(redis_client)
 
@@ -381,7 +382,7 @@ def test_a_feed_asking_us_to_wait_is_not_polled_before_its_retry_after(
     origin.routes["/busy.xml"] = Route(
         status=429, body=b"slow down", content_type="text/plain", headers={"Retry-After": "1800"}
     )
-    busy = FeedConfig(url=origin.url("/busy.xml"), name="busy", interval=300)
+    busy = Feed(url=origin.url("/busy.xml"), name="busy", interval=300)
     publish(redis_client, busy)
 
     (report,) = cycle(redis_client, settings, clock)
@@ -400,7 +401,7 @@ def test_a_404_page_is_recorded_and_the_other_items_flow(
 ) -> None:
     serve_feed(origin, "/feed.xml", items(1, 2, 3), etag=None)
     del origin.routes["/a/2"]  # -> 404
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
 
     (report,) = cycle(redis_client, settings, clock)
@@ -423,7 +424,7 @@ def test_a_retryable_page_failure_is_retried_on_later_polls_then_given_up(
 ) -> None:
     serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
     origin.routes["/a/2"] = Route(status=503, body=b"busy", content_type="text/plain")
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
     store = FeedStateStore(redis_client)
 
@@ -463,8 +464,8 @@ def test_full_text_items_and_no_fetch_feeds_need_no_page_fetch(
     serve_feed(origin, "/nofetch.xml", short, etag=None)
     publish(
         redis_client,
-        FeedConfig(url=origin.url("/full.xml"), name="full"),
-        FeedConfig(url=origin.url("/nofetch.xml"), name="nofetch", fetch_pages=False),
+        Feed(url=origin.url("/full.xml"), name="full"),
+        Feed(url=origin.url("/nofetch.xml"), name="nofetch", fetch_pages=False),
     )
 
     cycle(redis_client, settings, clock)
@@ -487,7 +488,7 @@ def test_two_schedulers_at_once_poll_each_feed_once(
     feeds = []
     for n in range(6):
         serve_feed(origin, f"/f{n}.xml", items(10 * n + 1), etag=None)
-        feeds.append(FeedConfig(url=origin.url(f"/f{n}.xml")))
+        feeds.append(Feed(url=origin.url(f"/f{n}.xml")))
     publish(redis_client, *feeds)
     other = redis.Redis.from_url(settings.redis_url or "")
 
@@ -510,7 +511,7 @@ def test_a_restarted_scheduler_does_not_enqueue_seen_items(
     redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
 ) -> None:
     serve_feed(origin, "/feed.xml", items(1, 2), etag=None)  # no ETag: full body every time
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
     cycle(redis_client, settings, clock)
     # a new process: fresh service, the feed made due again by hand
@@ -528,7 +529,7 @@ def test_a_feed_removed_from_the_config_is_dropped_from_the_schedule(
     redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
 ) -> None:
     serve_feed(origin, "/feed.xml", items(1), etag=None)
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
     redis_client.zadd(keys.SCHEDULE, {"stale-feed-id": 0})
 
@@ -547,7 +548,7 @@ def test_the_feed_is_decoded_with_the_charset_its_server_names(
     ).encode("cp1251")  # no XML declaration: only the Content-Type names the charset
     origin.routes["/feed.xml"] = Route(body=body, content_type="text/xml; charset=windows-1251")
     origin.routes["/a/1"] = Route(body=article_page("Story 1"))
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
 
     cycle(redis_client, settings, clock)
@@ -568,7 +569,7 @@ def test_a_poll_that_crashes_is_recorded_and_backs_off_like_any_failure(
     redis_client: redis.Redis, settings: Settings, clock: Clock
 ) -> None:
     # a bug tripped by one feed must not have it polled every min_backoff forever, invisibly
-    feed = FeedConfig(url="http://feeds.example.org/crash.xml", interval=600)
+    feed = Feed(url="http://feeds.example.org/crash.xml", interval=600)
     publish(redis_client, feed)
     store = FeedStateStore(redis_client)
 
@@ -592,17 +593,17 @@ def test_a_poll_that_crashes_is_recorded_and_backs_off_like_any_failure(
     assert redis_client.zscore(keys.SCHEDULE, feed.id) == clock.now + second_delay
 
 
-def test_a_config_this_scheduler_cannot_read_leaves_the_schedule_alone(
+def test_a_catalogue_this_scheduler_cannot_read_leaves_the_schedule_alone(
     redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
 ) -> None:
-    # e.g. a newer release published a feed field this one does not know (rolling upgrade):
-    # the old scheduler must not take the feeds off the schedule the new ones poll from
+    # e.g. a newer release stored a feed this one cannot read (rolling upgrade): the old
+    # scheduler must not take the feeds off the schedule the new ones poll from
     serve_feed(origin, "/feed.xml", items(1), etag=None)
-    feed = FeedConfig(url=origin.url("/feed.xml"))
+    feed = Feed(url=origin.url("/feed.xml"))
     publish(redis_client, feed)
-    newer = feed.model_dump(mode="json") | {"field_from_a_newer_release": True}
+    newer = {"item": {"address": feed.url}, "origin": "a newer release"}
     redis_client.hset(keys.FEEDS, feed.id, json.dumps(newer))
-    redis_client.incr(keys.CONFIG_VERSION)
+    redis_client.hincrby(keys.CATALOG_VERSION, "feed", 1)
 
     reports = cycle(redis_client, settings, clock)
 
@@ -627,8 +628,8 @@ def test_run_polls_due_feeds_and_stops_cleanly_releasing_abandoned_leases(
 ) -> None:
     serve_feed(origin, "/quick.xml", items(1), etag=None)
     origin.routes["/slow.xml"] = Route(body=b"never mind", hang=3.0)
-    quick = FeedConfig(url=origin.url("/quick.xml"))
-    slow = FeedConfig(url=origin.url("/slow.xml"))
+    quick = Feed(url=origin.url("/quick.xml"))
+    slow = Feed(url=origin.url("/slow.xml"))
     publish(redis_client, quick, slow)
 
     async def go() -> None:
@@ -695,7 +696,7 @@ def test_a_poll_out_of_time_leaves_the_slow_items_for_the_next_poll(
     serve_feed(origin, "/slow.xml", items(1, 2, 3), etag='"v1"')
     for n in (2, 3):  # a host that takes far longer than the poll may spend
         origin.routes[f"/a/{n}"] = Route(body=article_page(f"Story {n}"), hang=4.0)
-    feed = FeedConfig(url=origin.url("/slow.xml"), name="slow", interval=300)
+    feed = Feed(url=origin.url("/slow.xml"), name="slow", interval=300)
     publish(redis_client, feed)
 
     (report,) = cycle(redis_client, settings, clock)

@@ -6,9 +6,9 @@ import threading
 
 import redis
 
-from newswatch.config import FeedConfig, WatchConfig
+from newswatch.core.catalog import Catalog, Feed
 from newswatch.store import keys
-from newswatch.store.config_store import publish_config
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.failures import read_failures, record_failure
 from newswatch.store.feeds import FeedStateStore
 
@@ -159,9 +159,9 @@ def test_failures_are_appended_newest_first(redis_client: redis.Redis) -> None:
 def test_list_states_covers_every_configured_feed_including_never_polled(
     redis_client: redis.Redis,
 ) -> None:
-    polled = FeedConfig(url="https://a.example/rss", name="a", interval=600)
-    fresh = FeedConfig(url="https://b.example/rss", fetch_pages=False)
-    publish_config(redis_client, WatchConfig(feeds=[polled, fresh]))
+    polled = Feed(url="https://a.example/rss", name="a", interval=600)
+    fresh = Feed(url="https://b.example/rss", fetch_pages=False)
+    CatalogStore(redis_client).apply(Catalog(feeds=(polled, fresh)), owner="test")
     store = FeedStateStore(redis_client)
     store.save_poll_result(polled.id, last_status="ok", consecutive_errors=0, add_items=4)
     store.mark_seen(polled.id, ["x", "y"], now=1)

@@ -14,20 +14,22 @@ from rq import Queue, SimpleWorker
 from rq.job import JobStatus
 from rq.serializers import JSONSerializer
 
-from newswatch.config import Settings, TopicConfig
+from newswatch.config import Settings
+from newswatch.core.catalog import Catalog, Topic
 from newswatch.core.models import ArticleJob
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.pages import put_page
 from worker import pipeline
 from worker.context import WorkerContext
 
 TOPICS = [
-    TopicConfig(name="summit", query="(Putin OR Xi) NEAR/10 (summit OR talks OR visit)"),
-    TopicConfig(name="icc", query='"arrest warrant" OR (ICC AND warrant*)'),
-    TopicConfig(name="sport", query='football OR tennis OR "world cup"'),
-    TopicConfig(name="summit-es", query="Putin", languages=["es"]),
+    Topic(name="summit", query="(Putin OR Xi) NEAR/10 (summit OR talks OR visit)"),
+    Topic(name="icc", query='"arrest warrant" OR (ICC AND warrant*)'),
+    Topic(name="sport", query='football OR tennis OR "world cup"'),
+    Topic(name="summit-es", query="Putin", languages=("es",)),
 ]
 URL = "https://news.example.com/world/2023/03/putin-xi-new-era?id=7"
 
@@ -89,13 +91,8 @@ def news_page(title: str, paragraphs: list[str], *, site: str = "The Daily Plane
 </html>""".encode()
 
 
-def publish_topics(client: redis.Redis, topics: list[TopicConfig]) -> None:
-    """What config_store.publish_config writes for topics (the hash and a new version)."""
-    pipe = client.pipeline()
-    pipe.delete(keys.TOPICS)
-    pipe.hset(keys.TOPICS, mapping={t.name: t.model_dump_json() for t in topics})
-    pipe.incr(keys.CONFIG_VERSION)
-    pipe.execute()
+def publish_topics(client: redis.Redis, topics: list[Topic]) -> None:
+    CatalogStore(client).apply(Catalog(topics=tuple(topics)), owner="test", prune=True)
 
 
 def make_job(
@@ -270,7 +267,7 @@ def test_rerun_after_a_crash_creates_nothing_twice(
     assert redis_client.xlen(keys.FAILURES) == 0
 
 
-def test_matcher_follows_the_published_config(
+def test_matcher_follows_the_catalogue(
     redis_client: redis.Redis, seed: tuple[str, list[str]]
 ) -> None:
     title, paragraphs = seed
@@ -279,7 +276,7 @@ def test_matcher_follows_the_published_config(
     matcher = context.matcher()
     assert context.matcher() is matcher  # unchanged version: no rebuild
 
-    publish_topics(redis_client, [*TOPICS, TopicConfig(name="ukraine", query="Zelensky")])
+    publish_topics(redis_client, [*TOPICS, Topic(name="ukraine", query="Zelensky")])
     assert context.matcher() is not matcher
     job = ArticleJob.from_dict(make_job(redis_client, "art-2", URL, news_page(title, paragraphs)))
     assert pipeline.process_batch(context, [job])["alerts"] == 3

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.config import FeedConfig, Settings, WatchConfig, load_config
-from newswatch.config_file import MAX_CONFIG_BYTES
+from newswatch.config import Settings
+from newswatch.config_file import MAX_CONFIG_BYTES, WatchConfig, load_config
+from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
 
 VALID = """\
@@ -43,8 +44,8 @@ def problems_of(path: Path) -> list[str]:
 
 
 def test_valid_config_loads(tmp_path: Path) -> None:
-    cfg = load_config(write(tmp_path, VALID))
-    assert isinstance(cfg, WatchConfig)
+    cfg = load_config(write(tmp_path, VALID)).catalog
+    assert isinstance(load_config(write(tmp_path, VALID)), WatchConfig)
     assert [feed.url for feed in cfg.feeds] == [
         "https://feeds.example.org/world.xml",
         "http://news.example.net/rss",
@@ -53,15 +54,15 @@ def test_valid_config_loads(tmp_path: Path) -> None:
     assert cfg.feeds[0].display_name == "Example World"
     assert cfg.feeds[1].display_name == "http://news.example.net/rss"
     assert [topic.name for topic in cfg.topics] == ["summits", "arrest-warrants"]
-    assert cfg.topics[1].languages == ["en", "fr"]
-    assert cfg.subscriptions[0].topics == ["summits", "arrest-warrants"]
+    assert cfg.topics[1].languages == ("en", "fr")
+    assert cfg.subscriptions[0].topics == ("summits", "arrest-warrants")
     assert cfg.subscriptions[0].mode == "instant"
 
 
 def test_feed_id_is_stable_and_distinct() -> None:
-    a = FeedConfig(url="https://a.example/rss")
-    assert a.id == FeedConfig(url="https://a.example/rss", interval=60).id
-    assert a.id != FeedConfig(url="https://b.example/rss").id
+    a = Feed(url="https://a.example/rss")
+    assert a.id == Feed(url="https://a.example/rss", interval=60).id
+    assert a.id != Feed(url="https://b.example/rss").id
     assert len(a.id) == 16 and all(c in "0123456789abcdef" for c in a.id)
 
 
@@ -140,7 +141,7 @@ def test_topic_names_must_be_identifiers(tmp_path: Path, name: str) -> None:
 
 def test_topic_name_limits_accepted(tmp_path: Path) -> None:
     name = "0" + "a_-" * 21  # 64 characters
-    cfg = load_config(write(tmp_path, f"topics:\n  - name: '{name}'\n    query: x\n"))
+    cfg = load_config(write(tmp_path, f"topics:\n  - name: '{name}'\n    query: x\n")).catalog
     assert cfg.topics[0].name == name
 
 
@@ -201,8 +202,7 @@ def test_subscription_mode_and_name(tmp_path: Path) -> None:
     assert len(problems) == 2
     assert problems[0].startswith(f"{path}:3: subscriptions[0].name: subscription name 'Desk'")
     assert problems[1] == (
-        f"{path}:3: subscriptions[0].mode: Input should be 'instant' or 'digest', "
-        "got a string ('weekly')"
+        f"{path}:3: subscriptions[0].mode: mode must be 'instant' or 'digest', got 'weekly'"
     )
 
 
@@ -415,7 +415,7 @@ def test_anchors_and_merge_keys_work(tmp_path: Path) -> None:
             url: https://b.example/rss
         """,
     )
-    cfg = load_config(path)
+    cfg = load_config(path).catalog
     assert [(feed.url, feed.interval) for feed in cfg.feeds] == [
         ("https://a.example/rss", 3600),
         ("https://b.example/rss", 3600),

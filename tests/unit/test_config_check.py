@@ -58,6 +58,24 @@ def test_invalid_file_prints_every_problem(
     assert lines[2] == f"{path}: 2 problems found"
 
 
+def test_a_feed_on_the_local_network_is_a_warning_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSWATCH_ALLOW_PRIVATE_NETWORKS", raising=False)
+    path = tmp_path / "watch.yaml"
+    path.write_text("feeds:\n  - url: https://a.example/rss\n  - url: http://127.0.0.1:8000/rss\n")
+    assert run_check(path) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("OK: 2 feeds")
+    assert err.splitlines() == [
+        f"warning: {path}:3: feeds[1].url: 'http://127.0.0.1:8000/rss' is a loopback address: "
+        "newswatch refuses to fetch it unless the allow_private_networks setting is true"
+    ]
+    monkeypatch.setenv("NEWSWATCH_ALLOW_PRIVATE_NETWORKS", "true")
+    assert run_check(path) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_check(tmp_path / "absent.yaml") == 2
     assert capsys.readouterr().err.splitlines()[0] == f"{tmp_path / 'absent.yaml'}: no such file"

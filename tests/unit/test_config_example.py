@@ -6,25 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.config import load_config
+from newswatch.config_file import load_config
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "newswatch.yaml"
 
 
 def test_example_config_is_valid() -> None:
-    cfg = load_config(EXAMPLE)
+    cfg = load_config(EXAMPLE).catalog
     assert len(cfg.feeds) == 12
     assert all(feed.url.startswith("https://") and feed.name for feed in cfg.feeds)
     assert all(600 <= feed.interval <= 900 for feed in cfg.feeds)
     assert [topic.name for topic in cfg.topics] == ["summits", "arrest-warrants", "arms-deliveries"]
     (subscription,) = cfg.subscriptions
-    assert subscription.topics == ["summits", "arrest-warrants", "arms-deliveries"]
+    assert subscription.topics == ("summits", "arrest-warrants", "arms-deliveries")
 
 
 @pytest.mark.corpora
 def test_every_example_topic_matches_the_seed_article(corpora: Path) -> None:
-    cfg = load_config(EXAMPLE)
+    cfg = load_config(EXAMPLE).catalog
     lines = [line for line in (corpora / "seed-article.txt").read_text().splitlines() if line]
     title, text = lines[1], "\n".join(lines[2:])
     assert title.startswith("Russia and China mark")
@@ -44,7 +44,7 @@ def test_every_example_topic_matches_the_seed_article(corpora: Path) -> None:
 
 
 def test_example_topics_stay_quiet_on_unrelated_news() -> None:
-    cfg = load_config(EXAMPLE)
+    cfg = load_config(EXAMPLE).catalog
     matcher = TopicMatcher(TopicSpec(topic.name, topic.query) for topic in cfg.topics)
     doc = MatchDocument.build(
         title="Climbers reach the summit of Everest",

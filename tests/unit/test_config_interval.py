@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.config import FeedConfig, format_interval, parse_interval
+from newswatch.core.validate import format_interval, parse_interval, validate_feed
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ from newswatch.config import FeedConfig, format_interval, parse_interval
 )
 def test_accepted(value: object, seconds: int) -> None:
     assert parse_interval(value) == seconds
-    assert FeedConfig(url="https://a.example/rss", interval=value).interval == seconds
+    assert validate_feed({"url": "https://a.example/rss", "interval": value}).interval == seconds
 
 
 @pytest.mark.parametrize(

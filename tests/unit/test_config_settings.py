@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.config import Settings, WatchConfig, load_config, load_settings
+from newswatch.config import Settings, load_settings
+from newswatch.config_file import load_config
 from newswatch.core.errors import ConfigError
 
 
@@ -29,7 +30,7 @@ def test_defaults_without_file_or_environment() -> None:
 def test_file_overrides_defaults(tmp_path: Path) -> None:
     path = tmp_path / "watch.yaml"
     path.write_text("settings:\n  fetch_timeout: 5\n  api_port: 9000\n  data_dir: /srv/nw\n")
-    settings = load_settings(load_config(path))
+    settings = load_settings(load_config(path).settings)
     assert settings.fetch_timeout == 5.0
     assert settings.api_port == 9000
     assert settings.data_dir == Path("/srv/nw")
@@ -41,7 +42,7 @@ def test_environment_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path.write_text("settings:\n  fetch_timeout: 5\n  api_port: 9000\n")
     monkeypatch.setenv("NEWSWATCH_API_PORT", "9100")
     monkeypatch.setenv("NEWSWATCH_ALLOW_PRIVATE_NETWORKS", "true")
-    settings = load_settings(load_config(path))
+    settings = load_settings(load_config(path).settings)
     assert settings.api_port == 9100  # env beats file
     assert settings.fetch_timeout == 5.0  # file beats default
     assert settings.allow_private_networks is True  # env beats default
@@ -52,13 +53,13 @@ def test_environment_overrides_file_even_when_equal_to_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NEWSWATCH_WORKERS", "0")
-    settings = load_settings(WatchConfig(settings={"workers": 3}))
+    settings = load_settings({"workers": 3})
     assert settings.workers == 0
 
 
 def test_invalid_block_in_a_constructed_config() -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings(WatchConfig(settings={"api_port": -1, "nonsense": 1}))
+        load_settings({"api_port": -1, "nonsense": 1})
     problems = caught.value.problems
     assert len(problems) == 2
     assert problems[0].startswith("settings: api_port: ")

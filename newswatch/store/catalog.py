@@ -1,0 +1,340 @@
+"""The catalogue in Redis: feeds, topics and subscriptions stored one item at a time, and a
+version that changes on every write.
+
+Layout (names from :mod:`newswatch.store.keys`): one hash per kind (``keys.FEEDS`` by feed id,
+``keys.TOPICS`` and ``keys.SUBSCRIPTIONS`` by name), each field an entry
+``{"item": {...}, "origin": ..., "created_at": ..., "updated_at": ...}``; and
+``keys.CATALOG_VERSION``, a hash counting the writes in all (``all``) and per kind, so a worker
+rebuilds its matcher only when topics changed and a scheduler reloads only when feeds did.
+
+Every write is one MULTI/EXEC under WATCH of what it read, so the checks that span items (a
+subscription names topics that exist, a topic followed by a subscription is not removed, a
+feed is not added twice under two spellings) hold against concurrent writers. The feed
+schedule is kept in step in the same transaction: a new feed is due at once, a removed one
+leaves the schedule and its poll state expires after :data:`GONE_FEED_TTL` (a feed added back
+in time keeps its seen items, so it does not alert on them again).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import redis
+
+from newswatch.core.catalog import (
+    ITEM_TYPES,
+    KINDS,
+    Catalog,
+    Feed,
+    Item,
+    Kind,
+    Subscription,
+    Topic,
+    kind_of,
+)
+from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
+from newswatch.core.plan import Plan, Stored, plan_apply
+from newswatch.core.problems import InvalidInput, did_you_mean
+from newswatch.core.times import iso_from_unix
+from newswatch.core.validate import feed_identity, unknown_topics
+from newswatch.store import keys
+from newswatch.store.codec import as_text
+
+GONE_FEED_TTL = 30 * 24 * 3600  # seconds the state of a removed feed is kept
+ALL = "all"
+
+T = TypeVar("T", bound=Item)
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry(Generic[T]):
+    """A stored item with who wrote it last (``file:PATH``, ``api``, ``cli``) and when."""
+
+    item: T
+    origin: str
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item.to_dict(),
+            "origin": self.origin,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+def _decode(kind: Kind, field: Any, raw: Any) -> Entry[Any]:
+    """A stored entry. The catalogue was validated when written: this only reads it back."""
+    try:
+        data = json.loads(raw)
+        if "item" not in data:  # written before entries had an origin: a file's
+            data = {"item": data, "origin": ""}
+        item = ITEM_TYPES[kind].from_dict(data["item"])
+        return Entry(
+            item,
+            str(data.get("origin", "")),
+            data.get("created_at", ""),
+            data.get("updated_at", ""),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ConfigError(
+            [
+                f"redis {keys.CATALOG[kind]}[{as_text(field)}]: stored {kind} is unreadable "
+                f"({exc}); remove it or apply the configuration again"
+            ]
+        ) from None
+
+
+def _encode(entry: Entry[Any]) -> str:
+    return json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+class CatalogStore:
+    """Reads and writes the catalogue. Cheap to build; holds only the client and a clock."""
+
+    def __init__(self, client: redis.Redis, *, clock: Callable[[], float] = time.time):
+        self.client = client
+        self.clock = clock
+
+    # -- versions -------------------------------------------------------------------------
+
+    def version(self, kind: Kind | None = None) -> int:
+        """Writes to the catalogue so far (0: never written); of one kind when given."""
+        value: Any = self.client.hget(keys.CATALOG_VERSION, kind or ALL)
+        return int(value) if value is not None else 0
+
+    # -- reading --------------------------------------------------------------------------
+
+    def entries(self, kind: Kind) -> list[Entry[Any]]:
+        stored: dict[Any, Any] = self.client.hgetall(keys.CATALOG[kind])
+        return [_decode(kind, field, raw) for field, raw in stored.items()]
+
+    def feeds(self) -> list[Feed]:
+        """Every feed, ordered by URL."""
+        return sorted((e.item for e in self.entries("feed")), key=lambda feed: feed.url)
+
+    def topics(self) -> list[Topic]:
+        """Every topic, ordered by name."""
+        return sorted((e.item for e in self.entries("topic")), key=lambda topic: topic.name)
+
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription, ordered by name."""
+        return sorted((e.item for e in self.entries("subscription")), key=lambda s: s.name)
+
+    def catalog(self) -> Catalog:
+        return Catalog(tuple(self.feeds()), tuple(self.topics()), tuple(self.subscriptions()))
+
+    def get(self, kind: Kind, key: str) -> Entry[Any] | None:
+        raw: Any = self.client.hget(keys.CATALOG[kind], key)
+        return _decode(kind, key, raw) if raw is not None else None
+
+    def find(self, kind: Kind, ref: str) -> Entry[Any]:
+        """The item ``ref`` names: its key (feed id, topic or subscription name); a feed also
+        by its URL or its name. Raises NotFoundError (with the closest names) or, for a feed
+        name shared by several feeds, ConflictError."""
+        entry = self.get(kind, ref)
+        if entry is not None:
+            return entry
+        entries = self.entries(kind)
+        if kind == "feed":
+            for field in ("url", "name"):
+                found = [e for e in entries if getattr(e.item, field) == ref]
+                if len(found) == 1:
+                    return found[0]
+                if len(found) > 1:
+                    ids = ", ".join(e.item.id for e in found)
+                    raise ConflictError(f"several feeds are named {ref!r} ({ids}): use the id")
+        names = [e.item.name if kind != "feed" else e.item.display_name for e in entries]
+        raise NotFoundError(_not_found(kind, ref, names))
+
+    # -- writing one item -----------------------------------------------------------------
+
+    def add(self, item: Item, *, origin: str) -> Entry[Any]:
+        """Store a new item. ConflictError when it exists (or, for a feed, when the same feed
+        is there under another spelling of its URL); InvalidInput when a subscription names
+        topics that do not exist."""
+        return self._write(item, origin=origin, create=True)
+
+    def replace(self, item: Item, *, origin: str) -> Entry[Any]:
+        """Change an existing item (NotFoundError when there is none); same checks as add."""
+        return self._write(item, origin=origin, create=False)
+
+    def put(self, item: Item, *, origin: str) -> Entry[Any]:
+        """Add or change."""
+        return self._write(item, origin=origin, create=None)
+
+    def remove(self, kind: Kind, key: str) -> Entry[Any]:
+        """Remove an item; returns what was stored. ConflictError for a topic that a
+        subscription still follows."""
+        removed: list[Entry[Any]] = []
+
+        def transaction(pipe: Any) -> None:
+            removed.clear()
+            raw = pipe.hget(keys.CATALOG[kind], key)
+            if raw is None:
+                raise NotFoundError(f"no {kind} {key!r}")
+            if kind == "topic":
+                followers = [
+                    e.item.name
+                    for e in self._entries_in(pipe, "subscription")
+                    if key in e.item.topics
+                ]
+                if followers:
+                    raise ConflictError(
+                        f"topic {key!r} is followed by subscription(s) {', '.join(followers)}: "
+                        "remove it from them first"
+                    )
+            removed.append(_decode(kind, key, raw))
+            pipe.multi()
+            pipe.hdel(keys.CATALOG[kind], key)
+            if kind == "feed":
+                _unschedule(pipe, [key])
+            _bump(pipe, {kind})
+
+        self.client.transaction(transaction, *self._watched(kind))
+        return removed[0]
+
+    def _write(self, item: Item, *, origin: str, create: bool | None) -> Entry[Any]:
+        kind = kind_of(item)
+        written: list[Entry[Any]] = []
+
+        def transaction(pipe: Any) -> None:
+            written.clear()
+            raw = pipe.hget(keys.CATALOG[kind], item.key)
+            before = _decode(kind, item.key, raw) if raw is not None else None
+            if create is True and before is not None:
+                raise ConflictError(f"{kind} {_label(item)!r} already exists")
+            if create is False and before is None:
+                raise NotFoundError(f"no {kind} {_label(item)!r}")
+            self._check_fits(pipe, item)
+            now = iso_from_unix(self.clock())
+            entry = Entry(item, origin, before.created_at if before else now, now)
+            written.append(entry)
+            if before is not None and before.item == item and before.origin == origin:
+                pipe.multi()  # nothing to write: no new version
+                return
+            pipe.multi()
+            pipe.hset(keys.CATALOG[kind], item.key, _encode(entry))
+            if kind == "feed" and before is None:
+                _schedule(pipe, [item.key])
+            _bump(pipe, {kind})
+
+        self.client.transaction(transaction, *self._watched(kind))
+        return written[0]
+
+    def _check_fits(self, pipe: Any, item: Item) -> None:
+        if isinstance(item, Subscription):
+            known = [e.item.name for e in self._entries_in(pipe, "topic")]
+            problems = unknown_topics(item, known)
+            if problems:
+                raise InvalidInput(problems)
+        elif isinstance(item, Feed):
+            identity = feed_identity(item.url)
+            for entry in self._entries_in(pipe, "feed"):
+                other = entry.item
+                if other.id != item.id and feed_identity(other.url) == identity:
+                    raise ConflictError(
+                        f"{item.url!r} is the same feed as {other.url!r} (id {other.id}), "
+                        "which is already in the catalogue"
+                    )
+
+    @staticmethod
+    def _entries_in(pipe: Any, kind: Kind) -> list[Entry[Any]]:
+        stored: dict[Any, Any] = pipe.hgetall(keys.CATALOG[kind])
+        return [_decode(kind, field, raw) for field, raw in stored.items()]
+
+    @staticmethod
+    def _watched(kind: Kind) -> list[str]:
+        # what a write of this kind reads to check itself against the rest of the catalogue
+        related = {"feed": ["feed"], "topic": ["topic", "subscription"]}
+        return [keys.CATALOG[k] for k in related.get(kind, ["subscription", "topic"])]
+
+    # -- applying a whole catalogue -------------------------------------------------------
+
+    def apply(
+        self, catalog: Catalog, *, owner: str, prune: bool = False, dry_run: bool = False
+    ) -> Plan:
+        """Make the stored catalogue hold ``catalog`` for ``owner`` (see
+        :mod:`newswatch.core.plan`), in one transaction, with one new version when anything
+        changed and none when nothing did. With ``dry_run`` nothing is written. When the
+        result would be inconsistent, nothing is written and the plan carries the problems."""
+        plans: list[Plan] = []
+
+        def transaction(pipe: Any) -> None:
+            plans.clear()
+            entries = {
+                kind: {e.item.key: e for e in self._entries_in(pipe, kind)} for kind in KINDS
+            }
+            stored = {
+                kind: {key: Stored(e.item, e.origin) for key, e in of_kind.items()}
+                for kind, of_kind in entries.items()
+            }
+            plan = plan_apply(stored, catalog, owner=owner, prune=prune)
+            plans.append(plan)
+            pipe.multi()
+            if dry_run or plan.problems or not plan:
+                return
+            now = iso_from_unix(self.clock())
+            for change in plan.changes:
+                if change.after is None:
+                    pipe.hdel(keys.CATALOG[change.kind], change.key)
+                    continue
+                before = entries[change.kind].get(change.key)
+                entry = Entry(change.after, owner, before.created_at if before else now, now)
+                pipe.hset(keys.CATALOG[change.kind], change.key, _encode(entry))
+            feeds = [c for c in plan.changes if c.kind == "feed"]
+            _schedule(pipe, [c.key for c in feeds if c.action == "add"])
+            _unschedule(pipe, [c.key for c in feeds if c.action == "remove"])
+            _bump(pipe, plan.kinds())
+
+        self.client.transaction(transaction, *keys.CATALOG.values())
+        return plans[0]
+
+
+def _schedule(pipe: Any, feed_ids: Iterable[str]) -> None:
+    """New feeds are due at once (a feed already scheduled keeps its time), and whatever
+    state a removed feed left behind is kept again."""
+    ids = list(feed_ids)
+    for feed_id in ids:
+        pipe.persist(keys.feed_state(feed_id))
+        pipe.persist(keys.feed_seen(feed_id))
+    if ids:
+        pipe.zadd(keys.SCHEDULE, dict.fromkeys(ids, 0), nx=True)
+
+
+def _unschedule(pipe: Any, feed_ids: Iterable[str]) -> None:
+    ids = list(feed_ids)
+    for feed_id in ids:
+        pipe.expire(keys.feed_state(feed_id), GONE_FEED_TTL)
+        pipe.expire(keys.feed_seen(feed_id), GONE_FEED_TTL)
+    if ids:
+        pipe.zrem(keys.SCHEDULE, *ids)
+
+
+def _bump(pipe: Any, kinds: Iterable[Kind]) -> None:
+    for kind in sorted(set(kinds)):
+        pipe.hincrby(keys.CATALOG_VERSION, kind, 1)
+    pipe.hincrby(keys.CATALOG_VERSION, ALL, 1)
+
+
+def _label(item: Item) -> str:
+    return item.url if isinstance(item, Feed) else item.key
+
+
+def _not_found(kind: Kind, ref: str, names: list[str]) -> str:
+    message = f"no {kind} {ref!r}{did_you_mean(ref, names)}"
+    return message if names else f"{message}; there are no {kind}s yet"
+
+
+def origin_label(origin: str) -> str:
+    """``file:/srv/newswatch.yaml`` -> ``/srv/newswatch.yaml``; ``api`` stays ``api``."""
+    return origin.removeprefix("file:") or "an earlier configuration"
+
+
+def file_origin(path: str) -> str:
+    return f"file:{path}"

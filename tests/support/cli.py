@@ -1,0 +1,34 @@
+"""Run the real `newswatch` command in a subprocess against the suite's Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
+
+
+def cli_env(redis_url: str | None, **extra: str) -> dict[str, str]:
+    """The environment of the test run without any NEWSWATCH_* a developer exported, with
+    the Redis URL (when given) and ``extra`` settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    if redis_url is not None:
+        env["NEWSWATCH_REDIS_URL"] = redis_url
+    env.update({f"NEWSWATCH_{name.upper()}": value for name, value in extra.items()})
+    return env
+
+
+def newswatch(
+    *args: str, redis_url: str | None, cwd: Path | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NEWSWATCH, *args],
+        env=cli_env(redis_url, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
