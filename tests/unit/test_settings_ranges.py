@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.config import MAX_WORKERS_PER_CORE, Settings, load_config, load_settings
+from newswatch.config import MAX_WORKERS_PER_CORE, Settings, load_settings
+from newswatch.config_file import load_config
 from newswatch.core.errors import ConfigError
 
 
@@ -23,7 +24,7 @@ def problems(tmp_path: Path, block: str) -> list[str]:
     path = tmp_path / "watch.yaml"
     path.write_text("feeds:\n  - url: https://example.org/feed.xml\nsettings:\n" + block)
     with pytest.raises(ConfigError) as caught:
-        load_settings(load_config(path))
+        load_settings(load_config(path).settings)
     return caught.value.problems
 
 
@@ -63,7 +64,7 @@ def test_bounds_split_between_file_and_environment_are_checked_together(
     path.write_text("settings:\n  max_backoff: 120\n")
     monkeypatch.setenv("NEWSWATCH_MIN_BACKOFF", "600")
     with pytest.raises(ConfigError) as caught:
-        load_settings(load_config(path))
+        load_settings(load_config(path).settings)
     assert caught.value.problems == [
         "settings: with the environment: min_backoff (600) must not be larger than "
         "max_backoff (120)"
