@@ -25,6 +25,7 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from newswatch.core.errors import ExtractionError
+from newswatch.core.language import language_code
 from newswatch.core.page_meta import PageMeta, read_page_metadata
 
 DEFAULT_MIN_CHARS = 200
@@ -187,13 +188,6 @@ def page_language(html: str) -> str:
         if match:
             return language_code(match.group(1))
     return ""
-
-
-def language_code(code: str) -> str:
-    """The two-letter code of a language tag: "en-US" -> "en", "pt_BR" -> "pt"; a tag whose
-    primary subtag is not two letters ("fil", "") gives ""."""
-    primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
-    return primary if len(primary) == 2 and primary.isascii() and primary.isalpha() else ""
 
 
 def _utf8_size(text: str, max_bytes: int) -> int:

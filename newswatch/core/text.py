@@ -1,69 +1,185 @@
 """Text normalisation shared by matching and fingerprinting: case- and accent-insensitive,
-word-boundary tokens."""
+word-boundary tokens.
+
+Chinese, Japanese and Korean are written without spaces between words (Korean attaches its
+particles to the word), and nothing here segments words. Each CJK character is therefore a
+token of its own: a CJK term of a query is a phrase of its characters, so it matches wherever
+those characters stand in a row, i.e. as a substring of a run of CJK text.
+"""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
 
 
-def _combining_marks() -> str:
-    """A character-class body with every combining mark (Unicode categories Mn, Mc, Me).
+def _scan_marks() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Two lists of code point ranges: every combining mark (Unicode categories Mn, Mc, Me),
+    and every character with a non-zero canonical combining class (what accent folding
+    strips).
 
     Python's ``\\w`` leaves marks out, so without them a Devanagari or Bengali word breaks
-    at every vowel sign. Marks all sit between U+0300 and U+1EFFF, plus the variation
+    at every vowel sign. Both sets sit between U+0300 and U+1EFFF, plus the variation
     selectors supplement; scanning that range costs about 15 ms once per process.
     """
-    runs: list[tuple[int, int]] = []
+    marks: list[tuple[int, int]] = []
+    combining: list[tuple[int, int]] = []
     for code in range(0x0300, 0x1F000):
-        if unicodedata.category(chr(code))[0] == "M":
-            if runs and runs[-1][1] == code - 1:
-                runs[-1] = (runs[-1][0], code)
-            else:
-                runs.append((code, code))
-    runs.append((0xE0100, 0xE01EF))
-    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
+        char = chr(code)
+        if unicodedata.category(char)[0] == "M":
+            _extend(marks, code)
+        if unicodedata.combining(char):
+            _extend(combining, code)
+    marks.append((0xE0100, 0xE01EF))
+    return marks, combining
 
 
-MARKS = _combining_marks()
-# Chinese and Japanese write no spaces between words, so a run of ideographs or kana would be
-# one "word" as long as the sentence and no term could match inside it. Each such character is
-# a word of its own: a query term in these scripts becomes a phrase of characters, matched as
-# consecutive tokens (the unigram approach of Lucene's CJK tokenisers, without a dictionary).
-# Hangul is left alone: Korean separates words with spaces.
-CJK = (
-    "\u3005\u3006"  # 々 〆
-    "\u3040-\u30ff"  # hiragana, katakana
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
-    "\uff66-\uff9f"  # half-width katakana
+def _extend(runs: list[tuple[int, int]], code: int) -> None:
+    if runs and runs[-1][1] == code - 1:
+        runs[-1] = (runs[-1][0], code)
+    else:
+        runs.append((code, code))
+
+
+def _class_body(runs: list[tuple[int, int]], *, bmp_only: bool = False) -> str:
+    return "".join(
+        f"{re.escape(chr(a))}-{re.escape(chr(min(b, 0xFFFF) if bmp_only else b))}"
+        for a, b in runs
+        if not bmp_only or a <= 0xFFFF
+    )
+
+
+_MARK_RUNS, _COMBINING_RUNS = _scan_marks()
+MARKS = _class_body(_MARK_RUNS)
+_COMBINING_CLASS = _class_body(_COMBINING_RUNS)
+# Han, kana and Hangul as they stand after folding (NFKD maps half-width kana and compatibility
+# ideographs and jamo onto these blocks)
+_CJK_BMP = (
+    "\u1100-\u11ff\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u309f"
+    "\u30a0-\u30ff\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+    "\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff"
 )
-# a "word": letters and digits, with the combining marks inside it (vowel signs, viramas);
-# apostrophes and hyphens split words; one CJK character is a word
+CJK = _CJK_BMP + "\U00020000-\U0003134f"
+# a "word": one CJK character, or letters and digits with the combining marks inside them
+# (vowel signs, viramas); apostrophes and hyphens split words
 WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:[{MARKS}]+[^\W_{CJK}]*)*")
+# The same definition, faster where a text allows it. A character class that reaches beyond
+# the Basic Multilingual Plane makes Python's re test its ranges one by one (twice the time of
+# the whole tokenisation), so texts without such characters get classes without them, texts
+# without CJK a pattern without the CJK branch, ASCII texts a plain one.
+_WORD_ASCII = re.compile(r"[A-Za-z0-9]+")  # NFKD can make capitals ("𝐀" -> "A")
+_WORD_BMP = re.compile(rf"[^\W_]+(?:[{_class_body(_MARK_RUNS, bmp_only=True)}]+[^\W_]*)*")
+_HAS_CJK_BMP = re.compile(f"[{_CJK_BMP}]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_COMBINING_BMP = re.compile(f"[{_class_body(_COMBINING_RUNS, bmp_only=True)}]+")
 _SPACE = re.compile(r"\s+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# characters that can fold into nothing or compose with their neighbour (marks, conjoining
+# jamo, the half-width kana voicing marks): a run without them folds character by character
+_SHRINKING = re.compile(
+    f"[{MARKS}{_COMBINING_CLASS}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f]"
+)
 
 
 def fold(text: str) -> str:
     """Case-fold and strip accents ("Élysée" -> "elysee"), keeping every other character."""
+    if text.isascii():
+        return text.lower()  # what the general path gives for ASCII, ten times faster
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(itertools.filterfalse(unicodedata.combining, decomposed))
+    if max(decomposed) > "\uffff":
+        stripped = "".join(itertools.filterfalse(unicodedata.combining, decomposed))
+    else:
+        stripped = _COMBINING_BMP.sub("", decomposed)
     return unicodedata.normalize("NFC", stripped)
+
+
+def words_pattern(folded: str) -> re.Pattern[str]:
+    """The fastest pattern that finds the words (:data:`WORD`) of this folded text."""
+    if folded.isascii():
+        return _WORD_ASCII
+    if max(folded) > "\uffff" or _HAS_CJK_BMP.search(folded):
+        return WORD
+    return _WORD_BMP
 
 
 def tokenize(text: str) -> list[str]:
     """The folded words of ``text``, in order."""
-    return WORD.findall(fold(text))
+    folded = fold(text)
+    return words_pattern(folded).findall(folded)
 
 
-def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """Folded words with their (start, end) offsets in ``fold(text)``.
-
-    NFKD folding can change string lengths, so offsets refer to the folded text; use
-    :func:`fold` on the original to map them back for display.
-    """
-    return [(m.group(0), m.start(), m.end()) for m in WORD.finditer(fold(text))]
+def is_cjk(word: str) -> bool:
+    """Whether a token is a CJK character (see the module docstring)."""
+    return _CJK_CHAR.fullmatch(word) is not None
 
 
 def normalize_whitespace(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+class FoldedOffsets:
+    """Maps offsets in ``fold(text)`` back to offsets in ``text``.
+
+    Folding changes lengths here and there ("ß" -> "ss", a decomposed accent disappears), so
+    the tokens of the folded text must be mapped back to show them in the original. ASCII runs
+    keep their length; each run of other characters is folded on its own, and only where some
+    character of it may change length is it mapped character by character. A run whose
+    characters compose into fewer (decomposed Hangul) is mapped as a whole: offsets inside it
+    go to its ends.
+    """
+
+    def __init__(self, text: str) -> None:
+        # irregular segments, ascending: folded [start, end) <- original [start, end)
+        self._fold_starts: list[int] = []
+        self._fold_ends: list[int] = []
+        self._orig_starts: list[int] = []
+        self._orig_ends: list[int] = []
+        if text.isascii():
+            return
+        shift = 0  # folded offset minus original offset, before the current run
+        for run in _NON_ASCII.finditer(text):
+            start, end = run.span()
+            folded = len(fold(run.group()))
+            if folded == end - start and not _SHRINKING.search(run.group()):
+                continue  # no character shrinks, so none grew either
+            pieces = [len(fold(char)) for char in run.group()]
+            if sum(pieces) == folded:
+                for offset, length in enumerate(pieces):
+                    if length != 1:
+                        self._segment(start + offset + shift, length, start + offset, 1)
+                        shift += length - 1
+            else:
+                self._segment(start + shift, folded, start, end - start)
+                shift += folded - (end - start)
+
+    def _segment(
+        self, fold_start: int, fold_length: int, orig_start: int, orig_length: int
+    ) -> None:
+        self._fold_starts.append(fold_start)
+        self._fold_ends.append(fold_start + fold_length)
+        self._orig_starts.append(orig_start)
+        self._orig_ends.append(orig_start + orig_length)
+
+    def start(self, offset: int) -> int:
+        """The original offset where the folded character at ``offset`` begins."""
+        i = bisect.bisect_right(self._fold_starts, offset) - 1
+        if i < 0:
+            return offset
+        if offset >= self._fold_ends[i]:
+            return self._orig_ends[i] + offset - self._fold_ends[i]
+        return self._orig_starts[i]
+
+    def end(self, offset: int) -> int:
+        """The original offset just after the folded text ending at ``offset`` (a stripped
+        accent right after it is included)."""
+        i = bisect.bisect_right(self._fold_starts, offset) - 1
+        # a segment that starts here and has folded characters lies after the text
+        while i >= 0 and self._fold_starts[i] == offset < self._fold_ends[i]:
+            i -= 1
+        if i < 0:
+            return offset
+        if offset >= self._fold_ends[i]:
+            return self._orig_ends[i] + offset - self._fold_ends[i]
+        return self._orig_ends[i]

@@ -29,7 +29,7 @@ from newswatch.core.query.ast import (
     is_positive,
 )
 from newswatch.core.query.lexer import META_FIELDS, Kind, Token, tokenize_query
-from newswatch.core.text import MARKS, fold, normalize_whitespace, tokenize
+from newswatch.core.text import MARKS, fold, is_cjk, normalize_whitespace, tokenize
 
 MIN_PREFIX = 2
 MAX_QUERY_LENGTH = 4000  # characters: queries are typed by people, not generated
@@ -319,7 +319,8 @@ class _Parser:
                 continue
             words.extend(WordPattern(w) for w in folded[:-1])
             last = folded[-1]
-            prefix = raw.startswith("*", run.end())
+            # a CJK term already matches wherever its characters start a run: * adds nothing
+            prefix = raw.startswith("*", run.end()) and not is_cjk(last)
             if prefix and len(last) < MIN_PREFIX:
                 raise QueryError(
                     f"'{last}*' is too short to search for",

@@ -1,0 +1,87 @@
+"""Text folding and tokenising: the fast paths agree with the definition, CJK characters are
+tokens of their own, and folded offsets map back to the original text."""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newswatch.core.text import WORD, FoldedOffsets, fold, is_cjk, tokenize
+
+# letters that fold to several or to none, CJK, Indic, astral: where the fast paths could slip
+TRICKY = [
+    *"abcXYZ ßéÉﬁﬀİǅ’½Ⅻ-'.",
+    "e\u0301",
+    "\u0301",
+    "한국",
+    "习近平",
+    "ｶﾞ",
+    "ガ",
+    "हिन्दी",
+    "\U0001d400",  # mathematical bold A: folds to "A", a capital
+    "\U00011000\U00011038",  # Brahmi letter and vowel sign (an astral mark)
+    "\U00020000",  # a CJK extension B ideograph
+    "😀",
+]
+texts = st.lists(st.sampled_from(TRICKY) | st.text(max_size=3), max_size=12).map("".join)
+
+
+def reference_fold(text: str) -> str:
+    """The definition: case-fold, decompose, drop combining characters, recompose."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(itertools.filterfalse(unicodedata.combining, decomposed))
+    return unicodedata.normalize("NFC", kept)
+
+
+@given(texts)
+def test_fold_and_tokenize_agree_with_the_definition(text: str) -> None:
+    assert fold(text) == reference_fold(text)
+    assert tokenize(text) == WORD.findall(reference_fold(text))
+
+
+@given(texts)
+def test_folded_offsets_map_every_token_back_to_its_original_words(text: str) -> None:
+    offsets = FoldedOffsets(text)
+    for match in WORD.finditer(fold(text)):
+        start, end = offsets.start(match.start()), offsets.end(match.end())
+        assert 0 <= start <= end <= len(text)
+        if any(len(WORD.findall(fold(c))) > 1 for c in text):
+            continue  # one character that folds to two words ("¼"): both map to it
+        if any("\u1100" <= c <= "\u11ff" for c in text):
+            continue  # decomposed Hangul composes across characters: mapped as a whole run
+        assert tokenize(text[start:end]) == [match.group()]
+
+
+def test_folding_examples() -> None:
+    assert fold("Élysée STRASSE Straße ﬁnal") == "elysee strasse strasse final"
+    assert tokenize("Jean-Luc's U.S. trip") == ["jean", "luc", "s", "u", "s", "trip"]
+    # vowel signs stay inside words (the virama is folded away like an accent)
+    assert tokenize("शुरुआत हिन्दी") == [fold("शुरुआत"), fold("हिन्दी")]
+    assert len(tokenize("शुरुआत हिन्दी")) == 2
+
+
+def test_cjk_characters_are_tokens_of_their_own() -> None:
+    assert tokenize("习近平会见普京") == ["习", "近", "平", "会", "见", "普", "京"]
+    # the kana voicing mark is folded away like an accent, on both sides of a match
+    assert tokenize("岸田首相がソウルを訪問") == list("岸田首相かソウルを訪問")
+    assert tokenize("서울에서 정상회담") == ["서", "울", "에", "서", "정", "상", "회", "담"]
+    # Latin words next to CJK stay whole; half-width kana fold to full width
+    assert tokenize("iPhone手机") == ["iphone", "手", "机"]
+    assert tokenize("ｿｳﾙ") == ["ソ", "ウ", "ル"]
+    assert is_cjk("习") and is_cjk("ソ") and is_cjk("한") and not is_cjk("a")
+
+
+def test_offsets_examples() -> None:
+    text = "Straße ﬁnal Élysée"
+    offsets = FoldedOffsets(text)
+    spans = [(offsets.start(m.start()), offsets.end(m.end())) for m in WORD.finditer(fold(text))]
+    assert [text[a:b] for a, b in spans] == ["Straße", "ﬁnal", "Élysée"]
+    decomposed = "Ele\u0301e"
+    (match,) = WORD.finditer(fold(decomposed))
+    assert decomposed[FoldedOffsets(decomposed).start(0) : FoldedOffsets(decomposed).end(4)] == (
+        decomposed
+    )
+    assert match.group() == "elee"
