@@ -30,8 +30,9 @@ import redis
 
 from newswatch import metrics
 from newswatch.core.errors import NewswatchError
-from newswatch.core.extract import Extracted, extract_article, language_code
+from newswatch.core.extract import Extracted, extract_article
 from newswatch.core.fingerprint import words_fingerprint
+from newswatch.core.language import language_code
 from newswatch.core.models import Alert, Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatcher
 from newswatch.core.snippet import make_snippet
@@ -328,13 +329,17 @@ def _alert(
     created = 0
     with _timed("store"):
         for match in matches:
+            # the highlights carry the offsets: a snippet is a cut, no search of the text
+            snippet = make_snippet(article.text, match.highlights)
             alert = Alert(
                 id=Alert.make_id(match.topic, article.fingerprint),
                 topic=match.topic,
                 created_at=_now(),
                 matched=list(match.matched),
-                snippet=make_snippet(article.text, match.matched),
+                snippet=snippet.text,
                 article=article.summary(),
+                highlights=[h.to_dict() for h in match.highlights],
+                snippet_marks=[list(m) for m in snippet.marks],
             )
             if context.alerts.add(alert):
                 metrics.ALERTS_CREATED.labels(match.topic).inc()

@@ -17,4 +17,6 @@ def public_alert(alert: Alert) -> dict[str, Any]:
         "matched": list(alert.matched),
         "snippet": alert.snippet,
         "article": {name: article.get(name) for name in ALERT_ARTICLE_FIELDS},
+        "highlights": [dict(h) for h in alert.highlights],
+        "snippet_marks": [list(m) for m in alert.snippet_marks],
     }

@@ -106,9 +106,14 @@ class Alert(_Model):
     id: str
     topic: str
     created_at: str
-    matched: list[str]
+    matched: list[str]  # the words found in the article, as it writes them
     snippet: str
     article: dict[str, Any]
+    # where the found words stand: {field, start, end, text, term}, offsets into the
+    # article's title or text (see newswatch.core.query.Highlight)
+    highlights: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # [start, end) of the found words inside ``snippet``, to show them marked
+    snippet_marks: list[list[int]] = dataclasses.field(default_factory=list)
 
     @staticmethod
     def make_id(topic: str, article_fingerprint: str) -> str:

@@ -1,38 +1,96 @@
-"""A short excerpt of an article around the first matched term, for alerts.
+"""A short excerpt of an article around what a topic found in it, for alerts.
 
-The search folds case and accents like the matcher does (so "elysee" finds "Élysée"), but the
-excerpt is cut from the original text, on word boundaries, with "…" where it was cut.
+The matcher already knows where every found word stands in the article text (a Highlight:
+field and character offsets, computed once per article for all its topics), so a snippet
+folds and searches nothing: it picks the window where the rarest found words cluster, cuts
+it on word boundaries with "…" where it was cut, collapses whitespace, and reports where the
+found words stand in the excerpt (``marks``) so that a reader can show them marked.
 """
 
 from __future__ import annotations
 
-from newswatch.core.text import WORD, fold, normalize_whitespace, tokenize
+import dataclasses
+import math
+import re
+from collections.abc import Sequence
+
+from newswatch.core.query.highlight import Highlight
+from newswatch.core.query.rarity import news_rarity
+from newswatch.core.text import normalize_whitespace, tokenize
 
 ELLIPSIS = "…"
-# how far into the text to look for a term: folding maps characters one at a time (seconds
-# for a multi-megabyte page, once per matching topic); Lucene's highlighter stops early too
-SEARCH_CHARS = 100_000
+WIDTH = 240
+_SPACE = re.compile(r"\s+")
 
 
-def make_snippet(text: str, matched: list[str], width: int = 240) -> str:
-    """About ``width`` characters of ``text`` around the earliest occurrence of a matched term.
+@dataclasses.dataclass(frozen=True)
+class Snippet:
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()  # [start, end) of the found words in ``text``
 
-    ``matched`` holds terms as written in a query ("arrest warrant", "warrant*"). When none
-    occurs in the first :data:`SEARCH_CHARS` characters, the snippet is the start of the
-    text. Whitespace is collapsed.
-    """
-    text = normalize_whitespace(text)
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        """The text with every mark wrapped (Markdown bold by default)."""
+        pieces, last = [], 0
+        for start, end in self.marks:
+            pieces += [self.text[last:start], before, self.text[start:end], after]
+            last = end
+        return "".join([*pieces, self.text[last:]])
+
+
+def make_snippet(text: str, highlights: Sequence[Highlight] = (), width: int = WIDTH) -> Snippet:
+    """About ``width`` characters of ``text`` around the strongest hit among ``highlights``
+    (the ones in the text field; offsets into ``text``): the window holding the rarest
+    distinct found words, the earliest among equals. With no hit in the text, the start of
+    the text. Whitespace is collapsed."""
     width = max(width, 1)
-    if len(text) <= width:
-        return text
-    # with no occurrence, an empty "hit" at 0 makes the window the start of the text
-    hit_start, hit_end = _first_occurrence(text, matched) or (0, 0)
+    hits = sorted(
+        (h for h in highlights if h.field == "text" and 0 <= h.start < h.end <= len(text)),
+        key=lambda h: (h.start, h.end),
+    )
+    hit_start, hit_end = _strongest(hits, width) or (0, 0)
     start = max(0, hit_start - max(0, width - (hit_end - hit_start)) // 2)
     end = min(len(text), max(start + width, hit_end))
     start = max(0, min(start, end - width))
     start, end = _on_word_boundaries(text, start, end, hit_start, hit_end)
-    excerpt = text[start:end].strip()
-    return (ELLIPSIS if start > 0 else "") + excerpt + (ELLIPSIS if end < len(text) else "")
+    return _excerpt(text, start, end, hits)
+
+
+def _strongest(hits: list[Highlight], width: int) -> tuple[int, int] | None:
+    """Where the found words weigh most within ``width`` characters: [start, end) from the
+    first to the last hit of that window. Distinct words count once, and a word weighs more
+    the rarer it is in news; the earliest window wins among equals."""
+    if not hits:
+        return None
+    weights = [(_key(h), _weight(h)) for h in hits]
+    best, best_score = (hits[0].start, hits[0].end), -1.0
+    inside: dict[str, int] = {}
+    score = 0.0
+    high = 0
+    for low, first in enumerate(hits):
+        # the window starts at hit ``low`` and takes every later hit that ends within it
+        while high < len(hits) and hits[high].end <= first.start + width:
+            key, weight = weights[high]
+            inside[key] = inside.get(key, 0) + 1
+            score += weight if inside[key] == 1 else 0.0
+            high += 1
+        if high > low and score > best_score + 1e-9:
+            best, best_score = (first.start, max(h.end for h in hits[low:high])), score
+        if high > low:
+            key, weight = weights[low]
+            inside[key] -= 1
+            score -= weight if inside[key] == 0 else 0.0
+        else:
+            high = low + 1  # a hit longer than the window: alone
+    return best
+
+
+def _key(hit: Highlight) -> str:
+    return " ".join(tokenize(hit.text))
+
+
+def _weight(hit: Highlight) -> float:
+    rarity = news_rarity()
+    return sum(-math.log(rarity.share(word)) for word in tokenize(hit.text)) or 1.0
 
 
 def _on_word_boundaries(
@@ -40,49 +98,56 @@ def _on_word_boundaries(
 ) -> tuple[int, int]:
     """Move cuts that fall inside a word to the nearest space, never into the kept hit."""
     if start > 0 and not text[start - 1].isspace():
-        space = text.find(" ", start, max(start, keep_from))
+        space = _find_space(text, start, max(start, keep_from))
         if space != -1:
             start = space + 1
     if end < len(text) and not text[end].isspace():
-        space = text.rfind(" ", max(keep_to, start), end)
+        space = _rfind_space(text, max(keep_to, start), end)
         if space != -1:
             end = space
     return start, end
 
 
-def _first_occurrence(text: str, matched: list[str]) -> tuple[int, int] | None:
-    """(start, end) in ``text`` of the earliest occurrence of any term, accent/case-folded."""
-    folded: list[str] = []
-    origin: list[int] = []  # for each folded character, the index of its original character
-    for index, char in enumerate(text[:SEARCH_CHARS]):
-        for folded_char in fold(char):
-            folded.append(folded_char)
-            origin.append(index)
-    words = [(m.group(), m.start(), m.end()) for m in WORD.finditer("".join(folded))]
-    best: tuple[int, int] | None = None
-    for term in matched:
-        patterns = _patterns(term)
-        if not patterns:
+def _find_space(text: str, start: int, end: int) -> int:
+    found = _SPACE.search(text, start, end)
+    return found.start() if found else -1
+
+
+def _rfind_space(text: str, start: int, end: int) -> int:
+    last = -1
+    for found in _SPACE.finditer(text, start, end):
+        last = found.start()
+    return last
+
+
+def _excerpt(text: str, start: int, end: int, hits: list[Highlight]) -> Snippet:
+    """``text[start:end]`` with whitespace collapsed, "…" where cut, and the hits inside it
+    as marks in the result."""
+    raw = text[start:end]
+    lead = len(raw) - len(raw.lstrip())
+    body = normalize_whitespace(raw)
+    prefix = ELLIPSIS if start > 0 else ""
+    suffix = ELLIPSIS if end < len(text) else ""
+    # where each raw offset lands once whitespace is collapsed
+    position: list[int] = []
+    out = 0
+    for i, char in enumerate(raw):
+        position.append(out)
+        if i < lead:
             continue
-        for i in range(len(words) - len(patterns) + 1):
-            if all(_fits(words[i + k][0], *patterns[k]) for k in range(len(patterns))):
-                span = (origin[words[i][1]], origin[words[i + len(patterns) - 1][2] - 1] + 1)
-                if best is None or span[0] < best[0]:
-                    best = span
-                break
-    return best
-
-
-def _patterns(term: str) -> list[tuple[str, bool]]:
-    """The folded words of a term, each with whether it ends in a ``*`` wildcard."""
-    patterns: list[tuple[str, bool]] = []
-    for piece in term.split():
-        words = tokenize(piece)
-        patterns.extend((w, False) for w in words[:-1])
-        if words:
-            patterns.append((words[-1], piece.rstrip('"”').endswith("*")))
-    return patterns
-
-
-def _fits(token: str, word: str, prefix: bool) -> bool:
-    return token.startswith(word) if prefix else token == word
+        if char.isspace():
+            if i + 1 < len(raw) and not raw[i + 1].isspace():
+                out += 1
+        else:
+            out += 1
+    position.append(out)
+    marks: list[tuple[int, int]] = []
+    for hit in hits:
+        if hit.start >= start and hit.end <= end:
+            mark = (
+                len(prefix) + position[hit.start - start],
+                len(prefix) + position[hit.end - start],
+            )
+            if not marks or mark[0] >= marks[-1][1]:
+                marks.append(mark)
+    return Snippet(prefix + body + suffix, tuple(marks))

@@ -73,7 +73,16 @@ def test_json_lines_newest_first_with_topic_and_limit(
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a["id"] for a in lines] == [a.id for a in reversed(alerts)]
-    assert set(lines[0]) == {"id", "topic", "created_at", "matched", "snippet", "article"}
+    assert set(lines[0]) == {
+        "id",
+        "topic",
+        "created_at",
+        "matched",
+        "snippet",
+        "article",
+        "highlights",
+        "snippet_marks",
+    }
     assert lines[0]["article"]["url"] == alerts[4].article["url"]
 
     result = run_cli(["--json", "--topic", "summits", "--limit", "1"], redis_url)

@@ -122,7 +122,16 @@ def test_alerts_are_listed_newest_first_in_the_contract_shape(
     assert body["count"] == len(stored)
     assert [a["id"] for a in body["alerts"]] == [a.id for a in reversed(stored)]
     first = body["alerts"][0]
-    assert set(first) == {"id", "topic", "created_at", "matched", "snippet", "article"}
+    assert set(first) == {
+        "id",
+        "topic",
+        "created_at",
+        "matched",
+        "snippet",
+        "article",
+        "highlights",
+        "snippet_marks",
+    }
     assert set(first["article"]) == CONTRACT_ARTICLE_FIELDS
     newest = stored[-1]
     assert first["created_at"] == newest.created_at

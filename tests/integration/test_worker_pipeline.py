@@ -178,11 +178,17 @@ def test_batch_alerts_dedups_and_records_failures(
     )
     assert summit[0].article["source"] == "news.example.com"
     assert summit[0].article["language"] == "en"
-    assert any("warrant" in term.lower() for term in icc[0].matched)
-    assert "warrant" in icc[0].snippet.lower()
-
+    # matched: the words as the article writes them; highlights point into the stored article
+    assert icc[0].matched[0] == "arrest warrant" and "ICC" in icc[0].matched
     article = ArticleStore(redis_client).get("art-original")
     assert article is not None
+    fields = {"title": article.title, "text": article.text}
+    for found in icc[0].highlights:
+        assert fields[found["field"]][found["start"] : found["end"]] == found["text"]
+    assert {h["text"] for h in icc[0].highlights} >= {"arrest warrant", "ICC"}
+    # the snippet shows the found words, marked
+    marked = [icc[0].snippet[a:b] for a, b in icc[0].snippet_marks]
+    assert marked and {w.lower() for w in marked} <= {"arrest warrant", "icc", "warrant"}
     assert article.title == title
     assert "International Criminal Court" in article.text
     assert "All rights reserved" not in article.text and "Related stories" not in article.text

@@ -38,9 +38,10 @@ def test_every_example_topic_matches_the_seed_article(corpora: Path) -> None:
         )
     }
     assert sorted(found) == ["arms-deliveries", "arrest-warrants", "summits"]
-    assert "arrest warrant*" in found["arrest-warrants"]
-    assert "arms deliver*" in found["arms-deliveries"]
-    assert "summit*" in found["summits"]
+    # the words as the article writes them, not the query's patterns
+    assert "arrest warrant" in found["arrest-warrants"]
+    assert "arms delivery" in found["arms-deliveries"]
+    assert "summit" in found["summits"]
 
 
 def test_example_topics_stay_quiet_on_unrelated_news() -> None:

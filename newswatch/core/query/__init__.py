@@ -10,14 +10,23 @@ boundaries.
 from newswatch.core.errors import QueryError
 from newswatch.core.query.compiled import Query, parse_query
 from newswatch.core.query.document import MatchDocument
+from newswatch.core.query.explain import Clause, Explanation, explain
+from newswatch.core.query.highlight import Highlight
+from newswatch.core.query.lint import LintWarning, lint
 from newswatch.core.query.matcher import TopicMatch, TopicMatcher, TopicSpec
 
 __all__ = [
+    "Clause",
+    "Explanation",
+    "Highlight",
+    "LintWarning",
     "MatchDocument",
     "Query",
     "QueryError",
     "TopicMatch",
     "TopicMatcher",
     "TopicSpec",
+    "explain",
+    "lint",
     "parse_query",
 ]

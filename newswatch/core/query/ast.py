@@ -99,6 +99,32 @@ def describe(node: Node) -> str:
     return f"({op}/{node.distance} {describe(node.left)} {describe(node.right)})"
 
 
+def to_query(node: Node) -> str:
+    """The query text of a tree: parsing it gives the same tree back."""
+    if isinstance(node, Words):
+        body = f'"{node.text}"' if node.quoted else node.text
+        return f"{node.field}:{body}" if node.field else body
+    if isinstance(node, Meta):
+        plain = node.value and not any(c.isspace() or c in '()"' for c in node.value)
+        return (
+            f"{node.field}:{node.value}"
+            if plain and node.value[0] != "-"
+            else (f'{node.field}:"{node.value}"')
+        )
+    if isinstance(node, Not):
+        return "-" + _operand(node.child)
+    if isinstance(node, Near):
+        op = "ONEAR" if node.ordered else "NEAR"
+        return f"{_operand(node.left)} {op}/{node.distance} {_operand(node.right)}"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return joiner.join(_operand(c) for c in node.children)
+
+
+def _operand(node: Node) -> str:
+    text = to_query(node)
+    return f"({text})" if isinstance(node, And | Or | Near) else text
+
+
 def positive_words(node: Node) -> list[Words]:
     """The Words nodes not under a NOT, in query order."""
     if isinstance(node, Words):

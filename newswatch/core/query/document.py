@@ -1,71 +1,110 @@
-"""A document prepared for matching: every field tokenised once, then shared by all topics."""
+"""A document prepared for matching: every field folded and tokenised once, then shared by all
+topics. What only some documents need (word positions, the sorted vocabulary, the character
+offsets of words) is computed on first use and kept."""
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Mapping
+import functools
 
+from newswatch.core.language import language_code
 from newswatch.core.query.ast import WordPattern
-from newswatch.core.text import fold, tokenize
+from newswatch.core.text import FoldedOffsets, fold, words_pattern
 
 Span = tuple[int, int]  # token offsets [start, end) within one field
 
+# the fields made of words, in the order they are reported
+WORD_FIELDS = ("title", "text", "feed")
 
-@dataclasses.dataclass(frozen=True)
+
 class FieldIndex:
-    """The folded words of one field with where each occurs."""
+    """The folded words of one field: which occur, where, and where they stand in the
+    original text."""
 
-    tokens: tuple[str, ...]
-    positions: Mapping[str, tuple[int, ...]]
-    vocabulary: tuple[str, ...]  # distinct words, sorted: prefix look-ups by bisection
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.folded = fold(original)
+        self.tokens: list[str] = words_pattern(self.folded).findall(self.folded)
+        self.words = frozenset(self.tokens)
 
     @classmethod
     def build(cls, text: str) -> FieldIndex:
-        tokens = tuple(tokenize(text))
+        return cls(text)
+
+    @functools.cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """word -> token offsets where it occurs, ascending."""
         positions: dict[str, list[int]] = {}
-        for i, token in enumerate(tokens):
-            positions.setdefault(token, []).append(i)
-        return cls(
-            tokens=tokens,
-            positions={word: tuple(where) for word, where in positions.items()},
-            vocabulary=tuple(sorted(positions)),
-        )
+        for i, token in enumerate(self.tokens):
+            where = positions.get(token)
+            if where is None:
+                positions[token] = [i]
+            else:
+                where.append(i)
+        return positions
+
+    @functools.cached_property
+    def vocabulary(self) -> list[str]:
+        """The distinct words, sorted: prefix look-ups by bisection."""
+        return sorted(self.words)
+
+    def has(self, pattern: WordPattern) -> bool:
+        """Whether a word matching ``pattern`` occurs in this field."""
+        if not pattern.prefix:
+            return pattern.word in self.words
+        vocabulary = self.vocabulary
+        i = bisect.bisect_left(vocabulary, pattern.word)
+        return i < len(vocabulary) and vocabulary[i].startswith(pattern.word)
 
     def starts(self, pattern: WordPattern) -> list[int]:
         """Token offsets where ``pattern`` matches, ascending."""
         if not pattern.prefix:
             return list(self.positions.get(pattern.word, ()))
         found: list[int] = []
-        i = bisect.bisect_left(self.vocabulary, pattern.word)
-        while i < len(self.vocabulary) and self.vocabulary[i].startswith(pattern.word):
-            found.extend(self.positions[self.vocabulary[i]])
+        vocabulary = self.vocabulary
+        i = bisect.bisect_left(vocabulary, pattern.word)
+        while i < len(vocabulary) and vocabulary[i].startswith(pattern.word):
+            found.extend(self.positions[vocabulary[i]])
             i += 1
         return sorted(found)
 
     def find(self, words: tuple[WordPattern, ...]) -> list[Span]:
         """Spans where ``words`` occur as consecutive tokens."""
+        if not all(self.has(w) for w in words):
+            return []  # cheaper than walking the positions of the first word
         spans: list[Span] = []
+        tokens = self.tokens
         for start in self.starts(words[0]):
             end = start + len(words)
-            if end <= len(self.tokens) and all(
-                _fits(self.tokens[start + k], words[k]) for k in range(1, len(words))
+            if end <= len(tokens) and all(
+                _fits(tokens[start + k], words[k]) for k in range(1, len(words))
             ):
                 spans.append((start, end))
         return spans
+
+    @functools.cached_property
+    def _char_spans(self) -> list[tuple[int, int]]:
+        """For every token, its (start, end) offsets in the original text."""
+        folded = [m.span() for m in words_pattern(self.folded).finditer(self.folded)]
+        if self.original.isascii():
+            return folded
+        offsets = FoldedOffsets(self.original)
+        return [(offsets.start(a), offsets.end(b)) for a, b in folded]
+
+    def char_span(self, span: Span) -> tuple[int, int]:
+        """The offsets in the original text of the tokens ``span`` covers."""
+        spans = self._char_spans
+        return spans[span[0]][0], spans[span[1] - 1][1]
 
 
 def _fits(token: str, pattern: WordPattern) -> bool:
     return token.startswith(pattern.word) if pattern.prefix else token == pattern.word
 
 
-def language_code(language: str) -> str:
-    """The two-letter primary language of a tag like "en-GB" ("" when unknown)."""
-    return language.strip()[:2].lower()
-
-
-def _host(source: str) -> str:
-    return fold(source.strip()).split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
+def host(value: str) -> str:
+    """A site as ``source:`` compares it: folded, without scheme, path or leading "www."."""
+    return fold(value.strip()).split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,11 +130,11 @@ class MatchDocument:
         feed: str = "",
     ) -> MatchDocument:
         return cls(
-            title=FieldIndex.build(title),
-            text=FieldIndex.build(text),
-            feed=FieldIndex.build(feed),
+            title=FieldIndex(title),
+            text=FieldIndex(text),
+            feed=FieldIndex(feed),
             language=language_code(language),
-            source=_host(source),
+            source=host(source),
             url=fold(url.strip()),
         )
 
@@ -106,7 +145,7 @@ class MatchDocument:
             return self.text
         return self.feed
 
-    def vocabulary(self) -> str:
-        """Every distinct word of the word fields as " a b c ", for the topic index."""
-        words = set(self.title.vocabulary) | set(self.text.vocabulary) | set(self.feed.vocabulary)
-        return " " + " ".join(sorted(words)) + " "
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """Every distinct word of the word fields."""
+        return self.title.words | self.text.words | self.feed.words

@@ -76,6 +76,6 @@ class TopicIndex:
     def candidates(self, doc: MatchDocument) -> list[int]:
         found = set(self._always)
         if self._automaton is not None:
-            for _end, numbers in self._automaton.iter(doc.vocabulary()):
+            for _end, numbers in self._automaton.iter(" " + " ".join(doc.words) + " "):
                 found.update(numbers)
         return sorted(found)

@@ -6,8 +6,11 @@ import dataclasses
 from collections.abc import Iterable
 
 from newswatch.core.errors import QueryError
+from newswatch.core.language import language_code
 from newswatch.core.query.compiled import Query, parse_query
-from newswatch.core.query.document import MatchDocument, language_code
+from newswatch.core.query.document import MatchDocument
+from newswatch.core.query.evaluator import evaluate, hits
+from newswatch.core.query.highlight import Highlight, highlight, matched_words, select
 from newswatch.core.query.index import TopicIndex
 
 
@@ -20,8 +23,13 @@ class TopicSpec:
 
 @dataclasses.dataclass(frozen=True)
 class TopicMatch:
+    """A topic that matched a document, with what it found there: ``matched`` lists the
+    distinct words as the article writes them (not the query's patterns); ``highlights``
+    every occurrence (field, offsets) of the clauses that fired."""
+
     topic: str
-    matched: list[str]  # the query's positive terms present in the document
+    matched: list[str]
+    highlights: tuple[Highlight, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,9 +64,12 @@ class TopicMatcher:
             topic = self._topics[number]
             if not topic.accepts(doc.language):
                 continue
-            matched = topic.query.evaluate(doc)
-            if matched is not None:
-                found.append(TopicMatch(topic.name, matched))
+            if evaluate(topic.query.root, doc):
+                fired = hits(topic.query.root, doc)
+                highlights = select(
+                    (highlight(doc, h.words.text, h.field, h.span) for h in fired), nested=False
+                )
+                found.append(TopicMatch(topic.name, matched_words(highlights), highlights))
         return found
 
 
