@@ -27,11 +27,15 @@ def summary(cfg: WatchConfig) -> list[str]:
         f"{_count(len(catalog.subscriptions), 'subscription')}"
     ]
     if catalog.feeds:
-        intervals = sorted({feed.interval for feed in catalog.feeds})
-        span = format_interval(intervals[0])
-        if len(intervals) > 1:
-            span += f" to {format_interval(intervals[-1])}"
-        lines.append(f"  feeds polled every {span}")
+        intervals = sorted({f.interval for f in catalog.feeds if f.interval is not None})
+        adaptive = sum(1 for feed in catalog.feeds if feed.interval is None)
+        if intervals:
+            span = format_interval(intervals[0])
+            if len(intervals) > 1:
+                span += f" to {format_interval(intervals[-1])}"
+            lines.append(f"  feeds polled every {span}")
+        if adaptive:
+            lines.append(f"  {_count(adaptive, 'feed')} polled as often as they publish")
     for topic in catalog.topics:
         languages = f" [{', '.join(topic.languages)}]" if topic.languages else ""
         lines.append(f"  topic {topic.name}{languages}: {topic.query}")

@@ -85,6 +85,16 @@ class Settings(BaseSettings):
     poll_deadline: Annotated[float, _in_range(0, 3600, above=True, unit=" seconds")] = 300.0
     allow_private_networks: bool = False  # only for tests and private deployments
     allowed_ports: str = "80,443"  # ports fetched from: "80,443,8000-8099"; "1-65535" for any
+    # seconds between the starts of two requests to one host, across every scheduler
+    fetch_host_gap: Annotated[float, _in_range(0, 60, unit=" seconds")] = 0.25
+    retry_after_hosts: list[str] = []  # hosts whose Retry-After pauses the host ("*": all)
+
+    # scheduling: bounds of the adaptive interval (a feed's own interval fixes it)
+    poll_interval_min: Annotated[int, _in_range(30, 7 * _DAY, unit=" seconds")] = 300
+    poll_interval_max: Annotated[int, _in_range(30, 7 * _DAY, unit=" seconds")] = _DAY
+    scheduler_name: str = ""  # names this scheduler's leases; "" = the host name
+    # seconds a claimed feed stays a scheduler's without renewal
+    scheduler_lease: Annotated[float, _in_range(5, 600, unit=" seconds")] = 30.0
 
     # hostile input
     feed_parse_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 20.0
@@ -118,7 +128,11 @@ class Settings(BaseSettings):
     _ordered = model_validator(mode="after")(lambda self: _check_order(self))
 
 
-_ORDERED = (("min_backoff", "max_backoff"), ("fetch_per_host", "fetch_concurrency"))
+_ORDERED = (
+    ("min_backoff", "max_backoff"),
+    ("fetch_per_host", "fetch_concurrency"),
+    ("poll_interval_min", "poll_interval_max"),
+)
 
 
 def _check_ports(value: str) -> str:

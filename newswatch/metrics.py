@@ -32,7 +32,7 @@ _STAGE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 
 # scheduler
 FEED_POLLS = Counter(
     "newswatch_feed_polls_total",
-    "Feed polls by result (ok, not_modified, error).",
+    "Feed polls by result (ok, not_modified, unchanged, error).",
     ["result"],
 )
 FEED_POLL_ERRORS = Counter(
@@ -47,6 +47,67 @@ PAGES_FETCHED = Counter(
     ["result"],
 )
 FETCHED_BYTES = Counter("newswatch_fetched_bytes_total", "Bytes received from origins.")
+_LAG_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0)
+FETCH_SECONDS = Histogram(
+    "newswatch_fetch_duration_seconds",
+    "Duration of feed and page requests (redirects and body included), by kind (feed, page).",
+    ["kind"],
+    buckets=(*_STAGE_BUCKETS, 20.0, 60.0),
+)
+FETCH_BODY_BYTES = Histogram(
+    "newswatch_fetch_body_bytes",
+    "Size of fetched bodies after decoding, by kind (feed, page).",
+    ["kind"],
+    buckets=(1024, 8192, 32768, 131072, 524288, 2097152, 8388608),
+)
+POLITENESS_WAIT_SECONDS = Histogram(
+    "newswatch_politeness_wait_seconds",
+    "Time requests waited for their host's slot (per-host limit and gap, every instance).",
+    buckets=_LAG_BUCKETS,
+)
+POLL_LATENESS_SECONDS = Histogram(
+    "newswatch_feed_poll_lateness_seconds",
+    "How late feeds were claimed against the time they were due.",
+    buckets=_LAG_BUCKETS,
+)
+LOOP_LAG_SECONDS = Histogram(
+    "newswatch_event_loop_lag_seconds",
+    "How late the scheduler's event loop ran a timer (a blocked loop delays every poll).",
+    buckets=_LAG_BUCKETS,
+)
+FEED_EVENTS = Counter(
+    "newswatch_feed_events_total",
+    "Feed state changes: parked, unparked, moved (301 held), validators_distrusted (a wrong "
+    "304), churn (GUIDs changed en masse).",
+    ["event"],
+)
+CHURN_ITEMS = Counter(
+    "newswatch_feed_churn_items_total",
+    "Items held back by the GUID churn guard (known by URL or title under a new GUID).",
+)
+FEEDS_BY_HEALTH = Gauge(
+    "newswatch_feeds",
+    "Configured feeds by health (ok, slow, failing, parked), as last counted by a scheduler.",
+    ["health"],
+    multiprocess_mode="livemostrecent",
+)
+FEEDS_BY_INTERVAL = Gauge(
+    "newswatch_feeds_by_interval",
+    "Configured feeds by current poll interval (upto: 300, 900, 3600, 21600, 86400, more).",
+    ["upto"],
+    multiprocess_mode="livemostrecent",
+)
+FEEDS_SILENT = Gauge(
+    "newswatch_feeds_silent",
+    "Feeds with no new item for longer than their publishing rate makes likely (5 expected "
+    "items missing), as last counted by a scheduler.",
+    multiprocess_mode="livemostrecent",
+)
+FEEDS_OVERDUE = Gauge(
+    "newswatch_feeds_overdue",
+    "Feeds due for more than a minute and not polled, as last counted by a scheduler.",
+    multiprocess_mode="livemostrecent",
+)
 JOBS_ENQUEUED = Counter("newswatch_jobs_enqueued_total", "rq jobs enqueued for the workers.")
 ARTICLES_ENQUEUED = Counter("newswatch_articles_enqueued_total", "Articles handed to the workers.")
 

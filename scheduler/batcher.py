@@ -1,18 +1,23 @@
 """Groups ArticleJobs into rq jobs: flushed when ``batch_size`` articles are waiting or
 ``linger`` seconds after the first one arrived, whichever comes first.
 
-:meth:`JobBatcher.submit` returns only once every article it was given sits in an enqueued rq
-job, so the caller marks items seen after they are safe in Redis (a scheduler that dies in
-between re-enqueues them on restart; the workers drop the duplicate). A submitter that is
-cancelled before the flush takes its articles out of the batch.
+The enqueue (each article's page stored, then the rq job, in one pipeline) runs on a thread of
+its own with the synchronous client rq needs, so the event loop never waits on Redis for it.
+:meth:`JobBatcher.submit` returns only once the article sits in an enqueued rq job, so the
+caller marks items seen after they are safe in Redis (a scheduler that dies in between
+re-enqueues them on restart; the workers drop the duplicate). A submitter that is cancelled
+before the flush takes its article out of the batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import redis
 from rq import Queue, Retry
@@ -22,7 +27,7 @@ from newswatch import metrics
 from newswatch.core.models import ArticleJob, short_hash
 from newswatch.store import keys
 
-log = logging.getLogger("newswatch.scheduler")
+log = logging.getLogger(__name__)
 
 TASK = "worker.tasks.process_batch"  # by path: the scheduler never imports worker code
 JOB_TIMEOUT = 600  # seconds a worker may spend on one batch
@@ -43,6 +48,13 @@ def batch_job_id(jobs: Sequence[ArticleJob]) -> str:
     return "nw-batch-" + short_hash(*(job.article_id for job in jobs))
 
 
+@dataclasses.dataclass
+class _Waiting:
+    job: ArticleJob
+    page: bytes
+    future: asyncio.Future[None]
+
+
 class JobBatcher:
     def __init__(
         self,
@@ -50,38 +62,43 @@ class JobBatcher:
         *,
         batch_size: int,
         linger: float,
+        page_ttl: int = 24 * 3600,
         queue_name: str = keys.ARTICLE_QUEUE,
         task: str = TASK,
     ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.client = client
         self.queue = article_queue(client, queue_name)
         self.batch_size = batch_size
         self.linger = linger
+        self.page_ttl = page_ttl
         self.task = task
-        self._pending: list[tuple[ArticleJob, asyncio.Future[None]]] = []
+        self._pending: list[_Waiting] = []
         self._timer: asyncio.TimerHandle | None = None
+        self._sending: set[asyncio.Task[None]] = set()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-enqueue")
 
-    async def submit(self, jobs: Sequence[ArticleJob]) -> None:
-        """Add jobs and wait until all of them are enqueued. Raises the Redis error if the
-        enqueue failed (nothing was accepted then)."""
-        if not jobs:
-            return
+    async def submit(self, job: ArticleJob, page: bytes) -> None:
+        """Add one article (its job and its page) and wait until it is enqueued. Raises the
+        Redis error if the enqueue failed (nothing of that batch was accepted then)."""
         loop = asyncio.get_running_loop()
-        futures: list[asyncio.Future[None]] = []
-        for job in jobs:
-            future: asyncio.Future[None] = loop.create_future()
-            self._pending.append((job, future))
-            futures.append(future)
-            if len(self._pending) >= self.batch_size:
-                self._flush_some(self.batch_size)
+        waiting = _Waiting(job, page, loop.create_future())
+        self._pending.append(waiting)
+        if len(self._pending) >= self.batch_size:
+            self._send(self.batch_size)
         if self._pending and self._timer is None:
             self._timer = loop.call_later(self.linger, self._on_linger)
-        await asyncio.gather(*futures)
+        await waiting.future
 
     async def flush(self) -> None:
-        """Enqueue everything waiting now (at shutdown, or at the end of a cycle)."""
-        self._flush_all()
+        """Enqueue everything waiting now and wait for every enqueue under way."""
+        self._send_all()
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
 
     @property
     def waiting(self) -> int:
@@ -89,40 +106,59 @@ class JobBatcher:
 
     def _on_linger(self) -> None:
         self._timer = None
-        self._flush_all()
+        self._send_all()
 
-    def _flush_all(self) -> None:
+    def _send_all(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         while self._pending:
-            self._flush_some(self.batch_size)
+            self._send(self.batch_size)
 
-    def _flush_some(self, count: int) -> None:
+    def _send(self, count: int) -> None:
         taken, self._pending = self._pending[:count], self._pending[count:]
-        live = [(job, future) for job, future in taken if not future.done()]
-        if not live:
-            return
-        jobs = [job for job, _ in live]
+        live = [w for w in taken if not w.future.done()]
+        if live:
+            task = asyncio.get_running_loop().create_task(self._enqueue(live))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _enqueue(self, live: list[_Waiting]) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            self.queue.enqueue(
-                self.task,
-                [job.to_dict() for job in jobs],
-                job_id=batch_job_id(jobs),
-                description=f"{self.task}({len(jobs)} articles)",
-                job_timeout=JOB_TIMEOUT,
-                retry=RETRY,
-                result_ttl=RESULT_TTL,
-                failure_ttl=FAILURE_TTL,
-            )
+            jobs = await loop.run_in_executor(self._thread, self._enqueue_blocking, live)
         except redis.RedisError as exc:
-            log.error("enqueue failed articles=%d error=%r", len(jobs), str(exc))
-            for _, future in live:
-                future.set_exception(exc)
+            log.error("enqueue failed articles=%d error=%r", len(live), str(exc))
+            for waiting in live:
+                if not waiting.future.done():
+                    waiting.future.set_exception(exc)
             return
         metrics.JOBS_ENQUEUED.inc()
         metrics.ARTICLES_ENQUEUED.inc(len(jobs))
-        for _, future in live:
-            future.set_result(None)
+        for waiting in live:
+            if not waiting.future.done():
+                waiting.future.set_result(None)
+
+    def _enqueue_blocking(self, live: list[_Waiting]) -> list[ArticleJob]:
+        """On the enqueue thread: every page, then the rq job, in one pipeline."""
+        jobs = []
+        pipe = self.client.pipeline(transaction=True)
+        for waiting in live:
+            key = keys.page(waiting.job.article_id)
+            pipe.set(key, zlib.compress(waiting.page, 3), ex=self.page_ttl)
+            jobs.append(dataclasses.replace(waiting.job, page_key=key))
+        data = Queue.prepare_data(
+            self.task,
+            args=([job.to_dict() for job in jobs],),
+            job_id=batch_job_id(jobs),
+            description=f"{self.task}({len(jobs)} articles)",
+            timeout=JOB_TIMEOUT,
+            retry=RETRY,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+        )
+        self.queue.enqueue_many([data], pipeline=pipe)
+        pipe.execute()
         with contextlib.suppress(redis.RedisError):  # the depth is a nicety; the jobs are in
             metrics.QUEUE_DEPTH.set(self.queue.count)
+        return jobs

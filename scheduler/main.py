@@ -18,19 +18,19 @@ from newswatch.metrics import serve_own_metrics
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
 from scheduler.logfmt import kv
-from scheduler.service import SchedulerService
+from scheduler.service import SchedulerNameTaken, SchedulerService
 
-log = logging.getLogger("newswatch.scheduler")
+log = logging.getLogger(__name__)
 
 
-async def serve(client: redis.Redis, settings: Settings) -> int:
+async def serve(client: redis.Redis, settings: Settings, url: str) -> int:
     """Run the service until SIGTERM or SIGINT; 0 after a clean shutdown."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with SchedulerService(client, settings) as service:
+        async with SchedulerService(client, settings, redis_url=url) as service:
             await service.run(stop)
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -60,7 +60,9 @@ def main(config_path: Path | None) -> int:
                 return 2
             log.info("config applied %s", kv(path=config_path, changes=summary(plan)))
         serve_own_metrics(settings.metrics_port)
-        return asyncio.run(serve(client, settings))
+        return asyncio.run(serve(client, settings, url))
+    except SchedulerNameTaken as exc:
+        return report_config_error("newswatch scheduler", exc)
     except redis.RedisError as exc:
         print(f"error: Redis at {url} failed: {exc}", file=sys.stderr)
         return 1

@@ -1,6 +1,12 @@
-"""Poll one feed, end to end: conditional GET, parse, find new items, get each item's HTML
-(fetched page or the feed's own text), store the pages, enqueue the jobs, and only then mark
-the items seen; record the outcome and schedule the next poll.
+"""Poll one feed: fetch -> decide -> one write.
+
+- **fetch**: the request :func:`plan_request` asks for (conditional, or unconditional to check
+  the validators), then, for a new body, the parse and the new items (each item's page fetched
+  or the feed's own text used, handed to the workers as soon as it is in);
+- **decide**: the outcome goes through the pure :func:`next_state` (interval, backoff, health,
+  validators, redirects), with the poll's END as "now";
+- **write**: the new state, the items taken, the failures and the end of the lease in one
+  transaction (:meth:`PollStore.write`).
 
 Failures stay local: a feed that fails records a specific error and backs off; an article page
 that fails is recorded (non-retryable) or retried on later polls (retryable, up to
@@ -11,32 +17,44 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import redis
 
 from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
-from newswatch.core.errors import FeedParseError, FetchError, InvalidURLError
+from newswatch.core.errors import FeedParseError, FetchError, HTTPStatusError, InvalidURLError
 from newswatch.core.feed import ParsedFeed
+from newswatch.core.feed_state import (
+    FeedState,
+    PollOutcome,
+    PollPolicy,
+    PollResult,
+    RequestPlan,
+    body_unchanged,
+    churn_suspected,
+    freshness_seconds,
+    next_state,
+    plan_request,
+    transitions,
+)
 from newswatch.core.models import ArticleJob, FeedItem, short_hash
-from newswatch.core.schedule import next_poll_delay
 from newswatch.core.urls import canonical_url
 from newswatch.feed_parsing import FeedParsers
 from newswatch.net import Fetcher, FetchResult
-from newswatch.store.failures import record_failure
-from newswatch.store.feeds import FeedStateStore
-from newswatch.store.pages import put_page
+from newswatch.store.failures import failure_entry
+from newswatch.store.polling import Claim, PollStore, PollWrite
 from scheduler.batcher import JobBatcher
+from scheduler.churn import alt_keys
 from scheduler.logfmt import kv
 from scheduler.pages import carries_full_text, feed_item_html, is_html
 
-log = logging.getLogger("newswatch.scheduler")
+log = logging.getLogger(__name__)
 
 PAGE_ATTEMPTS = 3  # tries at a page failing with a retryable error before giving it up
 MAX_ITEMS_PER_POLL = 200  # new items handled per poll; the rest wait for the next poll
@@ -48,20 +66,32 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def policy_from_settings(settings: Settings) -> PollPolicy:
+    return PollPolicy(
+        min_interval=settings.poll_interval_min,
+        max_interval=settings.poll_interval_max,
+        min_backoff=settings.min_backoff,
+        max_backoff=max(settings.max_backoff, settings.min_backoff),
+    )
+
+
 @dataclasses.dataclass
 class PollReport:
     """What one poll did (also what the poll's log line says)."""
 
     feed_id: str
     feed_name: str
-    result: str  # ok, not_modified, error
+    result: str  # ok, not_modified, unchanged, error
     next_poll_at: float
     new_items: int = 0  # articles handed to the workers
     failed_items: int = 0  # items given up (recorded in the failure log)
     retry_items: int = 0  # items left for a later poll (retryable page failure)
-    deferred_items: int = 0  # new items beyond the per-poll cap, left for the next poll
+    deferred_items: int = 0  # new items beyond the per-poll cap or deadline, left for later
+    churned_items: int = 0  # "new" items the churn guard recognised by URL or title
     error: str = ""
     reason: str = ""
+    interval: int = 0
+    events: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -84,35 +114,44 @@ class _Retry:
     item: FeedItem
 
 
-_Outcome = _Ready | _Failed | _Retry
+_ItemOutcome = _Ready | _Failed | _Retry
 
 
-def _unique_items(items: list[FeedItem]) -> list[FeedItem]:
-    """First occurrence of each item key (feeds do repeat entries)."""
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.key not in seen:
-            seen.add(item.key)
-            out.append(item)
-    return out
+@dataclasses.dataclass
+class _Found:
+    """What the fetch part of a poll found, before the decision."""
+
+    outcome: PollOutcome
+    write: PollWrite
+    report: PollReport
 
 
-def _feed_error_message(feed: Feed, exc: Exception) -> str:
+def _feed_error_message(url: str, exc: Exception) -> str:
     message = str(exc) or type(exc).__name__
     if isinstance(exc, FeedParseError):
         message = f"cannot read feed: {message}"
     elif not isinstance(exc, FetchError):
         message = f"internal error while polling: {exc!r}"
-    return message if feed.url in message else f"{feed.url}: {message}"
+    return message if url in message else f"{url}: {message}"
+
+
+def _published_times(items: list[FeedItem]) -> tuple[float, ...]:
+    out = []
+    for item in items:
+        if item.published_at:
+            try:
+                out.append(datetime.fromisoformat(item.published_at).timestamp())
+            except ValueError:
+                continue
+    return tuple(out)
 
 
 class FeedPoller:
-    """Polls feeds with shared resources (Redis client, fetcher, batcher)."""
+    """Polls feeds with shared resources (store, fetcher, batcher)."""
 
     def __init__(
         self,
-        client: redis.Redis,
+        store: PollStore,
         fetcher: Fetcher,
         batcher: JobBatcher,
         settings: Settings,
@@ -120,50 +159,153 @@ class FeedPoller:
         clock: Clock = time.time,
         max_items_per_poll: int = MAX_ITEMS_PER_POLL,
     ):
-        self.client = client
+        self.store = store
         self.fetcher = fetcher
         self.batcher = batcher
         self.settings = settings
-        self.store = FeedStateStore(client)
+        self.policy = policy_from_settings(settings)
         self.clock = clock
         self.max_items_per_poll = max_items_per_poll
         self._parsers: FeedParsers | None = None
 
-    async def poll(self, feed: Feed) -> PollReport:
+    def policy_for(self, feed: Feed) -> PollPolicy:
+        if feed.interval is None:
+            return self.policy
+        return dataclasses.replace(self.policy, fixed_interval=feed.interval)
+
+    async def poll(self, feed: Feed, claim: Claim) -> PollReport:
         """Poll ``feed`` once and reschedule it. Feed-level failures are recorded, not raised;
-        Redis errors propagate (the caller releases the lease)."""
-        now = self.clock()
-        state = self.store.get_state(feed.id)
-        # items waiting for another try are only found in a full body: skip the 304 then
-        waiting = int(state.get("pending_items", 0) or 0) > 0
-        started = time.perf_counter()
+        Redis errors propagate (the caller hands the feed back)."""
+        started = self.clock()
+        plan = plan_request(claim.state, started, self.policy_for(feed))
+        try:
+            found = await self._fetch(feed, claim.state, plan, started)
+        except (FetchError, FeedParseError) as exc:
+            found = self._failure(feed, claim.state, started, exc)
+        return await self._decide_and_write(feed, claim.state, found)
+
+    async def record_crash(self, feed: Feed, claim: Claim, exc: Exception) -> PollReport:
+        """Record a poll that ended in an unexpected error (a bug) like any failed poll: in
+        the feed's status and the failure log, with backoff, so the feed is neither polled
+        every ``min_backoff`` for ever nor shown as fine."""
+        found = self._failure(feed, claim.state, self.clock(), exc, reason="internal")
+        return await self._decide_and_write(feed, claim.state, found)
+
+    def close(self) -> None:
+        """Stop the parser processes (a parse under way is killed)."""
+        if self._parsers is not None:
+            self._parsers.close()
+            self._parsers = None
+
+    # -- decide and write --------------------------------------------------------------------
+
+    async def _decide_and_write(
+        self, feed: Feed, state: FeedState, found: _Found
+    ) -> PollReport:
+        ended = self.clock()
+        after = next_state(state, found.outcome, ended, self.policy_for(feed), seed=feed.id)
+        found.write.state = after
+        await self.store.write(found.write, ended)
+        report = dataclasses.replace(
+            found.report,
+            next_poll_at=after.next_poll_at,
+            interval=after.interval,
+            events=found.report.events + transitions(state, after),
+        )
+        self._count(report, ended - found.outcome.started_at)
+        return report
+
+    def _count(self, report: PollReport, took: float) -> None:
+        metrics.FEED_POLLS.labels(result=report.result).inc()
+        metrics.STAGE_SECONDS.labels(stage="poll").observe(took)
+        if report.reason:
+            metrics.FEED_POLL_ERRORS.labels(reason=report.reason).inc()
+        for event in report.events:
+            metrics.FEED_EVENTS.labels(event=event).inc()
+            log.info("feed %s", kv(feed=report.feed_name, event=event))
+        fields = {
+            "feed": report.feed_name,
+            "result": report.result,
+            "new_items": report.new_items,
+            "interval": report.interval,
+            "next_in": round(report.next_poll_at - self.clock()),
+        }
+        if report.result == "error":
+            log.warning("poll %s", kv(**fields, reason=report.reason, error=report.error))
+            return
+        for name in ("failed_items", "retry_items", "deferred_items", "churned_items"):
+            if getattr(report, name):
+                fields[name] = getattr(report, name)
+        if report.result == "ok" or log.isEnabledFor(logging.DEBUG):
+            log.info("poll %s", kv(**fields))
+
+    # -- fetch -------------------------------------------------------------------------------
+
+    def _failure(
+        self,
+        feed: Feed,
+        state: FeedState,
+        started: float,
+        exc: Exception,
+        *,
+        reason: str | None = None,
+    ) -> _Found:
+        url = state.fetch_url or feed.url
+        if reason is None:
+            reason = exc.reason if isinstance(exc, FetchError | FeedParseError) else "internal"
+        message = _feed_error_message(url, exc)
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+        outcome = PollOutcome(
+            PollResult.ERROR,
+            started,
+            status=status,
+            reason=reason,
+            error=message,
+            retry_after=retry_after,
+        )
+        entry = failure_entry(kind="feed", reason=reason, message=message, at=started,
+                              feed_id=feed.id, url=url)  # fmt: skip
+        write = PollWrite(feed.id, state, failures=[entry])
+        report = PollReport(feed.id, feed.display_name, "error", 0.0, error=message, reason=reason)
+        return _Found(outcome, write, report)
+
+    async def _fetch(
+        self, feed: Feed, state: FeedState, plan: RequestPlan, started: float
+    ) -> _Found:
+        url = state.fetch_url or feed.url
+        began = time.perf_counter()
         try:
             result = await self.fetcher.fetch(
-                feed.url,
+                url,
                 max_bytes=self.settings.max_feed_bytes,
-                etag=None if waiting else state.get("etag"),
-                last_modified=None if waiting else state.get("last_modified"),
+                etag=plan.etag,
+                last_modified=plan.last_modified,
             )
-            parsed = None if result.not_modified else await self._parse(result)
-        except (FetchError, FeedParseError) as exc:
-            return self._record_error(feed, state, now, exc, exc.reason)
         finally:
-            metrics.STAGE_SECONDS.labels(stage="poll").observe(time.perf_counter() - started)
-
-        if parsed is None:
-            return self._record_not_modified(
-                feed, now, etag=result.etag, last_modified=result.last_modified
-            )
-        return await self._take_items(
-            feed,
-            now,
-            parsed,
+            metrics.FETCH_SECONDS.labels(kind="feed").observe(time.perf_counter() - began)
+        common = PollOutcome(
+            PollResult.NOT_MODIFIED,
+            started,
+            status=result.status,
+            conditional=plan.conditional,
             etag=result.etag,
             last_modified=result.last_modified,
-            status=result.status,
+            moved_to=result.moved_to,
+            max_age=freshness_seconds(result.cache_control, result.expires, started),
         )
+        write = PollWrite(feed.id, state)
+        if result.not_modified:
+            return _Found(common, write, PollReport(feed.id, feed.display_name, "not_modified", 0))
+        metrics.FETCH_BODY_BYTES.labels(kind="feed").observe(len(result.body))
+        body_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
+        if body_unchanged(state, body_hash):
+            outcome = dataclasses.replace(common, result=PollResult.UNCHANGED, body_hash=body_hash)
+            return _Found(outcome, write, PollReport(feed.id, feed.display_name, "unchanged", 0))
+        parsed = await self.parse(result)
+        return await self._take_items(feed, state, parsed, common, body_hash, write)
 
-    async def _parse(self, result: FetchResult) -> ParsedFeed:
+    async def parse(self, result: FetchResult) -> ParsedFeed:
         """The one place feeds are parsed: in child processes with a deadline and a memory
         bound (:mod:`newswatch.feed_parsing`), so no feed can stall the loop or another feed;
         a parse past them raises FeedParseError (reason too_slow / too_large)."""
@@ -173,182 +315,100 @@ class FeedPoller:
             result.body, url=result.url, content_type=result.content_type
         )
 
-    def close(self) -> None:
-        """Stop the parser processes (a parse under way is killed)."""
-        if self._parsers is not None:
-            self._parsers.close()
-            self._parsers = None
-
-    # -- outcomes of the feed request ------------------------------------------------------
-
-    def _next_poll(self, feed: Feed, now: float, errors: int, retry_after: int | None) -> float:
-        delay = next_poll_delay(
-            feed.interval,
-            errors,
-            min_backoff=self.settings.min_backoff,
-            max_backoff=self.settings.max_backoff,
-            retry_after=retry_after,
-            seed=feed.id,
-        )
-        return now + delay
-
-    def record_crash(self, feed: Feed, exc: Exception) -> PollReport:
-        """Record a poll that ended in an unexpected error (a bug) like any failed poll: in
-        the feed's status and the failure log, with backoff, so the feed is neither polled
-        every ``min_backoff`` for ever nor shown as fine."""
-        state = self.store.get_state(feed.id)
-        return self._record_error(feed, state, self.clock(), exc, "internal")
-
-    def _record_error(
-        self, feed: Feed, state: dict[str, Any], now: float, exc: Exception, reason: str
-    ) -> PollReport:
-        errors = int(state.get("consecutive_errors", 0) or 0) + 1
-        retry_after = getattr(exc, "retry_after", None)
-        next_at = self._next_poll(
-            feed, now, errors, retry_after if isinstance(retry_after, int) else None
-        )
-        message = _feed_error_message(feed, exc)
-        self.store.save_poll_result(
-            feed.id,
-            url=feed.url,
-            name=feed.display_name,
-            last_polled_at=now,
-            last_status="error",
-            last_error=message,
-            error_reason=reason,
-            consecutive_errors=errors,
-            next_poll_at=next_at,
-        )
-        record_failure(
-            self.client,
-            kind="feed",
-            reason=reason,
-            message=message,
-            at=now,
-            feed_id=feed.id,
-            url=feed.url,
-        )
-        self.store.reschedule(feed.id, next_at)
-        metrics.FEED_POLLS.labels(result="error").inc()
-        metrics.FEED_POLL_ERRORS.labels(reason=reason).inc()
-        report = PollReport(
-            feed.id, feed.display_name, "error", next_at, error=message, reason=reason
-        )
-        log.warning(
-            "poll %s",
-            kv(
-                feed=feed.display_name,
-                result="error",
-                reason=reason,
-                errors=errors,
-                retry_in=round(next_at - now),
-                error=message,
-            ),
-        )
-        return report
-
-    def _record_not_modified(
-        self, feed: Feed, now: float, *, etag: str | None, last_modified: str | None
-    ) -> PollReport:
-        next_at = self._next_poll(feed, now, 0, None)
-        fields: dict[str, Any] = {}
-        if etag:
-            fields["etag"] = etag
-        if last_modified:
-            fields["last_modified"] = last_modified
-        self.store.save_poll_result(
-            feed.id,
-            url=feed.url,
-            name=feed.display_name,
-            last_polled_at=now,
-            last_status="not_modified",
-            last_error=None,
-            error_reason=None,
-            consecutive_errors=0,
-            next_poll_at=next_at,
-            last_new_items=0,
-            **fields,
-        )
-        self.store.reschedule(feed.id, next_at)
-        metrics.FEED_POLLS.labels(result="not_modified").inc()
-        log.info("poll %s", kv(feed=feed.display_name, result="not_modified", new_items=0))
-        return PollReport(feed.id, feed.display_name, "not_modified", next_at)
-
-    # -- items -----------------------------------------------------------------------------
+    # -- items -------------------------------------------------------------------------------
 
     async def _take_items(
         self,
         feed: Feed,
-        now: float,
+        state: FeedState,
         parsed: ParsedFeed,
-        *,
-        etag: str | None,
-        last_modified: str | None,
-        status: int,
-    ) -> PollReport:
+        common: PollOutcome,
+        body_hash: str,
+        write: PollWrite,
+    ) -> _Found:
         for warning in parsed.warnings:
             log.info("feed warning %s", kv(feed=feed.display_name, warning=warning))
-        items = _unique_items(parsed.items)
-        unseen = set(self.store.filter_unseen(feed.id, [item.key for item in items]))
+        items = parsed.items  # parse_feed already dropped repeated entries
+        unseen = set(await self.store.unseen(feed.id, [item.key for item in items]))
         new = [item for item in items if item.key in unseen]
+        new, churned = await self._churn_guard(feed, state, items, new, write)
         metrics.FEED_ITEMS_NEW.inc(len(new))
-        batch, deferred = new[: self.max_items_per_poll], len(new) - self.max_items_per_poll
+        batch, deferred = new[: self.max_items_per_poll], max(len(new) - self.max_items_per_poll, 0)
 
-        outcomes, unfinished = await self._take_all(feed, batch, now)
+        outcomes, unfinished = await self._take_all(feed, batch, common.started_at)
         ready = [o for o in outcomes if isinstance(o, _Ready)]
         failed = [o for o in outcomes if isinstance(o, _Failed)]
         retry = [o for o in outcomes if isinstance(o, _Retry)]
-        jobs = [o.job for o in ready]
-        deferred = max(deferred, 0) + unfinished
-
-        pending = len(retry) + deferred
-        next_at = self._next_poll(feed, now, 0, None)
-        self.store.save_poll_result(
-            feed.id,
-            add_items=len(jobs),
-            url=feed.url,
-            name=feed.display_name,
-            title=parsed.title or None,
-            last_polled_at=now,
-            last_status="ok",
-            last_http_status=status,
-            last_error=None,
-            error_reason=None,
-            consecutive_errors=0,
-            next_poll_at=next_at,
-            etag=etag,
-            last_modified=last_modified,
-            last_new_items=len(jobs),
-            pending_items=pending,
+        for o in ready + failed:
+            write.seen[o.item.key] = alt_keys(o.item)
+        for o in failed:
+            write.failures.append(
+                failure_entry(
+                    kind="page",
+                    reason=o.reason,
+                    message=o.message,
+                    at=common.started_at,
+                    feed_id=feed.id,
+                    url=o.url,
+                    item_key=o.item.key,
+                )
+            )
+        deferred += unfinished
+        outcome = dataclasses.replace(
+            common,
+            result=PollResult.OK,
+            body_hash=body_hash,
+            items_seen=len(items),
+            new_items=len(new),
+            taken=len(ready),
+            pending=len(retry) + deferred,
+            title=parsed.title,
+            feed_ttl=parsed.ttl,
+            published=_published_times(items) if state.rate_at is None else (),
         )
-        self.store.reschedule(feed.id, next_at)
-        metrics.FEED_POLLS.labels(result="ok").inc()
-        log.info(
-            "poll %s",
-            kv(
-                feed=feed.display_name,
-                result="ok",
-                items=len(items),
-                new_items=len(jobs),
-                failed_items=len(failed),
-                retry_items=len(retry),
-                deferred_items=max(deferred, 0),
-            ),
-        )
-        return PollReport(
+        report = PollReport(
             feed.id,
             feed.display_name,
             "ok",
-            next_at,
-            new_items=len(jobs),
+            0.0,
+            new_items=len(ready),
             failed_items=len(failed),
             retry_items=len(retry),
-            deferred_items=max(deferred, 0),
+            deferred_items=deferred,
+            churned_items=len(churned),
+            events=["churn"] if churned else [],
         )
+        return _Found(outcome, write, report)
+
+    async def _churn_guard(
+        self,
+        feed: Feed,
+        state: FeedState,
+        items: list[FeedItem],
+        new: list[FeedItem],
+        write: PollWrite,
+    ) -> tuple[list[FeedItem], list[FeedItem]]:
+        """When an established feed suddenly presents mostly new items, the ones known by
+        canonical URL or title under an old GUID are remembered under the new GUID and not
+        queued. Returns (new items, items held back)."""
+        if not churn_suspected(state, len(items), len(new), self.policy):
+            return new, []
+        alts = {item.key: alt_keys(item) for item in new}
+        known = await self.store.known_alt(feed.id, [k for keys in alts.values() for k in keys])
+        churned = [item for item in new if any(k in known for k in alts[item.key])]
+        for item in churned:
+            write.seen[item.key] = alts[item.key]
+        metrics.CHURN_ITEMS.inc(len(churned))
+        log.warning(
+            "guid churn %s",
+            kv(feed=feed.display_name, items=len(items), new=len(new), known=len(churned)),
+        )
+        held = {item.key for item in churned}
+        return [item for item in new if item.key not in held], churned
 
     async def _take_all(
         self, feed: Feed, items: list[FeedItem], now: float
-    ) -> tuple[list[_Outcome], int]:
+    ) -> tuple[list[_ItemOutcome], int]:
         """Take ``items`` concurrently, each handed to the workers as soon as its page is in
         (not when the whole feed is: a feed of 50 items on a slow host would otherwise keep
         the workers idle for seconds). Returns the outcomes and how many items were left for
@@ -357,7 +417,7 @@ class FeedPoller:
         others are cancelled (not left running after the poll ended) and the error raised."""
         if not items:
             return [], 0
-        tasks = [asyncio.create_task(self._take_one(feed, item, now)) for item in items]
+        tasks = [asyncio.create_task(self._take_one(feed, item)) for item in items]
         done, pending = await asyncio.wait(
             tasks, timeout=self.settings.poll_deadline, return_when=asyncio.FIRST_EXCEPTION
         )
@@ -376,36 +436,17 @@ class FeedPoller:
             )  # fmt: skip
         return [task.result() for task in tasks if task in done], len(pending)
 
-    async def _take_one(self, feed: Feed, item: FeedItem, now: float) -> _Outcome:
-        """Fetch one new item's page and hand it to the workers, or record why not. The item is
-        marked seen only once its job is enqueued (or its failure recorded), so a scheduler
-        that dies half-way loses nothing."""
+    async def _take_one(self, feed: Feed, item: FeedItem) -> _ItemOutcome:
+        """Fetch one new item's page and hand it to the workers, or say why not. The item is
+        marked seen (in the poll's write) only once its job is enqueued, so a scheduler that
+        dies half-way loses nothing."""
         outcome = await self._prepare_safely(feed, item)
         if isinstance(outcome, _Ready):
-            page_key = put_page(
-                self.client, outcome.job.article_id, outcome.html, self.settings.page_ttl
-            )
-            outcome.job = dataclasses.replace(
-                outcome.job, page_key=page_key, queued_at=iso(self.clock())
-            )
-            await self.batcher.submit([outcome.job])  # raises if Redis refused
-        elif isinstance(outcome, _Failed):
-            record_failure(
-                self.client,
-                kind="page",
-                reason=outcome.reason,
-                message=outcome.message,
-                at=now,
-                feed_id=feed.id,
-                url=outcome.url,
-                item_key=outcome.item.key,
-            )
-        else:
-            return outcome
-        self.store.mark_seen(feed.id, [item.key], now)
+            job = dataclasses.replace(outcome.job, queued_at=iso(self.clock()))
+            await self.batcher.submit(job, outcome.html)  # raises if Redis refused
         return outcome
 
-    async def _prepare_safely(self, feed: Feed, item: FeedItem) -> _Outcome:
+    async def _prepare_safely(self, feed: Feed, item: FeedItem) -> _ItemOutcome:
         """:meth:`_prepare`, with an unexpected error counted as a failed attempt (so a bug
         tripped by one item neither stops the feed nor loops on that item forever)."""
         try:
@@ -414,12 +455,12 @@ class FeedPoller:
             raise
         except Exception as exc:
             log.exception("item failed %s", kv(feed=feed.display_name, item=item.key))
-            attempts = self.store.record_attempt(feed.id, item.key)
+            attempts = await self.store.record_attempt(feed.id, item.key)
             if attempts < PAGE_ATTEMPTS:
                 return _Retry(item)
             return _Failed(item, "internal", f"item {item.key!r} of {feed.url}: {exc!r}", item.url)
 
-    async def _prepare(self, feed: Feed, item: FeedItem) -> _Outcome:
+    async def _prepare(self, feed: Feed, item: FeedItem) -> _ItemOutcome:
         """The HTML and job for one new item, or why there is none."""
         canonical: str | None = None
         link_problem = ""
@@ -431,9 +472,8 @@ class FeedPoller:
         # one id per (feed, item): a copy of the story in another feed is a different article
         # that the worker's URL/text claims recognise as a duplicate, while a re-run of this
         # very job stays idempotent
-        article_id = short_hash("article", feed.id, item.key)
         job = ArticleJob(
-            article_id=article_id,
+            article_id=short_hash("article", feed.id, item.key),
             feed_id=feed.id,
             feed_name=feed.display_name,
             url=item.url,
@@ -458,31 +498,16 @@ class FeedPoller:
             )
         return await self._fetch_page(feed, item, job)
 
-    async def _fetch_page(self, feed: Feed, item: FeedItem, job: ArticleJob) -> _Outcome:
-        started = time.perf_counter()
+    async def _fetch_page(self, feed: Feed, item: FeedItem, job: ArticleJob) -> _ItemOutcome:
+        began = time.perf_counter()
         try:
             result = await self.fetcher.fetch(item.url, max_bytes=self.settings.max_page_bytes)
         except FetchError as exc:
             metrics.PAGES_FETCHED.labels(result="error").inc()
-            message = str(exc) if item.url in str(exc) else f"{item.url}: {exc}"
-            if exc.retryable:
-                attempts = self.store.record_attempt(feed.id, item.key)
-                if attempts < PAGE_ATTEMPTS:
-                    log.info(
-                        "page retry %s",
-                        kv(
-                            feed=feed.display_name,
-                            reason=exc.reason,
-                            attempt=attempts,
-                            error=message,
-                        ),
-                    )
-                    return _Retry(item)
-                message = f"{message} (gave up after {attempts} attempts)"
-            log.info("page failed %s", kv(feed=feed.display_name, reason=exc.reason, error=message))
-            return _Failed(item, exc.reason, message, item.url)
+            return await self._page_failed(feed, item, exc)
         finally:
-            metrics.STAGE_SECONDS.labels(stage="fetch_page").observe(time.perf_counter() - started)
+            metrics.FETCH_SECONDS.labels(kind="page").observe(time.perf_counter() - began)
+        metrics.FETCH_BODY_BYTES.labels(kind="page").observe(len(result.body))
         if not is_html(result.content_type):
             metrics.PAGES_FETCHED.labels(result="error").inc()
             return _Failed(
@@ -493,3 +518,18 @@ class FeedPoller:
             )
         metrics.PAGES_FETCHED.labels(result="ok").inc()
         return _Ready(item, dataclasses.replace(job, url=result.url), result.body)
+
+    async def _page_failed(self, feed: Feed, item: FeedItem, exc: FetchError) -> _ItemOutcome:
+        message = str(exc) if item.url in str(exc) else f"{item.url}: {exc}"
+        if exc.retryable:
+            attempts = await self.store.record_attempt(feed.id, item.key)
+            if attempts < PAGE_ATTEMPTS:
+                log.info(
+                    "page retry %s",
+                    kv(feed=feed.display_name, reason=exc.reason, attempt=attempts,
+                       error=message),
+                )  # fmt: skip
+                return _Retry(item)
+            message = f"{message} (gave up after {attempts} attempts)"
+        log.info("page failed %s", kv(feed=feed.display_name, reason=exc.reason, error=message))
+        return _Failed(item, exc.reason, message, item.url)

@@ -1,9 +1,12 @@
 """The scheduler service: claim due feeds, poll them concurrently, keep their leases alive,
-follow configuration changes, and shut down cleanly.
+follow configuration changes, and shut down cleanly. Every Redis call of the event loop is
+asynchronous (``redis.asyncio``); rq's enqueue runs on a thread of its own.
 
-Any number of services may run against one Redis: feeds are claimed with a lease
-(:meth:`FeedStateStore.claim_due`), so none is polled twice at once, and a service that dies
-leaves its feeds to the others when the lease runs out.
+Any number of services may run against one Redis: feeds are claimed with a short lease
+(:meth:`PollStore.claim`, default 30 s) renewed while the poll runs, so none is polled twice
+at once; a service that dies leaves its feeds to the others when the lease runs out, and a
+service restarted under the same name (``scheduler_name``, default the host name) takes back
+at once what it held.
 """
 
 from __future__ import annotations
@@ -11,62 +14,96 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 from types import TracebackType
-from typing import Any
 
-import httpx
 import redis
+import redis.asyncio as aioredis
+from aiohttp.abc import AbstractResolver
 
 from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
+from newswatch.core.feed_state import Health, interval_bucket, is_silent
 from newswatch.net import Fetcher
+from newswatch.net.fetcher import FetchPolicy
 from newswatch.store import keys
 from newswatch.store.catalog import CatalogStore
-from newswatch.store.feeds import FeedStateStore
+from newswatch.store.connection import connect_async
+from newswatch.store.feed_state import decode_state
+from newswatch.store.politeness import RedisHostGate
+from newswatch.store.polling import Claim, PollStore
 from scheduler.batcher import JobBatcher
 from scheduler.logfmt import kv
 from scheduler.poller import Clock, FeedPoller, PollReport
 
-log = logging.getLogger("newswatch.scheduler")
+log = logging.getLogger(__name__)
 
-LEASE = 120.0  # seconds a claimed feed stays ours without renewal
-TICK = 1.0  # seconds between looks at the schedule
+TICK = 0.25  # seconds between looks at the schedule while nothing else happens
 MAX_CONCURRENT_POLLS = 32
 SHUTDOWN_GRACE = 5.0  # seconds in-flight polls get to finish on shutdown
+LAG_PROBE = 0.25  # seconds between event-loop lag probes
+CENSUS_EVERY = 60.0  # seconds between counts of feeds by health, interval, silence
+
+
+class SchedulerNameTaken(ConfigError):
+    """Another live scheduler process on this host runs under the same name."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class SchedulerService:
     """Use as ``async with SchedulerService(client, settings) as service:`` then
     ``await service.run(stop_event)`` (production) or ``await service.run_once()`` (tests,
-    one cycle over everything due now)."""
+    one cycle over everything due now). ``client`` is the synchronous client rq and the
+    configuration reader use (on threads); the loop's own client is made from ``redis_url``
+    (default ``settings.redis_url``)."""
 
     def __init__(
         self,
         client: redis.Redis,
         settings: Settings,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        redis_url: str | None = None,
+        resolver: AbstractResolver | None = None,
         clock: Clock = time.time,
-        lease: float = LEASE,
+        lease: float | None = None,
         tick: float = TICK,
         max_concurrent_polls: int = MAX_CONCURRENT_POLLS,
         shutdown_grace: float = SHUTDOWN_GRACE,
         max_items_per_poll: int | None = None,
+        name: str | None = None,
     ):
+        url = redis_url or settings.redis_url
+        if not url:
+            raise ValueError("SchedulerService needs a Redis URL (settings.redis_url)")
         self.client = client
-        self.settings = settings
-        self.store = FeedStateStore(client)
         self.catalog = CatalogStore(client)
+        self.settings = settings
+        self.url = url
         self.clock = clock
-        self.lease = lease
+        self.lease = lease if lease is not None else settings.scheduler_lease
         self.tick = tick
         self.max_concurrent_polls = max_concurrent_polls
         self.shutdown_grace = shutdown_grace
-        self._transport = transport
+        self.name = name or settings.scheduler_name or socket.gethostname()
+        self.holder = f"{socket.gethostname()} {os.getpid()}"
+        self._resolver = resolver
         self._max_items = max_items_per_poll
+        self._aclient: aioredis.Redis | None = None
+        self._store: PollStore | None = None
+        self._gate: RedisHostGate | None = None
         self._fetcher: Fetcher | None = None
         self._batcher: JobBatcher | None = None
         self._poller: FeedPoller | None = None
@@ -74,19 +111,36 @@ class SchedulerService:
         self._config_version: int | None = None
         self._config_current = False  # whether _feeds is the published configuration
         self._unreadable_version: int | None = None
+        self.taken_back = 0  # feeds this instance took back from its previous life
 
     async def __aenter__(self) -> SchedulerService:
-        fetcher = Fetcher(self.settings, transport=self._transport)
+        self._aclient = connect_async(self.url)
+        self._store = PollStore(self._aclient, owner=self.name)
+        self._gate = RedisHostGate(
+            self._aclient,
+            per_host=self.settings.fetch_per_host,
+            gap=self.settings.fetch_host_gap,
+            slot_ttl=self.settings.fetch_timeout + 10,
+        )
+        fetcher = Fetcher(
+            FetchPolicy.from_settings(self.settings), resolver=self._resolver, gate=self._gate
+        )
         self._fetcher = await fetcher.__aenter__()
         self._batcher = JobBatcher(
-            self.client, batch_size=self.settings.batch_size, linger=self.settings.batch_linger
+            self.client,
+            batch_size=self.settings.batch_size,
+            linger=self.settings.batch_linger,
+            page_ttl=self.settings.page_ttl,
         )
-        extra: dict[str, Any] = {}
-        if self._max_items is not None:
-            extra["max_items_per_poll"] = self._max_items
+        extra = {} if self._max_items is None else {"max_items_per_poll": self._max_items}
         self._poller = FeedPoller(
-            self.client, self._fetcher, self._batcher, self.settings, clock=self.clock, **extra
+            self._store, self._fetcher, self._batcher, self.settings, clock=self.clock, **extra
         )
+        try:
+            await self._take_back()
+        except BaseException:
+            await self.__aexit__(None, None, None)
+            raise
         return self
 
     async def __aexit__(
@@ -99,12 +153,21 @@ class SchedulerService:
             if self._batcher is not None:
                 with contextlib.suppress(redis.RedisError):
                     await self._batcher.flush()
+                self._batcher.close()
+            if self._store is not None:
+                with contextlib.suppress(redis.RedisError):
+                    await self._store.unregister(self.holder)
         finally:
             if self._poller is not None:
                 self._poller.close()
             if self._fetcher is not None:
-                await self._fetcher.__aexit__(exc_type, exc, tb)
+                await self._fetcher.aclose()
+            if self._gate is not None:
+                await self._gate.close()
+            if self._aclient is not None:
+                await self._aclient.aclose()
             self._fetcher = self._batcher = self._poller = None
+            self._store = self._gate = self._aclient = None
 
     @property
     def poller(self) -> FeedPoller:
@@ -113,21 +176,46 @@ class SchedulerService:
         return self._poller
 
     @property
+    def store(self) -> PollStore:
+        if self._store is None:
+            raise RuntimeError("SchedulerService is not started: use `async with`")
+        return self._store
+
+    @property
     def feeds(self) -> dict[str, Feed]:
         """The configured feeds by id, as last loaded from Redis."""
         return dict(self._feeds)
 
+    # -- identity: take back what we held before a restart ------------------------------------
+
+    async def _take_back(self) -> None:
+        previous = await self.store.register(self.holder)
+        if previous is not None and previous != self.holder:
+            host, _, pid = previous.partition(" ")
+            if host == socket.gethostname() and pid.isdigit() and _pid_alive(int(pid)):
+                await self.store.register(previous)  # it is theirs: put it back
+                raise SchedulerNameTaken(
+                    [
+                        f"another scheduler named {self.name!r} runs on this host (pid {pid}): "
+                        "give each scheduler its own NEWSWATCH_SCHEDULER_NAME"
+                    ]
+                )
+        self.taken_back = await self.store.take_back(self.clock())
+        if self.taken_back:
+            log.info("took back %s", kv(scheduler=self.name, feeds=self.taken_back))
+
     # -- configuration ---------------------------------------------------------------------
 
-    def reload_feeds(self, *, force: bool = False) -> bool:
+    async def reload_feeds(self, *, force: bool = False) -> bool:
         """Load the feeds again if they changed in the catalogue (its feed version moved);
-        returns whether it did. Feeds missing from the schedule are made due now."""
-        version = self.catalog.version("feed")
+        returns whether it did. Feeds missing from the schedule are made due now. The
+        catalogue is read with the synchronous store on a thread, off the loop."""
+        version = await asyncio.to_thread(self.catalog.version, "feed")
         if not force and version == self._config_version:
             self._config_current = True
             return False
         try:
-            feeds = self.catalog.feeds()
+            feeds = await asyncio.to_thread(self.catalog.feeds)
         except ConfigError as exc:
             # e.g. written by a newer release: claim nothing until it can be read (a claimed
             # feed we do not know would be taken off the schedule), say so once per version
@@ -139,39 +227,35 @@ class SchedulerService:
         self._feeds = {feed.id: feed for feed in feeds}
         self._config_version = version
         self._config_current = True
-        added = self.store.ensure_scheduled(self._feeds, self.clock())
+        now = self.clock()
+        added = await self.store.ensure_scheduled(dict.fromkeys(self._feeds, now))
         log.info("config loaded %s", kv(version=version, feeds=len(feeds), newly_due=added))
         return True
 
     # -- one feed --------------------------------------------------------------------------
 
-    async def poll_claimed(self, feed_id: str) -> PollReport | None:
+    async def poll_claimed(self, claim: Claim) -> PollReport | None:
         """Poll a feed we hold the lease of. Never raises (except cancellation): an
-        unexpected error is logged and the feed is retried after ``min_backoff``."""
-        feed = self._feeds.get(feed_id)
+        unexpected error is recorded like a failed poll; a Redis error hands the feed back,
+        due after ``min_backoff``."""
+        feed = self._feeds.get(claim.feed_id)
         if feed is None:
-            if self.client.hexists(keys.FEEDS, feed_id):
-                # configured in a version published since our last reload: hand it back
-                self.store.reschedule(feed_id, self.clock())
-                return None
-            log.info("feed dropped %s", kv(feed_id=feed_id, why="no longer configured"))
-            self.store.unschedule(feed_id)
+            await self.reload_feeds()
+            feed = self._feeds.get(claim.feed_id)
+        if feed is None:
+            log.info("feed dropped %s", kv(feed_id=claim.feed_id, why="no longer configured"))
+            await self.store.unschedule(claim.feed_id)
             return None
         try:
-            return await self.poller.poll(feed)
+            return await self.poller.poll(feed, claim)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.exception("poll crashed %s", kv(feed=feed.display_name, error=repr(exc)))
-            if isinstance(exc, redis.RedisError):  # nothing can be recorded now; try again soon
-                with contextlib.suppress(redis.RedisError):
-                    self.store.reschedule(feed_id, self.clock() + self.settings.min_backoff)
-                return None
-            try:
-                self.poller.record_crash(feed, exc)
-            except redis.RedisError:
-                with contextlib.suppress(redis.RedisError):
-                    self.store.reschedule(feed_id, self.clock() + self.settings.min_backoff)
+            with contextlib.suppress(redis.RedisError):
+                if not isinstance(exc, redis.RedisError):
+                    return await self.poller.record_crash(feed, claim, exc)
+                await self.store.release(claim.feed_id, self.clock() + self.settings.min_backoff)
             return None
 
     # -- one cycle (tests, tools) ----------------------------------------------------------
@@ -179,17 +263,17 @@ class SchedulerService:
     async def run_once(self, limit: int = 10_000) -> list[PollReport]:
         """Poll every feed due now (up to ``limit``), wait for all of them, flush the
         batcher. Returns the reports of the feeds polled."""
-        self.reload_feeds()
+        await self.reload_feeds()
         if not self._config_current:
             return []
-        claimed = self.store.claim_due(self.clock(), self.lease, limit)
+        claims = await self.store.claim(self.clock(), self.lease, limit)
         gate = asyncio.Semaphore(self.max_concurrent_polls)
 
-        async def bounded(feed_id: str) -> PollReport | None:
+        async def bounded(claim: Claim) -> PollReport | None:
             async with gate:
-                return await self.poll_claimed(feed_id)
+                return await self.poll_claimed(claim)
 
-        reports = await asyncio.gather(*(bounded(feed_id) for feed_id in claimed))
+        reports = await asyncio.gather(*(bounded(claim) for claim in claims))
         if self._batcher is not None:
             await self._batcher.flush()
         return [report for report in reports if report is not None]
@@ -199,39 +283,52 @@ class SchedulerService:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll feeds as they fall due until ``stop`` is set, then shut down cleanly: no new
         claims, in-flight polls get ``shutdown_grace`` seconds, the rest are abandoned and
-        their leases released (due now, for another scheduler or the next start)."""
+        handed back (due now, for another scheduler or the next start)."""
         inflight: dict[str, asyncio.Task[PollReport | None]] = {}
         stop_waiter = asyncio.create_task(stop.wait())
-        last_extended = self.clock()
-        log.info("scheduler started %s", kv(lease=self.lease, max_polls=self.max_concurrent_polls))
+        helpers = [asyncio.create_task(self._probe_lag()), asyncio.create_task(self._census())]
+        last_renewed = self.clock()
+        log.info(
+            "scheduler started %s",
+            kv(name=self.name, lease=self.lease, max_polls=self.max_concurrent_polls),
+        )
         try:
             while not stop.is_set():
+                saturated = False
                 try:
-                    self.reload_feeds()
+                    saturated = await self._claim_into(inflight)
                     now = self.clock()
-                    free = self.max_concurrent_polls - len(inflight)
-                    if not self._config_current:
-                        free = 0
-                    for feed_id in self.store.claim_due(now, self.lease, free):
-                        inflight[feed_id] = asyncio.create_task(
-                            self.poll_claimed(feed_id), name=f"poll-{feed_id}"
-                        )
-                    if inflight and now - last_extended >= self.lease / 4:
-                        self.store.extend_leases(inflight, now + self.lease)
-                        last_extended = now
-                    metrics.QUEUE_DEPTH.set(self.poller.batcher.queue.count)
+                    if inflight and now - last_renewed >= self.lease / 3:
+                        await self.store.renew(inflight, now + self.lease)
+                        last_renewed = now
                 except redis.RedisError as exc:
                     log.error("redis error %s", kv(error=str(exc), retry_in=self.tick))
-                await asyncio.wait(
-                    [stop_waiter, *inflight.values()],
-                    timeout=self.tick,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+                # full: claim again as soon as a poll ends; otherwise look again after a tick
+                waiting = [stop_waiter, *inflight.values()] if saturated else [stop_waiter]
+                await asyncio.wait(waiting, timeout=self.tick, return_when=asyncio.FIRST_COMPLETED)
                 for feed_id in [f for f, task in inflight.items() if task.done()]:
                     inflight.pop(feed_id)
         finally:
             stop_waiter.cancel()
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
             await self._shutdown(inflight)
+
+    async def _claim_into(self, inflight: dict[str, asyncio.Task[PollReport | None]]) -> bool:
+        """Claim as many due feeds as there are free poll slots; True if all were filled."""
+        await self.reload_feeds()
+        free = self.max_concurrent_polls - len(inflight) if self._config_current else 0
+        if free <= 0:
+            return bool(inflight)
+        now = self.clock()
+        claims = await self.store.claim(now, self.lease, free)
+        for claim in claims:
+            metrics.POLL_LATENESS_SECONDS.observe(max(0.0, now - claim.due_at))
+            inflight[claim.feed_id] = asyncio.create_task(
+                self.poll_claimed(claim), name=f"poll-{claim.feed_id}"
+            )
+        return len(claims) == free
 
     async def _shutdown(self, inflight: dict[str, asyncio.Task[PollReport | None]]) -> None:
         if inflight:
@@ -244,8 +341,54 @@ class SchedulerService:
             now = self.clock()
             for feed_id in abandoned:
                 with contextlib.suppress(redis.RedisError):
-                    self.store.reschedule(feed_id, now)
+                    await self.store.release(feed_id, now)
             log.info("scheduler stopped %s", kv(abandoned=len(abandoned)))
         if self._batcher is not None:
             with contextlib.suppress(redis.RedisError):
                 await self._batcher.flush()
+
+    # -- metrics helpers -------------------------------------------------------------------
+
+    async def _probe_lag(self) -> None:
+        """How late the loop wakes a timer: anything blocking the loop shows up here."""
+        loop = asyncio.get_running_loop()
+        while True:
+            asked = loop.time()
+            await asyncio.sleep(LAG_PROBE)
+            metrics.LOOP_LAG_SECONDS.observe(max(0.0, loop.time() - asked - LAG_PROBE))
+
+    async def _census(self) -> None:
+        """Count the configured feeds by health and interval, and the silent and overdue
+        ones (one pipelined read per minute)."""
+        while True:
+            try:
+                await self._count_feeds()
+            except redis.RedisError as exc:
+                log.warning("census failed %s", kv(error=str(exc)))
+            await asyncio.sleep(CENSUS_EVERY)
+
+    async def _count_feeds(self) -> None:
+        assert self._aclient is not None
+        feed_ids = list(self._feeds)
+        now = self.clock()
+        pipe = self._aclient.pipeline(transaction=False)
+        for feed_id in feed_ids:
+            pipe.hgetall(keys.feed_state(feed_id))
+        pipe.zcount(keys.SCHEDULE, "-inf", now - 60)
+        replies = await pipe.execute()
+        health = dict.fromkeys((h.value for h in Health), 0)
+        buckets: dict[str, int] = {}
+        silent = 0
+        for raw in replies[:-1]:
+            state = decode_state(raw)
+            health[state.health.value] += 1
+            if state.interval:
+                bucket = interval_bucket(state.interval)
+                buckets[bucket] = buckets.get(bucket, 0) + 1
+            silent += is_silent(state, now)
+        for name, count in health.items():
+            metrics.FEEDS_BY_HEALTH.labels(health=name).set(count)
+        for bucket, count in buckets.items():
+            metrics.FEEDS_BY_INTERVAL.labels(upto=bucket).set(count)
+        metrics.FEEDS_SILENT.set(silent)
+        metrics.FEEDS_OVERDUE.set(int(replies[-1]))

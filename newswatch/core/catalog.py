@@ -15,7 +15,7 @@ from typing import Any, Literal, Self
 
 from newswatch.core.models import short_hash
 
-DEFAULT_INTERVAL = 900  # seconds between two polls of a feed
+DEFAULT_INTERVAL = None  # a feed's interval when none is given: adaptive (core.feed_state)
 Kind = Literal["feed", "topic", "subscription"]
 KINDS: tuple[Kind, ...] = ("feed", "topic", "subscription")
 
@@ -49,7 +49,7 @@ class _Item:
 class Feed(_Item):
     url: str
     name: str = ""
-    interval: int = DEFAULT_INTERVAL  # seconds between polls
+    interval: int | None = DEFAULT_INTERVAL  # fixed seconds between polls; None: adaptive
     fetch_pages: bool = True  # fetch each article page (else use the feed's own text)
 
     @property

@@ -64,6 +64,7 @@ class ParsedFeed:
     link: str
     items: list[FeedItem]
     warnings: list[str] = dataclasses.field(default_factory=list)
+    ttl: int | None = None  # seconds the feed asks to be left alone (<ttl>, sy:updatePeriod)
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -124,7 +125,29 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
         link=_link(feed.get("link"), url) or "",
         items=items,
         warnings=warnings,
+        ttl=publisher_ttl(feed),
     )
+
+
+_UPDATE_PERIODS = {"hourly": 3600, "daily": 86_400, "weekly": 7 * 86_400,
+                   "monthly": 30 * 86_400, "yearly": 365 * 86_400}  # fmt: skip
+_MAX_TTL = 365 * 86_400
+
+
+def publisher_ttl(feed: Mapping[str, Any]) -> int | None:
+    """Seconds between polls the feed itself asks for: RSS ``<ttl>`` (minutes), or the
+    syndication module's ``sy:updatePeriod`` / ``sy:updateFrequency`` (the longer if both).
+    None when absent or unreadable."""
+    found = []
+    ttl = str(feed.get("ttl") or "").strip()
+    if ttl.isdigit() and int(ttl) > 0:
+        found.append(min(int(ttl) * 60, _MAX_TTL))
+    period = _UPDATE_PERIODS.get(str(feed.get("sy_updateperiod") or "").strip().lower())
+    if period:
+        frequency = str(feed.get("sy_updatefrequency") or "1").strip()
+        times = int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1
+        found.append(max(period // times, 1))
+    return max(found) if found else None
 
 
 def _http_charset(content_type: str | None) -> str | None:

@@ -114,6 +114,7 @@ class FeedState:
     max_age: int | None = None  # the last response's Cache-Control max-age / Expires, seconds
     items_total: int = 0  # items ever handed to the workers
     last_new_items: int = 0
+    last_new_at: float | None = None  # end of the last poll that found new items
     pending_items: int = 0  # items left for a later poll (retry, deadline, cap)
     etag: str | None = None
     last_modified: str | None = None
@@ -265,6 +266,7 @@ def _after_success(
         max_age=outcome.max_age,
         items_total=state.items_total + outcome.taken,
         last_new_items=outcome.taken,
+        last_new_at=now if fetched and outcome.new_items else state.last_new_at,
         pending_items=outcome.pending if fetched else state.pending_items,
         title=outcome.title or state.title,
     )
@@ -490,3 +492,25 @@ def freshness_seconds(cache_control: str | None, expires: str | None, now: float
         seconds = math.ceil(when.timestamp() - now)
         return seconds if seconds > 0 else None
     return None
+
+
+# -- a census for the metrics ---------------------------------------------------------------
+
+SILENT_EXPECTED_ITEMS = 5.0  # a feed is "silent" once this many items would have been likely
+INTERVAL_BUCKETS = (300, 900, 3600, 21_600, 86_400)
+
+
+def is_silent(state: FeedState, now: float) -> bool:
+    """No new item for so long that its publishing rate made several likely: the publisher,
+    or the feed URL, may have stopped working though every poll succeeds."""
+    if state.rate is None or state.rate <= 0 or state.last_new_at is None:
+        return False
+    return (now - state.last_new_at) / 3600.0 * state.rate >= SILENT_EXPECTED_ITEMS
+
+
+def interval_bucket(interval: int) -> str:
+    """The label of the smallest :data:`INTERVAL_BUCKETS` bound holding ``interval``."""
+    for bound in INTERVAL_BUCKETS:
+        if interval <= bound:
+            return str(bound)
+    return "more"

@@ -276,7 +276,9 @@ def _feed_name(value: object) -> str:
     return name
 
 
-def _interval(value: object) -> int:
+def _interval(value: object) -> int | None:
+    if value is None:
+        return None
     try:
         return parse_interval(value)
     except ValueError as exc:

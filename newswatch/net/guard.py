@@ -3,8 +3,9 @@ the deployment does not fetch from (SSH, SMTP, Redis on a public host: ``allowed
 
 Every host is resolved and every address it resolves to is checked; one bad address is enough
 to refuse (an attacker controls which of several records we would use). The check runs where
-the connection is made (:class:`GuardedBackend`), so a DNS answer that changes between check
-and connect (rebinding) cannot slip through: we connect to the very address we checked.
+the connection is made (the fetcher's ``GuardedResolver``), so a DNS answer that changes
+between check and connect (rebinding) cannot slip through: we connect to the very address we
+checked.
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
-from typing import Any
-
-import httpcore
 
 from newswatch.core.errors import BlockedAddressError, BlockedPortError, DNSError
 from newswatch.core.ports import PortRanges, format_port_ranges, port_allowed
@@ -105,48 +103,3 @@ async def resolve_checked(host: str, port: int, *, allow_private: bool) -> list[
     if not allow_private:
         check_addresses(host, addresses)
     return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves the host itself, refuses blocked addresses
-    and connects to the checked address (TLS still verifies and sends SNI for the host name,
-    which httpcore takes from the URL, not from the socket)."""
-
-    def __init__(self, *, allow_private: bool) -> None:
-        self._allow_private = allow_private
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        addresses = await resolve_checked(host, port, allow_private=self._allow_private)
-        last_error: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(address),
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last_error = exc
-        assert last_error is not None
-        raise last_error
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise BlockedAddressError(f"refusing to connect to unix socket {path!r}")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)

@@ -1,6 +1,7 @@
-"""Concurrency limits for outgoing requests: at most N in flight overall and at most M per
-host (politeness). The per-host slot is taken first, so a request queued behind a busy host
-never holds one of the global slots other hosts could use."""
+"""Concurrency limits for outgoing requests within one process: at most N in flight overall
+and at most M per host (politeness). Callers take the per-host slot first and the global one
+only for the request itself, so a request queued behind a busy host never holds one of the
+global slots other hosts could use."""
 
 from __future__ import annotations
 
@@ -29,19 +30,30 @@ class RequestLimiter:
         self._hosts: dict[str, _HostSlot] = {}
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    async def host(self, host: str) -> AsyncIterator[None]:
         key = host.lower()
         entry = self._hosts.get(key)
         if entry is None:
             entry = self._hosts[key] = _HostSlot(self._per_host)
         entry.users += 1
         try:
-            async with entry.semaphore, self._total:
+            async with entry.semaphore:
                 yield
         finally:
             entry.users -= 1
             if entry.users == 0:
                 del self._hosts[key]
+
+    @asynccontextmanager
+    async def total(self) -> AsyncIterator[None]:
+        async with self._total:
+            yield
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Both: the host's slot, then a global one."""
+        async with self.host(host), self.total():
+            yield
 
     def hosts_in_use(self) -> int:
         """Hosts with a request waiting or running (for tests and debugging)."""

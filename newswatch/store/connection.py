@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import redis
+import redis.asyncio as aioredis
 
 from newswatch.config import Settings
 from newswatch.core.errors import ConfigError
@@ -32,5 +33,12 @@ def connect(url: str, *, socket_timeout: float = 30.0) -> redis.Redis:
     """A client with timeouts, so a dead Redis is an error and not a hang. Interactive callers
     (the API) pass a shorter ``socket_timeout`` than batch workers."""
     return redis.Redis.from_url(
+        url, socket_connect_timeout=5, socket_timeout=socket_timeout, health_check_interval=30
+    )
+
+
+def connect_async(url: str, *, socket_timeout: float = 30.0) -> aioredis.Redis:
+    """The asyncio twin of :func:`connect` (the scheduler's event loop never blocks on Redis)."""
+    return aioredis.Redis.from_url(
         url, socket_connect_timeout=5, socket_timeout=socket_timeout, health_check_interval=30
     )

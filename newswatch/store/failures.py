@@ -16,6 +16,22 @@ MESSAGE_CHARS = 2_000  # failure messages are for people; keep the stream small
 _STAGE_OF_KIND = {"feed": "poll", "page": "fetch_page"}
 
 
+def failure_entry(
+    *, kind: str, reason: str, message: str, at: float, stage: str = "", **ids: str
+) -> dict[str, str]:
+    """The stream fields of one failure. ``kind`` is "feed", "page" or "article"; ``stage``
+    defaults to the kind's (poll, fetch_page); ``ids`` are the feed_id, url, item_key or
+    article_id it concerns."""
+    return {
+        "kind": kind,
+        "stage": stage or _STAGE_OF_KIND.get(kind, kind),
+        "reason": reason,
+        "message": message[:MESSAGE_CHARS],
+        "at": repr(at),
+        **ids,
+    }
+
+
 def record_failure(
     client: redis.Redis,
     *,
@@ -27,17 +43,9 @@ def record_failure(
     maxlen: int = FAILURES_MAXLEN,
     **ids: str,
 ) -> str:
-    """Append a failure and return its stream entry id. ``kind`` is "feed", "page" or
-    "article"; ``stage`` defaults to the kind's (poll, fetch_page); ``ids`` are the feed_id,
-    url, item_key or article_id it concerns. The stream is capped at about ``maxlen``."""
-    fields = {
-        "kind": kind,
-        "stage": stage or _STAGE_OF_KIND.get(kind, kind),
-        "reason": reason,
-        "message": message[:MESSAGE_CHARS],
-        "at": repr(at),
-        **ids,
-    }
+    """Append a failure (:func:`failure_entry`) and return its stream entry id; the stream is
+    capped at about ``maxlen``. The scheduler appends its own in its pipelined poll write."""
+    fields = failure_entry(kind=kind, reason=reason, message=message, at=at, stage=stage, **ids)
     entry = client.xadd(keys.FAILURES, fields, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
     return lenient_text(entry)
 

@@ -20,6 +20,9 @@ CATALOG = {"feed": FEEDS, "topic": TOPICS, "subscription": SUBSCRIPTIONS}
 
 # scheduling
 SCHEDULE = PREFIX + "schedule"  # zset feed_id -> unix time when due (or lease expiry)
+LEASE_OWNERS = PREFIX + "schedule:owners"  # hash feed_id -> name of the scheduler leasing it
+SCHEDULERS = PREFIX + "schedulers"  # hash scheduler name -> "host pid" of its live process
+FEED_STATE_PREFIX = PREFIX + "feed:"  # + feed id: the poll state hash (for Lua scripts)
 
 
 def feed_state(feed_id: str) -> str:
@@ -32,9 +35,26 @@ def feed_seen(feed_id: str) -> str:
     return f"{PREFIX}feed:{feed_id}:seen"
 
 
+def feed_seen_alt(feed_id: str) -> str:
+    """Zset: hashes of the canonical URLs and titles of items taken from this feed ("u:..",
+    "t:.."), scored by first-seen time: the GUID churn guard's memory."""
+    return f"{PREFIX}feed:{feed_id}:seen-alt"
+
+
 def feed_attempts(feed_id: str) -> str:
     """Hash: item key -> number of failed attempts to fetch its page (retryable errors)."""
     return f"{PREFIX}feed:{feed_id}:attempts"
+
+
+# politeness shared by every scheduler instance, per host
+def host_slots(host: str) -> str:
+    """Zset: request tokens in flight to ``host`` -> when their slot expires (unix time)."""
+    return f"{PREFIX}host:{host}:slots"
+
+
+def host_next_start(host: str) -> str:
+    """String: the earliest unix time the next request to ``host`` may start."""
+    return f"{PREFIX}host:{host}:next"
 
 
 # pages in transit from the scheduler to the workers (compressed HTML with a TTL)

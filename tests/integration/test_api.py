@@ -30,6 +30,7 @@ from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 from newswatch.store.failures import record_failure
+from newswatch.core.feed_state import FeedState, Health
 from newswatch.store.feeds import FeedStateStore
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
@@ -254,11 +255,16 @@ def test_feeds_with_poll_state_and_last_error(api: httpx.Client, redis_client: r
     failing = Feed(url="https://down.example.net/rss", name="Down")
     fresh = Feed(url="https://fresh.example.org/atom")
     CatalogStore(redis_client).apply(Catalog(feeds=(failing, fresh)), owner="test")
-    FeedStateStore(redis_client).save_poll_result(
+    FeedStateStore(redis_client).put_state(
         failing.id,
-        last_status="error",
-        last_error="connect: connection refused",
-        consecutive_errors=3,
+        FeedState(
+            last_status="error",
+            last_error="connect: connection refused",
+            consecutive_errors=3,
+            health=Health.PARKED,
+            interval=86400,
+            interval_reason="parked: failing for too long; retried rarely",
+        ),
     )
     body = api.get("/api/feeds").json()
     assert body["count"] == 2
@@ -268,6 +274,9 @@ def test_feeds_with_poll_state_and_last_error(api: httpx.Client, redis_client: r
     assert by_url[failing.url]["last_status"] == "error"
     assert by_url[failing.url]["last_error"] == "connect: connection refused"
     assert by_url[failing.url]["consecutive_errors"] == 3
+    assert by_url[failing.url]["health"] == "parked"
+    assert by_url[failing.url]["interval"] == 86400
+    assert by_url[failing.url]["interval_reason"].startswith("parked")
     assert by_url[fresh.url]["last_status"] == "never_polled"
 
 

@@ -7,6 +7,7 @@ import contextlib
 import email.utils
 import gzip
 import ipaddress
+import socket
 import threading
 import time
 import urllib.parse
@@ -14,8 +15,8 @@ from collections.abc import Coroutine, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
-import httpx
 import pytest
+from aiohttp.abc import ResolveResult
 from prometheus_client import REGISTRY
 
 from newswatch.config import Settings
@@ -30,14 +31,15 @@ from newswatch.core.errors import (
     TooManyRedirectsError,
 )
 from newswatch.net import Fetcher, FetchResult
-from newswatch.net.fetcher import retry_after_seconds
-from newswatch.net.guard import blocked_reason
+from newswatch.net.fetcher import FetchPolicy, GuardedResolver, retry_after_seconds
+from newswatch.net.guard import blocked_reason, check_addresses
 from newswatch.net.limits import RequestLimiter
 
 T = TypeVar("T")
 ETAG = '"v1"'
 LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
-PUBLIC_IP = "93.184.216.34"  # a public address the test transport routes to the local origin
+PUBLIC_IP = "93.184.216.34"  # a public address the test resolver routes to the local origin
+PUBLIC_NAME = "public.example"
 
 
 class Origin:
@@ -157,7 +159,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def settings(**overrides: Any) -> Settings:
+def settings(**overrides: Any) -> FetchPolicy:
     values: dict[str, Any] = {
         "allow_private_networks": True,
         "allowed_ports": "1-65535",  # the origin listens on a free port
@@ -165,10 +167,10 @@ def settings(**overrides: Any) -> Settings:
         "user_agent": "newswatch-test/1.0",
     }
     values.update(overrides)
-    return Settings(**values)
+    return FetchPolicy.from_settings(Settings(**values))
 
 
-async def fetch(url: str, cfg: Settings | None = None, **kwargs: Any) -> FetchResult:
+async def fetch(url: str, cfg: FetchPolicy | None = None, **kwargs: Any) -> FetchResult:
     kwargs.setdefault("max_bytes", 1_000_000)
     async with Fetcher(cfg or settings()) as fetcher:
         return await fetcher.fetch(url, **kwargs)
@@ -273,21 +275,23 @@ def test_redirect_to_non_http_scheme(origin: tuple[str, Origin]) -> None:
 # --- SSRF guard ---------------------------------------------------------------------------
 
 
-class RouteToOrigin(httpx.AsyncBaseTransport):
-    """Sends requests for PUBLIC_IP to the local origin (so a first hop can pass the guard);
-    anything else goes out as addressed."""
+class RouteToOrigin(GuardedResolver):
+    """Resolves PUBLIC_NAME to a public address (which the guard passes) but connects it to the
+    local origin, so a first hop can pass the guard; any other host is resolved and checked
+    as usual."""
 
     def __init__(self, port: int) -> None:
+        super().__init__(allow_private=False)
         self._port = port
-        self._inner = httpx.AsyncHTTPTransport()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.host == PUBLIC_IP:
-            request.url = request.url.copy_with(host="127.0.0.1", port=self._port)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if host == PUBLIC_NAME:
+            check_addresses(host, [ipaddress.ip_address(PUBLIC_IP)])
+            return [ResolveResult(hostname=host, host="127.0.0.1", port=self._port,
+                                  family=socket.AF_INET, proto=0, flags=0)]  # fmt: skip
+        return await super().resolve(host, port, family)
 
 
 @pytest.mark.parametrize(
@@ -306,9 +310,9 @@ def test_redirect_to_blocked_address_is_refused_at_the_hop(
     cfg = settings(allow_private_networks=False)
 
     async def go() -> FetchResult:
-        async with Fetcher(cfg, transport=RouteToOrigin(port)) as fetcher:
+        async with Fetcher(cfg, resolver=RouteToOrigin(port)) as fetcher:
             return await fetcher.fetch(
-                f"http://{PUBLIC_IP}/to?target={urllib.parse.quote(target)}", max_bytes=1000
+                f"http://{PUBLIC_NAME}/to?target={urllib.parse.quote(target)}", max_bytes=1000
             )
 
     with pytest.raises(BlockedAddressError) as info:

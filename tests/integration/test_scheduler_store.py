@@ -1,36 +1,57 @@
-"""FeedStateStore on a real Redis: leases, poll state, seen sets, retry counts, failures."""
+"""The scheduler's stores on a real Redis: leases with owners (claimed with the state, taken
+back after a restart, released only by their holder), the one write per poll, seen sets,
+retry counts, the failure log, and the API's view of every feed."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import redis
 
 from newswatch.core.catalog import Catalog, Feed
+from newswatch.core.feed_state import FeedState, Health
 from newswatch.store import keys
 from newswatch.store.catalog import CatalogStore
-from newswatch.store.failures import read_failures, record_failure
+from newswatch.store.connection import connect_async
+from newswatch.store.failures import failure_entry, read_failures, record_failure
 from newswatch.store.feeds import FeedStateStore
+from newswatch.store.polling import PollStore, PollWrite
+
+T = TypeVar("T")
 
 
-def test_claim_due_takes_only_due_feeds_and_leases_them(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client)
+def with_store(redis_url: str, use: Callable[[PollStore], Awaitable[T]], owner: str = "a") -> T:
+    async def go() -> T:
+        client = connect_async(redis_url)
+        try:
+            return await use(PollStore(client, owner))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())
+
+
+def test_claim_takes_due_feeds_with_their_state_and_leases_them(
+    redis_client: redis.Redis, redis_url: str
+) -> None:
     redis_client.zadd(keys.SCHEDULE, {"a": 0, "b": 50, "c": 500})
-    assert store.claim_due(now=100, lease=120, limit=10) == ["a", "b"]
-    # leased: not due again until the lease runs out
-    assert store.claim_due(now=101, lease=120, limit=10) == []
-    assert redis_client.zscore(keys.SCHEDULE, "a") == 220
-    # a crashed scheduler's feeds come back after the lease
-    assert store.claim_due(now=221, lease=120, limit=10) == ["a", "b"]
-    assert store.claim_due(now=330, lease=120, limit=10) == []
-    assert store.claim_due(now=500, lease=120, limit=1) == ["a"]  # lease ended at 341
+    FeedStateStore(redis_client).put_state("a", FeedState(etag='"v1"', interval=600))
 
+    async def use(store: PollStore) -> None:
+        claims = await store.claim(now=100, lease=30, limit=10)
+        assert [(c.feed_id, c.due_at) for c in claims] == [("a", 0), ("b", 50)]
+        assert (claims[0].state.etag, claims[0].state.interval) == ('"v1"', 600)
+        assert claims[1].state == FeedState()
+        assert await store.claim(now=101, lease=30, limit=10) == []  # leased
+        # a dead scheduler's feeds come back when the lease runs out
+        assert [c.feed_id for c in await store.claim(now=131, lease=30, limit=1)] == ["a"]
 
-def test_claim_due_respects_the_limit_most_overdue_first(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client)
-    redis_client.zadd(keys.SCHEDULE, {f"f{i}": i for i in range(10)})
-    assert store.claim_due(now=100, lease=60, limit=3) == ["f0", "f1", "f2"]
-    assert store.claim_due(now=100, lease=60, limit=0) == []
+    with_store(redis_url, use)
+    assert redis_client.zscore(keys.SCHEDULE, "b") == 130
+    assert redis_client.hget(keys.LEASE_OWNERS, "b") == b"a"
 
 
 def test_concurrent_claims_never_return_the_same_feed(redis_url: str) -> None:
@@ -40,15 +61,12 @@ def test_concurrent_claims_never_return_the_same_feed(redis_url: str) -> None:
     barrier = threading.Barrier(4)
 
     def claimer(slot: int) -> None:
-        client = redis.Redis.from_url(redis_url)
-        store = FeedStateStore(client)
-        barrier.wait()
-        while True:
-            got = store.claim_due(now=10, lease=120, limit=7)
-            if not got:
-                break
-            results[slot].extend(got)
-        client.close()
+        async def use(store: PollStore) -> None:
+            barrier.wait()
+            while got := await store.claim(now=10, lease=120, limit=7):
+                results[slot].extend(c.feed_id for c in got)
+
+        with_store(redis_url, use, owner=f"s{slot}")
 
     threads = [threading.Thread(target=claimer, args=(i,)) for i in range(4)]
     for thread in threads:
@@ -56,103 +74,105 @@ def test_concurrent_claims_never_return_the_same_feed(redis_url: str) -> None:
     for thread in threads:
         thread.join()
     claimed = [feed for part in results for feed in part]
-    assert len(claimed) == 400
-    assert len(set(claimed)) == 400
+    assert len(claimed) == 400 == len(set(claimed))
     seed.close()
 
 
-def test_reschedule_extend_and_ensure(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client)
-    assert store.ensure_scheduled(["a", "b"], at=5) == 2
-    assert store.ensure_scheduled(["a", "c"], at=9) == 1  # a keeps its time
-    assert redis_client.zscore(keys.SCHEDULE, "a") == 5
-    store.reschedule("a", 1000)
-    store.extend_leases(["a", "b", "gone"], until=500)  # never earlier; never re-adds
-    assert redis_client.zscore(keys.SCHEDULE, "a") == 1000
-    assert redis_client.zscore(keys.SCHEDULE, "b") == 500
+def test_a_restarted_owner_takes_back_its_leases_at_once_and_no_others(
+    redis_client: redis.Redis, redis_url: str
+) -> None:
+    redis_client.zadd(keys.SCHEDULE, {"mine": 0})
+
+    async def claim(store: PollStore) -> None:
+        await store.claim(now=0, lease=600, limit=10)
+
+    with_store(redis_url, claim, owner="a")
+    redis_client.zadd(keys.SCHEDULE, {"theirs": 0})
+    with_store(redis_url, claim, owner="b")
+    assert redis_client.zscore(keys.SCHEDULE, "mine") == 600
+
+    async def restart(store: PollStore) -> int:
+        return await store.take_back(now=5)
+
+    assert with_store(redis_url, restart, owner="a") == 1
+    assert redis_client.zscore(keys.SCHEDULE, "mine") == 5  # due now, not in 10 minutes
+    assert redis_client.zscore(keys.SCHEDULE, "theirs") == 600
+    assert redis_client.hget(keys.LEASE_OWNERS, "mine") is None
+
+
+def test_renew_only_extends_and_release_only_by_the_holder(
+    redis_client: redis.Redis, redis_url: str
+) -> None:
+    redis_client.zadd(keys.SCHEDULE, {"f": 0, "g": 0})
+
+    async def use(store: PollStore) -> None:
+        await store.claim(now=0, lease=30, limit=2)
+        await store.renew(["f", "gone"], until=60)
+        await store.renew(["f"], until=40)  # never earlier
+        redis_client.hset(keys.LEASE_OWNERS, "g", "someone-else")  # lease lost, re-claimed
+        await store.release("g", 999)
+        await store.release("f", 500)
+
+    with_store(redis_url, use)
+    assert redis_client.zscore(keys.SCHEDULE, "f") == 500
+    assert redis_client.zscore(keys.SCHEDULE, "g") == 30  # left to its new holder
     assert redis_client.zscore(keys.SCHEDULE, "gone") is None
-    assert store.next_due() == 9
-    store.unschedule("c")
-    assert store.next_due() == 500
+    assert redis_client.hget(keys.LEASE_OWNERS, "f") is None
 
 
-def test_poll_state_round_trip_with_types_and_removal(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client)
-    assert store.get_state("f") == {}
-    store.save_poll_result(
-        "f",
-        url="http://example.org/rss",
-        last_status="error",
-        last_error="GET http://example.org/rss: HTTP 500 from example.org",
-        error_reason="http_status",
-        consecutive_errors=2,
-        last_polled_at=12.5,
-        etag='"v1"',
-    )
-    store.save_poll_result(
-        "f",
-        last_status="ok",
-        last_error=None,
-        error_reason=None,
-        consecutive_errors=0,
-        add_items=3,
-        last_new_items=3,
-    )
-    store.save_poll_result("f", add_items=2, last_new_items=2)
-    state = store.get_state("f")
-    assert state == {
-        "url": "http://example.org/rss",
-        "last_status": "ok",
-        "consecutive_errors": 0,
-        "last_polled_at": 12.5,
-        "etag": '"v1"',
-        "items_total": 5,
-        "last_new_items": 2,
-    }
+def test_one_write_stores_state_seen_items_failures_and_ends_the_lease(
+    redis_client: redis.Redis, redis_url: str
+) -> None:
+    redis_client.zadd(keys.SCHEDULE, {"f": 0})
+    redis_client.hset(keys.feed_attempts("f"), "item-1", 2)
+    state = FeedState(last_status="ok", next_poll_at=1234.5, items_total=2, health=Health.SLOW)
+    failure = failure_entry(kind="page", reason="http_status", message="404", at=1.0)
+
+    async def use(store: PollStore) -> None:
+        await store.claim(now=0, lease=30, limit=1)
+        write = PollWrite("f", state, seen={"item-1": ["u:x", "t:y"], "item-2": []},
+                          failures=[failure])  # fmt: skip
+        await store.write(write, now=7.0)
+        assert await store.unseen("f", ["item-2", "item-3", "item-1"]) == ["item-3"]
+        assert await store.known_alt("f", ["u:x", "u:z"]) == {"u:x"}
+
+    with_store(redis_url, use)
+    stored = FeedStateStore(redis_client)
+    assert stored.get_state("f") == state
+    assert redis_client.zscore(keys.SCHEDULE, "f") == 1234.5
+    assert redis_client.zscore(keys.feed_seen("f"), "item-1") == 7.0
+    assert stored.attempts("f", "item-1") == 0
+    assert read_failures(redis_client)[0]["reason"] == "http_status"
 
 
-def test_seen_set_filters_marks_and_trims(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client, seen_limit=5)
-    assert store.filter_unseen("f", []) == []
-    assert store.filter_unseen("f", ["a", "b"]) == ["a", "b"]
-    store.mark_seen("f", ["a"], now=1)
-    assert store.filter_unseen("f", ["b", "a", "c"]) == ["b", "c"]
-    store.mark_seen("f", [f"n{i}" for i in range(6)], now=2)
-    # trimmed to the newest 5: "a" (oldest) and one of the n* are forgotten
+def test_seen_sets_are_trimmed_to_the_newest(redis_url: str, redis_client: redis.Redis) -> None:
+    async def use(store: PollStore) -> None:
+        store.seen_limit = 5
+        await store.write(PollWrite("f", FeedState(), seen={"a": []}), now=1)
+        await store.write(PollWrite("f", FeedState(), seen={f"n{i}": [] for i in range(6)}), 2)
+        assert await store.unseen("f", ["a"]) == ["a"]  # the oldest was forgotten
+        await store.write(PollWrite("f", FeedState(), seen={"n5": []}), now=99)
+
+    with_store(redis_url, use)
     assert redis_client.zcard(keys.feed_seen("f")) == 5
-    assert store.filter_unseen("f", ["a"]) == ["a"]
-    # first-seen time is kept when an item is marked again
-    store.mark_seen("f", ["n5"], now=99)
-    assert redis_client.zscore(keys.feed_seen("f"), "n5") == 2
+    assert redis_client.zscore(keys.feed_seen("f"), "n5") == 2  # first-seen time kept
 
 
-def test_attempts_count_up_and_are_cleared_when_seen(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client)
-    assert store.record_attempt("f", "item-1") == 1
-    assert store.record_attempt("f", "item-1") == 2
-    store.record_attempt("f", "item-2")
-    assert store.attempts("f", "item-1") == 2
-    assert store.pending_retries("f") == 2
+def test_attempts_count_up(redis_url: str, redis_client: redis.Redis) -> None:
+    async def use(store: PollStore) -> list[int]:
+        return [await store.record_attempt("f", "i") for _ in range(2)]
+
+    assert with_store(redis_url, use) == [1, 2]
+    assert FeedStateStore(redis_client).pending_retries("f") == 1
     assert redis_client.ttl(keys.feed_attempts("f")) > 0
-    store.mark_seen("f", ["item-1"], now=3)
-    assert store.attempts("f", "item-1") == 0
-    assert store.pending_retries("f") == 1
 
 
 def test_failures_are_appended_newest_first(redis_client: redis.Redis) -> None:
     record_failure(redis_client, kind="feed", reason="dns", message="one", at=1.0, feed_id="f")
-    record_failure(
-        redis_client,
-        kind="page",
-        reason="http_status",
-        message="two",
-        at=2.0,
-        url="http://x/a",
-        item_key="a",
-    )
+    record_failure(redis_client, kind="page", reason="http_status", message="two", at=2.0,
+                   url="http://x/a", item_key="a")  # fmt: skip
     newest, oldest = read_failures(redis_client)
     assert (newest["kind"], newest["reason"], newest["message"]) == ("page", "http_status", "two")
-    assert newest["url"] == "http://x/a"
     assert (oldest["kind"], oldest["feed_id"], oldest["at"]) == ("feed", "f", "1.0")
 
 
@@ -163,30 +183,23 @@ def test_list_states_covers_every_configured_feed_including_never_polled(
     fresh = Feed(url="https://b.example/rss", fetch_pages=False)
     CatalogStore(redis_client).apply(Catalog(feeds=(polled, fresh)), owner="test")
     store = FeedStateStore(redis_client)
-    store.save_poll_result(polled.id, last_status="ok", consecutive_errors=0, add_items=4)
-    store.mark_seen(polled.id, ["x", "y"], now=1)
+    state = FeedState(last_status="ok", items_total=4, interval=600,
+                      interval_reason="fixed by the feed's configured interval")  # fmt: skip
+    store.put_state(polled.id, state)
+    redis_client.zadd(keys.feed_seen(polled.id), {"x": 1, "y": 1})
     store.reschedule(polled.id, 2000)
 
     states = {state["id"]: state for state in store.list_states()}
 
-    assert set(states) == {polled.id, fresh.id}
     a, b = states[polled.id], states[fresh.id]
-    assert (a["name"], a["url"], a["interval"], a["fetch_pages"]) == ("a", polled.url, 600, True)
+    assert (a["name"], a["url"], a["configured_interval"], a["fetch_pages"]) == (
+        "a", polled.url, 600, True,
+    )  # fmt: skip
     assert (a["last_status"], a["items_total"], a["items_seen"], a["due_at"]) == ("ok", 4, 2, 2000)
-    assert (b["name"], b["last_status"], b["items_total"], b["items_seen"]) == (
-        fresh.url,
-        "never_polled",
-        0,
-        0,
-    )
-    assert b["due_at"] == 0 and b["fetch_pages"] is False
-
-
-def test_a_late_reschedule_does_not_bring_back_a_removed_feed(redis_client: redis.Redis) -> None:
-    store = FeedStateStore(redis_client)
-    store.ensure_scheduled(["kept", "removed"], at=0)
-    store.unschedule("removed")  # the configuration dropped it while it was being polled
-    store.reschedule("removed", 500)
-    store.reschedule("kept", 500)
-    assert redis_client.zscore(keys.SCHEDULE, "removed") is None
-    assert redis_client.zscore(keys.SCHEDULE, "kept") == 500
+    assert (a["interval"], a["interval_reason"], a["health"]) == (
+        600, "fixed by the feed's configured interval", "ok",
+    )  # fmt: skip
+    assert (b["name"], b["last_status"], b["items_total"], b["configured_interval"]) == (
+        fresh.url, "never_polled", 0, None,
+    )  # fmt: skip
+    assert b["due_at"] == 0 and b["fetch_pages"] is False and "body_hash" not in a

@@ -50,7 +50,7 @@ def test_valid_config_loads(tmp_path: Path) -> None:
         "https://feeds.example.org/world.xml",
         "http://news.example.net/rss",
     ]
-    assert [feed.interval for feed in cfg.feeds] == [900, 900]
+    assert [feed.interval for feed in cfg.feeds] == [900, None]  # None: adaptive
     assert cfg.feeds[0].display_name == "Example World"
     assert cfg.feeds[1].display_name == "http://news.example.net/rss"
     assert [topic.name for topic in cfg.topics] == ["summits", "arrest-warrants"]
