@@ -199,9 +199,7 @@ class FeedPoller:
 
     # -- decide and write --------------------------------------------------------------------
 
-    async def _decide_and_write(
-        self, feed: Feed, state: FeedState, found: _Found
-    ) -> PollReport:
+    async def _decide_and_write(self, feed: Feed, state: FeedState, found: _Found) -> PollReport:
         ended = self.clock()
         after = next_state(state, found.outcome, ended, self.policy_for(feed), seed=feed.id)
         found.write.state = after

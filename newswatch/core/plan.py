@@ -161,6 +161,8 @@ def _differences(before: Item, after: Item) -> list[str]:
 
 
 def _short(value: object) -> str:
+    if value is None:
+        return "unset"  # e.g. a feed interval left to adapt
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     text = text if text else "''"
     return text if len(text) <= 60 else text[:57] + "..."

@@ -46,8 +46,8 @@ from newswatch.core.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
-from newswatch.net.decoding import ACCEPT_ENCODING, CappedDecoder
 from newswatch.core.ports import PortRanges, parse_port_ranges
+from newswatch.net.decoding import ACCEPT_ENCODING, CappedDecoder
 from newswatch.net.guard import check_addresses, check_port, resolve_checked
 from newswatch.net.limits import RequestLimiter
 

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from newswatch.api.app import create_app
 from newswatch.config import Settings
 from newswatch.core.catalog import Catalog, Feed, Topic
+from newswatch.core.feed_state import FeedState, Health
 from newswatch.core.models import Alert, Article
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
@@ -30,7 +31,6 @@ from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 from newswatch.store.failures import record_failure
-from newswatch.core.feed_state import FeedState, Health
 from newswatch.store.feeds import FeedStateStore
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)

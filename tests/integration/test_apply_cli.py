@@ -55,7 +55,7 @@ def test_apply_twice_then_change_then_prune(
     path.write_text(SECOND)
     dry = newswatch("apply", "--config", str(path), "--dry-run", redis_url=redis_url)
     assert dry.stdout.splitlines() == [
-        "~ feed A <https://a.example/rss> (interval 900 -> 3600)",
+        "~ feed A <https://a.example/rss> (interval unset -> 3600)",
         f"- subscription desk (written by file:{path.resolve()})",
         "dry run, nothing written: 1 changed, 1 removed; 1 item the file does not list kept "
         "(written through the API or CLI; --prune removes them)",

@@ -117,7 +117,7 @@ def test_a_parse_past_its_deadline_refuses_that_feed_only(
     assert "took longer than 3 s to parse; refused" in reports["stuck"].error
     assert (reports["honest"].result, reports["honest"].new_items) == ("ok", 2)
     state = FeedStateStore(redis_client).get_state(stuck.id)
-    assert state["error_reason"] == "too_slow"
+    assert state.error_reason == "too_slow"
 
 
 def test_feeds_and_pages_on_ports_not_allowed_are_refused(

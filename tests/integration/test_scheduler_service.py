@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +22,6 @@ import pytest
 import redis
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-import scheduler.poller as poller_module
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.models import short_hash
