@@ -52,6 +52,12 @@ class QueryError(NewswatchError):
         return f"{self.query}\n{' ' * self.position}^"
 
 
+class PackError(NewswatchError):
+    """A file of the topic pack, or a topic's reference to the pack, is wrong."""
+
+    reason = "pack"
+
+
 class FetchError(NewswatchError):
     """An HTTP fetch failed. Subclasses say why."""
 

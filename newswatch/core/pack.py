@@ -1,0 +1,116 @@
+"""The topic pack: curated, multilingual topics shipped with newswatch and used by reference.
+
+A topic in the configuration (or the catalogue) either carries its own ``query`` or names a
+pack topic with ``pack: summits``. The reference is kept as it is and resolved each time the
+matcher is built, so an improved pack reaches every user on upgrade.
+
+This module is pure: it turns the pack's data (already read from its files by
+:mod:`newswatch.topics`) into :class:`PackTopic` values and resolves references.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from newswatch.core.errors import PackError, QueryError
+from newswatch.core.query import parse_query
+
+# ISO 639-1 codes, as the topics' `languages:` lists use them
+_LANGUAGE = re.compile(r"[a-z]{2}")
+_FIELDS = frozenset({"name", "title", "intent", "blind_spots", "clauses", "exclude"})
+
+
+@dataclasses.dataclass(frozen=True)
+class PackTopic:
+    """One curated topic: a query clause per language, ORed, minus what ``exclude`` finds."""
+
+    name: str
+    title: str
+    intent: str
+    blind_spots: tuple[str, ...]
+    clauses: Mapping[str, str]  # language code -> query clause
+    exclude: str = ""  # a query; a document it matches never matches the topic
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.clauses)
+
+    @property
+    def query(self) -> str:
+        """The whole query in the topic query language (what the matcher compiles)."""
+        either = " OR ".join(f"({clause})" for clause in self.clauses.values())
+        if not self.exclude:
+            return either
+        return f"({either}) AND NOT ({self.exclude})"
+
+
+def parse_pack_topic(data: object, source: str) -> PackTopic:
+    """A :class:`PackTopic` from the mapping of one pack file (``source`` names it in errors)."""
+    if not isinstance(data, Mapping):
+        raise PackError(f"{source}: a pack topic is a mapping, not {type(data).__name__}")
+    unknown = sorted(set(map(str, data)) - _FIELDS)
+    if unknown:
+        raise PackError(f"{source}: unknown field(s) {', '.join(unknown)}")
+    name = _text(data, "name", source)
+    clauses = data.get("clauses")
+    if not isinstance(clauses, Mapping) or not clauses:
+        raise PackError(f"{source}: clauses must map language codes to queries")
+    checked: dict[str, str] = {}
+    for language, clause in clauses.items():
+        where = f"{source}: clauses.{language}"
+        if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
+            raise PackError(f"{where}: not a two-letter language code")
+        checked[language] = _query(clause, where)
+    spots = data.get("blind_spots", [])
+    if not isinstance(spots, list) or not all(isinstance(s, str) and s.strip() for s in spots):
+        raise PackError(f"{source}: blind_spots must be a list of sentences")
+    exclude = data.get("exclude", "")
+    topic = PackTopic(
+        name=name,
+        title=_text(data, "title", source),
+        intent=_text(data, "intent", source),
+        blind_spots=tuple(s.strip() for s in spots),
+        clauses=checked,
+        exclude=_query(exclude, f"{source}: exclude") if exclude else "",
+    )
+    _query(topic.query, f"{source}: the combined query")
+    return topic
+
+
+def resolve_query(query: str, pack: str, packs: Mapping[str, PackTopic]) -> str:
+    """The query a topic is matched with: its own ``query``, or that of the pack topic it names.
+
+    Exactly one of the two must be given; the configuration, the catalogue and the worker all
+    call this, so a pack reference means the same everywhere.
+    """
+    if query.strip() and pack.strip():
+        raise PackError("give either query or pack, not both (a pack topic carries its query)")
+    if pack.strip():
+        found = packs.get(pack.strip())
+        if found is None:
+            known = ", ".join(sorted(packs)) or "none"
+            raise PackError(f"no pack topic named {pack.strip()!r} (the pack has: {known})")
+        return found.query
+    if not query.strip():
+        raise PackError("a topic needs a query, or a pack topic to use (pack: NAME)")
+    return query
+
+
+def _text(data: Mapping[object, object], field: str, source: str) -> str:
+    value = data.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise PackError(f"{source}: {field} must be a non-empty string")
+    return " ".join(value.split())
+
+
+def _query(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PackError(f"{where}: must be a non-empty query")
+    text = " ".join(value.split())
+    try:
+        parse_query(text)
+    except QueryError as exc:
+        raise PackError(f"{where}: {exc}") from None
+    return text
