@@ -101,7 +101,9 @@ def read_labels(path: Path, topics: Iterable[str]) -> list[Label]:
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
         where = f"{path.name}: data line {number - 1}"
-        missing = [name for name in ("doc", "group", "language", "split", *names) if not row.get(name)]
+        missing = [
+            name for name in ("doc", "group", "language", "split", *names) if not row.get(name)
+        ]
         if missing:
             raise ValueError(f"{where}: empty {', '.join(missing)}")
         if row["doc"] in seen:
@@ -213,12 +215,12 @@ class Sources:
             # the package's source distribution, through pip as any user would get it
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--no-binary", ":all:", "--no-build-isolation", "-d", str(self.cache),
+                 "--no-binary", ":all:", "-d", str(self.cache),
                  requirement],
                 check=True, timeout=600, capture_output=True,
             )  # fmt: skip
         if not archive.exists():
-            raise FileNotFoundError(f"{archive} (run with --fetch to download {requirement})")
+            raise FileNotFoundError(f"{archive} (run without --no-fetch to download {requirement})")
         return archive
 
 
@@ -259,7 +261,10 @@ def _row(name: str, part: str, language: str, s: Score) -> str:
 
 
 def report(scores: dict[tuple[str, str, str], Score], topics: list[str]) -> list[str]:
-    header = f"{'topic':<16} {'part':<8} {'lang':<4} {'docs':>5} {'pos':>4} {'tp':>4} {'fp':>4} {'fn':>4}     P     R    F1"
+    header = (
+        f"{'topic':<16} {'part':<8} {'lang':<4} {'docs':>5} {'pos':>4} {'tp':>4} {'fp':>4} "
+        f"{'fn':>4}     P     R    F1"
+    )
     lines = [header]
     for topic in topics:
         for part in PARTS:
@@ -277,7 +282,10 @@ def report(scores: dict[tuple[str, str, str], Score], topics: list[str]) -> list
 def add_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--labels", type=Path, default=LABELS, help="hand labels (TSV)")
     group.add_argument(
-        "--corpora", type=Path, default=DEFAULT_CORPORA, help="the shared corpora (NEWSWATCH_CORPORA)"
+        "--corpora",
+        type=Path,
+        default=DEFAULT_CORPORA,
+        help="the shared corpora (NEWSWATCH_CORPORA)",
     )
     group.add_argument(
         "--sources", type=Path, default=DEFAULT_SOURCES, help="cache of registry packages' sources"

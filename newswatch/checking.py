@@ -38,7 +38,8 @@ def summary(cfg: WatchConfig) -> list[str]:
             lines.append(f"  {_count(adaptive, 'feed')} polled as often as they publish")
     for topic in catalog.topics:
         languages = f" [{', '.join(topic.languages)}]" if topic.languages else ""
-        lines.append(f"  topic {topic.name}{languages}: {topic.query}")
+        what = f"pack {topic.pack}" if topic.pack else topic.query
+        lines.append(f"  topic {topic.name}{languages}: {what}")
     for subscription in catalog.subscriptions:
         channels = ", ".join(subscription.channels) or "no channels"
         lines.append(

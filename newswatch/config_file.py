@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from newswatch import topics as topic_pack
 from newswatch.config import FileSettings
 from newswatch.core.catalog import Catalog
 from newswatch.core.errors import ConfigError
@@ -80,7 +81,8 @@ def load_config(path: Path, *, packs: PackLookup | None = None) -> WatchConfig:
             FileSettings.model_validate(settings_block)
         except ValidationError as exc:
             found.extend(_from_validation(locator, exc, FileSettings, ("settings",)))
-    catalog, problems = check_catalog(data, packs=packs)
+    # topics may name a topic of the shipped pack (`pack: summits`)
+    catalog, problems = check_catalog(data, packs=packs or topic_pack.lookup)
     warnings = []
     for problem in problems:
         located = locator.located(problem)

@@ -13,11 +13,13 @@ import redis
 from newswatch.config import Settings, load_settings
 from newswatch.core.catalog import Topic
 from newswatch.core.errors import ConfigError, QueryError
+from newswatch.core.pack import matcher_query
 from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
+from newswatch.topics import load_pack
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,11 @@ def build_matcher(topics: Iterable[Topic]) -> TopicMatcher:
     """Compile every topic. The catalogue validated each query when it was written, so they
     are not checked again; a stored query that no longer parses (a hand-edited key, a query
     written by a newer release) is skipped and logged, and the rest still match."""
-    specs = [TopicSpec(topic.name, topic.query, topic.languages) for topic in topics]
+    packs = load_pack()
+    specs = [
+        TopicSpec(topic.name, matcher_query(topic.query, topic.pack, packs), topic.languages)
+        for topic in topics
+    ]
     try:
         return TopicMatcher(specs)
     except QueryError:

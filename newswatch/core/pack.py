@@ -1,8 +1,9 @@
 """The topic pack: curated, multilingual topics shipped with newswatch and used by reference.
 
 A topic in the configuration (or the catalogue) either carries its own ``query`` or names a
-pack topic with ``pack: summits``. The reference is kept as it is and resolved each time the
-matcher is built, so an improved pack reaches every user on upgrade.
+pack topic with ``pack: summits``. Validation copies the pack's query into the stored topic
+(what the API shows, and the fallback), and the worker takes the pack's query again each time
+it builds its matcher, so an improved pack reaches every user on upgrade.
 
 This module is pure: it turns the pack's data (already read from its files by
 :mod:`newswatch.topics`) into :class:`PackTopic` values and resolves references.
@@ -79,23 +80,21 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
     return topic
 
 
-def resolve_query(query: str, pack: str, packs: Mapping[str, PackTopic]) -> str:
-    """The query a topic is matched with: its own ``query``, or that of the pack topic it names.
+def pack_entry(name: str, packs: Mapping[str, PackTopic]) -> tuple[str, tuple[str, ...]] | None:
+    """What a topic naming pack topic ``name`` takes from the pack when it is validated: the
+    query, and no language restriction (the clauses cover every language they know). None
+    when the pack has no such topic. This is the ``PackLookup`` of the catalogue's
+    validation (:mod:`newswatch.core.validate`)."""
+    found = packs.get(name)
+    return None if found is None else (found.query, ())
 
-    Exactly one of the two must be given; the configuration, the catalogue and the worker all
-    call this, so a pack reference means the same everywhere.
-    """
-    if query.strip() and pack.strip():
-        raise PackError("give either query or pack, not both (a pack topic carries its query)")
-    if pack.strip():
-        found = packs.get(pack.strip())
-        if found is None:
-            known = ", ".join(sorted(packs)) or "none"
-            raise PackError(f"no pack topic named {pack.strip()!r} (the pack has: {known})")
-        return found.query
-    if not query.strip():
-        raise PackError("a topic needs a query, or a pack topic to use (pack: NAME)")
-    return query
+
+def matcher_query(query: str, pack: str, packs: Mapping[str, PackTopic]) -> str:
+    """The query a stored topic is matched with: the pack's query now for a topic that names a
+    pack topic, so an upgraded pack reaches topics stored before the upgrade; the stored query
+    otherwise (and for a pack topic a later release no longer ships)."""
+    found = packs.get(pack) if pack else None
+    return found.query if found is not None else query
 
 
 def _text(data: Mapping[object, object], field: str, source: str) -> str:

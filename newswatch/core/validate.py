@@ -317,7 +317,9 @@ def validate_feed(raw: object) -> Feed:
 # -- topics ------------------------------------------------------------------------------------
 
 # A pack entry a topic refers to (``pack: NAME``): its query and languages, or None when
-# there is no such entry. Packs are resolved at validation, so stored topics carry the query.
+# there is no such entry. Packs are resolved at validation, so stored topics carry the query
+# (shown by the API); the worker matches with the pack's query of the day
+# (newswatch.core.pack.matcher_query), so an upgraded pack reaches stored topics.
 PackLookup = Callable[[str], tuple[str, tuple[str, ...]] | None]
 
 
@@ -375,8 +377,14 @@ def check_topic(
             problems.append(Problem(("pack",), f"no topic {pack!r} in the topic pack"))
         else:
             query, languages = entry
-            if not values.get("query"):  # a query written beside `pack:` wins
-                values["query"] = query
+            if values.get("query"):
+                # the worker matches a pack topic with the pack's query of the day: a query
+                # written beside it would be shown but never used
+                problems.append(
+                    Problem(("query",), "give either query or pack, not both (the pack topic "
+                            "carries its own query)")
+                )  # fmt: skip
+            values["query"] = query
             values.setdefault("languages", languages)
     return _result(lambda: Topic(**values), problems)
 

@@ -13,7 +13,7 @@ from importlib import resources
 import yaml
 
 from newswatch.core.errors import PackError
-from newswatch.core.pack import PackTopic, parse_pack_topic
+from newswatch.core.pack import PackTopic, pack_entry, parse_pack_topic
 
 # a pack file is a few kilobytes; anything larger is not ours
 MAX_FILE_BYTES = 256 * 1024
@@ -39,3 +39,8 @@ def load_pack() -> dict[str, PackTopic]:
             raise PackError(f"{source}: name {topic.name!r} differs from the file name")
         topics[topic.name] = topic
     return topics
+
+
+def lookup(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """The shipped pack as the catalogue's validation asks for it (``PackLookup``)."""
+    return pack_entry(name, load_pack())

@@ -23,7 +23,10 @@ def test_the_wheel_carries_all_three_tiers_and_the_command(tmp_path: Path) -> No
                     "newswatch/net", "newswatch/api", "scheduler", "worker"):  # fmt: skip
         assert f"{package}/__init__.py" in names, f"{package} is missing from the wheel"
     assert "newswatch/py.typed" in names
-    assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    # the topic pack is data: configurations name its topics (`pack: summits`)
+    for topic in ("summits", "arrest-warrants", "arms-deliveries"):
+        assert f"newswatch/topics/{topic}.yaml" in names, f"pack topic {topic} is not shipped"
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "eval/"))]
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "newswatch = newswatch.cli:main" in text

@@ -243,7 +243,7 @@ def test_unknown_keys_with_did_you_mean(tmp_path: Path) -> None:
         "feeds, topics, subscriptions",
         f"{path}:4: topics[0].query: required key is missing",
         f"{path}:5: topics[0].querry: unknown key 'querry' (did you mean 'query'?); allowed "
-        "here: name, query, languages",
+        "here: name, query, languages, pack",
         f"{path}:7: settings.fetch_timout: unknown key 'fetch_timout' (did you mean "
         "'fetch_timeout'?); allowed here: " + ", ".join(Settings.model_fields),
         f"{path}:8: settings.colour: unknown key 'colour'; allowed here: "
@@ -274,7 +274,7 @@ def test_wrong_shapes(tmp_path: Path) -> None:
     )
     assert problems_of(path) == [
         f"{path}:1: feeds: expected a list, got a mapping",
-        f"{path}:4: topics[0]: expected a mapping with keys name, query, languages, got a "
+        f"{path}:4: topics[0]: expected a mapping with keys name, query, languages, pack, got a "
         "string ('just a string')",
         f"{path}:5: settings: expected a mapping, got a list",
     ]
@@ -420,3 +420,25 @@ def test_anchors_and_merge_keys_work(tmp_path: Path) -> None:
         ("https://a.example/rss", 3600),
         ("https://b.example/rss", 3600),
     ]
+
+
+def test_topic_can_use_a_pack_topic_by_reference(tmp_path: Path) -> None:
+    path = write(tmp_path, "topics:\n  - name: leaders\n    pack: summits\n")
+    (topic,) = load_config(path).catalog.topics
+    assert (topic.name, topic.pack, topic.languages) == ("leaders", "summits", ())
+    assert "sommet" in topic.query  # the pack's query: every language
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "expected"),
+    [
+        ("pack: summitz", 3, "topics[0].pack: no topic 'summitz' in the topic pack"),
+        ("pack: summits\n    query: x", 4, "topics[0].query: give either query or pack"),
+    ],
+)
+def test_wrong_pack_references_are_located(
+    tmp_path: Path, entry: str, line: int, expected: str
+) -> None:
+    path = write(tmp_path, f"topics:\n  - name: t\n    {entry}\n")
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}:{line}: {expected}")

@@ -8,6 +8,7 @@ import pytest
 
 from newswatch.config_file import load_config
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
+from newswatch.topics import load_pack
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "newswatch.yaml"
 
@@ -42,6 +43,14 @@ def test_every_example_topic_matches_the_seed_article(corpora: Path) -> None:
     assert "arrest warrant" in found["arrest-warrants"]
     assert "arms delivery" in found["arms-deliveries"]
     assert "summit" in found["summits"]
+
+
+def test_example_topics_use_the_shipped_pack_by_reference() -> None:
+    cfg = load_config(EXAMPLE).catalog
+    pack = load_pack()
+    for topic in cfg.topics:
+        assert topic.pack == topic.name
+        assert topic.query == pack[topic.pack].query and topic.languages == ()
 
 
 def test_example_topics_stay_quiet_on_unrelated_news() -> None:

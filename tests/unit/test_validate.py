@@ -104,3 +104,5 @@ def test_pack_references_are_resolved_when_packs_are_given() -> None:
         validate_topic({"name": "s", "pack": "nope"}, packs=packs.get)
     with pytest.raises(InvalidInput, match="unknown key 'pack'"):
         validate_topic({"name": "s", "pack": "summits"})  # no packs: no such field
+    with pytest.raises(InvalidInput, match="give either query or pack, not both"):
+        validate_topic({"name": "s", "pack": "summits", "query": "x"}, packs=packs.get)

@@ -1,0 +1,133 @@
+"""The topic pack's evaluation (eval/topics.py): the hash split, the labels file's checks, the
+scores, and documents read the way the product reads them."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from eval import topics as ev
+from tests.support.pages import UNRELATED_PARAGRAPHS, UNRELATED_TITLE, article_page
+
+TOPICS = ["arms-deliveries", "arrest-warrants", "summits"]
+HEADER = "doc\tgroup\tlanguage\tsplit\tarms-deliveries\tarrest-warrants\tsummits\tnote\n"
+
+
+def line(doc: str, group: str, labels: str = "0\t0\t0", language: str = "en") -> str:
+    return f"{doc}\t{group}\t{language}\t{ev.part_of(group)}\t{labels}\tnote\n"
+
+
+def test_the_split_is_a_fixed_function_of_the_group() -> None:
+    parts = [ev.part_of(f"group-{n}") for n in range(1000)]
+    assert parts == [ev.part_of(f"group-{n}") for n in range(1000)]
+    assert 250 < parts.count("heldout") < 350  # three tenths held back
+
+
+def test_labels_are_read_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "labels.tsv"
+    path.write_text("# comment\n" + HEADER + line("a:1", "g1", "1\t0\t1") + line("a:2", "g2"))
+    first, second = ev.read_labels(path, TOPICS)
+    assert first.topics == {"arms-deliveries", "summits"} and first.part == ev.part_of("g1")
+    assert second.topics == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (line("a:1", "g1") + line("a:1", "g2"), "a:1 is labelled twice"),
+        (line("a:1", "g1", "2\t0\t0"), "labels are 0 or 1"),
+        (line("a:1", "g1").replace("\ten\t", "\t\t"), "empty language"),
+    ],
+)
+def test_bad_labels_are_refused(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "labels.tsv"
+    path.write_text(HEADER + body)
+    with pytest.raises(ValueError, match=message):
+        ev.read_labels(path, TOPICS)
+
+
+def test_a_document_moved_out_of_its_hashed_part_is_refused(tmp_path: Path) -> None:
+    other = "tune" if ev.part_of("g1") == "heldout" else "heldout"
+    path = tmp_path / "labels.tsv"
+    path.write_text(HEADER + f"a:1\tg1\ten\t{other}\t0\t0\t0\t\n")
+    with pytest.raises(ValueError, match="the hash says otherwise"):
+        ev.read_labels(path, TOPICS)
+
+
+def test_scores_count_per_topic_part_and_language() -> None:
+    def label(doc: str, language: str, topics: set[str]) -> ev.Label:
+        return ev.Label(doc, doc, language, "tune", frozenset(topics), "")
+
+    labels = [
+        label("1", "en", {"summits"}),  # found: tp
+        label("2", "en", {"summits"}),  # missed: fn
+        label("3", "fr", set()),  # found: fp
+        label("4", "fr", set()),  # quiet: tn
+    ]
+    found = {"1": {"summits"}, "2": set(), "3": {"summits"}, "4": set()}
+    scores = ev.score(labels, lambda lab: frozenset(found[lab.doc]), ["summits"])
+    total = scores["summits", "tune", "*"]
+    assert (total.tp, total.fp, total.fn, total.docs) == (1, 1, 1, 4)
+    assert total.precision == total.recall == total.f1 == 0.5
+    french = scores["summits", "tune", "fr"]
+    assert (french.tp, french.fp, french.precision, french.recall) == (0, 1, 0.0, None)
+    assert french.f1 is None
+    lines = ev.report(scores, ["summits"])
+    assert lines[1].split() == ["summits", "tune", "all", "4", "2", "1", "1", "1"] + ["0.50"] * 3
+
+
+def test_a_page_goes_through_the_pipelines_extraction() -> None:
+    page = article_page(UNRELATED_TITLE, UNRELATED_PARAGRAPHS)
+    text = ev.product_text(page, "https://example.org/a")
+    assert text.title == UNRELATED_TITLE and not text.dropped
+    assert UNRELATED_PARAGRAPHS[0][:40] in text.text
+    assert "Most popular" not in text.text  # boilerplate stays out, as in the worker
+    assert ev.product_text(b"<html></html>", "https://example.org/b").dropped
+
+
+def test_sources_read_each_corpus_and_say_what_is_missing(tmp_path: Path) -> None:
+    corpora = tmp_path / "corpora"
+    (corpora / "ecbplus").mkdir(parents=True)
+    doc = {"doc_name": "1_1ecb.xml", "text": "Headline here\nBody text.", "url": ""}
+    (corpora / "ecbplus" / "documents.jsonl").write_text(json.dumps(doc) + "\n")
+    aeb = corpora / "article-extraction-benchmark"
+    (aeb / "html").mkdir(parents=True)
+    (aeb / "ground-truth.json").write_text(json.dumps({"k": {"url": "https://example.org/k"}}))
+    page = article_page(UNRELATED_TITLE, UNRELATED_PARAGRAPHS)
+    (aeb / "html" / "k.html.gz").write_bytes(gzip.compress(page))
+    (corpora / "seed-article.txt").write_text("Skip to content\n\nThe headline\n\nREAD ALSO: x\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with tarfile.open(cache / "pkg-1.0.tar.gz", "w:gz") as tar:
+        data = "Texto de prueba, año.".encode()
+        member = tarfile.TarInfo("pkg-1.0/tests/a.txt")
+        member.size = len(data)
+        tar.addfile(member, io.BytesIO(data))
+    sources = ev.Sources(corpora, cache, fetch=False)
+
+    ecb = sources.text("ecbplus:1_1ecb.xml")
+    assert ecb is not None and (ecb.title, ecb.text) == ("Headline here", "Body text.")
+    page_text = sources.text("aeb:k")
+    assert page_text is not None and page_text.title == UNRELATED_TITLE
+    seed = sources.text("seed:seed-article.txt")
+    assert seed is not None and (seed.title, seed.text) == ("The headline", "READ ALSO: x")
+    registry = sources.text("registry:pkg==1.0:pkg-1.0/tests/a.txt")
+    assert registry is not None and registry.text == "Texto de prueba, año."
+    assert sources.text("registry:other==2.0:x.txt") is None
+    assert "without --no-fetch" in sources.missing["registry"]
+    assert "other-2.0.tar.gz" in sources.missing["registry"]
+    with pytest.raises(ValueError, match="unknown corpus"):
+        sources.text("nowhere:1")
+
+
+def test_the_labels_in_the_repository_are_valid() -> None:
+    labels = ev.read_labels(ev.LABELS, TOPICS)
+    assert len(labels) > 1000
+    assert {label.part for label in labels} == {"tune", "heldout"}
+    for topic in TOPICS:
+        assert any(topic in label.topics for label in labels), f"no positive for {topic}"

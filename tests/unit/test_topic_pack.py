@@ -1,0 +1,196 @@
+"""The shipped topic pack: it loads, documents itself, finds the events in every language it
+claims and stays quiet on the traps (sports and mountain "summits", search and financial
+warrants, seized weapons, a sidebar teaser).
+
+The sentences below are written for these tests in the phrasing of wire copy; the pack's
+figures on real, hand-labelled documents come from `make eval` (eval/topics.py).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from newswatch.core.errors import PackError
+from newswatch.core.pack import PackTopic, matcher_query, pack_entry, parse_pack_topic
+from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
+from newswatch.topics import load_pack
+
+REQUIRED = ("en", "es", "fr", "de", "ru", "uk", "it", "pt", "tr")
+ALSO = ("ar", "zh", "ja", "ko")
+
+
+@functools.cache
+def pack_matcher() -> TopicMatcher:
+    return TopicMatcher(TopicSpec(t.name, t.query) for t in load_pack().values())
+
+
+def matches(text: str, title: str = "") -> set[str]:
+    found = pack_matcher().match(MatchDocument.build(title=title, text=text))
+    return {m.topic for m in found}
+
+
+def test_the_pack_has_the_three_events_in_every_language_asked_for() -> None:
+    pack = load_pack()
+    assert sorted(pack) == ["arms-deliveries", "arrest-warrants", "summits"]
+    for topic in pack.values():
+        assert set(REQUIRED + ALSO) <= set(topic.languages), topic.name
+        assert len(topic.intent) > 100 and topic.title
+        assert len(topic.blind_spots) >= 3
+
+
+SUMMITS = [
+    ("en", "President Xi Jinping will hold a summit with President Putin in Moscow next week."),
+    ("en", "The prime minister arrived in Tokyo on Tuesday for a three-day state visit."),
+    ("en", "Leaders gathered for the G20 summit in Rio, where the final communique was agreed."),
+    ("en", "The two sides failed to reschedule a meeting between Mr. Trump and Xi Jinping."),
+    ("es", "El presidente de Francia y el presidente de Brasil celebraron una cumbre en París."),
+    ("fr", "Le président Macron a reçu son homologue allemand à l'Élysée pour un sommet."),
+    ("de", "Bundeskanzler Scholz traf beim Gipfel in Brüssel die Staats- und Regierungschefs."),
+    ("ru", "Президент России и председатель КНР проведут переговоры на высшем уровне."),
+    ("uk", "Президент України взяв участь у саміті лідерів НАТО у Вашингтоні."),
+    ("it", "La premier ha incontrato il presidente americano al vertice del G7 in Puglia."),
+    ("pt", "O presidente Lula participou da cúpula de líderes do Brics em Joanesburgo."),
+    ("tr", "Cumhurbaşkanı Erdoğan, NATO zirvesi için Vilnius'a gitti."),
+    ("ar", "عقد الرئيس المصري قمة مع الملك الأردني في القاهرة"),
+    ("zh", "国家主席习近平与美国总统拜登在旧金山举行中美元首会晤。"),
+    ("ja", "岸田首相はバイデン大統領と首脳会談を行った。"),
+    ("ko", "윤석열 대통령은 기시다 총리와 정상회담을 가졌다."),
+]
+
+WARRANTS = [
+    ("en", "The International Criminal Court issued an arrest warrant for the president."),
+    ("en", "A judge issued a warrant for his arrest after he failed to appear in court."),
+    ("en", "Interpol has issued a red notice for the former banker."),
+    ("es", "La jueza dictó una orden de detención internacional contra el expresidente."),
+    ("fr", "La justice française a émis un mandat d'arrêt contre l'homme d'affaires."),
+    ("de", "Gegen den Verdächtigen wurde ein internationaler Haftbefehl erlassen."),
+    ("ru", "Басманный суд заочно арестовал журналиста и объявил его в розыск."),
+    ("uk", "Суд видав ордер на арешт колишнього посадовця."),
+    ("it", "Il gip ha firmato un mandato d'arresto europeo per l'imprenditore."),
+    ("pt", "O juiz expediu um mandado de prisão contra o ex-deputado."),
+    ("tr", "Savcılık, 12 şüpheli hakkında yakalama kararı çıkardı."),
+    ("ar", "أصدرت المحكمة مذكرة اعتقال بحق رئيس الوزراء السابق"),
+    ("zh", "国际刑事法院对其发出逮捕令。"),
+    ("ja", "警察は容疑者の逮捕状を取った。"),
+    ("ko", "법원은 전 장관에 대한 구속영장을 발부했다."),
+]
+
+ARMS = [
+    ("en", "The United States will send more HIMARS launchers and ammunition to Ukraine."),
+    ("en", "Germany approved the delivery of Leopard 2 tanks to Kyiv on Wednesday."),
+    ("en", "The State Department cleared the sale of F-16 fighter jets to Turkey."),
+    ("en", "Iran is accused of supplying drones and missiles to Russia, officials said."),
+    ("es", "España enviará más misiles y munición a Ucrania, anunció la ministra."),
+    ("fr", "Paris va livrer des canons Caesar et des missiles SCALP à l'Ukraine."),
+    ("de", "Die Bundesregierung lehnt die Lieferung von Taurus-Marschflugkörpern ab."),
+    ("ru", "США объявили о новых поставках оружия Украине на 400 млн долларов."),
+    ("uk", "Нідерланди передадуть Україні винищувачі F-16 до кінця року."),
+    ("it", "Il governo ha approvato il nuovo invio di armi all'Ucraina."),
+    ("pt", "O governo alemão aprovou o envio de armas para a Ucrânia."),
+    ("tr", "ABD, Türkiye'ye F-16 satışını onayladı."),
+    ("ar", "وافقت واشنطن على صفقة أسلحة جديدة مع السعودية"),
+    ("zh", "美国宣布对台军售，包括导弹和战斗机。"),
+    ("ja", "政府はウクライナへの武器供与を決めた。"),
+    ("ko", "정부는 우크라이나에 무기 지원을 검토하고 있다."),
+]
+
+
+@pytest.mark.parametrize(("topic", "language", "text"), [
+    *[("summits", lang, text) for lang, text in SUMMITS],
+    *[("arrest-warrants", lang, text) for lang, text in WARRANTS],
+    *[("arms-deliveries", lang, text) for lang, text in ARMS],
+])  # fmt: skip
+def test_each_topic_finds_its_event_in_every_language(topic: str, language: str, text: str) -> None:
+    assert topic in matches(text), f"{topic} missed ({language}): {text}"
+
+
+def test_every_required_language_has_an_example_for_every_topic() -> None:
+    for examples in (SUMMITS, WARRANTS, ARMS):
+        assert set(REQUIRED + ALSO) <= {language for language, _ in examples}
+
+
+TRAPS = [
+    # sports, mountains, business, a film studio
+    "Climbers reached the summit of Everest on Tuesday, the expedition leader said.",
+    "The summit clash between the top two sides ended 2-1; the club president was delighted.",
+    "Summit Entertainment's president announced the sequel at the Web Summit in Lisbon.",
+    "Il Napoli resta al vertice della classifica dopo la vittoria di ieri sera.",
+    "Der Bergsteiger erreichte den Gipfel des Mont Blanc bei Sonnenaufgang.",
+    # ministers only, a phone call, a leader at home
+    "Foreign ministers met in Brussels; the president's spokesman declined to comment.",
+    # a teaser in a sidebar and censure motions are no arrest warrants
+    "LOOK HERE: Opposition in France presents motion of censure against government.",
+    # search warrants, financial warrants, loose "wanted", an arrest with no warrant
+    "Police executed a search warrant at the house and arrested two people.",
+    "The company issued warrants to buy shares at a strike price of $10.",
+    "A warrant officer told reporters the situation did not warrant concern.",
+    "Police arrested the suspect on Tuesday; he is wanted for questioning.",
+    # weapons seized, used or tested; oil tanks; think tanks; arms as limbs
+    "The navy seized arms and ammunition from the pirates, who were handed over to police.",
+    "Russia fired missiles and drones at Kyiv overnight, the air force said.",
+    "North Korea test-fired a ballistic missile into the sea on Sunday.",
+    "Fuel tanks were filled before the ship sailed; think tanks praised the plan.",
+    "She held the baby in her arms as firefighters put out the blaze.",
+]
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_the_pack_stays_quiet_on_the_traps(text: str) -> None:
+    assert matches(text) == set()
+
+
+def test_a_sidebar_teaser_does_not_turn_a_story_into_an_arrest_warrant_alert() -> None:
+    title = "Opposition presents a motion of censure against the government"
+    text = (
+        "The opposition tabled a motion of censure on Friday over the pension reform. "
+        "READ ALSO: Pension reform: what changes for you."
+    )
+    assert matches(text, title) == set()
+
+
+def _topic(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "t",
+        "title": "A topic",
+        "intent": "What it finds.",
+        "blind_spots": ["What it misses."],
+        "clauses": {"en": "summit", "fr": "sommet"},
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_pack_topic_is_the_or_of_its_clauses_minus_its_exclusions() -> None:
+    topic = parse_pack_topic(_topic(exclude="everest"), "t.yaml")
+    assert topic.query == "((summit) OR (sommet)) AND NOT (everest)"
+    assert parse_pack_topic(_topic(), "t.yaml").query == "(summit) OR (sommet)"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"clauses": {}}, "t.yaml: clauses must map language codes to queries"),
+        ({"clauses": {"english": "x"}}, "t.yaml: clauses.english: not a two-letter language"),
+        ({"clauses": {"en": "(summit"}}, "t.yaml: clauses.en: "),
+        ({"exclude": "NOT x"}, "t.yaml: exclude: "),
+        ({"blind_spots": "none"}, "t.yaml: blind_spots must be a list of sentences"),
+        ({"intent": ""}, "t.yaml: intent must be a non-empty string"),
+        ({"colour": "red"}, "t.yaml: unknown field(s) colour"),
+    ],
+)
+def test_a_wrong_pack_file_says_where(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(PackError) as caught:
+        parse_pack_topic(_topic(**changes), "t.yaml")
+    assert caught.value.message.startswith(message)
+
+
+def test_a_stored_topic_is_matched_with_the_pack_query_of_the_day() -> None:
+    packs = {"t": PackTopic("t", "T", "i", ("b",), {"en": "summit", "fr": "sommet"})}
+    assert pack_entry("t", packs) == ("(summit) OR (sommet)", ())  # every language
+    assert pack_entry("x", packs) is None
+    # the stored copy is from an older release: the pack of today wins
+    assert matcher_query("(summit)", "t", packs) == "(summit) OR (sommet)"
+    assert matcher_query("talks", "", packs) == "talks"
+    assert matcher_query("(summit)", "gone", packs) == "(summit)"  # no longer shipped
