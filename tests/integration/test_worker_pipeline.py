@@ -289,6 +289,18 @@ def test_matcher_follows_the_catalogue(
     assert AlertStore(redis_client).topics() == {"summit": 1, "icc": 1, "ukraine": 1}
 
 
+def test_a_pack_topic_is_matched_with_the_pack_query_the_worker_resolves(
+    redis_client: redis.Redis, seed: tuple[str, list[str]]
+) -> None:
+    title, paragraphs = seed
+    # stored by a release whose pack query was narrower: the worker matches with today's
+    publish_topics(redis_client, [Topic(name="leaders", query="nothingmatches", pack="summits")])
+    context = WorkerContext(redis_client, Settings())
+    job = ArticleJob.from_dict(make_job(redis_client, "art-p", URL, news_page(title, paragraphs)))
+    assert pipeline.process_batch(context, [job])["alerts"] == 1
+    assert AlertStore(redis_client).topics() == {"leaders": 1}
+
+
 def test_an_invalid_url_costs_one_article_only(
     redis_client: redis.Redis, seed: tuple[str, list[str]]
 ) -> None:
