@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
+    SecretStr,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -51,6 +53,23 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+TOKEN_CHARS = (16, 1024)
+
+
+def _check_token(value: SecretStr | None) -> SecretStr | None:
+    """A bearer token: printable ASCII without spaces (it travels in a header). The message
+    never shows the value."""
+    if value is None:
+        return None
+    token = value.get_secret_value()
+    low, high = TOKEN_CHARS
+    if not low <= len(token) <= high:
+        raise _invalid(f"an API token has {low} to {high} characters, this one has {len(token)}")
+    if not all("!" <= char <= "~" for char in token):
+        raise _invalid("an API token is printable ASCII without spaces (it is sent in a header)")
+    return value
+
+
 MAX_WORKERS_PER_CORE = 4  # more worker processes than this only queue for the CPU
 _MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
 _MB = 1024 * 1024
@@ -66,6 +85,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None  # None: `newswatch up` starts an embedded Redis
     data_dir: Path = Path(".newswatch")
     api_host: str = "127.0.0.1"
+    # bearer token for API writes (and reads beyond loopback); unset: DATA_DIR/api-token
+    api_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = None
     api_port: Annotated[int, _in_range(0, 65535)] = 8080
     metrics_port: Annotated[int, _in_range(0, 65535)] = 9108  # standalone process exposition
     # 0: one per CPU core

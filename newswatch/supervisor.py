@@ -24,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from newswatch.api.auth import AccessPolicy, ensure_token_file
 from newswatch.applying import apply_config, summary
 from newswatch.checking import warnings_of
 from newswatch.config import Settings, load_settings
@@ -80,13 +81,17 @@ def _child_commands(workers: int) -> list[Child]:
     return children
 
 
-def _child_env(cfg: WatchConfig, redis_url: str, metrics_dir: Path) -> dict[str, str]:
-    """Children get the Redis URL, the metrics directory and the file's ``settings:`` block
-    (as NEWSWATCH_* variables, which the real environment still overrides)."""
+def _child_env(
+    cfg: WatchConfig, redis_url: str, data_dir: Path, metrics_dir: Path
+) -> dict[str, str]:
+    """Children get the Redis URL, the data and metrics directories and the file's
+    ``settings:`` block (as NEWSWATCH_* variables, which the real environment still
+    overrides)."""
     env = dict(os.environ)
     for key, value in cfg.settings.items():
         env.setdefault(f"NEWSWATCH_{key.upper()}", str(value))
     env["NEWSWATCH_REDIS_URL"] = redis_url
+    env["NEWSWATCH_DATA_DIR"] = str(data_dir)  # where the API finds its token
     env[MULTIPROC_ENV] = str(metrics_dir)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -247,6 +252,19 @@ def _apply(cfg: WatchConfig, path: Path, redis_url: str, settings: Settings) -> 
     )
 
 
+def _api_token(settings: Settings, data_dir: Path) -> str:
+    """Make sure the API has a write token (a random one in the data directory unless one is
+    set); returns where it is, never the token."""
+    path = ensure_token_file(settings, data_dir)
+    try:
+        AccessPolicy.of(settings, data_dir)
+    except ConfigError as exc:
+        raise RuntimeError("; ".join(exc.problems)) from None
+    if path is None:
+        return "writes need the api_token setting as a bearer token"
+    return f"writes need the bearer token in {path}"
+
+
 def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | None = None) -> int:
     try:
         cfg = load_config(config_path)
@@ -265,14 +283,16 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
     try:
         with _exclusive(data_dir):
             _check_api_port(settings)
+            token_note = _api_token(settings, data_dir)
             metrics_dir = data_dir / "metrics"
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)
             redis_url, server = _start_redis(settings, data_dir)
             _apply(cfg, config_path, redis_url, settings)
-            _log(f"API on http://{settings.api_host}:{settings.api_port}/")
+            _log(f"API on http://{settings.api_host}:{settings.api_port}/ ({token_note})")
             children = _child_commands(n_workers)
-            _supervise(children, _child_env(cfg, redis_url, metrics_dir), stop, server)
+            env = _child_env(cfg, redis_url, data_dir, metrics_dir)
+            _supervise(children, env, stop, server)
     except RuntimeError as exc:
         _log(str(exc))
         return 1

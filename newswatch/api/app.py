@@ -9,18 +9,35 @@ from __future__ import annotations
 import redis
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 
-from newswatch.api import errors, routes_alerts, routes_catalog, routes_ops
+from newswatch.api import errors, routes_alerts, routes_catalog, routes_ops, routes_records
+from newswatch.api.auth import HOW_TO_SET, AccessMiddleware, AccessPolicy
 from newswatch.config import Settings
-from newswatch.core.errors import ConfigError
+from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
+from newswatch.core.problems import InvalidInput
 from newswatch.store.alerts import AlertStore
 
 
-def create_app(client: redis.Redis, *, settings: Settings) -> Starlette:
+def create_app(
+    client: redis.Redis, *, settings: Settings, policy: AccessPolicy | None = None
+) -> Starlette:
+    """The application. ``policy`` says who may read and write (see
+    :mod:`newswatch.api.auth`); without one, reads are open and writes refused."""
+    policy = policy or AccessPolicy(None, reads_open=True, token_hint=HOW_TO_SET)
     app = Starlette(
-        routes=[*routes_ops.routes, *routes_alerts.routes, *routes_catalog.routes],
+        routes=[
+            *routes_ops.routes,
+            *routes_alerts.routes,
+            *routes_records.routes,
+            *routes_catalog.routes,
+        ],
+        middleware=[Middleware(AccessMiddleware, policy=policy)],
         exception_handlers={
             errors.ApiError: errors.api_error,
+            InvalidInput: errors.invalid_input,
+            NotFoundError: errors.not_found,
+            ConflictError: errors.conflict,
             HTTPException: errors.http_error,
             redis.RedisError: errors.redis_error,
             ConfigError: errors.stored_config_error,

@@ -9,7 +9,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from newswatch.core.errors import ConfigError
+from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
+from newswatch.core.problems import InvalidInput, loc_path
 
 log = logging.getLogger("newswatch.api")
 
@@ -42,6 +43,31 @@ async def http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def invalid_input(request: Request, exc: Exception) -> Response:
+    """422 naming every field at fault, with the position in a query and a hint: the same
+    problems `newswatch check` prints for a file."""
+    assert isinstance(exc, InvalidInput)
+    what = exc.what
+    summary = "; ".join(f"{loc_path(p.loc) or 'body'}: {p.text()}" for p in exc.problems)
+    return JSONResponse(
+        {
+            "error": f"invalid {what + ': ' if what else ''}{summary}",
+            "problems": [problem.to_dict() for problem in exc.problems],
+        },
+        status_code=422,
+    )
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NotFoundError)
+    return json_error(404, exc.message)
+
+
+async def conflict(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ConflictError)
+    return json_error(409, exc.message)
 
 
 async def redis_error(request: Request, exc: Exception) -> Response:

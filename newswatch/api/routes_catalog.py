@@ -1,36 +1,134 @@
-"""GET /api/articles/{id}, /api/topics, /api/feeds and /api/failures."""
+"""The catalogue over HTTP: ``GET/POST /api/feeds|topics|subscriptions`` and
+``GET/PUT/DELETE /api/feeds|topics|subscriptions/{id or name}``.
+
+Every write goes through the same validation as a configuration file and the command line
+(:mod:`newswatch.core.validate`) and the same store (:class:`CatalogStore`): a refusal is a
+422 naming each field at fault (with the position in a query and a hint), 404 for an unknown
+name (with the closest one), 409 for a conflict (the item exists, a subscription follows the
+topic). Running processes follow the change within seconds (the catalogue's version).
+``PUT`` changes the fields it gives and keeps the others; on a topic or subscription that does
+not exist yet it creates it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
-from newswatch.api.params import parse_id, parse_limit
+from newswatch.core.catalog import Kind
+from newswatch.core.errors import NotFoundError
+from newswatch.core.problems import InvalidInput, Problem
+from newswatch.core.times import iso_from_unix
+from newswatch.core.validate import as_input, check_feed, check_subscription, check_topic
 from newswatch.store.alerts import AlertStore
-from newswatch.store.articles import ArticleStore
-from newswatch.store.catalog import CatalogStore
-from newswatch.store.failures import read_failures
+from newswatch.store.catalog import CatalogStore, Entry
 from newswatch.store.feeds import FeedStateStore
 
+ORIGIN = "api"
+MAX_REF_CHARS = 2048
+_CHECKS: dict[Kind, Callable[[object], tuple[Any, list[Problem]]]] = {
+    "feed": check_feed,
+    "topic": check_topic,
+    "subscription": check_subscription,
+}
+_IDENTITY = {"feed": "url", "topic": "name", "subscription": "name"}
 
-def get_article(request: Request) -> Response:
-    article_id = parse_id(request.path_params["article_id"], what="article")
-    article = ArticleStore(request.app.state.redis).get(article_id)
-    if article is None:
-        raise ApiError(404, f"no article with id {article_id!r}")
-    return JSONResponse(article.to_dict())
+
+def _catalog(request: Request) -> CatalogStore:
+    return CatalogStore(request.app.state.redis)
+
+
+def _ref(request: Request) -> str:
+    ref: str = request.path_params["ref"]
+    if not ref or len(ref) > MAX_REF_CHARS:
+        raise ApiError(400, f"an id or name has 1 to {MAX_REF_CHARS} characters")
+    return ref
+
+
+def entry_view(entry: Entry[Any]) -> dict[str, Any]:
+    """An item as the API shows it: its fields, its id (feeds), who wrote it and when."""
+    view: dict[str, Any] = entry.item.to_dict()
+    if "url" in view:
+        view = {"id": entry.item.key, **view}
+    view.update(origin=entry.origin, created_at=entry.created_at, updated_at=entry.updated_at)
+    return view
+
+
+def _iso_times(state: dict[str, Any]) -> dict[str, Any]:
+    """Poll-state times are unix numbers in Redis; the API speaks ISO 8601."""
+    return {
+        key: iso_from_unix(value)
+        if key.endswith("_at") and isinstance(value, int | float)
+        else value
+        for key, value in state.items()
+    }
+
+
+def _validated(kind: Kind, body: dict[str, Any]) -> tuple[Any, list[Problem]]:
+    item, problems = _CHECKS[kind](body)
+    errors = [p for p in problems if p.severity == "error"]
+    if item is None or errors:
+        raise _invalid(kind, errors)
+    return item, [p for p in problems if p.severity == "warning"]
+
+
+def _invalid(kind: Kind, problems: list[Problem]) -> InvalidInput:
+    return InvalidInput(problems, what=kind)
+
+
+def _written(entry: Entry[Any], warnings: list[Problem], status: int) -> Response:
+    body = {**entry_view(entry), "warnings": [w.to_dict() for w in warnings]}
+    return JSONResponse(body, status_code=status)
+
+
+# -- feeds -------------------------------------------------------------------------------------
+
+
+def _feed_views(request: Request) -> list[dict[str, Any]]:
+    entries = {entry.item.key: entry for entry in _catalog(request).entries("feed")}
+    views = []
+    for state in FeedStateStore(request.app.state.redis).list_states():
+        entry = entries.get(state["id"])
+        if entry is not None:
+            state.update(
+                origin=entry.origin, created_at=entry.created_at, updated_at=entry.updated_at
+            )
+        views.append(_iso_times(state))
+    return views
+
+
+def list_feeds(request: Request) -> Response:
+    """Every feed with its poll state and last error, never-polled ones included."""
+    feeds = _feed_views(request)
+    return JSONResponse({"feeds": feeds, "count": len(feeds)})
+
+
+def get_feed(request: Request) -> Response:
+    entry = _catalog(request).find("feed", _ref(request))
+    for view in _feed_views(request):
+        if view["id"] == entry.item.key:
+            return JSONResponse(view)
+    raise NotFoundError(f"no feed {entry.item.url!r}")
+
+
+# -- topics ------------------------------------------------------------------------------------
 
 
 def list_topics(request: Request) -> Response:
-    """Configured topics with their alert counts, then topics that still have alerts but are
-    no longer configured (``configured: false``)."""
+    """Topics with their alert counts, then topics that still have alerts but are no longer
+    in the catalogue (``configured: false``)."""
     store: AlertStore = request.app.state.alerts
     counts = store.topics()
+    entries = sorted(_catalog(request).entries("topic"), key=lambda e: e.item.name)
     topics = [
-        {**topic.to_dict(), "alerts": counts.pop(topic.name, 0), "configured": True}
-        for topic in CatalogStore(request.app.state.redis).topics()
+        {**entry_view(e), "alerts": counts.pop(e.item.name, 0), "configured": True} for e in entries
     ]
     topics += [
         {"name": name, "alerts": n, "configured": False} for name, n in sorted(counts.items())
@@ -38,22 +136,93 @@ def list_topics(request: Request) -> Response:
     return JSONResponse({"topics": topics, "count": len(topics)})
 
 
-def list_feeds(request: Request) -> Response:
-    """Every configured feed with its poll state and last error, never-polled ones included."""
-    feeds = FeedStateStore(request.app.state.redis).list_states()
-    return JSONResponse({"feeds": feeds, "count": len(feeds)})
+def _get(kind: Kind) -> Callable[[Request], Response]:
+    def get_one(request: Request) -> Response:
+        entry = _catalog(request).find(kind, _ref(request))
+        view = entry_view(entry)
+        if kind == "topic":
+            view["alerts"] = request.app.state.alerts.count(entry.item.name)
+        return JSONResponse(view)
+
+    return get_one
 
 
-def list_failures(request: Request) -> Response:
-    """The newest recorded failures (feed polls, page fetches, extraction) with reasons."""
-    limit = parse_limit(request.query_params.get("limit"))
-    failures = read_failures(request.app.state.redis, count=limit)
-    return JSONResponse({"failures": failures, "count": len(failures)})
+def list_subscriptions(request: Request) -> Response:
+    entries = sorted(_catalog(request).entries("subscription"), key=lambda e: e.item.name)
+    subscriptions = [entry_view(e) for e in entries]
+    return JSONResponse({"subscriptions": subscriptions, "count": len(subscriptions)})
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def _create(kind: Kind) -> Callable[[Request], Any]:
+    async def create(request: Request) -> Response:
+        item, warnings = _validated(kind, await read_json_object(request))
+        entry = await run_in_threadpool(_catalog(request).add, item, origin=ORIGIN)
+        response = _written(entry, warnings, 201)
+        response.headers["Location"] = f"{request.url.path.rstrip('/')}/{entry.item.key}"
+        return response
+
+    return create
+
+
+def _replace(kind: Kind) -> Callable[[Request], Any]:
+    identity = _IDENTITY[kind]
+
+    async def replace(request: Request) -> Response:
+        ref = _ref(request)
+        body = await read_json_object(request)
+        store = _catalog(request)
+        try:
+            before: Entry[Any] | None = await run_in_threadpool(store.find, kind, ref)
+        except NotFoundError:
+            if kind == "feed":
+                raise
+            before = None
+        current = as_input(before.item) if before is not None else {identity: ref}
+        if body.get(identity, current[identity]) != current[identity]:
+            raise _invalid(kind, [_identity_problem(kind, identity, current[identity])])
+        item, warnings = _validated(kind, {**current, **body})
+        entry = await run_in_threadpool(store.put, item, origin=ORIGIN)
+        return _written(entry, warnings, 200 if before is not None else 201)
+
+    return replace
+
+
+def _identity_problem(kind: Kind, field: str, value: str) -> Problem:
+    if kind == "feed":
+        why = "a feed's URL is what it is (its id is made from it): add the new URL as a feed "
+        why += "and remove this one"
+    else:
+        why = f"the name is the {kind}'s identity: add one under the new name and remove this one"
+    return Problem((field,), f"must be {value!r} (the {kind} this request names): {why}")
+
+
+def _remove(kind: Kind) -> Callable[[Request], Any]:
+    async def remove(request: Request) -> Response:
+        store = _catalog(request)
+        entry = await run_in_threadpool(store.find, kind, _ref(request))
+        removed = await run_in_threadpool(store.remove, kind, entry.item.key)
+        return JSONResponse({"removed": entry_view(removed)})
+
+    return remove
 
 
 routes = [
-    Route("/api/articles/{article_id}", get_article, methods=["GET"]),
-    Route("/api/topics", list_topics, methods=["GET"]),
     Route("/api/feeds", list_feeds, methods=["GET"]),
-    Route("/api/failures", list_failures, methods=["GET"]),
+    Route("/api/feeds", _create("feed"), methods=["POST"]),
+    Route("/api/feeds/{ref:path}", get_feed, methods=["GET"]),
+    Route("/api/feeds/{ref:path}", _replace("feed"), methods=["PUT"]),
+    Route("/api/feeds/{ref:path}", _remove("feed"), methods=["DELETE"]),
+    Route("/api/topics", list_topics, methods=["GET"]),
+    Route("/api/topics", _create("topic"), methods=["POST"]),
+    Route("/api/topics/{ref}", _get("topic"), methods=["GET"]),
+    Route("/api/topics/{ref}", _replace("topic"), methods=["PUT"]),
+    Route("/api/topics/{ref}", _remove("topic"), methods=["DELETE"]),
+    Route("/api/subscriptions", list_subscriptions, methods=["GET"]),
+    Route("/api/subscriptions", _create("subscription"), methods=["POST"]),
+    Route("/api/subscriptions/{ref}", _get("subscription"), methods=["GET"]),
+    Route("/api/subscriptions/{ref}", _replace("subscription"), methods=["PUT"]),
+    Route("/api/subscriptions/{ref}", _remove("subscription"), methods=["DELETE"]),
 ]

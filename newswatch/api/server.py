@@ -12,6 +12,7 @@ import redis
 import uvicorn
 
 from newswatch.api.app import create_app
+from newswatch.api.auth import AccessPolicy
 from newswatch.core.errors import ConfigError
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
@@ -30,13 +31,17 @@ def run_api(config_path: Path | None) -> int:
     except ConfigError as exc:
         return report_config_error("newswatch api", exc)
     settings, redis_url = runtime.settings, runtime.redis_url
+    try:
+        policy = AccessPolicy.of(settings)
+    except ConfigError as exc:
+        return report_config_error("newswatch api", exc)
     client = connect(redis_url, socket_timeout=REDIS_TIMEOUT)
     try:
         client.ping()
     except redis.RedisError as exc:
         # keep serving: /healthz reports it and requests answer 503 until Redis is back
         print(f"newswatch api: warning: Redis not reachable yet: {exc}", file=sys.stderr)
-    app = create_app(client, settings=settings)
+    app = create_app(client, settings=settings, policy=policy)
     server = uvicorn.Server(
         uvicorn.Config(
             app,

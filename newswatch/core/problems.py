@@ -58,8 +58,9 @@ class InvalidInput(NewswatchError):
 
     reason = "invalid"
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], *, what: str = ""):
         self.problems = tuple(problems)
+        self.what = what  # the kind of input ("topic"), for messages
         super().__init__("; ".join(f"{loc_path(p.loc) or 'input'}: {p.text()}" for p in problems))
 
 

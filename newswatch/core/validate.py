@@ -454,6 +454,15 @@ def unknown_topics(
     return problems
 
 
+def as_input(item: Feed | Topic | Subscription) -> dict[str, Any]:
+    """The fields that validate back into ``item`` (for a change that keeps what it does not
+    give)."""
+    data = item.to_dict()
+    if isinstance(item, Topic) and not item.pack:
+        data.pop("pack")
+    return data
+
+
 # -- a whole catalogue -------------------------------------------------------------------------
 
 SECTIONS = ("feeds", "topics", "subscriptions")
