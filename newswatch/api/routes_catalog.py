@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from newswatch import topics as topic_pack
 from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
 from newswatch.core.catalog import Kind
@@ -35,7 +36,7 @@ ORIGIN = "api"
 MAX_REF_CHARS = 2048
 _CHECKS: dict[Kind, Callable[[object], tuple[Any, list[Problem]]]] = {
     "feed": check_feed,
-    "topic": check_topic,
+    "topic": lambda raw: check_topic(raw, packs=topic_pack.lookup),  # as a file's topics
     "subscription": check_subscription,
 }
 _IDENTITY = {"feed": "url", "topic": "name", "subscription": "name"}

@@ -458,8 +458,9 @@ def as_input(item: Feed | Topic | Subscription) -> dict[str, Any]:
     """The fields that validate back into ``item`` (for a change that keeps what it does not
     give)."""
     data = item.to_dict()
-    if isinstance(item, Topic) and not item.pack:
-        data.pop("pack")
+    if isinstance(item, Topic):
+        # a pack topic is given by its reference, its query comes from the pack
+        data.pop("query" if item.pack else "pack")
     return data
 
 

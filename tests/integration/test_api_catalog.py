@@ -224,3 +224,16 @@ def test_listening_beyond_loopback_needs_a_token(tmp_path: Path) -> None:
     check_exposure(exposed, TOKEN)
     check_exposure(Settings(api_host="127.0.0.1"), None)
     check_exposure(Settings(api_host="::1"), None)
+
+
+def test_a_topic_may_name_a_pack_topic(api: httpx.Client) -> None:
+    created = api.post("/api/topics", json={"name": "meetings", "pack": "summits"}, headers=AUTH)
+    assert created.status_code == 201, created.text
+    assert created.json()["pack"] == "summits" and created.json()["query"]
+    # a change that keeps the reference (the pack supplies the query)
+    changed = api.put("/api/topics/meetings", json={"languages": ["en"]}, headers=AUTH)
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["pack"], changed.json()["languages"]) == ("summits", ["en"])
+    unknown = api.post("/api/topics", json={"name": "x", "pack": "sumits"}, headers=AUTH)
+    assert unknown.status_code == 422
+    assert unknown.json()["problems"][0]["field"] == "pack"
