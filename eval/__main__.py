@@ -13,7 +13,7 @@ import sys
 import time
 
 # section name -> module under eval/, in the order `make eval` runs them
-SECTIONS: dict[str, str] = {"topics": "eval.topics"}
+SECTIONS: dict[str, str] = {"topics": "eval.topics", "neardup": "eval.neardup"}
 
 
 def main(argv: list[str] | None = None) -> None:

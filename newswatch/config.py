@@ -136,6 +136,8 @@ class Settings(BaseSettings):
     alert_events_keep: Annotated[int, _in_range(1000, 10_000_000)] = 100_000
     # articles and duplicate claims expire after this
     retention_days: Annotated[int, _in_range(1, 3650, unit=" days")] = 90
+    # how far back the near-duplicate index looks for an earlier copy of a story
+    story_window_days: Annotated[int, _in_range(1, 30, unit=" days")] = 7
     min_backoff: Annotated[int, _in_range(1, 7 * _DAY, unit=" seconds")] = 60
     max_backoff: Annotated[int, _in_range(1, 30 * _DAY, unit=" seconds")] = 6 * 3600
 

@@ -123,6 +123,14 @@ EXTRACTION_FAILURES = Counter(
     ["reason"],
 )
 ALERTS_CREATED = Counter("newswatch_alerts_created_total", "Alerts written, by topic.", ["topic"])
+ALERTS_UPDATED = Counter(
+    "newswatch_alerts_updated_total", "Alert updates: a copy brought their story new sources."
+)
+STORY_PLACEMENTS = Counter(
+    "newswatch_story_placements_total",
+    "Articles placed in stories, by how (new story, near copy, exact copy, again).",
+    ["how"],
+)
 
 # every stage
 STAGE_SECONDS = Histogram(

@@ -19,6 +19,7 @@ from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
+from newswatch.store.stories import StoryStore
 from newswatch.topics import load_pack
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,12 @@ class WorkerContext:
         self.client = client
         self.settings = settings
         self.catalog = CatalogStore(client)
-        self.articles = ArticleStore(client, retention=settings.retention_days * 24 * 3600)
-        self.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen)
+        retention = settings.retention_days * 24 * 3600
+        self.articles = ArticleStore(client, retention=retention)
+        self.stories = StoryStore(
+            client, window=settings.story_window_days * 24 * 3600, retention=retention
+        )
+        self.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen, retention=retention)
         self.events = AlertEvents(client, keep=settings.alert_events_keep)
         self._matcher: TopicMatcher | None = None
         self._topics_version: int | None = None

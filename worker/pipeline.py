@@ -3,7 +3,8 @@
 :func:`process_article` reads like the pipeline, one function per stage:
 
     canonical URL -> copy of a claimed URL? -> already processed? -> page -> extract
-    -> build article -> claim (exact duplicates by URL or text stop here) -> save -> alert
+    -> build article -> fingerprint -> place in a story (copies of a claimed URL stop here)
+    -> save -> alert (one per story and topic: a copy updates the story's alerts)
 
 Each stage either hands its value to the next or ends the article with an :class:`Outcome`
 (extracted, duplicate or failed, with the stage and reason of a failure). The batch around it
@@ -29,15 +30,17 @@ from datetime import UTC, datetime
 import redis
 
 from newswatch import metrics
+from newswatch.core import neardup
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted, extract_article
-from newswatch.core.fingerprint import words_fingerprint
+from newswatch.core.fingerprint import url_key, words_fingerprint
 from newswatch.core.language import language_code
 from newswatch.core.models import Alert, Article, ArticleJob
-from newswatch.core.query import MatchDocument, TopicMatcher
+from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher
 from newswatch.core.snippet import make_snippet
 from newswatch.core.urls import canonical_url, source_of
 from newswatch.store.pages import drop_pages, load_pages
+from newswatch.store.stories import Placement
 from worker.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -58,17 +61,22 @@ _EXTRACTION_STAGES = frozenset({"load", "extract"})
 @dataclasses.dataclass(frozen=True)
 class Outcome:
     """The end of one article's way through the pipeline. A failure names its stage and
-    reason (recorded in the failure log, never retried); ``alerts`` counts new alerts."""
+    reason (recorded in the failure log, never retried); ``alerts`` counts new alerts,
+    ``updates`` the alerts whose story it brought new sources."""
 
     result: Result
     alerts: int = 0
+    updates: int = 0
     stage: str = ""
     reason: str = ""
     message: str = ""
 
     @classmethod
-    def extracted(cls, alerts: int) -> Outcome:
-        return cls(Result.EXTRACTED, alerts=alerts)
+    def extracted(cls, alerts: tuple[int, int], *, copy: bool = False) -> Outcome:
+        """An article stored and alerted; ``copy``: an exact copy of another (counted as a
+        duplicate, though it joins the story)."""
+        result = Result.DUPLICATE if copy else Result.EXTRACTED
+        return cls(result, alerts=alerts[0], updates=alerts[1])
 
     @classmethod
     def duplicate(cls) -> Outcome:
@@ -106,10 +114,10 @@ def _now() -> str:
 
 
 def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, int]:
-    """Process ``jobs``; returns counts by result (extracted, duplicate, failed) and the
-    number of new alerts (``alerts``)."""
+    """Process ``jobs``; returns counts by result (extracted, duplicate, failed), the number
+    of new alerts (``alerts``) and of alerts updated with new sources (``updates``)."""
     counts: collections.Counter[str] = collections.Counter({r.value: 0 for r in Result})
-    counts["alerts"] = 0
+    counts["alerts"] = counts["updates"] = 0
     with _timed("job"):
         page_keys = sorted({job.page_key for job in jobs if job.page_key})
         pages = load_pages(context.client, page_keys)
@@ -133,8 +141,9 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
             metrics.ARTICLES_PROCESSED.labels(outcome.result.value).inc()
             counts[outcome.result.value] += 1
             counts["alerts"] += outcome.alerts
+            counts["updates"] += outcome.updates
         drop_pages(context.client, page_keys)
-        if counts["alerts"]:
+        if counts["alerts"] or counts["updates"]:
             context.events.trim()
     return dict(counts)
 
@@ -212,11 +221,14 @@ def process_article(
         # tokenised once: the same words make the fingerprint and feed the matcher
         document = _document(article, job)
 
-    claimed = _claim(context, article, document)
-    if isinstance(claimed, Outcome):
-        return claimed
-    _save(context, claimed)
-    return Outcome.extracted(_alert(context, matcher, claimed, document))
+    placed = _place(context, _fingerprinted(article, document), document)
+    if isinstance(placed, Outcome):
+        return placed
+    article, placement = placed
+    _save(context, article)
+    return Outcome.extracted(
+        _alert(context, matcher, article, document), copy=placement.status == "exact"
+    )
 
 
 def _locate(job: ArticleJob, canonical: str | None) -> _Located | Outcome:
@@ -284,7 +296,7 @@ def _build_article(job: ArticleJob, extracted: Extracted, located: _Located) -> 
         language=extracted.language or language_code(job.language),
         author=job.author.strip() or extracted.author,
         text=extracted.text,
-        fingerprint="",  # set by _claim, once the text is tokenised
+        fingerprint="",  # set by _fingerprinted, once the text is tokenised
         feed_id=job.feed_id,
         feed_name=job.feed_name,
         extracted_at=_now(),
@@ -302,15 +314,34 @@ def _document(article: Article, job: ArticleJob) -> MatchDocument:
     )
 
 
-def _claim(context: WorkerContext, article: Article, document: MatchDocument) -> Article | Outcome:
-    """Claim the URL and the text; an earlier holder of either makes this a duplicate."""
+def _fingerprinted(article: Article, document: MatchDocument) -> Article:
     with _timed("dedup"):
-        fingerprint = words_fingerprint(document.text.tokens)
-        earlier = context.articles.claim(article.id, article.canonical_url, fingerprint)
-    if earlier is not None:
-        log.debug("article %s duplicates %s", article.id, earlier)
+        return dataclasses.replace(article, fingerprint=words_fingerprint(document.text.tokens))
+
+
+def _place(
+    context: WorkerContext, article: Article, document: MatchDocument
+) -> tuple[Article, Placement] | Outcome:
+    """Claim the URL and the text and put the article in its story: an exact copy joins its
+    original's story, a near copy its match's, anything else starts one. A copy of a URL
+    another article claimed meanwhile stops here, as a duplicate."""
+    with _timed("dedup"):
+        near = neardup.fingerprint(document.text.tokens)
+        placement = context.stories.place(article, near, url_key=url_key(article.canonical_url))
+    metrics.STORY_PLACEMENTS.labels(placement.status).inc()
+    if placement.status == "url":
+        log.debug("article %s duplicates %s by URL", article.id, placement.similar_to)
         return Outcome.duplicate()
-    return dataclasses.replace(article, fingerprint=fingerprint)
+    if placement.similar_to:
+        log.debug(
+            "article %s joins story %s: %s copy of %s (similarity %.2f)",
+            article.id,
+            placement.story_id,
+            placement.status,
+            placement.similar_to,
+            placement.similarity,
+        )
+    return dataclasses.replace(article, story_id=placement.story_id), placement
 
 
 def _save(context: WorkerContext, article: Article) -> None:
@@ -320,28 +351,35 @@ def _save(context: WorkerContext, article: Article) -> None:
 
 def _alert(
     context: WorkerContext, matcher: TopicMatcher, article: Article, document: MatchDocument
-) -> int:
-    """Write the alerts of a stored article; returns how many are new (alert ids are
-    deterministic per topic and fingerprint, so writing them again adds nothing)."""
+) -> tuple[int, int]:
+    """Raise the alerts of a stored article's topics on its story, and bring the story's
+    other alerts up to its sources; returns (alerts created, alerts updated). Alert ids are
+    deterministic per story and topic, so recording them again adds nothing."""
     with _timed("match"):
         matches = matcher.match(document)
 
-    created = 0
+    story_id = article.story_id or article.id  # stored before stories: its own story
+    now = _now()
     with _timed("store"):
-        for match in matches:
-            # the highlights carry the offsets: a snippet is a cut, no search of the text
-            snippet = make_snippet(article.text, match.highlights)
-            alert = Alert(
-                id=Alert.make_id(match.topic, article.fingerprint),
-                topic=match.topic,
-                created_at=_now(),
-                matched=list(match.matched),
-                snippet=snippet.text,
-                article=article.summary(),
-                highlights=[h.to_dict() for h in match.highlights],
-                snippet_marks=[list(m) for m in snippet.marks],
-            )
-            if context.alerts.add(alert):
-                metrics.ALERTS_CREATED.labels(match.topic).inc()
-                created += 1
-    return created
+        alerts = [_alert_of(match, article, story_id, now) for match in matches]
+        created, updated = context.alerts.record(story_id, alerts, article_id=article.id, at=now)
+    for topic in created:
+        metrics.ALERTS_CREATED.labels(topic).inc()
+    metrics.ALERTS_UPDATED.inc(updated)
+    return len(created), updated
+
+
+def _alert_of(match: TopicMatch, article: Article, story_id: str, now: str) -> Alert:
+    # the highlights carry the offsets: a snippet is a cut, no search of the text
+    snippet = make_snippet(article.text, match.highlights)
+    return Alert(
+        id=Alert.make_id(match.topic, story_id),
+        topic=match.topic,
+        created_at=now,
+        matched=list(match.matched),
+        snippet=snippet.text,
+        article=article.summary(),
+        highlights=[h.to_dict() for h in match.highlights],
+        snippet_marks=[list(m) for m in snippet.marks],
+        story_id=story_id,
+    )

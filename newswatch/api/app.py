@@ -11,7 +11,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
-from newswatch.api import errors, routes_alerts, routes_catalog, routes_ops, routes_records
+from newswatch.api import (
+    errors,
+    routes_alerts,
+    routes_catalog,
+    routes_ops,
+    routes_records,
+    routes_stories,
+)
 from newswatch.api.auth import HOW_TO_SET, AccessMiddleware, AccessPolicy
 from newswatch.config import Settings
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
@@ -30,6 +37,7 @@ def create_app(
             *routes_ops.routes,
             *routes_alerts.routes,
             *routes_records.routes,
+            *routes_stories.routes,
             *routes_catalog.routes,
         ],
         middleware=[Middleware(AccessMiddleware, policy=policy)],

@@ -12,6 +12,9 @@ from newswatch import metrics
 ENDPOINTS = {
     "/api/alerts": "alerts, newest first; query: topic=, since= (ISO-8601), limit= (1-500)",
     "/api/alerts/{id}": "one alert",
+    "/api/stories": "stories (copies of one news story across outlets), latest update first; "
+    "query: since= (ISO-8601), limit= (1-500)",
+    "/api/stories/{id}": "one story with its sources, articles and alerts",
     "/api/articles/{id}": "one extracted article",
     "/api/topics": "topics with alert counts; POST adds one (token)",
     "/api/topics/{name}": "one topic; PUT changes it, DELETE removes it (token)",

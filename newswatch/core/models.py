@@ -91,6 +91,7 @@ class Article(_Model):
     feed_id: str
     feed_name: str
     extracted_at: str
+    story_id: str = ""  # the story it belongs to ("" in articles stored before stories)
 
     def summary(self) -> dict[str, Any]:
         """The article fields an alert carries (the alert contract)."""
@@ -114,11 +115,35 @@ class Alert(_Model):
     highlights: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     # [start, end) of the found words inside ``snippet``, to show them marked
     snippet_marks: list[list[int]] = dataclasses.field(default_factory=list)
+    # the story and the outlets carrying it, as of the last update (read from the story)
+    story_id: str = ""
+    sources: list[str] = dataclasses.field(default_factory=list)
+    sources_count: int = 0
+    updated_at: str = ""
+    latest_article: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @staticmethod
-    def make_id(topic: str, article_fingerprint: str) -> str:
-        """Deterministic, so the same (article, topic) can never be alerted twice."""
-        return short_hash("alert", topic, article_fingerprint)
+    def make_id(topic: str, story_id: str) -> str:
+        """Deterministic, so a story can never be alerted twice for one topic."""
+        return short_hash("alert", topic, story_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class Story(_Model):
+    """The copies of one news story across outlets: named after its first article."""
+
+    id: str
+    title: str  # representative: the first non-empty headline of its articles
+    first_seen: str
+    updated_at: str
+    first_article: dict[str, Any]  # ALERT_ARTICLE_FIELDS of the first article
+    latest_article: dict[str, Any]
+    sources: list[str]  # publisher domains, in the order they carried it
+    articles: list[str]  # article ids, in the order they arrived
+
+    @property
+    def sources_count(self) -> int:
+        return len(self.sources)
 
 
 class EventKind(enum.StrEnum):

@@ -17,63 +17,100 @@ JSON (their events stay until every consumer has read them).
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 import redis
 
-from newswatch.core.models import Alert, AlertEvent, EventKind
+from newswatch.core.models import Alert
 from newswatch.store import keys
-from newswatch.store.alert_events import encode_event
-from newswatch.store.codec import as_text
+from newswatch.store.codec import as_text, unix_time
 
-# KEYS: alert key, by-time zset, by-topic zset, event stream, topic-name set
-# ARGV: json, score, id, topic, maxlen, alert key prefix, topic zset prefix, then the event's
-# field/value pairs
-_ADD_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return 0
+DEFAULT_RETENTION = 90 * 24 * 3600
+
+# KEYS: by-time zset, topic-name set, event stream, the story's alert states (hash), the
+#       story's sources (zset)
+# ARGV: story id ("" for an alert outside any story), now (ISO), article id, maxlen, alert key
+#       prefix, topic zset prefix, retention, then per alert: topic, id, json, score (unix)
+# Creates each alert its story does not have yet for its topic ("created" event), then moves
+# every other alert of the story up to the story's sources ("updated" event with the new
+# ones). Returns {topics of the alerts created, number of alerts updated}.
+_RECORD_SCRIPT = """
+local story, now_iso, article = ARGV[1], ARGV[2], ARGV[3]
+local maxlen, alert_p, topic_p, retention = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local sources = {}
+if story ~= '' then sources = redis.call('ZRANGE', KEYS[5], 0, -1) end
+local count = #sources
+
+local function event(kind, id, topic, new_sources)
+  redis.call('XADD', KEYS[3], '*', 'kind', kind, 'id', id, 'topic', topic, 'story', story,
+    'sources_count', count, 'new_sources', table.concat(new_sources, ' '),
+    'article', article, 'at', now_iso)
 end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-redis.call('SADD', KEYS[5], ARGV[4])
-redis.call('XADD', KEYS[4], '*', unpack(ARGV, 8))
-local maxlen = tonumber(ARGV[5])
-local excess = redis.call('ZCARD', KEYS[2]) - maxlen
+
+local created, updated, fresh = {}, 0, {}
+for i = 8, #ARGV, 4 do
+  local topic, id, json, score = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local first = true
+  if story ~= '' then
+    first = redis.call('HSETNX', KEYS[4], topic, count .. ' ' .. id .. ' ' .. now_iso) == 1
+  end
+  if first and redis.call('SET', alert_p .. id, json, 'NX') then
+    redis.call('ZADD', KEYS[1], score, id)
+    redis.call('ZADD', topic_p .. topic, score, id)
+    redis.call('SADD', KEYS[2], topic)
+    event('created', id, topic, sources)
+    created[#created + 1] = topic
+    fresh[topic] = true
+  end
+end
+
+if story ~= '' then
+  local states = redis.call('HGETALL', KEYS[4])
+  for i = 1, #states, 2 do
+    local topic = states[i]
+    local announced, id = string.match(states[i + 1], '^(%d+) (%S+)')
+    announced = tonumber(announced)
+    if announced and not fresh[topic] and announced < count then
+      local new_sources = {}
+      for k = announced + 1, count do new_sources[#new_sources + 1] = sources[k] end
+      redis.call('HSET', KEYS[4], topic, count .. ' ' .. id .. ' ' .. now_iso)
+      event('updated', id, topic, new_sources)
+      updated = updated + 1
+    end
+  end
+  if #states > 0 then redis.call('EXPIRE', KEYS[4], retention) end
+end
+
+local excess = redis.call('ZCARD', KEYS[1]) - maxlen
 if excess > 0 then
-  local dropped = redis.call('ZPOPMIN', KEYS[2], excess)
+  local dropped = redis.call('ZPOPMIN', KEYS[1], excess)
   for i = 1, #dropped, 2 do
     local old_id = dropped[i]
-    local old_key = ARGV[6] .. old_id
+    local old_key = alert_p .. old_id
     local raw = redis.call('GET', old_key)
     if raw then
       local ok, decoded = pcall(cjson.decode, raw)
       if ok and type(decoded) == 'table' and type(decoded['topic']) == 'string' then
-        local topic_key = ARGV[7] .. decoded['topic']
+        local topic_key = topic_p .. decoded['topic']
         redis.call('ZREM', topic_key, old_id)
         if redis.call('ZCARD', topic_key) == 0 then
-          redis.call('SREM', KEYS[5], decoded['topic'])
+          redis.call('SREM', KEYS[2], decoded['topic'])
         end
       end
     end
     redis.call('DEL', old_key)
   end
 end
-return 1
+return {created, updated}
 """
 
 
 def iso_to_unix(value: str) -> float:
     """Unix time of an ISO-8601 timestamp; a timestamp without offset is taken as UTC."""
     moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _unix(moment: datetime) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
@@ -88,60 +125,121 @@ def decode_alert(raw: bytes | str) -> Alert:
     return Alert.from_dict(data)
 
 
-class AlertStore:
-    """Stores and lists alerts. ``maxlen`` caps the indexes (the capped list)."""
+def _with_story(alert: Alert, sources: Any, state: Any, latest: Any) -> Alert:
+    """``alert`` with its story's sources, its last update and the story's latest article.
+    An alert outside any story (written before stories) has its article's source."""
+    if not alert.story_id or not sources:
+        source = alert.article.get("source") if isinstance(alert.article, dict) else None
+        own = [source] if isinstance(source, str) and source else []
+        return dataclasses.replace(
+            alert, sources=own, sources_count=len(own), updated_at=alert.created_at
+        )
+    updated_at = alert.created_at
+    if state is not None:
+        parts = as_text(state).split(" ")
+        updated_at = parts[2] if len(parts) > 2 else updated_at
+    try:
+        latest_article = json.loads(latest) if latest is not None else {}
+    except ValueError:
+        latest_article = {}
+    names = [as_text(s) for s in sources]
+    return dataclasses.replace(
+        alert,
+        sources=names,
+        sources_count=len(names),
+        updated_at=updated_at,
+        latest_article=latest_article if isinstance(latest_article, dict) else {},
+    )
 
-    def __init__(self, client: redis.Redis, *, maxlen: int = 100_000):
+
+class AlertStore:
+    """Stores and lists alerts. ``maxlen`` caps the indexes (the capped list); ``retention``
+    (seconds) is how long a story remembers its alerts."""
+
+    def __init__(
+        self, client: redis.Redis, *, maxlen: int = 100_000, retention: int = DEFAULT_RETENTION
+    ):
         if maxlen < 1:
             raise ValueError(f"maxlen must be at least 1, got {maxlen}")
         self.client = client
         self.maxlen = maxlen
-        self._add = client.register_script(_ADD_SCRIPT)
+        self.retention = retention
+        self._record = client.register_script(_RECORD_SCRIPT)
+
+    def record(
+        self, story_id: str, alerts: builtins.list[Alert], *, article_id: str, at: str
+    ) -> tuple[builtins.list[str], int]:
+        """The alerts an article of story ``story_id`` raised (one per matched topic, ids
+        from Alert.make_id(topic, story_id)), and the update of the story's other alerts to
+        its current sources, atomically; ``at`` (ISO) is the time of the events. Returns
+        (the topics of the alerts created, the number of alerts updated). Recording the same
+        article twice adds nothing."""
+        args: builtins.list[str | float] = [
+            story_id,
+            at,
+            article_id,
+            self.maxlen,
+            keys.alert(""),
+            keys.alerts_by_topic(""),
+            self.retention,
+        ]
+        for alert in alerts:
+            args += [
+                alert.topic,
+                alert.id,
+                encode_alert(alert),
+                repr(iso_to_unix(alert.created_at)),
+            ]
+        created, updated = self._record(
+            keys=[
+                keys.ALERTS_BY_TIME,
+                keys.ALERT_TOPICS,
+                keys.ALERT_STREAM,
+                keys.story_alerts(story_id),
+                keys.story_sources(story_id),
+            ],
+            args=args,
+        )
+        return [as_text(topic) for topic in created], int(updated)
 
     def add(self, alert: Alert) -> bool:
-        """Store and index the alert; False if an alert with this id already exists."""
-        score = iso_to_unix(alert.created_at)
-        event = encode_event(
-            AlertEvent(
-                id="",
-                kind=EventKind.CREATED.value,
-                alert_id=alert.id,
-                topic=alert.topic,
-                article_id=str(alert.article.get("id", "")),
-                at=alert.created_at,
-            )
+        """Store and index one alert (of its ``story_id``, if any); False if it exists."""
+        created, _ = self.record(
+            alert.story_id,
+            [alert],
+            article_id=str(alert.article.get("id", "")),
+            at=alert.created_at,
         )
-        added = self._add(
-            keys=[
-                keys.alert(alert.id),
-                keys.ALERTS_BY_TIME,
-                keys.alerts_by_topic(alert.topic),
-                keys.ALERT_STREAM,
-                keys.ALERT_TOPICS,
-            ],
-            args=[
-                encode_alert(alert),
-                repr(score),
-                alert.id,
-                alert.topic,
-                self.maxlen,
-                keys.alert(""),
-                keys.alerts_by_topic(""),
-                *(part for pair in event.items() for part in pair),
-            ],
-        )
-        return bool(added)
+        return bool(created)
 
     def get(self, alert_id: str) -> Alert | None:
-        raw: Any = self.client.get(keys.alert(alert_id))
-        return decode_alert(raw) if raw is not None else None
+        found = self.get_many([alert_id])
+        return found[0] if found else None
 
     def get_many(self, alert_ids: builtins.list[str]) -> builtins.list[Alert]:
-        """The alerts that still exist, in the order given (dropped ones are skipped)."""
+        """The alerts that still exist, in the order given (dropped ones are skipped), each
+        with its story's sources and latest article as they are now."""
         if not alert_ids:
             return []
         raws: Any = self.client.mget([keys.alert(i) for i in alert_ids])
-        return [decode_alert(raw) for raw in raws if raw is not None]
+        alerts = [decode_alert(raw) for raw in raws if raw is not None]
+        pipe = self.client.pipeline(transaction=False)
+        for alert in alerts:
+            pipe.zrange(keys.story_sources(alert.story_id), 0, -1)
+            pipe.hget(keys.story_alerts(alert.story_id), alert.topic)
+            pipe.hget(keys.story(alert.story_id), "latest")
+        replies = pipe.execute() if alerts else []
+        return [_with_story(alert, *replies[3 * n : 3 * n + 3]) for n, alert in enumerate(alerts)]
+
+    def of_story(self, story_id: str) -> builtins.list[Alert]:
+        """The alerts of one story (one per topic), by topic name."""
+        states: Any = self.client.hgetall(keys.story_alerts(story_id))
+        ids = sorted(
+            (as_text(topic), as_text(state).split(" ")[1])
+            for topic, state in states.items()
+            if len(as_text(state).split(" ")) > 1
+        )
+        return self.get_many([alert_id for _, alert_id in ids])
 
     def list(
         self, *, topic: str | None = None, since: datetime | None = None, limit: int = 50
@@ -150,7 +248,7 @@ class AlertStore:
         if limit < 1:
             return []
         index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME
-        low: float | str = _unix(since) if since is not None else "-inf"
+        low: float | str = unix_time(since) if since is not None else "-inf"
         ids: Any = self.client.zrevrangebyscore(index, "+inf", low, start=0, num=limit)
         return self.get_many([as_text(i) for i in ids])
 

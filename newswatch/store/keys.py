@@ -69,13 +69,46 @@ def article(article_id: str) -> str:
 
 
 def seen_url(canonical_url_hash: str) -> str:
-    """String: article id that first claimed this canonical URL."""
+    """String: "<article id> <story id>" of the article that first claimed this canonical URL
+    (written before stories: the article id alone, its story named after it)."""
     return f"{PREFIX}dedup:url:{canonical_url_hash}"
 
 
 def seen_text(fingerprint: str) -> str:
-    """String: article id that first claimed this normalised-text fingerprint."""
+    """String: "<article id> <story id>" that first claimed this normalised-text fingerprint."""
     return f"{PREFIX}dedup:text:{fingerprint}"
+
+
+# near-duplicate index (store/stories.py): time partitions of LSH buckets, expiring by themselves.
+# Lua builds these names with string.format from the templates below (%d: partition, shard).
+NEARDUP_SEQUENCE = PREFIX + "nd:seq"  # counter: the compact reference of each indexed article
+NEARDUP_BUCKETS = PREFIX + "nd:%d:b:%d"  # hash: band key -> packed 4-byte article references
+NEARDUP_SHARDS = PREFIX + "nd:%d:shards"  # string: bucket shards of that partition
+NEARDUP_COUNT = PREFIX + "nd:%d:count"  # string: articles indexed in that partition
+NEARDUP_SIGNATURE = PREFIX + "nd:sig:%d"  # string: "story article signature" of a reference
+
+# stories: every article belongs to one; named after its first article
+STORIES_BY_TIME = PREFIX + "stories:by-time"  # zset story_id -> last update (unix time)
+
+
+def story(story_id: str) -> str:
+    """Hash: first_article, first_seen, title, updated_at, first and latest (article JSON)."""
+    return f"{PREFIX}story:{story_id}"
+
+
+def story_sources(story_id: str) -> str:
+    """Zset: source domain -> arrival rank (0 for the first source, 1 for the next...)."""
+    return f"{PREFIX}story:{story_id}:sources"
+
+
+def story_articles(story_id: str) -> str:
+    """Zset: article id -> arrival (unix time)."""
+    return f"{PREFIX}story:{story_id}:articles"
+
+
+def story_alerts(story_id: str) -> str:
+    """Hash: topic -> "<sources announced> <alert id> <updated_at>" of the story's alert."""
+    return f"{PREFIX}story:{story_id}:alerts"
 
 
 FAILURES = PREFIX + "failures"  # stream of recorded failures (feeds, pages, extraction)

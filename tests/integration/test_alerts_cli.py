@@ -16,8 +16,13 @@ from typing import IO
 
 import redis
 
-from newswatch.core.models import Alert
+from newswatch.core import neardup
+from newswatch.core.models import Alert, Article
+from newswatch.core.text import tokenize
 from newswatch.store.alerts import AlertStore
+from newswatch.store.stories import StoryStore
+from tests.support.stories import HEADLINE, NOW, PARAGRAPHS
+from tests.support.stories import make_article as make_story_article
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
@@ -74,15 +79,9 @@ def test_json_lines_newest_first_with_topic_and_limit(
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a["id"] for a in lines] == [a.id for a in reversed(alerts)]
     assert set(lines[0]) == {
-        "id",
-        "topic",
-        "created_at",
-        "matched",
-        "snippet",
-        "article",
-        "highlights",
-        "snippet_marks",
-    }
+        "id", "topic", "created_at", "matched", "snippet", "article", "highlights",
+        "snippet_marks", "story_id", "sources_count", "sources", "updated_at", "latest_article",
+    }  # fmt: skip
     assert lines[0]["article"]["url"] == alerts[4].article["url"]
 
     result = run_cli(["--json", "--topic", "summits", "--limit", "1"], redis_url)
@@ -169,6 +168,49 @@ def test_follow_prints_alerts_added_after_start(redis_url: str, redis_client: re
             reader.join(timeout=WAIT)
             assert lines.empty()  # nothing else was printed (the warrants alert was not)
             assert "Traceback" not in process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def test_follow_shows_a_new_source_of_a_story(redis_url: str, redis_client: redis.Redis) -> None:
+    stories, store = StoryStore(redis_client), AlertStore(redis_client)
+
+    def arrive(article: Article) -> None:
+        near = neardup.fingerprint(tokenize(article.text))
+        story = stories.place(article, near, url_key=article.id, now=NOW).story_id
+        alert = Alert(
+            id=Alert.make_id("fishing", story),
+            topic="fishing",
+            created_at="2026-11-28T16:00:00+00:00",
+            matched=["fishing"],
+            snippet="...",
+            article=article.summary(),
+            story_id=story,
+        )
+        store.record(story, [alert], article_id=article.id, at=alert.created_at)
+
+    with subprocess.Popen(
+        [NEWSWATCH, "alerts", "--follow"],
+        env=cli_env(redis_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        try:
+            assert process.stdout is not None
+            lines: queue.Queue[str] = queue.Queue()
+            _pump(process.stdout, lines)
+            # the first alert is printed as backlog or as an event: either way the follower has
+            # its position by then, so the update comes as an event
+            arrive(make_story_article("c1", "herald.example", PARAGRAPHS, HEADLINE))
+            assert f"[fishing]  {HEADLINE} — herald.example" in lines.get(timeout=WAIT)
+            arrive(make_story_article("c2", "courier.example", PARAGRAPHS[1:], "Other title"))
+            update = lines.get(timeout=WAIT)
+            assert f"[fishing]  +1 source: courier.example (2 sources)  {HEADLINE}" in update
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=WAIT) == 0
         finally:
             if process.poll() is None:
                 process.kill()

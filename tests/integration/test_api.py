@@ -18,9 +18,11 @@ import redis
 
 from newswatch.api.app import create_app
 from newswatch.config import Settings
+from newswatch.core import neardup
 from newswatch.core.catalog import Catalog, Feed, Topic
 from newswatch.core.feed_state import FeedState, Health
 from newswatch.core.models import Alert, Article
+from newswatch.core.text import tokenize
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
@@ -28,7 +30,10 @@ from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 from newswatch.store.failures import record_failure
 from newswatch.store.feeds import FeedStateStore
+from newswatch.store.stories import StoryStore
 from tests.support.api import serve
+from tests.support.stories import HEADLINE, NOW, PARAGRAPHS
+from tests.support.stories import make_article as make_story_article
 
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 CONTRACT_ARTICLE_FIELDS = {
@@ -101,15 +106,9 @@ def test_alerts_are_listed_newest_first_in_the_contract_shape(
     assert [a["id"] for a in body["alerts"]] == [a.id for a in reversed(stored)]
     first = body["alerts"][0]
     assert set(first) == {
-        "id",
-        "topic",
-        "created_at",
-        "matched",
-        "snippet",
-        "article",
-        "highlights",
-        "snippet_marks",
-    }
+        "id", "topic", "created_at", "matched", "snippet", "article", "highlights",
+        "snippet_marks", "story_id", "sources_count", "sources", "updated_at", "latest_article",
+    }  # fmt: skip
     assert set(first["article"]) == CONTRACT_ARTICLE_FIELDS
     newest = stored[-1]
     assert first["created_at"] == newest.created_at
@@ -375,3 +374,57 @@ def test_newswatch_api_without_redis_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "NEWSWATCH_REDIS_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_stories_and_alerts_carry_their_sources(
+    api: httpx.Client, redis_client: redis.Redis
+) -> None:
+    stories = StoryStore(redis_client)
+    alerts = AlertStore(redis_client)
+    copies = [
+        make_story_article("c1", "herald.example", PARAGRAPHS, HEADLINE),
+        make_story_article("c2", "courier.example", PARAGRAPHS[1:], "Fishing deal agreed"),
+    ]
+    for n, article in enumerate(copies):
+        ArticleStore(redis_client).save(article)
+        near = neardup.fingerprint(tokenize(article.text))
+        placement = stories.place(article, near, url_key=article.id, now=NOW + 60 * n)
+        at = datetime.fromtimestamp(NOW + 60 * n, UTC).isoformat()
+        alert = Alert(
+            id=Alert.make_id("fishing", placement.story_id),
+            topic="fishing",
+            created_at=at,
+            matched=["fishing"],
+            snippet="...",
+            article=article.summary(),
+            story_id=placement.story_id,
+        )
+        alerts.record(placement.story_id, [alert], article_id=article.id, at=at)
+
+    (listed,) = api.get("/api/alerts").json()["alerts"]
+    assert {"story_id", "sources_count", "sources", "updated_at", "latest_article"} <= set(listed)
+    assert listed["story_id"] == "c1"
+    assert (listed["sources_count"], listed["sources"]) == (
+        2,
+        ["herald.example", "courier.example"],
+    )
+    assert listed["article"]["id"] == "c1" and listed["latest_article"]["id"] == "c2"
+    assert listed["updated_at"] == "2026-11-28T16:01:00+00:00"
+
+    body = api.get("/api/stories").json()
+    assert body["count"] == 1
+    (story,) = body["stories"]
+    assert story["id"] == "c1" and story["title"] == HEADLINE
+    assert (story["sources_count"], story["articles_count"]) == (2, 2)
+    assert story["first_seen"] == "2026-11-28T16:00:00+00:00"
+
+    detail = api.get("/api/stories/c1").json()
+    assert [a["id"] for a in detail["articles"]] == ["c1", "c2"]
+    assert detail["articles"][1]["source"] == "courier.example"
+    assert [a["topic"] for a in detail["alerts"]] == ["fishing"]
+    assert detail["alerts"][0]["sources_count"] == 2
+
+    assert api.get("/api/stories/nope").status_code == 404
+    assert api.get("/api/stories/bad.id").status_code == 400
+    assert api.get("/api/stories", params={"limit": "0"}).status_code == 400
+    assert api.get("/api/stories", params={"since": "2026-11-29"}).json()["count"] == 0

@@ -166,10 +166,15 @@ def test_batch_alerts_dedups_and_records_failures(
 
     counts = run_batch(redis_client, jobs, "batch-1")
 
-    assert counts == {"extracted": 1, "duplicate": 2, "failed": 2, "alerts": 2}
+    # the mirror is an exact copy under another URL: a duplicate, but it joins the story and
+    # brings the story's two alerts a second source
+    assert counts == {"extracted": 1, "duplicate": 2, "failed": 2, "alerts": 2, "updates": 2}
     alerts = AlertStore(redis_client)
     summit, icc = alerts.list(topic="summit"), alerts.list(topic="icc")
     assert len(summit) == 1 and len(icc) == 1
+    assert summit[0].story_id == "art-original"
+    assert summit[0].sources == ["news.example.com", "mirror.example.org"]
+    assert summit[0].sources_count == 2
     assert alerts.list(topic="sport") == [] and alerts.list(topic="summit-es") == []
     assert summit[0].article["id"] == "art-original"
     assert (
@@ -193,6 +198,8 @@ def test_batch_alerts_dedups_and_records_failures(
     assert "International Criminal Court" in article.text
     assert "All rights reserved" not in article.text and "Related stories" not in article.text
     assert ArticleStore(redis_client).get("art-tracked") is None
+    mirror_copy = ArticleStore(redis_client).get("art-mirror")
+    assert mirror_copy is not None and mirror_copy.story_id == "art-original"
 
     failures = [
         {k.decode(): v.decode() for k, v in fields.items()}
@@ -242,6 +249,7 @@ def test_batch_alerts_dedups_and_records_failures(
         "duplicate": 1,
         "failed": 0,
         "alerts": 0,
+        "updates": 0,
     }
     assert (
         sample("newswatch_stage_duration_seconds_count", {"stage": "extract"})
@@ -266,9 +274,9 @@ def test_rerun_after_a_crash_creates_nothing_twice(
     # the scheduler re-enqueued it after the first run completed: nothing to do, no failure
     once_more = pipeline.process_batch(context, [job])
 
-    assert first == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 2}
-    assert again == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 0}
-    assert once_more == {"extracted": 0, "duplicate": 1, "failed": 0, "alerts": 0}
+    assert first == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 2, "updates": 0}
+    assert again == {"extracted": 1, "duplicate": 0, "failed": 0, "alerts": 0, "updates": 0}
+    assert once_more == {"extracted": 0, "duplicate": 1, "failed": 0, "alerts": 0, "updates": 0}
     assert AlertStore(redis_client).count() == 2
     assert redis_client.xlen(keys.FAILURES) == 0
 
@@ -314,7 +322,7 @@ def test_an_invalid_url_costs_one_article_only(
         ArticleJob.from_dict(make_job(redis_client, "good", URL, news_page(title, paragraphs))),
     ]
     counts = pipeline.process_batch(context, jobs)
-    assert counts == {"extracted": 1, "duplicate": 0, "failed": 1, "alerts": 2}
+    assert counts == {"extracted": 1, "duplicate": 0, "failed": 1, "alerts": 2, "updates": 0}
     (failure,) = redis_client.xrange(keys.FAILURES)
     assert failure[1][b"stage"] == b"canonicalize"
     assert failure[1][b"reason"] == b"invalid_url"
@@ -328,7 +336,7 @@ def test_a_malformed_job_does_not_fail_the_batch(
     good = make_job(redis_client, "good", URL, news_page(title, paragraphs))
     broken = {"article_id": "broken", "feed_id": "feed9", "url": URL}  # no feed_name, item_key
     counts = run_batch(redis_client, [broken, good], "batch-malformed")
-    assert counts == {"extracted": 1, "duplicate": 0, "failed": 1, "alerts": 2}
+    assert counts == {"extracted": 1, "duplicate": 0, "failed": 1, "alerts": 2, "updates": 0}
     (failure,) = redis_client.xrange(keys.FAILURES)
     assert failure[1][b"reason"] == b"bad_job"
     assert failure[1][b"article_id"] == b"broken"

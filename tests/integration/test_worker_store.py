@@ -1,8 +1,6 @@
-"""ArticleStore on the suite's real Redis: duplicate claims, articles, the failure stream."""
+"""ArticleStore on the suite's real Redis: articles, their retention, the failure stream."""
 
 from __future__ import annotations
-
-import threading
 
 import redis
 
@@ -10,6 +8,7 @@ from newswatch.core.fingerprint import url_key
 from newswatch.core.models import Article
 from newswatch.store import keys
 from newswatch.store.articles import ArticleStore
+from newswatch.store.stories import StoryStore
 
 URL = "https://news.example.com/world/summit"
 
@@ -30,50 +29,6 @@ def _article(article_id: str = "a1") -> Article:
         feed_name="World",
         extracted_at="2023-03-17T10:05:00+00:00",
     )
-
-
-def test_claim_new_then_duplicate_by_url_or_text(redis_client: redis.Redis) -> None:
-    store = ArticleStore(redis_client)
-    assert store.claim("a1", URL, "fp1") is None
-    assert store.claim("a2", URL, "fp2") == "a1"  # same URL, other text
-    assert store.claim("a3", URL + "/other", "fp1") == "a1"  # other URL, same text
-    assert store.claim("a4", URL + "/new", "fp4") is None
-    # a duplicate claims nothing: its URL and text stay free for no one but their first owner
-    assert redis_client.get(keys.seen_text("fp2")) is None
-
-
-def test_claim_is_idempotent_for_the_same_article(redis_client: redis.Redis) -> None:
-    store = ArticleStore(redis_client)
-    assert store.claim("a1", URL, "fp1") is None
-    assert store.claim("a1", URL, "fp1") is None  # the job ran again after a crash
-    assert store.claim("b1", URL, "fp9") == "a1"
-
-
-def test_concurrent_claims_have_one_winner(redis_url: str) -> None:
-    winners: list[str] = []
-    barrier = threading.Barrier(8)
-
-    def claim(n: int) -> None:
-        client = redis.Redis.from_url(redis_url)
-        try:
-            barrier.wait()
-            if ArticleStore(client).claim(f"id{n}", URL, f"fp{n}") is None:
-                winners.append(f"id{n}")
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(winners) == 1
-    client = redis.Redis.from_url(redis_url)
-    try:
-        assert client.get(keys.seen_url(url_key(URL))) == winners[0].encode()
-        assert client.get(keys.seen_text(winners[0].replace("id", "fp"))) == winners[0].encode()
-    finally:
-        client.close()
 
 
 def test_save_and_get_round_trip(redis_client: redis.Redis) -> None:
@@ -101,11 +56,14 @@ def test_record_failure_appends_to_the_stream(redis_client: redis.Redis) -> None
 
 def test_articles_and_claims_expire_after_the_retention(redis_client: redis.Redis) -> None:
     store = ArticleStore(redis_client, retention=3600)
-    assert store.claim("kept-a-while", "https://example.com/a", "fp-retention") is None
+    article = _article()
+    placement = StoryStore(redis_client, retention=3600).place(article, None, url_key=url_key(URL))
+    assert placement.status == "new"
     ttls = [
-        redis_client.ttl(keys.seen_url(url_key("https://example.com/a"))),
-        redis_client.ttl(keys.seen_text("fp-retention")),
+        redis_client.ttl(keys.seen_url(url_key(URL))),
+        redis_client.ttl(keys.seen_text(article.fingerprint)),
+        redis_client.ttl(keys.story(article.id)),
     ]
-    store.save(_article())
+    store.save(article)
     ttls.append(redis_client.ttl(keys.article("a1")))
     assert all(0 < ttl <= 3600 for ttl in ttls), ttls

@@ -2,63 +2,121 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from pathlib import Path
 
-_BOILERPLATE_HEAD = """<!DOCTYPE html>
+
+@dataclasses.dataclass(frozen=True)
+class Outlet:
+    """One publisher's page chrome: what differs between two sites carrying the same story."""
+
+    name: str
+    byline: str
+    nav: tuple[str, ...]
+    popular: tuple[str, ...]
+    footer: str
+
+
+OUTLETS = (
+    Outlet(
+        "Global Happenings",
+        "By Newsroom Staff",
+        ("World", "Politics", "Business", "Sport", "Culture", "Newsletter"),
+        (
+            "Ten recipes for a rainy weekend",
+            "Stock markets close higher on tech rally",
+            "Local team wins the cup after penalties",
+        ),
+        "Subscribe to our newsletter for the latest news delivered to your inbox.",
+    ),
+    Outlet(
+        "The Evening Courier",
+        "Courier wire desk",
+        ("Home", "News", "Opinion", "Money", "Travel", "Puzzles"),
+        (
+            "Why rents are rising fastest in small towns",
+            "Our critics pick the albums of the month",
+            "Crossword: today's answers",
+        ),
+        "The Evening Courier is published by Courier Media Group. Registered in Ireland.",
+    ),
+    Outlet(
+        "Borderlands Daily",
+        "Agencies",
+        ("Latest", "Region", "Economy", "Science", "Video", "Podcasts"),
+        (
+            "Inside the race to build cheaper batteries",
+            "Five walks to take before winter",
+            "Weather: storm warning for the coast",
+        ),
+        "Borderlands Daily uses cookies to improve your experience. Manage preferences.",
+    ),
+)
+
+_PAGE_HEAD = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
-<title>{title} | Global Happenings</title>
+<title>{title} | {site}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta property="og:title" content="{title}">
-<meta property="og:site_name" content="Global Happenings">
-<meta name="author" content="Newsroom Staff">
+<meta property="og:site_name" content="{site}">
+<meta name="author" content="{byline}">
 <meta property="article:published_time" content="2023-03-17T12:00:00+00:00">
 <link rel="canonical" href="{canonical}">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site-header">
-  <nav><ul>
-    <li><a href="/world">World</a></li><li><a href="/politics">Politics</a></li>
-    <li><a href="/business">Business</a></li><li><a href="/sport">Sport</a></li>
-    <li><a href="/culture">Culture</a></li><li><a href="/newsletter">Newsletter</a></li>
-  </ul></nav>
+  <div class="logo">{site}</div>
+  <nav><ul>{nav}</ul></nav>
   <form role="search"><input name="q" placeholder="Search"></form>
 </header>
 <main id="main">
 <article>
 <h1>{title}</h1>
-<p class="byline">By Newsroom Staff · <time datetime="2023-03-17">17 March 2023</time></p>
+<p class="byline">{byline} · <time datetime="2023-03-17">17 March 2023</time></p>
 """
 
-_BOILERPLATE_TAIL = """
+_PAGE_TAIL = """
 <div class="share">Share this article: <a href="#">Facebook</a> <a href="#">X</a></div>
 </article>
-<aside class="most-popular"><h2>Most popular</h2><ol>
-  <li><a href="/a1">Ten recipes for a rainy weekend</a></li>
-  <li><a href="/a2">Stock markets close higher on tech rally</a></li>
-  <li><a href="/a3">Local team wins the cup after penalties</a></li>
-</ol></aside>
+<aside class="most-popular"><h2>Most popular</h2><ol>{popular}</ol></aside>
 </main>
-<footer><p>© 2023 Global Happenings. All rights reserved.</p>
+<footer><p>© 2023 {site}. All rights reserved.</p>
 <ul><li><a href="/privacy">Privacy</a></li><li><a href="/terms">Terms</a></li>
 <li><a href="/contact">Contact</a></li></ul>
-<p>Subscribe to our newsletter for the latest news delivered to your inbox.</p></footer>
+<p>{footer}</p></footer>
 </body>
 </html>
 """
 
 
 def article_page(
-    title: str, paragraphs: list[str], *, canonical: str = "", lang: str = "en"
+    title: str,
+    paragraphs: list[str],
+    *,
+    canonical: str = "",
+    lang: str = "en",
+    outlet: Outlet = OUTLETS[0],
 ) -> bytes:
-    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    head = _BOILERPLATE_HEAD.format(
-        title=html.escape(title), canonical=html.escape(canonical), lang=lang
-    )
-    return (head + body + _BOILERPLATE_TAIL).encode("utf-8")
+    """A whole article page: ``outlet``'s chrome around the headline and paragraphs."""
+    esc = html.escape
+    fields = {
+        "title": esc(title),
+        "site": esc(outlet.name),
+        "byline": esc(outlet.byline),
+        "canonical": esc(canonical),
+        "lang": lang,
+        "nav": "".join(f'<li><a href="/{esc(n.lower())}">{esc(n)}</a></li>' for n in outlet.nav),
+        "popular": "".join(
+            f'<li><a href="/p{i}">{esc(t)}</a></li>' for i, t in enumerate(outlet.popular)
+        ),
+        "footer": esc(outlet.footer),
+    }
+    body = "\n".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+    return (_PAGE_HEAD.format(**fields) + body + _PAGE_TAIL.format(**fields)).encode("utf-8")
 
 
 def seed_article(corpora: Path) -> tuple[str, list[str]]:

@@ -38,7 +38,13 @@ class Up:
     """A running `newswatch up` and a client for its API."""
 
     def __init__(
-        self, config: Path, data_dir: Path, log: Path, *, extra_env: dict[str, str] | None = None
+        self,
+        config: Path,
+        data_dir: Path,
+        log: Path,
+        *,
+        extra_env: dict[str, str] | None = None,
+        workers: int = 1,
     ) -> None:
         self.port = free_port()
         env = dict(os.environ)
@@ -54,7 +60,7 @@ class Up:
         self._log_file = log.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newswatch.cli", "up", "--config", str(config),
-             "--workers", "1", "--data-dir", str(data_dir)],
+             "--workers", str(workers), "--data-dir", str(data_dir)],
             env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as in a terminal
         )  # fmt: skip

@@ -1,0 +1,71 @@
+"""The near-duplicate fingerprint: stable, similar for copies, dissimilar for other texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newswatch.core import neardup
+from newswatch.core.text import tokenize
+from tests.support.stories import PARAGRAPHS, UNRELATED
+
+TEXT = "\n".join(PARAGRAPHS)
+
+
+def fp(text: str) -> neardup.NearFingerprint:
+    found = neardup.fingerprint(tokenize(text))
+    assert found is not None
+    return found
+
+
+def test_the_fingerprint_is_stable_across_processes() -> None:
+    """Values are written to Redis by one process and compared by another: no per-process
+    hashing (such as Python's hash()) may enter them. These bytes were computed once."""
+    near = fp(PARAGRAPHS[0])
+    assert near.signature[:8].hex() == "8b69631fe113d6cf"
+    assert near.bands[0].key.hex() == "0002f2698b08131f63"
+    assert near.bands[0].spread == 3702838159
+
+
+def test_shape() -> None:
+    near = fp(TEXT)
+    assert len(near.signature) == neardup.SIGNATURE_BYTES == 2 * neardup.NUM_PERM
+    assert len(near.bands) == neardup.BANDS
+    assert len({b.key for b in near.bands}) == neardup.BANDS  # band number is in the key
+    assert near.shingles == len(set(zip(*(tokenize(TEXT)[i:] for i in range(5)), strict=False)))
+
+
+def test_copies_are_similar_and_other_texts_are_not() -> None:
+    original = fp(TEXT)
+    dropped = fp("\n".join(PARAGRAPHS[:3] + PARAGRAPHS[4:]))
+    bylined = fp("By Maria Lopez\n" + TEXT + "\nFirst published on the wire.")
+    assert neardup.similarity(original.signature, original.signature) == 1.0
+    assert neardup.similarity(original.signature, dropped.signature) >= 0.6
+    assert neardup.similarity(original.signature, bylined.signature) >= 0.8
+    for _, paragraphs in UNRELATED:
+        other = fp("\n".join(paragraphs))
+        assert neardup.similarity(original.signature, other.signature) < 0.1
+
+
+def test_case_accents_and_punctuation_do_not_matter() -> None:
+    a = fp("Élysée talks: the PRESIDENT met ministers, again and again, on Monday morning, then "
+           "left for Brussels.")  # fmt: skip
+    b = fp("elysee talks the president met ministers again and again on monday morning then "
+           "left for brussels")  # fmt: skip
+    assert a == b
+
+
+def test_too_short_texts_have_no_fingerprint() -> None:
+    assert neardup.fingerprint(tokenize("Seven words are far too few here")) is None
+    assert neardup.fingerprint([]) is None
+    assert len(neardup.shingle_hashes(["a", "b"])) == 1  # shorter than a shingle: one
+
+
+def test_similarity_refuses_malformed_signatures() -> None:
+    with pytest.raises(ValueError, match="256 bytes"):
+        neardup.similarity(b"short", fp(TEXT).signature)
+
+
+def test_matches_needed() -> None:
+    assert neardup.matches_needed(0.3) == int(np.ceil(0.3 * 128))
+    assert neardup.matches_needed(0.25) == 32
