@@ -14,7 +14,7 @@ import pytest
 
 from newswatch.core.errors import PackError
 from newswatch.core.pack import PackTopic, matcher_query, pack_entry, parse_pack_topic
-from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
+from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec, parse_query
 from newswatch.topics import load_pack
 
 REQUIRED = ("en", "es", "fr", "de", "ru", "uk", "it", "pt", "tr")
@@ -194,3 +194,21 @@ def test_a_stored_topic_is_matched_with_the_pack_query_of_the_day() -> None:
     assert matcher_query("(summit)", "t", packs) == "(summit) OR (sommet)"
     assert matcher_query("talks", "", packs) == "talks"
     assert matcher_query("(summit)", "gone", packs) == "(summit)"  # no longer shipped
+
+
+def test_proximity_alternatives_are_guarded_by_their_trigger_words() -> None:
+    clause = '(summit* NEAR/5 (president OR "prime minister")) OR "state visit" OR (G7 summit)'
+    topic = PackTopic("t", "T", "i", ("b",), {"en": clause})
+    assert topic.query == (
+        '((summit*) AND ((summit* NEAR/5 (president OR "prime minister")))) OR ("state visit") '
+        "OR ((G7 summit))"
+    )
+    guarded, plain = parse_query(topic.query), parse_query(clause)
+    for text in (
+        "The president arrived for the summit.",
+        "A summit of ministers; the president stayed home, far away from all of this talk.",
+        "The king's state visit.",
+        "Nothing here.",
+    ):
+        doc = MatchDocument.build(text=text)
+        assert (guarded.evaluate(doc) is None) == (plain.evaluate(doc) is None), text
