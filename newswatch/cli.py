@@ -128,6 +128,16 @@ def alerts(
     )
 
 
+def _add_groups() -> None:
+    from newswatch.deliveries_cli import deliveries_app, subscriptions_app
+
+    app.add_typer(subscriptions_app, name="subscriptions")
+    app.add_typer(deliveries_app, name="deliveries")
+
+
+_add_groups()
+
+
 def main() -> None:
     app()
 

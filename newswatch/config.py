@@ -141,13 +141,27 @@ class Settings(BaseSettings):
     min_backoff: Annotated[int, _in_range(1, 7 * _DAY, unit=" seconds")] = 60
     max_backoff: Annotated[int, _in_range(1, 30 * _DAY, unit=" seconds")] = 6 * 3600
 
+    # delivery
+    # seconds one delivery attempt may take (connect, send, answer)
+    delivery_timeout: Annotated[float, _in_range(0, 120, above=True, unit=" seconds")] = 10.0
+    delivery_attempts: Annotated[int, _in_range(1, 50)] = 8  # then the dead-letter list
+    # seconds before the first retry; doubled for each one after, jittered
+    delivery_retry_base: Annotated[float, _in_range(0, 3600, above=True, unit=" seconds")] = 10.0
+    # no retry waits longer (a Retry-After beyond it included)
+    delivery_retry_max: Annotated[float, _in_range(1, _DAY, unit=" seconds")] = 3600.0
+    # seconds a sender holds a delivery: one killed mid-send is retried after this
+    delivery_lease: Annotated[float, _in_range(1, 3600, unit=" seconds")] = 60.0
+    delivery_ports: str = "25,80,443,465,587"  # ports deliveries may connect to
+
     # liveness
     # seconds without a heartbeat after which a worker's started jobs are taken back
     reap_after: Annotated[int, _in_range(10, 3600, unit=" seconds")] = 60
     # an external Redis that evicts keys or persists nothing is refused (false: only warned)
     redis_strict: bool = True
 
-    _valid_ports = field_validator("allowed_ports")(lambda cls, value: _check_ports(value))
+    _valid_ports = field_validator("allowed_ports", "delivery_ports")(
+        lambda cls, value: _check_ports(value)
+    )
     _ordered = model_validator(mode="after")(lambda self: _check_order(self))
 
 
@@ -155,6 +169,8 @@ _ORDERED = (
     ("min_backoff", "max_backoff"),
     ("fetch_per_host", "fetch_concurrency"),
     ("poll_interval_min", "poll_interval_max"),
+    ("delivery_retry_base", "delivery_retry_max"),
+    ("delivery_timeout", "delivery_lease"),
 )
 
 
@@ -182,7 +198,9 @@ FileSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "FileSettings",
     __config__=ConfigDict(extra="forbid"),
     __validators__={
-        "_valid_ports": field_validator("allowed_ports")(lambda cls, value: _check_ports(value)),
+        "_valid_ports": field_validator("allowed_ports", "delivery_ports")(
+            lambda cls, value: _check_ports(value)
+        ),
         "_ordered": model_validator(mode="after")(lambda self: _check_order(self)),
     },
     **{name: (info.annotation, info) for name, info in Settings.model_fields.items()},

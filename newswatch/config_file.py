@@ -24,6 +24,7 @@ from newswatch.core.catalog import Catalog
 from newswatch.core.errors import ConfigError
 from newswatch.core.problems import Loc, Problem, describe, did_you_mean, loc_path
 from newswatch.core.validate import SECTIONS, PackLookup, check_catalog
+from newswatch.delivery.senders import apprise_problem
 
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
 TOP_LEVEL_KEYS = ("settings", *SECTIONS)
@@ -82,7 +83,9 @@ def load_config(path: Path, *, packs: PackLookup | None = None) -> WatchConfig:
         except ValidationError as exc:
             found.extend(_from_validation(locator, exc, FileSettings, ("settings",)))
     # topics may name a topic of the shipped pack (`pack: summits`)
-    catalog, problems = check_catalog(data, packs=packs or topic_pack.lookup)
+    catalog, problems = check_catalog(
+        data, packs=packs or topic_pack.lookup, channels=apprise_problem
+    )
     warnings = []
     for problem in problems:
         located = locator.located(problem)

@@ -132,6 +132,28 @@ STORY_PLACEMENTS = Counter(
     ["how"],
 )
 
+# delivery
+DELIVERIES = Counter(
+    "newswatch_deliveries_total",
+    "Delivery attempts by channel kind (webhook, mailto, ntfy, ...) and outcome (sent, retry, "
+    "dead, disabled, dropped).",
+    ["channel", "outcome"],
+)
+DELIVERY_LATENCY = Histogram(
+    "newswatch_delivery_latency_seconds",
+    "From an alert's creation to its delivery (digests: from the oldest alert they hold).",
+    ["channel"],
+    buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600),
+)
+DIGESTS_SENT = Counter(
+    "newswatch_digests_sent_total", "Digests delivered, by channel kind.", ["channel"]
+)
+DEAD_LETTERS = Gauge(
+    "newswatch_dead_letters",
+    "Deliveries that failed for good and wait for a replay, as last counted.",
+    multiprocess_mode="livemostrecent",
+)
+
 # every stage
 STAGE_SECONDS = Histogram(
     "newswatch_stage_duration_seconds",

@@ -22,6 +22,7 @@ from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store import keys
 from newswatch.store.connection import connect
 from worker import context
+from worker.delivery import DeliveryService
 
 log = logging.getLogger("newswatch.worker")
 
@@ -52,10 +53,17 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     context.install(context.WorkerContext(jobs_client, settings))
     worker = build_worker(redis_url)
     log.info("worker %s on queue %s (burst=%s)", worker.name, keys.ARTICLE_QUEUE, burst)
+    delivery = None
+    if not burst:
+        # deliveries are I/O: a thread beside the article jobs, with its own connection
+        delivery = DeliveryService(connect(redis_url), settings, consumer=worker.name)
+        delivery.start()
     try:
         # with_scheduler: one worker at a time also re-enqueues batches whose retry is due
         worker.work(burst=burst, logging_level="INFO", with_scheduler=True)
     finally:
+        if delivery is not None:
+            delivery.stop()
         context.install(None)
         worker.connection.close()
         jobs_client.close()

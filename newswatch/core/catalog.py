@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Self
 
+from newswatch.core.channels import redact_channel
 from newswatch.core.models import short_hash
 
 DEFAULT_INTERVAL = None  # a feed's interval when none is given: adaptive (core.feed_state)
@@ -80,14 +81,40 @@ class Topic(_Item):
 
 @dataclasses.dataclass(frozen=True)
 class Subscription(_Item):
+    """Who is told about which topics, where and when (see :mod:`newswatch.core.delivery`).
+
+    ``channels`` are apprise URLs, or http(s) URLs of signed JSON webhooks (signed with every
+    secret of ``webhook_secrets``: two during a rotation). ``mode`` "instant" sends each
+    alert at once, "digest" sends one message per ``digest`` period (an interval such as
+    "1d", or a cron expression). ``quiet_hours`` ("22:00-07:00" in ``timezone``) hold instant
+    alerts, except those of ``urgent_topics``, for a digest when they end. ``max_per_hour``
+    caps the messages per channel (the rest wait for a digest). A story is sent once it has
+    ``min_sources`` sources, and told again when it crosses ``notify_at_sources``."""
+
     name: str
     topics: tuple[str, ...]
     channels: tuple[str, ...] = ()
     mode: str = "instant"
+    digest: str = ""  # interval ("1d", "6h") or cron expression ("0 8 * * 1-5")
+    timezone: str = "UTC"  # IANA name: the clock of quiet_hours and cron digests
+    quiet_hours: str = ""  # "HH:MM-HH:MM" local time; "" = none
+    urgent_topics: tuple[str, ...] = ()  # sent during quiet hours too
+    max_per_hour: int = 0  # messages per channel per hour; 0 = no cap
+    min_sources: int = 1  # a story is sent once it has this many sources
+    notify_at_sources: int = 0  # tell again when a sent story reaches this many; 0 = never
+    webhook_secrets: tuple[str, ...] = ()  # whsec_... keys signing webhook deliveries
 
     @property
     def key(self) -> str:
         return self.name
+
+    def public_dict(self) -> dict[str, Any]:
+        """The fields as the API and the CLI show them: channel URLs redacted, webhook
+        secrets reduced to their count (both carry credentials)."""
+        data = self.to_dict()
+        data["channels"] = [redact_channel(url) for url in self.channels]
+        data["webhook_secrets"] = len(self.webhook_secrets)
+        return data
 
 
 Item = Feed | Topic | Subscription

@@ -17,6 +17,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from newswatch.core.catalog import DEFAULT_INTERVAL, Catalog, Feed, Subscription, Topic
+from newswatch.core.channels import (
+    SECRET_PREFIX,
+    WEBHOOK,
+    channel_kind,
+    channel_problem,
+    redact_channel,
+    secret_problem,
+)
+from newswatch.core.delivery import parse_quiet_hours, parse_schedule, zone
 from newswatch.core.errors import InvalidURLError, QueryError
 from newswatch.core.problems import InvalidInput, Loc, Problem, describe, did_you_mean, errors
 from newswatch.core.query import parse_query
@@ -396,10 +405,13 @@ def validate_topic(raw: object, *, packs: PackLookup | None = None) -> Topic:
 # -- subscriptions -----------------------------------------------------------------------------
 
 MODES = ("instant", "digest")
-DELIVERY_NOT_AVAILABLE = (
-    "delivery is not available yet: alerts are kept for the API and `newswatch alerts`; "
-    "leave channels empty (or out) until a release that delivers them"
-)
+MAX_SOURCES = 10_000
+MAX_PER_HOUR = 3600
+
+# Whether the delivery tier can send to an apprise URL (None: it can; else why not). The
+# catalogue's writers pass the delivery tier's check (apprise is no part of the pure core);
+# without one, channels get the checks of their form only.
+ChannelCheck = Callable[[str], str | None]
 
 
 def _mode(value: object) -> str:
@@ -409,32 +421,124 @@ def _mode(value: object) -> str:
     return mode
 
 
-def _channels(value: object) -> tuple[str, ...]:
-    channels: tuple[str, ...] = _list_of(_string, max_items=100)(value)
-    if channels:
-        # accepted and never acted on would be worse than refused
-        raise _Bad(DELIVERY_NOT_AVAILABLE)
-    return channels
+def _channel(check: ChannelCheck | None) -> Check:
+    def checked(value: object) -> str:
+        url = _string(value)
+        problem = channel_problem(url)
+        if problem is None and check is not None and channel_kind(url) != WEBHOOK:
+            problem = check(url)
+        if problem:
+            raise _Bad(f"{problem}: {redact_channel(url)}")
+        return url
+
+    return checked
 
 
-SUBSCRIPTION_FIELDS: dict[str, tuple[Check, object]] = {
-    "name": (_name("subscription"), _MISSING),
-    "topics": (_list_of(_string, min_items=1, max_items=10_000), _MISSING),
-    "channels": (_channels, ()),
-    "mode": (_mode, "instant"),
-}
+def _count(low: int, high: int, what: str) -> Check:
+    def checked(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Bad(f"expected a whole number, got {describe(value)}")
+        if not low <= value <= high:
+            raise _Bad(f"{what} is {low} to {high}, got {value}")
+        return value
+
+    return checked
 
 
-def check_subscription(raw: object) -> tuple[Subscription | None, list[Problem]]:
-    """A subscription from its fields (name, topics, channels, mode), with every problem.
-    Whether its topics exist is a question for the whole catalogue: see
-    :func:`unknown_topics`."""
-    values, problems = _fields(raw, SUBSCRIPTION_FIELDS)
+def _parsed(parse: Callable[[str], object]) -> Check:
+    def checked(value: object) -> str:
+        text = _string(value).strip()
+        try:
+            parse(text)
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+        return text
+
+    return checked
+
+
+def _secret(value: object) -> str:
+    secret = _string(value)
+    problem = secret_problem(secret)
+    if problem:
+        raise _Bad(problem)
+    return secret
+
+
+def _subscription_fields(channels: ChannelCheck | None) -> dict[str, tuple[Check, object]]:
+    return {
+        "name": (_name("subscription"), _MISSING),
+        "topics": (_list_of(_string, min_items=1, max_items=10_000), _MISSING),
+        "channels": (_list_of(_channel(channels), max_items=100), ()),
+        "mode": (_mode, "instant"),
+        "digest": (_parsed(lambda text: parse_schedule(text, parse_interval)), ""),
+        "timezone": (_parsed(zone), "UTC"),
+        "quiet_hours": (_parsed(parse_quiet_hours), ""),
+        "urgent_topics": (_list_of(_string, max_items=10_000), ()),
+        "max_per_hour": (_count(0, MAX_PER_HOUR, "max_per_hour (0: no cap)"), 0),
+        "min_sources": (_count(1, MAX_SOURCES, "min_sources"), 1),
+        "notify_at_sources": (_count(0, MAX_SOURCES, "notify_at_sources (0: never)"), 0),
+        "webhook_secrets": (_list_of(_secret, max_items=2), ()),
+    }
+
+
+SUBSCRIPTION_FIELDS = _subscription_fields(None)
+
+
+def check_subscription(
+    raw: object, *, channels: ChannelCheck | None = None
+) -> tuple[Subscription | None, list[Problem]]:
+    """A subscription from its fields (see :class:`Subscription`), with every problem,
+    including the fields that only make sense together. Whether its topics exist is a
+    question for the whole catalogue: see :func:`unknown_topics`."""
+    values, problems = _fields(raw, _subscription_fields(channels))
+    problems.extend(_subscription_consistency(values, raw))
     return _result(lambda: Subscription(**values), problems)
 
 
-def validate_subscription(raw: object) -> Subscription:
-    return _raise_on_errors(check_subscription(raw))
+def _subscription_consistency(values: Mapping[str, Any], raw: object) -> Iterator[Problem]:
+    given = raw if isinstance(raw, Mapping) else {}
+    mode = values.get("mode", "instant")
+    if mode == "digest" and not values.get("digest") and "digest" not in given:
+        yield Problem(
+            ("digest",),
+            'a digest subscription needs a schedule: an interval ("1d", "6h") or a cron '
+            'expression ("0 8 * * 1-5")',
+        )
+    if mode != "digest" and values.get("digest"):
+        yield Problem(("digest",), 'a digest schedule only applies with mode: "digest"')
+    if values.get("urgent_topics") and not values.get("quiet_hours"):
+        yield Problem(("urgent_topics",), "urgent topics bypass quiet hours: set quiet_hours too")
+    topics = set(values.get("topics", ()))
+    for index, topic in enumerate(values.get("urgent_topics", ())):
+        if topics and topic not in topics:
+            yield Problem(
+                ("urgent_topics", index),
+                f"{topic!r} is not one of this subscription's topics{did_you_mean(topic, topics)}",
+            )
+    crossing = values.get("notify_at_sources", 0)
+    if crossing and crossing <= values.get("min_sources", 1):
+        yield Problem(
+            ("notify_at_sources",),
+            f"notify_at_sources ({crossing}) must be above min_sources "
+            f"({values.get('min_sources', 1)}): a story is first sent at min_sources",
+        )
+    urls = values.get("channels", ())
+    webhooks = [url for url in urls if channel_kind(url) == WEBHOOK]
+    if webhooks and not values.get("webhook_secrets") and "webhook_secrets" not in given:
+        yield Problem(
+            ("webhook_secrets",),
+            "webhook channels are signed: give one secret (two while rotating)",
+            hint=f"make one with: echo {SECRET_PREFIX}$(openssl rand -base64 32)",
+        )
+    if values.get("webhook_secrets") and not webhooks:
+        yield Problem(("webhook_secrets",), "webhook secrets are only used by https:// channels")
+    for index, _, first in _first_of(list(urls)):
+        yield Problem(("channels", index), f"the same channel as channels[{first}]")
+
+
+def validate_subscription(raw: object, *, channels: ChannelCheck | None = None) -> Subscription:
+    return _raise_on_errors(check_subscription(raw, channels=channels))
 
 
 def unknown_topics(
@@ -470,7 +574,10 @@ SECTIONS = ("feeds", "topics", "subscriptions")
 
 
 def check_catalog(
-    raw: Mapping[str, Any], *, packs: PackLookup | None = None
+    raw: Mapping[str, Any],
+    *,
+    packs: PackLookup | None = None,
+    channels: ChannelCheck | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Validate the ``feeds``, ``topics`` and ``subscriptions`` lists of ``raw`` (other keys
     are the caller's), each entry on its own and then across entries. One bad entry never
@@ -480,7 +587,7 @@ def check_catalog(
     checks: dict[str, Callable[[object], tuple[Any, list[Problem]]]] = {
         "feeds": check_feed,
         "topics": lambda raw: check_topic(raw, packs=packs),
-        "subscriptions": check_subscription,
+        "subscriptions": lambda raw: check_subscription(raw, channels=channels),
     }
     for section in SECTIONS:
         entries = raw.get(section, [])
@@ -505,8 +612,13 @@ def check_catalog(
     return _result(lambda: catalog, problems)
 
 
-def validate_catalog(raw: Mapping[str, Any], *, packs: PackLookup | None = None) -> Catalog:
-    return _raise_on_errors(check_catalog(raw, packs=packs))
+def validate_catalog(
+    raw: Mapping[str, Any],
+    *,
+    packs: PackLookup | None = None,
+    channels: ChannelCheck | None = None,
+) -> Catalog:
+    return _raise_on_errors(check_catalog(raw, packs=packs, channels=channels))
 
 
 def _first_of(values: Sequence[str | None]) -> Iterator[tuple[int, str, int]]:

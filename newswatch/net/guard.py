@@ -86,6 +86,30 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
+def resolve_sync(host: str, port: int) -> list[IPAddress]:
+    """:func:`resolve` for synchronous callers (delivery), through the unguarded resolver."""
+    literal = host.strip("[]")
+    try:
+        return [ipaddress.ip_address(literal)]
+    except ValueError:
+        pass
+    try:
+        infos = _getaddrinfo(literal, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise DNSError(f"cannot resolve host {host!r}: {exc}") from exc
+    addresses: list[IPAddress] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise DNSError(f"cannot resolve host {host!r}: no addresses")
+    return addresses
+
+
+_getaddrinfo = socket.getaddrinfo  # the real one, whatever guarded_resolution installs
+
+
 def check_addresses(host: str, addresses: Iterable[IPAddress]) -> None:
     """Raise :class:`BlockedAddressError` if any address of ``host`` is not public."""
     for address in addresses:

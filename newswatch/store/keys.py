@@ -129,3 +129,27 @@ def alert(alert_id: str) -> str:
 def alerts_by_topic(topic: str) -> str:
     """Zset alert_id -> created (unix time), for one topic."""
     return f"{PREFIX}alerts:topic:{topic}"
+
+
+# deliveries (store/deliveries.py): one record per (alert or digest, channel)
+DELIVERY_GROUP = "delivery"  # the consumer group of the alert event stream
+DELIVERIES_DUE = PREFIX + "deliveries:due"  # zset id -> unix time due (lease end while sending)
+DELIVERIES_RECENT = PREFIX + "deliveries:recent"  # zset id -> last change (capped)
+DEAD_LETTERS = PREFIX + "deliveries:dead"  # zset id -> unix time it failed for good
+DISABLED_CHANNELS = PREFIX + "channels:disabled"  # hash channel id -> why (JSON)
+DIGEST_ANCHORS = PREFIX + "channels:digest-at"  # hash channel id -> unix time of last digest
+
+
+def delivery(delivery_id: str) -> str:
+    """Hash: one delivery (what, to which channel, status, attempts, last error)."""
+    return f"{PREFIX}delivery:{delivery_id}"
+
+
+def channel_held(channel_id: str) -> str:
+    """Zset alert_id -> unix time held: alerts waiting for the channel's next digest."""
+    return f"{PREFIX}channel:{channel_id}:held"
+
+
+def channel_sends(channel_id: str) -> str:
+    """Zset message id -> unix time: the channel's messages of the last hour (rate cap)."""
+    return f"{PREFIX}channel:{channel_id}:sends"

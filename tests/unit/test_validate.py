@@ -65,14 +65,24 @@ def test_not_a_mapping() -> None:
     )
 
 
-def test_channels_are_refused_until_delivery_exists() -> None:
-    subscription, (problem,) = check_subscription(
-        {"name": "desk", "topics": ["t"], "channels": ["mailto://me@example.org"]}
+def test_channels_are_accepted_and_checked_by_the_delivery_tier() -> None:
+    seen = []
+
+    def apprise_check(url: str) -> str | None:
+        seen.append(url)
+        return "apprise does not understand this URL" if url.startswith("bogus") else None
+
+    good, problems = check_subscription(
+        {"name": "desk", "topics": ["t"], "channels": ["mailto://me@example.org"]},
+        channels=apprise_check,
     )
-    assert subscription is None
-    assert problem.loc == ("channels",)
-    assert problem.message.startswith("delivery is not available yet")
-    assert validate_subscription({"name": "desk", "topics": ["t"], "channels": []}).channels == ()
+    assert good is not None and problems == []
+    _, (problem,) = check_subscription(
+        {"name": "desk", "topics": ["t"], "channels": ["bogus://x/y"]}, channels=apprise_check
+    )
+    assert problem.loc == ("channels", 0)
+    assert problem.message == "apprise does not understand this URL: bogus://***"
+    assert seen == ["mailto://me@example.org", "bogus://x/y"]
 
 
 @pytest.mark.parametrize(
