@@ -81,6 +81,32 @@ def mark_words(snippet: str, words: Sequence[str]) -> list[tuple[str, bool]]:
     return runs
 
 
+def snippet_runs(alert: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The alert's snippet as (text, is a found word) runs, made safe: from the snippet's own
+    marks (``snippet_marks``, offsets into the snippet) when it has them, else by finding
+    the ``matched`` words in it."""
+    raw = str(alert.get("snippet") or "")[:SNIPPET_CHARS]
+    marks = sorted(
+        (int(m[0]), int(m[1]))
+        for m in alert.get("snippet_marks") or []
+        if isinstance(m, list | tuple) and len(m) == 2 and 0 <= int(m[0]) < int(m[1]) <= len(raw)
+    )
+    if marks:
+        runs: list[tuple[str, bool]] = []
+        last = 0
+        for start, end in marks:
+            if start >= last:
+                runs += [(raw[last:start], False), (raw[start:end], True)]
+                last = end
+        runs.append((raw[last:], False))
+    else:
+        runs = mark_words(raw, alert.get("matched") or [])
+    safe = [
+        (_neutralise(_BODY_CONTROLS.sub(" ", text.replace("\r", " "))), hit) for text, hit in runs
+    ]
+    return [(text, hit) for text, hit in safe if text]
+
+
 def _article(alert: dict[str, Any]) -> dict[str, Any]:
     article = alert.get("article")
     return article if isinstance(article, dict) else {}
@@ -116,7 +142,7 @@ def render_alert(alert: dict[str, Any], *, note: str = "") -> Message:
     link in the body. ``note`` heads the body ("now 5 sources")."""
     topic = one_line(alert.get("topic"), 64)
     title = alert_title(alert)
-    runs = mark_words(body_text(alert.get("snippet"), SNIPPET_CHARS), alert.get("matched") or [])
+    runs = snippet_runs(alert)
     meta = f"{publishers(alert)} · {when(alert)}"
     url = link(alert)
     note = one_line(note, 200)

@@ -86,3 +86,8 @@ def test_signature_matches_the_standard_webhooks_reference() -> None:
     assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == (
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     )
+
+
+def test_the_snippets_own_marks_are_used_when_it_has_them() -> None:
+    alert = {**ALERT, "snippet": "a Summit and summit talks", "snippet_marks": [[13, 19]]}
+    assert "a Summit and *summit* talks" in render_alert(alert).text
