@@ -8,6 +8,7 @@ from typing import TextIO
 
 from newswatch.config import load_settings
 from newswatch.config_file import WatchConfig, load_config
+from newswatch.core.channels import redact_channel
 from newswatch.core.errors import ConfigError
 from newswatch.core.validate import format_interval
 
@@ -41,7 +42,7 @@ def summary(cfg: WatchConfig) -> list[str]:
         what = f"pack {topic.pack}" if topic.pack else topic.query
         lines.append(f"  topic {topic.name}{languages}: {what}")
     for subscription in catalog.subscriptions:
-        channels = ", ".join(subscription.channels) or "no channels"
+        channels = ", ".join(map(redact_channel, subscription.channels)) or "no channels"
         lines.append(
             f"  subscription {subscription.name} ({subscription.mode}): "
             f"{', '.join(subscription.topics)} -> {channels}"

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import redis
 
 from newswatch import metrics
+from newswatch.api.contract import public_alert
 from newswatch.config import Settings
 from newswatch.core.channels import channel_id
 from newswatch.core.delivery import RetryPolicy, retry_delay
@@ -102,7 +103,7 @@ class DeliverySender:
             why = f"channel disabled: {disabled.get('why', '')}"
             self._dead(delivery, "channel_disabled", why)
             return None
-        alerts = [a.to_dict() for a in self.alerts.get_many(list(delivery.alerts))]
+        alerts = [public_alert(a) for a in self.alerts.get_many(list(delivery.alerts))]
         if not alerts:
             self._dead(delivery, "alert_gone", "its alerts are no longer stored")
             return None

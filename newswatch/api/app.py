@@ -13,8 +13,10 @@ from starlette.middleware import Middleware
 
 from newswatch.api import (
     errors,
+    routes_alert_feeds,
     routes_alerts,
     routes_catalog,
+    routes_deliveries,
     routes_ops,
     routes_records,
     routes_stories,
@@ -39,6 +41,8 @@ def create_app(
             *routes_records.routes,
             *routes_stories.routes,
             *routes_catalog.routes,
+            *routes_alert_feeds.routes,
+            *routes_deliveries.routes,
         ],
         middleware=[Middleware(AccessMiddleware, policy=policy)],
         exception_handlers={

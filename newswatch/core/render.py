@@ -149,9 +149,7 @@ def render_alert(alert: dict[str, Any], *, note: str = "") -> Message:
     text_lines = [note] if note else []
     text_lines += [title, meta, "".join(f"*{t}*" if hit else t for t, hit in runs)]
     text_lines += [url] if url else []
-    snippet_html = "".join(
-        f"<mark>{html.escape(t)}</mark>" if hit else html.escape(t) for t, hit in runs
-    )
+    snippet_html = "".join(f"<b>{html.escape(t)}</b>" if hit else html.escape(t) for t, hit in runs)
     html_parts = [f"<p><em>{html.escape(note)}</em></p>"] if note else []
     heading = html.escape(title)
     if url:

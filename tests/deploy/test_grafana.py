@@ -122,6 +122,10 @@ def test_dashboard_covers_the_required_views(dashboard: dict[str, Any]) -> None:
         "newswatch_queue_depth",
         "newswatch_pages_fetched_total",
         "rate(newswatch_fetched_bytes_total",
+        "sum by (channel, outcome) (rate(newswatch_deliveries_total",
+        "newswatch_delivery_latency_seconds_bucket",
+        "newswatch_dead_letters",
+        "newswatch_digests_sent_total",
     ):
         assert required in exprs
 
