@@ -14,6 +14,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
+from typing import Any
 
 from newswatch.core.errors import BlockedAddressError, BlockedPortError, DNSError
 from newswatch.core.ports import PortRanges, format_port_ranges, port_allowed
@@ -76,14 +77,7 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
         infos = await loop.getaddrinfo(literal, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise DNSError(f"cannot resolve host {host!r}: {exc}") from exc
-    addresses: list[IPAddress] = []
-    for _family, _type, _proto, _name, sockaddr in infos:
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-        if address not in addresses:
-            addresses.append(address)
-    if not addresses:
-        raise DNSError(f"cannot resolve host {host!r}: no addresses")
-    return addresses
+    return _addresses(host, infos)
 
 
 def resolve_sync(host: str, port: int) -> list[IPAddress]:
@@ -97,6 +91,14 @@ def resolve_sync(host: str, port: int) -> list[IPAddress]:
         infos = _getaddrinfo(literal, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise DNSError(f"cannot resolve host {host!r}: {exc}") from exc
+    return _addresses(host, infos)
+
+
+_getaddrinfo = socket.getaddrinfo  # the real one, whatever guarded_resolution installs
+
+
+def _addresses(host: str, infos: Iterable[Any]) -> list[IPAddress]:
+    """The distinct addresses of a getaddrinfo answer, in resolver order."""
     addresses: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
@@ -105,9 +107,6 @@ def resolve_sync(host: str, port: int) -> list[IPAddress]:
     if not addresses:
         raise DNSError(f"cannot resolve host {host!r}: no addresses")
     return addresses
-
-
-_getaddrinfo = socket.getaddrinfo  # the real one, whatever guarded_resolution installs
 
 
 def check_addresses(host: str, addresses: Iterable[IPAddress]) -> None:
