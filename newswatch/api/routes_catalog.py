@@ -23,11 +23,12 @@ from starlette.routing import Route
 from newswatch import topics as topic_pack
 from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
-from newswatch.core.catalog import Kind
+from newswatch.core.catalog import Kind, Subscription
 from newswatch.core.errors import NotFoundError
 from newswatch.core.problems import InvalidInput, Problem
 from newswatch.core.times import iso_from_unix
 from newswatch.core.validate import as_input, check_feed, check_subscription, check_topic
+from newswatch.delivery.senders import apprise_problem
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore, Entry
 from newswatch.store.feeds import FeedStateStore
@@ -37,7 +38,8 @@ MAX_REF_CHARS = 2048
 _CHECKS: dict[Kind, Callable[[object], tuple[Any, list[Problem]]]] = {
     "feed": check_feed,
     "topic": lambda raw: check_topic(raw, packs=topic_pack.lookup),  # as a file's topics
-    "subscription": check_subscription,
+    # channel URLs are checked as a file's are (apprise knows the URL, the guard allows it)
+    "subscription": lambda raw: check_subscription(raw, channels=apprise_problem),
 }
 _IDENTITY = {"feed": "url", "topic": "name", "subscription": "name"}
 
@@ -55,7 +57,9 @@ def _ref(request: Request) -> str:
 
 def entry_view(entry: Entry[Any]) -> dict[str, Any]:
     """An item as the API shows it: its fields, its id (feeds), who wrote it and when."""
-    view: dict[str, Any] = entry.item.to_dict()
+    # a subscription's channel URLs and webhook secrets carry credentials: never shown whole
+    item = entry.item
+    view: dict[str, Any] = item.public_dict() if isinstance(item, Subscription) else item.to_dict()
     if "url" in view:
         view = {"id": entry.item.key, **view}
     view.update(origin=entry.origin, created_at=entry.created_at, updated_at=entry.updated_at)

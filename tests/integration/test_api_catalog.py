@@ -165,13 +165,27 @@ def test_topics_crud_and_subscriptions_that_follow_them(
             "message": "unknown topic 'sumits' (did you mean 'summits'?); known topics are summits",
         }
     ]
-    channels = api.post(
+    unusable = api.post(
         "/api/subscriptions",
-        json={"name": "desk", "topics": ["summits"], "channels": ["mailto://a@example.org"]},
+        json={"name": "desk", "topics": ["summits"], "channels": ["nosuchservice://x"]},
         headers=AUTH,
     )
-    assert channels.status_code == 422
-    assert channels.json()["problems"][0]["message"].startswith("delivery is not available yet")
+    assert unusable.status_code == 422
+    assert unusable.json()["problems"][0]["field"] == "channels[0]"
+    assert "apprise does not understand this URL" in unusable.json()["problems"][0]["message"]
+    mailed = api.post(
+        "/api/subscriptions",
+        json={
+            "name": "mailed",
+            "topics": ["summits"],
+            "channels": ["mailto://user:pw-3141@smtp.example.org?to=desk@example.org"],
+        },
+        headers=AUTH,
+    )
+    assert mailed.status_code == 201, mailed.text
+    shown = api.get("/api/subscriptions/mailed").text
+    assert "pw-3141" not in shown and "desk@example.org" not in shown  # credentials redacted
+    assert api.delete("/api/subscriptions/mailed", headers=AUTH).status_code == 200
     desk = api.post(
         "/api/subscriptions", json={"name": "desk", "topics": ["summits"]}, headers=AUTH
     )

@@ -14,9 +14,9 @@ import redis
 from newswatch.api.app import create_app
 from newswatch.config import Settings
 from newswatch.store.deliveries import DeliveryStore
+from tests.support.api import serve
 from tests.support.delivering import Clock, Stepper, alert, subscribe
 from tests.support.receivers import Reply, WebhookReceiver, new_secret
-from tests.support.api import serve
 
 
 @contextmanager
