@@ -12,16 +12,21 @@ import httpx
 import redis
 
 from newswatch.api.app import create_app
+from newswatch.api.auth import AccessPolicy
 from newswatch.config import Settings
 from newswatch.store.deliveries import DeliveryStore
 from tests.support.api import serve
 from tests.support.delivering import Clock, Stepper, alert, subscribe
 from tests.support.receivers import Reply, WebhookReceiver, new_secret
 
+TOKEN = "delivery-test-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 
 @contextmanager
 def _client(redis_client: redis.Redis) -> Iterator[httpx.Client]:
-    app = create_app(redis_client, settings=Settings())
+    policy = AccessPolicy(TOKEN, reads_open=True, token_hint="set a token")
+    app = create_app(redis_client, settings=Settings(), policy=policy)
     with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
         yield client
 
@@ -73,9 +78,10 @@ def test_dead_letters_disabled_channels_and_replay_over_the_api(
         (channel,) = dead["disabled_channels"]
         assert "410 Gone" in channel["why"] and channel["subscription"] == "sub"
         assert receiver.url not in str(dead)  # channels by id, never by URL
-        replayed = api.post(f"/api/deliveries/{letter['id']}/replay")
+        assert api.post(f"/api/deliveries/{letter['id']}/replay").status_code == 401
+        replayed = api.post(f"/api/deliveries/{letter['id']}/replay", headers=AUTH)
         assert replayed.status_code == 202 and replayed.json()["channel_enabled"] is True
-        assert api.post("/api/deliveries/nope/replay").status_code == 404
+        assert api.post("/api/deliveries/nope/replay", headers=AUTH).status_code == 404
         step.run(2)
         recent = api.get("/api/deliveries").json()["deliveries"]
     step.close()
