@@ -15,6 +15,7 @@ import time
 # section name -> module under bench/, in the order `make bench` runs them
 SECTIONS = {
     "pipeline": "bench.pipeline",
+    "topics": "bench.topics",
 }
 
 
