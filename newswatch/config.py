@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswatch.core.errors import ConfigError
+from newswatch.core.item_text import DEFAULT_MIN_TEXT_CHARS
 from newswatch.core.ports import format_port_ranges, parse_port_ranges
 
 
@@ -138,6 +139,10 @@ class Settings(BaseSettings):
     retention_days: Annotated[int, _in_range(1, 3650, unit=" days")] = 90
     # how far back the near-duplicate index looks for an earlier copy of a story
     story_window_days: Annotated[int, _in_range(1, 30, unit=" days")] = 7
+    # page text shorter than this makes a short item, matched on title + feed summary + text
+    min_text_chars: Annotated[int, _in_range(0, 100_000, unit=" characters")] = (
+        DEFAULT_MIN_TEXT_CHARS
+    )
     min_backoff: Annotated[int, _in_range(1, 7 * _DAY, unit=" seconds")] = 60
     max_backoff: Annotated[int, _in_range(1, 30 * _DAY, unit=" seconds")] = 6 * 3600
 

@@ -28,6 +28,7 @@ import redis
 from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
+from newswatch.core.charset import content_type_charset
 from newswatch.core.errors import FeedParseError, FetchError, HTTPStatusError, InvalidURLError
 from newswatch.core.feed import ParsedFeed
 from newswatch.core.feed_state import (
@@ -480,6 +481,7 @@ class FeedPoller:
             published_at=item.published_at,
             author=item.author,
             language=item.language,
+            summary=item.summary,
         )
         if canonical is None or not feed.fetch_pages or carries_full_text(item):
             if canonical is None and not (item.content_html or item.summary):
@@ -515,7 +517,8 @@ class FeedPoller:
                 result.url,
             )
         metrics.PAGES_FETCHED.labels(result="ok").inc()
-        return _Ready(item, dataclasses.replace(job, url=result.url), result.body)
+        charset = content_type_charset(result.content_type)
+        return _Ready(item, dataclasses.replace(job, url=result.url, charset=charset), result.body)
 
     async def _page_failed(self, feed: Feed, item: FeedItem, exc: FetchError) -> _ItemOutcome:
         message = str(exc) if item.url in str(exc) else f"{item.url}: {exc}"

@@ -23,7 +23,7 @@ import dataclasses
 import enum
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -34,6 +34,7 @@ from newswatch.core import neardup
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted, extract_article
 from newswatch.core.fingerprint import url_key, words_fingerprint
+from newswatch.core.item_text import ItemText, dedup_words, item_text
 from newswatch.core.language import language_code
 from newswatch.core.models import Alert, Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher
@@ -217,11 +218,17 @@ def process_article(
     if isinstance(extracted, Outcome):
         return extracted
     article = _build_article(job, extracted, located)
+    content = _item_text(context, job, article)
+    if isinstance(content, Outcome):
+        return content
+    article = dataclasses.replace(article, text=content.text)
     with _timed("match"):
         # tokenised once: the same words make the fingerprint and feed the matcher
         document = _document(article, job)
 
-    placed = _place(context, _fingerprinted(article, document), document)
+    # a short item is told apart by its title too: teasers share their boilerplate text
+    words = dedup_words(document.title.tokens, document.text.tokens, short=content.short)
+    placed = _place(context, _fingerprinted(article, words), words)
     if isinstance(placed, Outcome):
         return placed
     article, placement = placed
@@ -275,11 +282,26 @@ def _extract(context: WorkerContext, job: ArticleJob, html: bytes) -> Extracted 
                 html,
                 url=job.url,
                 max_bytes=context.settings.max_page_bytes,
+                charset=job.charset,
                 # the feed's date wins anyway: skip the costly search of the page for one
                 metadata_fallback=not job.published_at,
             )
         except NewswatchError as exc:
             return Outcome.failed("extract", exc.reason, exc.message)
+
+
+def _item_text(context: WorkerContext, job: ArticleJob, article: Article) -> ItemText | Outcome:
+    """A short page is still an item: matched on its title, the feed's summary and its text."""
+    try:
+        return item_text(
+            article.text,
+            title=article.title,
+            summary=job.summary,
+            min_chars=context.settings.min_text_chars,
+            url=job.url,
+        )
+    except NewswatchError as exc:
+        return Outcome.failed("extract", exc.reason, exc.message)
 
 
 def _build_article(job: ArticleJob, extracted: Extracted, located: _Located) -> Article:
@@ -314,19 +336,19 @@ def _document(article: Article, job: ArticleJob) -> MatchDocument:
     )
 
 
-def _fingerprinted(article: Article, document: MatchDocument) -> Article:
+def _fingerprinted(article: Article, words: Sequence[str]) -> Article:
     with _timed("dedup"):
-        return dataclasses.replace(article, fingerprint=words_fingerprint(document.text.tokens))
+        return dataclasses.replace(article, fingerprint=words_fingerprint(words))
 
 
 def _place(
-    context: WorkerContext, article: Article, document: MatchDocument
+    context: WorkerContext, article: Article, words: Sequence[str]
 ) -> tuple[Article, Placement] | Outcome:
     """Claim the URL and the text and put the article in its story: an exact copy joins its
     original's story, a near copy its match's, anything else starts one. A copy of a URL
     another article claimed meanwhile stops here, as a duplicate."""
     with _timed("dedup"):
-        near = neardup.fingerprint(document.text.tokens)
+        near = neardup.fingerprint(words)
         placement = context.stories.place(article, near, url_key=url_key(article.canonical_url))
     metrics.STORY_PLACEMENTS.labels(placement.status).inc()
     if placement.status == "url":

@@ -1,56 +1,36 @@
 """HTML page -> main text and metadata, with trafilatura.
 
-Pure: the page arrives as bytes (or text) and leaves as an :class:`Extracted` value. Every page
-that yields no article raises :class:`ExtractionError` with a ``reason`` safe for a metric
-label: ``too_large``, ``not_html``, ``empty`` or ``parse_error``.
+Pure: the page arrives as bytes (or text) and leaves as an :class:`Extracted` value. A page
+that cannot hold an article raises :class:`ExtractionError` with a ``reason`` safe for a
+metric label: ``too_large``, ``not_html`` or ``parse_error``. A page with little or no text is
+not an error here (see :mod:`newswatch.core.item_text`).
 
-We decode the bytes ourselves (BOM, then the ``<meta>`` charset, then UTF-8 with replacement)
-and hand trafilatura a ``str``, so its own decompression and charset guessing never run on
-untrusted bytes. The page is parsed once: our light metadata reader
-(:mod:`newswatch.core.page_meta`) and trafilatura share the tree. ``fast=True`` skips
-trafilatura's fallback extractors and ``with_metadata=False`` its heavy metadata heuristics:
-on the article-extraction benchmark that is about twice as fast with the same text recall
-(``make bench`` prints both baselines).
+We decode the bytes ourselves (:mod:`newswatch.core.charset`) and hand trafilatura a ``str``,
+so its own decompression and charset guessing never run on untrusted bytes. The page is parsed
+once: our light metadata reader (:mod:`newswatch.core.page_meta`) and the text extraction
+(:mod:`newswatch.core.main_text`) share the tree; ``with_metadata=False`` skips trafilatura's
+heavy metadata heuristics unless the page declares too little (``metadata_fallback``).
 """
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import re
 
-import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
+from newswatch.core.charset import decode_page
 from newswatch.core.errors import ExtractionError
 from newswatch.core.language import language_code
+from newswatch.core.main_text import main_text
 from newswatch.core.page_meta import PageMeta, read_page_metadata
 
-DEFAULT_MIN_CHARS = 200
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# how far into a page to look for a charset declaration, the root tag and the lang attribute
+# how far into a page to look for the root tag and the lang attribute
 _HEAD_BYTES = 8192
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
-# what the WHATWG encoding standard maps these labels to, as browsers do
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "utf-16": "utf-8",  # a <meta> can not truthfully declare UTF-16 (it would not be readable)
-    "utf-16le": "utf-8",
-    "utf-16be": "utf-8",
-}
 
 # binary formats recognised by their first bytes
 _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x28\xb5")
@@ -92,10 +72,15 @@ def extract_article(
     *,
     url: str,
     max_bytes: int,
-    min_chars: int = DEFAULT_MIN_CHARS,
+    charset: str = "",
     metadata_fallback: bool = True,
 ) -> Extracted:
-    """Extract the main text and metadata of the article page ``html`` (found at ``url``).
+    """Extract the main text and metadata of the article page ``html`` (found at ``url``);
+    ``charset`` is the charset label of the response's Content-Type, if any (see
+    :mod:`newswatch.core.charset`).
+
+    The text may be short or empty (a video page, a teaser): whether that is enough is the
+    caller's decision (see :mod:`newswatch.core.item_text`).
 
     Metadata comes from the page's standard declarations; when those lack the title or the
     date and ``metadata_fallback`` is set, trafilatura's full metadata heuristics (htmldate
@@ -112,7 +97,7 @@ def extract_article(
         )
     if isinstance(html, bytes):
         _check_magic(html[:64].lstrip(), url)
-        text_html = decode_html(html)
+        text_html = decode_page(html, charset).text
     else:
         _check_magic(html[:64].lstrip().encode("latin-1", errors="replace"), url)
         text_html = html
@@ -126,29 +111,11 @@ def extract_article(
         if tree is None:
             raise ValueError("no HTML tree")
         meta = read_page_metadata(tree)
-        doc = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            fast=True,
-            with_metadata=False,
-            include_comments=False,
-            include_images=False,
-            include_links=False,
-            include_formatting=False,
-        )
+        text = main_text(tree, url)
     except Exception as exc:  # translate whatever lxml/trafilatura raise at the boundary
         raise ExtractionError(
             f"could not parse page {url}: {type(exc).__name__}: {exc}", reason="parse_error"
         ) from exc
-    if doc is None or isinstance(doc, dict):
-        raise ExtractionError(f"no article text found in page {url}", reason="empty")
-
-    text = (doc.text or "").strip()
-    if len(text) < min_chars:
-        raise ExtractionError(
-            f"article text is {len(text)} characters, under the minimum of {min_chars}: {url}",
-            reason="empty",
-        )
     if metadata_fallback and not (meta.title and meta.published_at):
         meta = _fill_from_trafilatura(meta, tree, url)
     return Extracted(
@@ -159,24 +126,6 @@ def extract_article(
         text=text,
         sitename=meta.sitename,
     )
-
-
-def decode_html(data: bytes) -> str:
-    """Decode page bytes: byte-order mark, else ``<meta charset>``, else UTF-8; undecodable
-    bytes become U+FFFD rather than an error."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    encoding = "utf-8"
-    match = _META_CHARSET.search(data[:_HEAD_BYTES])
-    if match:
-        declared = match.group(1).decode("ascii").lower()
-        declared = _CHARSET_ALIASES.get(declared, declared)
-        try:
-            encoding = codecs.lookup(declared).name
-        except LookupError:
-            encoding = "utf-8"
-    return data.decode(encoding, errors="replace")
 
 
 def page_language(html: str) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 import feedparser
 
+from newswatch.core.charset import codec_for_label, content_type_charset
 from newswatch.core.errors import FeedParseError, InvalidURLError
 from newswatch.core.feed_guard import MAX_ITEMS, guard_feed
 from newswatch.core.models import FeedItem, short_hash
@@ -50,7 +51,6 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _LANG = re.compile(r"[A-Za-z]{2,3}")
 _XML_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml")
 _DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?\sencoding\s*=", re.IGNORECASE)
-_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _FIRST_TAG = re.compile(rb"<\s*([A-Za-z_][\w:.-]*)")
 _HTML_START = re.compile(rb"<\s*(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 
@@ -151,14 +151,8 @@ def publisher_ttl(feed: Mapping[str, Any]) -> int | None:
 
 
 def _http_charset(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type, if Python knows that encoding."""
-    match = _CHARSET.search(content_type or "")
-    if not match:
-        return None
-    try:
-        return codecs.lookup(match.group(1)).name
-    except LookupError:
-        return None
+    """The codec of a Content-Type's charset, if it names one browsers and Python know."""
+    return codec_for_label(content_type_charset(content_type))
 
 
 def _declares_encoding(body: bytes) -> bool:

@@ -57,6 +57,8 @@ class ArticleJob(_Model):
     published_at: str | None = None
     author: str = ""
     language: str = ""
+    summary: str = ""  # the feed's summary of the item (plain text): matched for short items
+    charset: str = ""  # charset label of the page response's Content-Type ("" when none)
     page_key: str | None = None  # Redis key holding the compressed HTML, None if absent
     from_feed_content: bool = False  # True when the HTML is the feed's own full text
     queued_at: str = ""

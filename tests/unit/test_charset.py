@@ -1,0 +1,118 @@
+"""Choosing a page's character encoding: the HTML standard's order (BOM, HTTP header, <meta>),
+WHATWG labels, and wrong declarations caught."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch.core.charset import codec_for_label, content_type_charset, decode_page
+
+GERMAN = "Die Gespräche über Waffenlieferungen für die Ukraine gehen weiter. Größere Schritte."
+RUSSIAN = "Путин и Си Цзиньпин провели переговоры в Москве о поставках оружия и войне."
+
+
+def page(body: str, meta: str | None = None) -> str:
+    head = f'<meta charset="{meta}">' if meta else ""
+    return (
+        f"<!DOCTYPE html><html><head>{head}<title>t</title></head><body><p>{body}</p></body></html>"
+    )
+
+
+def test_header_utf8_beats_a_wrong_meta() -> None:
+    """The issue's case: sent as UTF-8, the <meta> says iso-8859-1; it used to be "fÃ¼r"."""
+    got = decode_page(page(GERMAN, "iso-8859-1").encode("utf-8"), "utf-8")
+    assert GERMAN in got.text
+    assert (got.encoding, got.source, got.corrected) == ("utf-8", "http", False)
+
+
+@pytest.mark.parametrize("http", ["iso-8859-1", ""])
+def test_valid_utf8_declared_single_byte_is_read_as_utf8(http: str) -> None:
+    got = decode_page(page(GERMAN, "iso-8859-1").encode("utf-8"), http)
+    assert GERMAN in got.text
+    assert "Ã" not in got.text
+    assert (got.encoding, got.corrected) == ("utf-8", True)
+
+
+def test_a_true_single_byte_declaration_is_kept() -> None:
+    got = decode_page(page(GERMAN, "iso-8859-1").encode("latin-1"))
+    assert GERMAN in got.text
+    assert (got.encoding, got.source, got.corrected) == ("cp1252", "meta", False)
+
+
+def test_header_wins_over_meta() -> None:
+    got = decode_page(page(RUSSIAN, "iso-8859-1").encode("cp1251"), "windows-1251")
+    assert RUSSIAN in got.text
+    assert (got.encoding, got.source) == ("cp1251", "http")
+
+
+def test_a_false_utf8_header_gives_way_to_the_meta() -> None:
+    got = decode_page(page(GERMAN, "iso-8859-1").encode("latin-1"), "utf-8")
+    assert GERMAN in got.text
+    assert (got.encoding, got.source, got.corrected) == ("cp1252", "meta", True)
+
+
+def test_a_few_stray_bytes_do_not_unmake_utf8() -> None:
+    data = page(GERMAN * 3 + " caf\udce9", "utf-8").encode("utf-8", errors="surrogateescape")
+    got = decode_page(data, "utf-8")
+    assert GERMAN in got.text
+    assert "caf\ufffd" in got.text
+    assert got.encoding == "utf-8"
+
+
+def test_bom_beats_everything() -> None:
+    data = page(GERMAN, "iso-8859-1").encode("utf-16")
+    got = decode_page(data, "iso-8859-1")
+    assert GERMAN in got.text
+    assert (got.source, got.text[:1]) == ("bom", "<")
+    got = decode_page(b"\xef\xbb\xbf" + page(GERMAN).encode("utf-8"), "windows-1251")
+    assert (got.source, got.encoding) == ("bom", "utf-8")
+    assert GERMAN in got.text
+
+
+def test_meta_claiming_utf16_means_utf8() -> None:
+    got = decode_page(page(GERMAN, "utf-16").encode("utf-8"))
+    assert GERMAN in got.text
+    assert got.encoding == "utf-8"
+
+
+def test_http_equiv_declaration() -> None:
+    data = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        f"</head><body><p>{RUSSIAN}</p></body></html>"
+    ).encode("cp1251")
+    got = decode_page(data)
+    assert RUSSIAN in got.text
+    assert (got.encoding, got.source) == ("cp1251", "meta")
+
+
+def test_undeclared_bytes() -> None:
+    assert decode_page(page(GERMAN).encode("utf-8")).source == "utf-8"
+    # a handful of non-ASCII bytes: browsers' default, windows-1252
+    got = decode_page(page("für").encode("latin-1"))
+    assert (got.encoding, got.source) == ("cp1252", "guess")
+    assert "für" in got.text
+    # enough Cyrillic to tell
+    got = decode_page(page(RUSSIAN * 2).encode("cp1251"))
+    assert RUSSIAN in got.text
+    assert got.source == "guess"
+
+
+def test_unknown_labels_are_ignored() -> None:
+    got = decode_page(page(GERMAN, "x-nonsense").encode("utf-8"), "bogus")
+    assert GERMAN in got.text
+    assert got.source == "utf-8"
+
+
+def test_labels_and_content_types() -> None:
+    assert content_type_charset("text/html; charset=UTF-8") == "utf-8"
+    assert content_type_charset('text/html;charset="ISO-8859-1"; foo=bar') == "iso-8859-1"
+    assert content_type_charset("text/html") == ""
+    assert content_type_charset(None) == ""
+    assert [codec_for_label(x) for x in ("latin1", "ascii", "utf8", "cp1251", "nope", "")] == [
+        "cp1252",
+        "cp1252",
+        "utf-8",
+        "cp1251",
+        None,
+        None,
+    ]
