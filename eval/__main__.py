@@ -13,7 +13,11 @@ import sys
 import time
 
 # section name -> module under eval/, in the order `make eval` runs them
-SECTIONS: dict[str, str] = {"topics": "eval.topics", "neardup": "eval.neardup"}
+SECTIONS: dict[str, str] = {
+    "topics": "eval.topics",
+    "neardup": "eval.neardup",
+    "extraction": "eval.extraction",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

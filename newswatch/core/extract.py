@@ -65,6 +65,7 @@ class Extracted:
     language: str  # two-letter lower-case code, "" when the page does not say
     text: str
     sitename: str
+    method: str = "fast"  # how the text was found (see core.main_text)
 
 
 def extract_article(
@@ -111,7 +112,7 @@ def extract_article(
         if tree is None:
             raise ValueError("no HTML tree")
         meta = read_page_metadata(tree)
-        text = main_text(tree, url)
+        found = main_text(tree, url)
     except Exception as exc:  # translate whatever lxml/trafilatura raise at the boundary
         raise ExtractionError(
             f"could not parse page {url}: {type(exc).__name__}: {exc}", reason="parse_error"
@@ -123,8 +124,9 @@ def extract_article(
         author=meta.author,
         published_at=meta.published_at,
         language=language_code(meta.language) or page_language(text_html),
-        text=text,
+        text=found.text,
         sitename=meta.sitename,
+        method=found.method,
     )
 
 

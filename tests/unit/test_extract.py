@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+import collections
 import gzip
 import json
-import statistics
 from pathlib import Path
 
 import pytest
 
+from eval.scoring import score, score_page
 from newswatch.core.errors import ExtractionError
 from newswatch.core.extract import extract_article, language_code, page_language
-from newswatch.core.text import tokenize
 
 MAX = 5 * 1024 * 1024
 
@@ -133,30 +133,27 @@ def test_the_http_charset_is_used() -> None:
 
 
 @pytest.mark.corpora
-def test_recall_on_the_article_extraction_benchmark(corpora: Path) -> None:
-    """Word recall of the ground-truth body in the extracted text, on every 9th page (21).
-
-    Measured over all 181 pages: mean 0.986, 10th percentile 0.985, worst 0.48 (a page whose
-    body is partly outside the article markup); on this sample mean 0.977, one page at 0.55,
-    the rest >= 0.98. The thresholds leave room for trafilatura updates, not for regressions.
-    """
+def test_quality_on_the_article_extraction_benchmark(corpora: Path) -> None:
+    """F1 of the benchmark's own scoring (mean per-page shingle precision and recall) over all
+    181 pages, as `make eval` prints it: 0.968 measured (trafilatura's fast mode alone: 0.962,
+    its default: 0.953). The bound leaves room for trafilatura updates, not for regressions;
+    every page keeps a title and some text."""
     base = corpora / "article-extraction-benchmark"
     truth = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = sorted((base / "html").glob("*.html.gz"))[::9]
-    assert len(pages) >= 20
-    recalls, precisions = [], []
+    pages = sorted((base / "html").glob("*.html.gz"))
+    assert len(pages) == 181
+    scores, paths = [], collections.Counter[str]()
     for path in pages:
         item = truth[path.name.split(".")[0]]
         got = extract_article(gzip.decompress(path.read_bytes()), url=item["url"], max_bytes=MAX)
-        want = set(tokenize(item["articleBody"]))
-        have = set(tokenize(got.text))
-        recalls.append(len(want & have) / len(want))
-        precisions.append(len(want & have) / len(have))
-        assert got.title, path.name
-    assert statistics.median(recalls) >= 0.95
-    assert statistics.mean(recalls) >= 0.9
-    assert min(recalls) >= 0.4
-    assert statistics.mean(precisions) >= 0.8  # and little boilerplate came along
+        scores.append(score_page(item["articleBody"], got.text))
+        paths[got.method] += 1
+        assert got.title and got.text, path.name
+    total = score(scores)
+    assert total.f1 >= 0.965, total
+    assert total.precision >= 0.95 and total.recall >= 0.97, total
+    # the candidates are all used, and fast mode stays the common case
+    assert paths["fast"] > 0.75 * len(pages) and paths["readability"] > 0, paths
 
 
 UNDECLARED = (

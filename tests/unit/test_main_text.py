@@ -1,0 +1,71 @@
+"""Choosing the main text among trafilatura's fast mode, its full algorithm and readability."""
+
+from __future__ import annotations
+
+from lxml.html import fromstring
+
+from newswatch.core import main_text as mt
+
+PARAGRAPHS = [
+    "Finance ministers met in Brussels on Tuesday and agreed on a timetable for new talks.",
+    "The plan sets out three stages, beginning with a review of customs rules next spring.",
+    "Officials from the smaller member states said they had won concessions on farm aid.",
+    "A spokesman for the commission called the outcome a careful compromise worth keeping.",
+    "Opposition parties in two capitals criticised the deal as vague and too slow to act.",
+    "Markets barely moved after the announcement, with bond yields steady through Wednesday.",
+    "Diplomats expect the leaders to endorse the timetable at their summit in late June.",
+    "Several questions about funding were left open until the autumn budget negotiations.",
+    "Farmers' unions welcomed the delay, saying they needed time to adapt their contracts.",
+    "Exporters in the north asked for clearer guidance on paperwork before any change.",
+    "The European parliament will debate the proposal in committee early next month.",
+    "Analysts noted that similar schedules had slipped twice since the crisis of 2019, twice.",
+]
+BODY = "\n".join(PARAGRAPHS)
+
+
+def test_readability_wins_when_fast_mode_only_adds_short_lines() -> None:
+    fast = "\n".join(["Ministers agree a timetable", *PARAGRAPHS, "Sign up", "Most read"])
+    assert mt._cleaner(BODY, fast)
+    # what fast mode adds is a paragraph: it stays
+    extra_paragraph = "An analyst said the plan was the most detailed one yet, and " * 3
+    assert not mt._cleaner(BODY, f"{BODY}\n{extra_paragraph}")
+    # readability found text fast mode did not have: no agreement
+    assert not mt._cleaner(f"{BODY}\nA closing line fast mode never saw at all.", fast)
+    # not shorter: nothing to gain
+    assert not mt._cleaner(fast, fast)
+
+
+def test_disjoint_halves_are_both_kept() -> None:
+    lead, body = "\n".join(PARAGRAPHS[:6]), "\n".join(PARAGRAPHS[6:])
+    assert mt._disjoint(lead, body)
+    assert not mt._disjoint(lead, f"{lead}\n{body}")  # one holds the other
+    assert not mt._disjoint(lead, "Short teaser line.")  # too little to be a part
+
+
+def test_fast_mode_keeping_a_lead_falls_back_to_the_full_algorithm() -> None:
+    """A page whose article sits in blocks fast mode skips: the full algorithm's text is kept
+    when fast mode found under FALLBACK_SHARE of the page's visible text."""
+    filler = "".join(f"<div class='c'><span>{p}</span></div>" for p in PARAGRAPHS * 3)
+    page = fromstring(
+        "<html><body><article><p>"
+        + "The lead of the story, short and alone in its paragraph element here. " * 2
+        + f"</p></article><div id='rest'>{filler}</div></body></html>"
+    )
+    got = mt.main_text(page, "https://ex.com/a")
+    fast = mt._trafilatura(page, "https://ex.com/a", fast=True)
+    if len(fast) < mt.FALLBACK_SHARE * mt._visible_length(page):
+        assert got.method == "full"
+        assert len(got.text) > mt.FALLBACK_GAIN * len(fast)
+    else:  # fast mode found the blocks itself: nothing to fall back for
+        assert got.method != "full"
+
+
+def test_a_plain_article_stays_in_fast_mode() -> None:
+    page = fromstring(
+        "<html><head><title>Talks</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</article></body></html>"
+    )
+    got = mt.main_text(page, "https://ex.com/a")
+    assert got.method in ("fast", "readability")
+    assert all(p in got.text for p in PARAGRAPHS)
+    assert "Home" not in got.text
