@@ -25,6 +25,7 @@ from pathlib import Path
 from newswatch.config import Settings
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import extract_article
+from newswatch.core.item_text import DEFAULT_MIN_TEXT_CHARS, item_text
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
 from newswatch.topics import load_pack
 
@@ -144,12 +145,21 @@ def score(
 
 
 def product_text(html: bytes, url: str) -> Text:
-    """A page as the worker turns it into a document (the same extraction call)."""
+    """A page as the worker turns it into a document (the same extraction call, and the same
+    short-item rule: kept unless it has no word at all; these documents have no feed
+    summary)."""
     try:
         extracted = extract_article(html, url=url, max_bytes=MAX_PAGE_BYTES)
+        content = item_text(
+            extracted.text,
+            title=extracted.title,
+            summary="",
+            min_chars=DEFAULT_MIN_TEXT_CHARS,
+            url=url,
+        )
     except NewswatchError:
         return Text("", "", url=url, dropped=True)
-    return Text(extracted.title, extracted.text, url=url, language=extracted.language)
+    return Text(extracted.title, content.text, url=url, language=extracted.language)
 
 
 class Sources:
