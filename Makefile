@@ -39,7 +39,7 @@ lint: dev
 	$(BIN)/mypy
 
 # system programs the tests use for real (installed with apt-get when run as root)
-SYSTEM_TOOLS := promtool:prometheus
+SYSTEM_TOOLS := promtool:prometheus prometheus:prometheus
 
 tools:
 	@bash scripts/system-tools.sh $(SYSTEM_TOOLS)

@@ -22,6 +22,7 @@ from tests.deploy._support import (
     promql_metric_names,
     run_promtool,
 )
+from tests.support.grafana_schema import schema_problems
 
 DATASOURCE_UID = "prometheus"
 # Grafana's interval variables, replaced by a duration so promtool can parse the queries.
@@ -145,3 +146,21 @@ def test_every_dashboard_query_is_valid_promql(dashboard: dict[str, Any], tmp_pa
     result = run_promtool("check", "rules", path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(queries)} rules found" in result.stdout
+
+
+def test_dashboard_loads_under_grafanas_schema(dashboard: dict[str, Any]) -> None:
+    """Every key is a field of Grafana's dashboard schema at its place, every value of the
+    declared type (grafana-foundation-sdk, pinned to the Grafana that compose runs)."""
+    assert schema_problems(dashboard) == []
+
+
+def test_the_schema_check_reports_unknown_keys_and_wrong_values(dashboard: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(dashboard))
+    stat = next(p for p in broken["panels"] if p["type"] == "stat")
+    stat["gridPoss"] = stat.pop("gridPos")
+    stat["options"]["colorMode"] = "neon"
+    broken["graphTooltip"] = 7
+    problems = "\n".join(schema_problems(broken))
+    assert "gridPoss: not a field" in problems
+    assert "'neon' is not one of" in problems
+    assert "7 is not one of [0, 1, 2]" in problems
