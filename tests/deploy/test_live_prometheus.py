@@ -48,39 +48,43 @@ TOPICS = [
 # Grafana's interval variables: a window covering the whole run, so every rate has samples
 _GRAFANA_INTERVALS = re.compile(r"\$__(?:rate_interval|interval|range)\b|\$\{__\w+\}")
 WINDOW = "10m"
+TOKEN = "live-prometheus-test-token-0123456789"
 
 
 def _recent(minutes: int) -> str:
     return format_datetime(datetime.now(UTC) - timedelta(minutes=minutes), usegmt=True)
 
 
-def _site(origin: Origin) -> None:
-    summit = origin.url("/world/summit.html")
-    origin.routes["/world/summit.html"] = Route(article_page(SUMMIT_TITLE, SUMMIT_PARAGRAPHS))
-    origin.routes["/local/gardens.html"] = Route(
-        article_page(UNRELATED_TITLE, UNRELATED_PARAGRAPHS)
-    )
-    origin.routes["/data/figures.html"] = Route(b'{"figures": [1, 2, 3]}')  # no HTML at all
+def _site(origin: Origin, wave: int) -> list[str]:
+    """One wave of news: its own feeds and pages (a story told anew, so not a copy of the
+    last wave's); returns the feed paths."""
+    summit = origin.url(f"/world/summit-{wave}.html")
+    story = [*SUMMIT_PARAGRAPHS, f"This is dispatch number {wave} from the summit."]
+    gardens = [*UNRELATED_PARAGRAPHS, f"Plot number {wave} went to a school."]
+    origin.routes[f"/world/summit-{wave}.html"] = Route(article_page(SUMMIT_TITLE, story))
+    origin.routes[f"/local/gardens-{wave}.html"] = Route(article_page(UNRELATED_TITLE, gardens))
+    origin.routes[f"/data/figures-{wave}.html"] = Route(b'{"figures": [1, 2, 3]}')  # no HTML
     feed = "application/rss+xml"
-    origin.routes["/news.xml"] = Route(
+    origin.routes[f"/news-{wave}.xml"] = Route(
         rss("News", [
             {"title": SUMMIT_TITLE, "link": summit, "guid": "n1", "pubDate": _recent(3)},
-            {"title": UNRELATED_TITLE, "link": origin.url("/local/gardens.html"), "guid": "n2",
-             "pubDate": _recent(2)},
-            {"title": "Gone", "link": origin.url("/world/deleted.html"), "guid": "n3"},
-            {"title": "Figures", "link": origin.url("/data/figures.html"), "guid": "n4"},
+            {"title": UNRELATED_TITLE, "link": origin.url(f"/local/gardens-{wave}.html"),
+             "guid": "n2", "pubDate": _recent(2)},
+            {"title": "Gone", "link": origin.url(f"/world/deleted-{wave}.html"), "guid": "n3"},
+            {"title": "Figures", "link": origin.url(f"/data/figures-{wave}.html"), "guid": "n4"},
         ]),
         content_type=feed,
     )  # fmt: skip
     # the same story from a wire feed: a duplicate
-    origin.routes["/wire.xml"] = Route(
+    origin.routes[f"/wire-{wave}.xml"] = Route(
         rss("Wire", [{"title": SUMMIT_TITLE, "link": summit + "?utm_source=rss", "guid": "w1",
                       "pubDate": _recent(1)}]),
         content_type=feed,
     )  # fmt: skip
-    origin.routes["/broken.xml"] = Route(
+    origin.routes[f"/broken-{wave}.xml"] = Route(
         b"<html><body><p>Database error</p></body></html>", content_type="text/html"
     )
+    return [f"/news-{wave}.xml", f"/wire-{wave}.xml", f"/broken-{wave}.xml"]
 
 
 @dataclass
@@ -89,17 +93,14 @@ class Live:
     prometheus: Prometheus
 
 
-TOKEN = "live-prometheus-test-token-0123456789"
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """newswatch up starts with the topics alone; the feeds are added once Prometheus has
-    scraped it, so every counter and histogram moves between two scrapes."""
+    """newswatch up starts with the topics alone; two waves of feeds are added through the
+    API once Prometheus scrapes it. A series Prometheus first sees with its final value shows
+    no rate, so the second wave is what every rate and quantile is computed from."""
     tmp = tmp_path_factory.mktemp("live-prometheus")
     origin = Origin()
     with origin.running():
-        _site(origin)
         config = tmp / "newswatch.yaml"
         config.write_text(yaml.safe_dump({"feeds": [], "topics": TOPICS}))
         up = Up(config, tmp / "data", tmp / "up.log", extra_env={"NEWSWATCH_API_TOKEN": TOKEN})
@@ -108,15 +109,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                 tmp, {"newswatch-api": f"127.0.0.1:{up.port}"}, [RULES_FILE.resolve()]
             ) as prometheus:
                 wait_for("Prometheus scraping newswatch", prometheus.targets_up, deadline=60)
-                prometheus.scraped_once_more()
-                for name in ("news", "wire", "broken"):
-                    response = up.http.post(
-                        "/api/feeds",
-                        json={"url": origin.url(f"/{name}.xml"), "name": name, "interval": 600},
-                        headers={"Authorization": f"Bearer {TOKEN}"},
-                    )
-                    assert response.status_code == 201, response.text
-                _wait_for_the_run(up)
+                for wave in (1, 2):
+                    prometheus.scraped_once_more()
+                    for path in _site(origin, wave):
+                        _add_feed(up, origin.url(path), path.strip("/"))
+                    _wait_for_the_run(up, wave)
                 prometheus.scraped_once_more()
                 prometheus.scraped_once_more()
                 yield Live(up, prometheus)
@@ -124,8 +121,18 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             up.stop()
 
 
-def _wait_for_the_run(up: Up) -> None:
-    """Everything the panels show has happened: alerts, a duplicate, failures of each kind."""
+def _add_feed(up: Up, url: str, name: str) -> None:
+    response = up.http.post(
+        "/api/feeds",
+        json={"url": url, "name": name, "interval": 600},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 201, response.text
+
+
+def _wait_for_the_run(up: Up, wave: int) -> None:
+    """Everything the panels show has happened ``wave`` times: alerts, a duplicate, failures
+    of each kind."""
     for what, name, labels, least in [
         ("alerts for both topics", "newswatch_alerts_created_total", {}, 2),
         ("a duplicate", "newswatch_articles_processed_total", {"result": "duplicate"}, 1),
@@ -133,7 +140,10 @@ def _wait_for_the_run(up: Up) -> None:
         ("a failed page fetch", "newswatch_pages_fetched_total", {"result": "error"}, 1),
         ("a failed poll", "newswatch_feed_poll_errors_total", {}, 1),
     ]:
-        wait_for(what, lambda n=name, lb=labels, k=least: up.metric(n, **lb) >= k)
+        wait_for(
+            f"{what} (wave {wave})",
+            lambda n=name, lb=labels, k=least * wave: up.metric(n, **lb) >= k,
+        )
 
 
 def _panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
