@@ -154,6 +154,17 @@ DEAD_LETTERS = Gauge(
     multiprocess_mode="livemostrecent",
 )
 
+# freshness (spans and the trust in published times: newswatch/core/freshness.py)
+FRESHNESS_SECONDS = Histogram(
+    "newswatch_freshness_seconds",
+    "Seconds between an article's moments, by span: published_to_discovered (the feed's "
+    "published time, when believable), discovered_to_extracted, extracted_to_alerted, "
+    "published_to_alerted (each new alert).",
+    ["span"],
+    buckets=(0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200,
+             21600, 86400),
+)  # fmt: skip
+
 # every stage
 STAGE_SECONDS = Histogram(
     "newswatch_stage_duration_seconds",

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 import redis
 
-from newswatch import metrics
+from newswatch import freshness, metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.charset import content_type_charset
@@ -332,6 +332,7 @@ class FeedPoller:
         new = [item for item in items if item.key in unseen]
         new, churned = await self._churn_guard(feed, state, items, new, write)
         metrics.FEED_ITEMS_NEW.inc(len(new))
+        freshness.discovered(new, common.started_at)
         batch, deferred = new[: self.max_items_per_poll], max(len(new) - self.max_items_per_poll, 0)
 
         outcomes, unfinished = await self._take_all(feed, batch, common.started_at)
@@ -416,7 +417,7 @@ class FeedPoller:
         others are cancelled (not left running after the poll ended) and the error raised."""
         if not items:
             return [], 0
-        tasks = [asyncio.create_task(self._take_one(feed, item)) for item in items]
+        tasks = [asyncio.create_task(self._take_one(feed, item, now)) for item in items]
         done, pending = await asyncio.wait(
             tasks, timeout=self.settings.poll_deadline, return_when=asyncio.FIRST_EXCEPTION
         )
@@ -435,13 +436,15 @@ class FeedPoller:
             )  # fmt: skip
         return [task.result() for task in tasks if task in done], len(pending)
 
-    async def _take_one(self, feed: Feed, item: FeedItem) -> _ItemOutcome:
+    async def _take_one(self, feed: Feed, item: FeedItem, discovered: float) -> _ItemOutcome:
         """Fetch one new item's page and hand it to the workers, or say why not. The item is
         marked seen (in the poll's write) only once its job is enqueued, so a scheduler that
         dies half-way loses nothing."""
         outcome = await self._prepare_safely(feed, item)
         if isinstance(outcome, _Ready):
-            job = dataclasses.replace(outcome.job, queued_at=iso(self.clock()))
+            job = dataclasses.replace(
+                outcome.job, queued_at=iso(self.clock()), discovered_at=freshness.stamp(discovered)
+            )
             await self.batcher.submit(job, outcome.html)  # raises if Redis refused
         return outcome
 

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 import redis
 
-from newswatch import metrics
+from newswatch import freshness, metrics
 from newswatch.core import neardup
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted, extract_article
@@ -217,6 +217,8 @@ def process_article(
     extracted = _extract(context, job, html)
     if isinstance(extracted, Outcome):
         return extracted
+    extracted_at = time.time()
+    freshness.extracted(job, extracted_at)
     article = _build_article(job, extracted, located)
     content = _item_text(context, job, article)
     if isinstance(content, Outcome):
@@ -233,9 +235,9 @@ def process_article(
         return placed
     article, placement = placed
     _save(context, article)
-    return Outcome.extracted(
-        _alert(context, matcher, article, document), copy=placement.status == "exact"
-    )
+    alerts = _alert(context, matcher, article, document)
+    freshness.alerted(job, extracted_at, alerts, time.time())
+    return Outcome.extracted(alerts, copy=placement.status == "exact")
 
 
 def _locate(job: ArticleJob, canonical: str | None) -> _Located | Outcome:

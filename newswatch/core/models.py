@@ -62,6 +62,7 @@ class ArticleJob(_Model):
     page_key: str | None = None  # Redis key holding the compressed HTML, None if absent
     from_feed_content: bool = False  # True when the HTML is the feed's own full text
     queued_at: str = ""
+    discovered_at: str = ""  # when a poll found the item (ISO 8601, milliseconds): freshness
 
 
 # the article fields every alert carries: part of the public contract, added to, never renamed

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
+from newswatch.core.freshness import Span
 from tests.deploy._support import DASHBOARD_FILE, RULES_FILE, load_yaml
 from tests.support.origin import Origin, Route, rss
 from tests.support.pages import UNRELATED_PARAGRAPHS, UNRELATED_TITLE, article_page
@@ -288,3 +289,21 @@ def test_a_query_prometheus_cannot_parse_is_reported(live: Live) -> None:
     with pytest.raises(QueryError, match="parse"):
         live.prometheus.query("sum(rate(newswatch_feed_polls_total[5m])")
     assert not live.prometheus.query("newswatch_metric_that_does_not_exist")
+
+
+def test_freshness_is_measured_for_every_span(live: Live) -> None:
+    """Each span of the run was observed; the quantiles are printed (pytest -s) as the
+    figures of a local run."""
+    for span in Span:
+        (count,) = live.prometheus.query(
+            f'sum(newswatch_freshness_seconds_count{{span="{span.value}"}})'
+        )
+        assert float(count["value"][1]) >= 1, span
+        figures = []
+        for phi in (0.5, 0.95, 0.99):
+            (sample,) = live.prometheus.query(
+                f"histogram_quantile({phi}, sum by (le) "
+                f'(newswatch_freshness_seconds_bucket{{span="{span.value}"}}))'
+            )
+            figures.append(f"p{round(phi * 100)} {float(sample['value'][1]):.3g} s")
+        print(f"freshness {span.value}: {', '.join(figures)} (n={count['value'][1]})")
