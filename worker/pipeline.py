@@ -235,9 +235,9 @@ def process_article(
         return placed
     article, placement = placed
     _save(context, article)
-    alerts = _alert(context, matcher, article, document)
-    freshness.alerted(job, extracted_at, alerts, time.time())
-    return Outcome.extracted(alerts, copy=placement.status == "exact")
+    created, updated = _alert(context, matcher, article, document)
+    freshness.alerted(job, extracted_at, created, time.time())
+    return Outcome.extracted((created, updated), copy=placement.status == "exact")
 
 
 def _locate(job: ArticleJob, canonical: str | None) -> _Located | Outcome:
