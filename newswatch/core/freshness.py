@@ -49,3 +49,15 @@ def elapsed(start: float, end: float) -> float:
     """Seconds from ``start`` to ``end``, never negative (two machines' clocks may disagree
     by a little)."""
     return max(0.0, end - start)
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values``, interpolated between the two nearest ranks
+    (numpy's default). ``values`` must not be empty."""
+    if not values:
+        raise ValueError("quantile of no values")
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

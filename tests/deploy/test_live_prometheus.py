@@ -31,17 +31,50 @@ from tests.support.up import Up, wait_for
 
 pytestmark = pytest.mark.e2e
 
-SUMMIT_TITLE = "Leaders meet at lakeside summit to agree on border talks"
-SUMMIT_PARAGRAPHS = [
-    "The presidents of the two neighbouring countries met on Tuesday at a lakeside summit, "
-    "their first face-to-face talks in three years, and agreed to reopen the border crossings.",
-    "Officials said the leaders spent four hours together, first alone with their interpreters "
-    "and then with their foreign and trade ministers, before signing a short joint statement.",
-    "The summit follows months of quiet contacts between their envoys, who met in a third "
-    "country to settle the agenda and the wording of the statement.",
-    "Traders on both sides of the border welcomed the news; lorries have waited for days at "
-    "the only crossing left open, and fruit growers lost much of last season's harvest.",
-]
+# two waves, each with its own stories (a copy of the first wave's would join its story)
+STORIES = {
+    1: {
+        "summit": (
+            "Leaders meet at lakeside summit to agree on border talks",
+            [
+                "The presidents of the two neighbouring countries met on Tuesday at a lakeside "
+                "summit, their first face-to-face talks in three years, and agreed to reopen the "
+                "border crossings.",
+                "Officials said the leaders spent four hours together, first alone with their "
+                "interpreters and then with their foreign and trade ministers, before signing a "
+                "short joint statement.",
+                "Traders on both sides of the border welcomed the news; lorries have waited for "
+                "days at the only crossing left open, and fruit growers lost much of last season's "
+                "harvest.",
+            ],
+        ),
+        "gardens": (UNRELATED_TITLE, UNRELATED_PARAGRAPHS),
+    },
+    2: {
+        "summit": (
+            "Island presidents hold a summit on fishing rights",
+            [
+                "Presidents from seven island nations gathered in a harbour town for a two-day "
+                "summit on fishing rights, shipping lanes and the price of diesel for their fleets.",
+                "The leaders want foreign trawlers licensed by one common register and inspected "
+                "at sea by patrol boats that the smaller states would share.",
+                "A final communique is expected on Friday evening after a dinner hosted by the "
+                "oldest of the presidents, who has led his country for eighteen years.",
+            ],
+        ),
+        "gardens": (
+            "Village orchard saved by volunteers",
+            [
+                "An orchard of old cider apple trees at the edge of the village has been bought "
+                "by its neighbours, who raised the money in a month of cake sales and concerts.",
+                "The trees, some planted a century ago, will be pruned by a retired forester who "
+                "offered to teach anyone willing to climb a ladder on a cold morning.",
+                "Next spring the group will graft young trees from the oldest varieties so that "
+                "the orchard outlives everyone who saved it.",
+            ],
+        ),
+    },
+}
 TOPICS = [
     {"name": "summits", "query": "summit AND (leaders OR presidents)"},
     {"name": "gardens", "query": "allotment OR orchard"},
@@ -60,16 +93,15 @@ def _site(origin: Origin, wave: int) -> list[str]:
     """One wave of news: its own feeds and pages (a story told anew, so not a copy of the
     last wave's); returns the feed paths."""
     summit = origin.url(f"/world/summit-{wave}.html")
-    story = [*SUMMIT_PARAGRAPHS, f"This is dispatch number {wave} from the summit."]
-    gardens = [*UNRELATED_PARAGRAPHS, f"Plot number {wave} went to a school."]
-    origin.routes[f"/world/summit-{wave}.html"] = Route(article_page(SUMMIT_TITLE, story))
-    origin.routes[f"/local/gardens-{wave}.html"] = Route(article_page(UNRELATED_TITLE, gardens))
+    (summit_title, story), (gardens_title, gardens) = STORIES[wave].values()
+    origin.routes[f"/world/summit-{wave}.html"] = Route(article_page(summit_title, story))
+    origin.routes[f"/local/gardens-{wave}.html"] = Route(article_page(gardens_title, gardens))
     origin.routes[f"/data/figures-{wave}.html"] = Route(b'{"figures": [1, 2, 3]}')  # no HTML
     feed = "application/rss+xml"
     origin.routes[f"/news-{wave}.xml"] = Route(
         rss("News", [
-            {"title": SUMMIT_TITLE, "link": summit, "guid": "n1", "pubDate": _recent(3)},
-            {"title": UNRELATED_TITLE, "link": origin.url(f"/local/gardens-{wave}.html"),
+            {"title": summit_title, "link": summit, "guid": "n1", "pubDate": _recent(3)},
+            {"title": gardens_title, "link": origin.url(f"/local/gardens-{wave}.html"),
              "guid": "n2", "pubDate": _recent(2)},
             {"title": "Gone", "link": origin.url(f"/world/deleted-{wave}.html"), "guid": "n3"},
             {"title": "Figures", "link": origin.url(f"/data/figures-{wave}.html"), "guid": "n4"},
@@ -78,7 +110,7 @@ def _site(origin: Origin, wave: int) -> list[str]:
     )  # fmt: skip
     # the same story from a wire feed: a duplicate
     origin.routes[f"/wire-{wave}.xml"] = Route(
-        rss("Wire", [{"title": SUMMIT_TITLE, "link": summit + "?utm_source=rss", "guid": "w1",
+        rss("Wire", [{"title": summit_title, "link": summit + "?utm_source=rss", "guid": "w1",
                       "pubDate": _recent(1)}]),
         content_type=feed,
     )  # fmt: skip

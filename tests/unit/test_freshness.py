@@ -8,6 +8,7 @@ from newswatch.core.freshness import (
     FUTURE_SKEW,
     MAX_PUBLISHED_AGE,
     elapsed,
+    quantile,
     trusted_published,
 )
 from newswatch.core.times import iso_from_unix
@@ -43,3 +44,13 @@ def test_a_time_without_offset_is_utc() -> None:
 def test_elapsed_is_never_negative() -> None:
     assert elapsed(10.0, 12.5) == 2.5
     assert elapsed(12.5, 10.0) == 0.0
+
+
+def test_quantiles_interpolate_between_ranks() -> None:
+    values = [4.0, 1.0, 3.0, 2.0]
+    assert quantile(values, 0.0) == 1.0
+    assert quantile(values, 1.0) == 4.0
+    assert quantile(values, 0.5) == 2.5
+    assert quantile([7.0], 0.95) == 7.0
+    with pytest.raises(ValueError, match="no values"):
+        quantile([], 0.5)
