@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
-    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
     start_http_server,
 )
+from prometheus_client.registry import Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -84,29 +85,6 @@ FEED_EVENTS = Counter(
 CHURN_ITEMS = Counter(
     "newswatch_feed_churn_items_total",
     "Items held back by the GUID churn guard (known by URL or title under a new GUID).",
-)
-FEEDS_BY_HEALTH = Gauge(
-    "newswatch_feeds",
-    "Configured feeds by health (ok, slow, failing, parked), as last counted by a scheduler.",
-    ["health"],
-    multiprocess_mode="livemostrecent",
-)
-FEEDS_BY_INTERVAL = Gauge(
-    "newswatch_feeds_by_interval",
-    "Configured feeds by current poll interval (upto: 300, 900, 3600, 21600, 86400, more).",
-    ["upto"],
-    multiprocess_mode="livemostrecent",
-)
-FEEDS_SILENT = Gauge(
-    "newswatch_feeds_silent",
-    "Feeds with no new item for longer than their publishing rate makes likely (5 expected "
-    "items missing), as last counted by a scheduler.",
-    multiprocess_mode="livemostrecent",
-)
-FEEDS_OVERDUE = Gauge(
-    "newswatch_feeds_overdue",
-    "Feeds due for more than a minute and not polled, as last counted by a scheduler.",
-    multiprocess_mode="livemostrecent",
 )
 JOBS_ENQUEUED = Counter("newswatch_jobs_enqueued_total", "rq jobs enqueued for the workers.")
 ARTICLES_ENQUEUED = Counter("newswatch_articles_enqueued_total", "Articles handed to the workers.")
@@ -172,23 +150,48 @@ STAGE_SECONDS = Histogram(
     ["stage"],
     buckets=_STAGE_BUCKETS,
 )
-QUEUE_DEPTH = Gauge(
-    "newswatch_queue_depth",
-    "Jobs waiting in the article queue, as last seen by the scheduler.",
-    # the latest reading of a live scheduler: "max" kept a dead scheduler's last value (its
-    # file outlives it) above every later one until `newswatch up` restarted
-    multiprocess_mode="livemostrecent",
-)
+# Read from Redis at scrape time by one collector in the API (newswatch/state_metrics.py), so
+# they are the deployment's, current whichever processes run or died: name -> (help, labels).
+SCRAPE_TIME_GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "newswatch_state_scrape_ok": (
+        "1 when this scrape read the deployment's state from Redis, 0 when Redis did not answer "
+        "(the state gauges are then missing).",
+        (),
+    ),
+    "newswatch_feeds": ("Configured feeds by health (ok, slow, failing, parked).", ("health",)),
+    "newswatch_feeds_by_interval": (
+        "Configured feeds by current poll interval (upto: 300, 900, 3600, 21600, 86400, more).",
+        ("upto",),
+    ),
+    "newswatch_feeds_silent": (
+        "Feeds with no new item for longer than their publishing rate makes likely (5 expected "
+        "items missing).",
+        (),
+    ),
+    "newswatch_feeds_overdue": ("Feeds due for more than a minute and not polled.", ()),
+    "newswatch_queue_depth": ("Jobs waiting in the article queue.", ()),
+    "newswatch_queue_jobs": (
+        "rq jobs by queue and state (queued, started, deferred, scheduled, failed).",
+        ("queue", "state"),
+    ),
+    "newswatch_last_alert_timestamp_seconds": (
+        "Unix time of the newest alert (absent until the first alert).",
+        (),
+    ),
+}
 
 
-def render_latest() -> tuple[bytes, str]:
+def render_latest(collectors: Iterable[Collector] = ()) -> tuple[bytes, str]:
     """The exposition text for /metrics: all processes' samples in multiprocess mode, this
-    process's otherwise."""
+    process's otherwise; then what ``collectors`` read now (the API's state gauges)."""
+    extra = CollectorRegistry()
+    for collector in collectors:
+        extra.register(collector)
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(), CONTENT_TYPE_LATEST
+        return generate_latest(registry) + generate_latest(extra), CONTENT_TYPE_LATEST
+    return generate_latest() + generate_latest(extra), CONTENT_TYPE_LATEST
 
 
 def mark_process_dead(pid: int) -> None:

@@ -12,7 +12,6 @@ before the flush takes its article out of the batch.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import zlib
@@ -159,6 +158,4 @@ class JobBatcher:
         )
         self.queue.enqueue_many([data], pipeline=pipe)
         pipe.execute()
-        with contextlib.suppress(redis.RedisError):  # the depth is a nicety; the jobs are in
-            metrics.QUEUE_DEPTH.set(self.queue.count)
         return jobs

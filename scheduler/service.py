@@ -27,13 +27,10 @@ from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
-from newswatch.core.feed_state import Health, interval_bucket, is_silent
 from newswatch.net import Fetcher
 from newswatch.net.fetcher import FetchPolicy
-from newswatch.store import keys
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect_async
-from newswatch.store.feed_state import decode_state
 from newswatch.store.politeness import RedisHostGate
 from newswatch.store.polling import Claim, PollStore
 from scheduler.batcher import JobBatcher
@@ -46,7 +43,6 @@ TICK = 0.25  # seconds between looks at the schedule while nothing else happens
 MAX_CONCURRENT_POLLS = 32
 SHUTDOWN_GRACE = 5.0  # seconds in-flight polls get to finish on shutdown
 LAG_PROBE = 0.25  # seconds between event-loop lag probes
-CENSUS_EVERY = 60.0  # seconds between counts of feeds by health, interval, silence
 
 
 class SchedulerNameTaken(ConfigError):
@@ -286,7 +282,8 @@ class SchedulerService:
         handed back (due now, for another scheduler or the next start)."""
         inflight: dict[str, asyncio.Task[PollReport | None]] = {}
         stop_waiter = asyncio.create_task(stop.wait())
-        helpers = [asyncio.create_task(self._probe_lag()), asyncio.create_task(self._census())]
+        # the feed census (health, silence, overdue) is read at scrape time by the API
+        helpers = [asyncio.create_task(self._probe_lag())]
         last_renewed = self.clock()
         log.info(
             "scheduler started %s",
@@ -356,39 +353,3 @@ class SchedulerService:
             asked = loop.time()
             await asyncio.sleep(LAG_PROBE)
             metrics.LOOP_LAG_SECONDS.observe(max(0.0, loop.time() - asked - LAG_PROBE))
-
-    async def _census(self) -> None:
-        """Count the configured feeds by health and interval, and the silent and overdue
-        ones (one pipelined read per minute)."""
-        while True:
-            try:
-                await self._count_feeds()
-            except redis.RedisError as exc:
-                log.warning("census failed %s", kv(error=str(exc)))
-            await asyncio.sleep(CENSUS_EVERY)
-
-    async def _count_feeds(self) -> None:
-        assert self._aclient is not None
-        feed_ids = list(self._feeds)
-        now = self.clock()
-        pipe = self._aclient.pipeline(transaction=False)
-        for feed_id in feed_ids:
-            pipe.hgetall(keys.feed_state(feed_id))
-        pipe.zcount(keys.SCHEDULE, "-inf", now - 60)
-        replies = await pipe.execute()
-        health = dict.fromkeys((h.value for h in Health), 0)
-        buckets: dict[str, int] = {}
-        silent = 0
-        for raw in replies[:-1]:
-            state = decode_state(raw)
-            health[state.health.value] += 1
-            if state.interval:
-                bucket = interval_bucket(state.interval)
-                buckets[bucket] = buckets.get(bucket, 0) + 1
-            silent += is_silent(state, now)
-        for name, count in health.items():
-            metrics.FEEDS_BY_HEALTH.labels(health=name).set(count)
-        for bucket, count in buckets.items():
-            metrics.FEEDS_BY_INTERVAL.labels(upto=bucket).set(count)
-        metrics.FEEDS_SILENT.set(silent)
-        metrics.FEEDS_OVERDUE.set(int(replies[-1]))

@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from newswatch import metrics
+from newswatch.state_metrics import StateCollector
 
 ENDPOINTS = {
     "/api/alerts": "alerts, newest first; query: topic=, since= (ISO-8601), limit= (1-500)",
@@ -45,7 +46,7 @@ def healthz(request: Request) -> Response:
 
 
 def metrics_text(request: Request) -> Response:
-    body, content_type = metrics.render_latest()
+    body, content_type = metrics.render_latest([StateCollector(request.app.state.redis)])
     return Response(body, headers={"Content-Type": content_type})
 
 

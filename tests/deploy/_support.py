@@ -62,7 +62,8 @@ def run_promtool(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def declared_metric_names() -> frozenset[str]:
     """Every series name the metrics in newswatch.metrics expose, in exposition form
-    (counters as ``_total``/``_created``, histograms as ``_bucket``/``_count``/``_sum``...)."""
+    (counters as ``_total``/``_created``, histograms as ``_bucket``/``_count``/``_sum``...),
+    and the gauges the API reads from Redis at scrape time."""
     suffixes = {
         "counter": ("_total", "_created"),
         "gauge": ("",),
@@ -73,6 +74,7 @@ def declared_metric_names() -> frozenset[str]:
         "enum": ("",),
     }
     names: set[str] = set()
+    names.update(newswatch.metrics.SCRAPE_TIME_GAUGES)  # read from Redis at scrape time
     for obj in vars(newswatch.metrics).values():
         if not isinstance(obj, MetricWrapperBase):
             continue

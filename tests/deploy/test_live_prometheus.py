@@ -54,8 +54,8 @@ STORIES = {
         "summit": (
             "Island presidents hold a summit on fishing rights",
             [
-                "Presidents from seven island nations gathered in a harbour town for a two-day "
-                "summit on fishing rights, shipping lanes and the price of diesel for their fleets.",
+                "Presidents from seven island nations gathered in a harbour town for a "
+                "two-day summit on fishing rights, shipping lanes and the price of diesel.",
                 "The leaders want foreign trawlers licensed by one common register and inspected "
                 "at sea by patrol boats that the smaller states would share.",
                 "A final communique is expected on Friday evening after a dinner hosted by the "

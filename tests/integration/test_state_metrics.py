@@ -1,0 +1,112 @@
+"""The deployment's state read from Redis at scrape time: feeds by health (and the worst of
+them), silent and overdue feeds, the rq queue and its registries, the newest alert; served by
+/metrics through one collector, whichever processes run or died."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from prometheus_client.parser import text_string_to_metric_families
+from rq import Queue
+
+from newswatch import metrics
+from newswatch.census import read_census
+from newswatch.core.catalog import Feed
+from newswatch.core.feed_state import FeedState, Health
+from newswatch.core.models import Alert
+from newswatch.core.times import iso_from_unix
+from newswatch.embedded_redis import free_port
+from newswatch.state_metrics import StateCollector
+from newswatch.store import keys
+from newswatch.store.alerts import AlertStore
+from newswatch.store.catalog import CatalogStore
+from newswatch.store.feeds import FeedStateStore
+
+NOW = time.time()
+
+
+def _feeds(client: redis.Redis) -> dict[str, Feed]:
+    catalog = CatalogStore(client)
+    states = FeedStateStore(client)
+    feeds = {}
+    for n, (health, errors, interval) in enumerate([
+        (Health.OK, 0, 900), (Health.OK, 0, 900), (Health.SLOW, 0, 3600),
+        (Health.FAILING, 2, 300), (Health.FAILING, 7, 300), (Health.PARKED, 40, 86400),
+    ]):  # fmt: skip
+        feed = Feed(url=f"https://site{n}.example/rss", name=f"site{n}")
+        catalog.add(feed, origin="test")
+        states.put_state(feed.id, FeedState(
+            health=health, consecutive_errors=errors, interval=interval,
+            # site1 published ten items an hour, and nothing for a day
+            rate=10.0 if n == 1 else None, last_new_at=NOW - 86400 if n == 1 else None,
+        ))  # fmt: skip
+        feeds[feed.name] = feed
+    for feed in feeds.values():  # a new feed is due at once: these were polled already
+        states.reschedule(feed.id, NOW + 600)
+    states.reschedule(feeds["site0"].id, NOW - 3600)  # due an hour ago: overdue
+    return feeds
+
+
+def _enqueue(client: redis.Redis, count: int, batch: str = "a") -> None:
+    queue = Queue(keys.ARTICLE_QUEUE, connection=client)
+    for n in range(count):
+        queue.enqueue("worker.tasks.process_articles", args=([],), job_id=f"job-{batch}{n}")
+
+
+def test_census_counts_feeds_queues_and_the_newest_alert(redis_client: redis.Redis) -> None:
+    _feeds(redis_client)
+    _enqueue(redis_client, 3)
+    alert = Alert(id="a1", topic="t", created_at=iso_from_unix(NOW - 30), matched=[],
+                  snippet="", article={"id": "x"}, story_id="s1")  # fmt: skip
+    AlertStore(redis_client).add(alert)
+
+    census = read_census(redis_client, NOW)
+
+    assert census.feeds_by_health == {"ok": 2, "slow": 1, "failing": 2, "parked": 1}
+    assert census.feeds == 6
+    assert census.feeds_by_interval == {"300": 2, "900": 2, "3600": 1, "86400": 1}
+    assert census.feeds_silent == 1
+    assert census.feeds_overdue == 1
+    # worst first: parked, then failing by errors, then slow; healthy ones left out
+    assert [f.name for f in census.worst_feeds] == ["site5", "site4", "site3", "site2"]
+    assert census.queue_jobs[keys.ARTICLE_QUEUE]["queued"] == 3
+    assert census.newest_alert_at is not None
+    assert abs(census.newest_alert_at - (NOW - 30)) < 1
+
+
+def test_an_empty_deployment_has_no_newest_alert(redis_client: redis.Redis) -> None:
+    census = read_census(redis_client, NOW)
+    assert census.feeds == 0 and census.worst_feeds == []
+    assert census.newest_alert_at is None
+
+
+def _families(exposition: bytes) -> dict[str, list[tuple[dict[str, str], float]]]:
+    return {
+        family.name: [(dict(s.labels), s.value) for s in family.samples]
+        for family in text_string_to_metric_families(exposition.decode())
+    }
+
+
+def test_metrics_serve_the_state_read_at_scrape_time(redis_client: redis.Redis) -> None:
+    _feeds(redis_client)
+    _enqueue(redis_client, 2)
+    collector = StateCollector(redis_client)
+    first = _families(metrics.render_latest([collector])[0])
+    assert first["newswatch_state_scrape_ok"] == [({}, 1.0)]
+    assert ({"health": "failing"}, 2.0) in first["newswatch_feeds"]
+    assert first["newswatch_queue_depth"] == [({}, 2.0)]
+    assert ({"queue": keys.ARTICLE_QUEUE, "state": "queued"}, 2.0) in first["newswatch_queue_jobs"]
+    assert "newswatch_last_alert_timestamp_seconds" not in first  # never an alert yet
+    # no process counted anything in between: the next scrape reads Redis again
+    _enqueue(redis_client, 5, batch="b")
+    second = _families(metrics.render_latest([collector])[0])
+    assert second["newswatch_queue_depth"] == [({}, 7.0)]
+
+
+def test_a_redis_outage_is_reported_not_raised() -> None:
+    nobody = redis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=2)
+    collector = StateCollector(nobody)
+    families = _families(metrics.render_latest([collector])[0])
+    assert families["newswatch_state_scrape_ok"] == [({}, 0.0)]
+    assert "newswatch_feeds" not in families
