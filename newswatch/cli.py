@@ -128,6 +128,36 @@ def alerts(
     )
 
 
+@app.command()
+def status(
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Redis of the deployment (default: NEWSWATCH_REDIS_URL, else the one of the "
+            "`newswatch up` in --data-dir)."
+        ),
+    ] = None,
+    metrics_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The API's /metrics, for the counts since start (default: the api_host and "
+            "api_port settings; left out when it does not answer)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The whole deployment on one screen: processes, queue, feeds by health (the worst
+    five), the last hour's throughput and freshness, the last alerts."""
+    from newswatch.status import run_status_cli
+
+    raise typer.Exit(
+        run_status_cli(
+            redis_url=redis_url, metrics_url=metrics_url, as_json=as_json, data_dir=data_dir
+        )
+    )
+
+
 def _add_groups() -> None:
     from newswatch.deliveries_cli import deliveries_app, subscriptions_app
 
