@@ -47,6 +47,7 @@ class Census:
     worst_feeds: list[FeedHealth]  # at most ``worst`` of them, worst first, healthy ones left out
     queue_jobs: dict[str, dict[str, int]]  # queue -> state -> jobs
     newest_alert_at: float | None  # unix time of the newest alert; None: never an alert
+    dead_letters: int  # deliveries that failed for good, waiting for a replay
 
     @property
     def feeds(self) -> int:
@@ -59,10 +60,11 @@ def read_census(client: redis.Redis, now: float, *, worst: int = 5) -> Census:
     for feed in feeds:
         pipe.hgetall(keys.feed_state(feed.id))
     pipe.zcount(keys.SCHEDULE, "-inf", now - OVERDUE_AFTER)
+    pipe.zcard(keys.DEAD_LETTERS)
     pipe.zrevrange(keys.ALERTS_BY_TIME, 0, 0, withscores=True)
     replies: list[Any] = pipe.execute()
     states = [decode_state(raw) for raw in replies[: len(feeds)]]
-    newest = replies[-1]
+    overdue, dead_letters, newest = replies[len(feeds) :]
 
     health = dict.fromkeys((h.value for h in Health), 0)
     intervals: dict[str, int] = {}
@@ -81,10 +83,11 @@ def read_census(client: redis.Redis, now: float, *, worst: int = 5) -> Census:
         feeds_by_health=health,
         feeds_by_interval=intervals,
         feeds_silent=sum(is_silent(state, now) for state in states),
-        feeds_overdue=int(replies[-2]),
+        feeds_overdue=int(overdue),
         worst_feeds=unhealthy[:worst],
         queue_jobs={name: _queue_jobs(client, name) for name in QUEUES},
         newest_alert_at=float(newest[0][1]) if newest else None,
+        dead_letters=int(dead_letters),
     )
 
 

@@ -126,11 +126,6 @@ DELIVERY_LATENCY = Histogram(
 DIGESTS_SENT = Counter(
     "newswatch_digests_sent_total", "Digests delivered, by channel kind.", ["channel"]
 )
-DEAD_LETTERS = Gauge(
-    "newswatch_dead_letters",
-    "Deliveries that failed for good and wait for a replay, as last counted.",
-    multiprocess_mode="livemostrecent",
-)
 
 # freshness (spans and the trust in published times: newswatch/core/freshness.py)
 FRESHNESS_SECONDS = Histogram(
@@ -174,6 +169,7 @@ SCRAPE_TIME_GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
         "rq jobs by queue and state (queued, started, deferred, scheduled, failed).",
         ("queue", "state"),
     ),
+    "newswatch_dead_letters": ("Deliveries that failed for good and wait for a replay.", ()),
     "newswatch_last_alert_timestamp_seconds": (
         "Unix time of the newest alert (absent until the first alert).",
         (),

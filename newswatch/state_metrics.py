@@ -55,6 +55,7 @@ class StateCollector(Collector):
             for state in QUEUE_STATES:
                 jobs.add_metric([queue, state], states[state])
         yield jobs
+        yield _single("newswatch_dead_letters", census.dead_letters)
         if census.newest_alert_at is not None:
             yield _single("newswatch_last_alert_timestamp_seconds", census.newest_alert_at)
 

@@ -188,6 +188,7 @@ def render(status: Status, out: TextIO) -> None:
     )  # fmt: skip
     for queue, states in c.queue_jobs.items():
         lines.append(f"Queue       {queue}: " + ", ".join(f"{n} {s}" for s, n in states.items()))
+    lines.append(f"Deliveries  {c.dead_letters} dead letters waiting for a replay")
     health = ", ".join(f"{n} {h}" for h, n in c.feeds_by_health.items())
     lines.append(
         f"Feeds       {c.feeds}: {health}; {c.feeds_silent} silent, {c.feeds_overdue} overdue"
@@ -224,6 +225,7 @@ def as_json(status: Status) -> dict[str, Any]:
         "at": status.at,
         "processes": status.processes,
         "queues": c.queue_jobs,
+        "dead_letters": c.dead_letters,
         "feeds": {
             "total": c.feeds, "by_health": c.feeds_by_health, "silent": c.feeds_silent,
             "overdue": c.feeds_overdue,

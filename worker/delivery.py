@@ -76,7 +76,6 @@ class DeliverySender:
         claimed = self.store.claim(now=self.clock(), lease=self.lease, count=count)
         for delivery in claimed:
             self.deliver(delivery)
-        metrics.DEAD_LETTERS.set(self.store.dead_count())
         return len(claimed)
 
     def deliver(self, delivery: Delivery) -> Sent | None:

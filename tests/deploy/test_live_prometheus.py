@@ -27,6 +27,7 @@ from tests.deploy._support import DASHBOARD_FILE, RULES_FILE, load_yaml
 from tests.support.origin import Origin, Route, rss
 from tests.support.pages import UNRELATED_PARAGRAPHS, UNRELATED_TITLE, article_page
 from tests.support.prometheus import Prometheus, QueryError, running_prometheus
+from tests.support.receivers import Reply, WebhookReceiver, new_secret
 from tests.support.up import Up, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -126,17 +127,42 @@ class Live:
     prometheus: Prometheus
 
 
+def _subscriptions(desk: WebhookReceiver, gone: WebhookReceiver) -> list[dict[str, Any]]:
+    """Deliveries of every outcome the delivery panels show: sent (desk), disabled and dead
+    (gone answers 410 Gone), and a digest (the shortest period)."""
+    return [
+        {"name": "desk", "topics": ["summits", "gardens"], "channels": [desk.url],
+         "webhook_secrets": [desk.secret]},
+        {"name": "gone", "topics": ["gardens"], "channels": [gone.url],
+         "webhook_secrets": [gone.secret]},
+        {"name": "daily", "topics": ["summits"], "mode": "digest", "digest": "60s",
+         "channels": [desk.url], "webhook_secrets": [desk.secret]},
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """newswatch up starts with the topics alone; two waves of feeds are added through the
-    API once Prometheus scrapes it. A series Prometheus first sees with its final value shows
-    no rate, so the second wave is what every rate and quantile is computed from."""
+    """newswatch up starts with the topics and subscriptions alone; two waves of feeds are
+    added through the API once Prometheus scrapes it. A series Prometheus first sees with its
+    final value shows no rate, so the second wave is what every rate and quantile is computed
+    from."""
     tmp = tmp_path_factory.mktemp("live-prometheus")
     origin = Origin()
-    with origin.running():
+    desk = WebhookReceiver(new_secret())
+    gone = WebhookReceiver(new_secret(), script=[Reply(status=410)] * 10)
+    with origin.running(), desk.running(), gone.running():
         config = tmp / "newswatch.yaml"
-        config.write_text(yaml.safe_dump({"feeds": [], "topics": TOPICS}))
-        up = Up(config, tmp / "data", tmp / "up.log", extra_env={"NEWSWATCH_API_TOKEN": TOKEN})
+        config.write_text(
+            yaml.safe_dump(
+                {"feeds": [], "topics": TOPICS, "subscriptions": _subscriptions(desk, gone)}
+            )
+        )
+        up = Up(
+            config,
+            tmp / "data",
+            tmp / "up.log",
+            extra_env={"NEWSWATCH_API_TOKEN": TOKEN, "NEWSWATCH_DELIVERY_PORTS": "1-65535"},
+        )
         try:
             with running_prometheus(
                 tmp, {"newswatch-api": f"127.0.0.1:{up.port}"}, [RULES_FILE.resolve()]
@@ -147,6 +173,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                     for path in _site(origin, wave):
                         _add_feed(up, origin.url(path), path.strip("/"))
                     _wait_for_the_run(up, wave)
+                wait_for(
+                    "a digest sent",
+                    lambda: up.metric("newswatch_digests_sent_total") >= 1,
+                    deadline=180,
+                )
                 prometheus.scraped_once_more()
                 prometheus.scraped_once_more()
                 yield Live(up, prometheus)
@@ -165,17 +196,18 @@ def _add_feed(up: Up, url: str, name: str) -> None:
 
 def _wait_for_the_run(up: Up, wave: int) -> None:
     """Everything the panels show has happened ``wave`` times: alerts, a duplicate, failures
-    of each kind."""
+    of each kind, deliveries sent; and a channel was disabled (once: it then stays so)."""
     for what, name, labels, least in [
-        ("alerts for both topics", "newswatch_alerts_created_total", {}, 2),
-        ("a duplicate", "newswatch_articles_processed_total", {"result": "duplicate"}, 1),
-        ("an extraction failure", "newswatch_extraction_failures_total", {}, 1),
-        ("a failed page fetch", "newswatch_pages_fetched_total", {"result": "error"}, 1),
-        ("a failed poll", "newswatch_feed_poll_errors_total", {}, 1),
+        ("alerts for both topics", "newswatch_alerts_created_total", {}, 2 * wave),
+        ("a duplicate", "newswatch_articles_processed_total", {"result": "duplicate"}, wave),
+        ("an extraction failure", "newswatch_extraction_failures_total", {}, wave),
+        ("a failed page fetch", "newswatch_pages_fetched_total", {"result": "error"}, wave),
+        ("a failed poll", "newswatch_feed_poll_errors_total", {}, wave),
+        ("deliveries sent", "newswatch_deliveries_total", {"outcome": "sent"}, wave),
+        ("a channel gone", "newswatch_deliveries_total", {"outcome": "disabled"}, 1),
     ]:
         wait_for(
-            f"{what} (wave {wave})",
-            lambda n=name, lb=labels, k=least * wave: up.metric(n, **lb) >= k,
+            f"{what} (wave {wave})", lambda n=name, lb=labels, k=least: up.metric(n, **lb) >= k
         )
 
 

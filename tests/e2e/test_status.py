@@ -80,6 +80,7 @@ def test_status_shows_the_deployment_on_one_screen(running: tuple[Up, Path]) -> 
     assert len(lines) <= 40, "one screen"
     assert "1 scheduler alive" in screen and "1 worker alive" in screen
     assert "newswatch-articles: 0 queued" in screen
+    assert "Deliveries  0 dead letters" in screen
     assert "Feeds       2: 1 ok, 0 slow, 1 failing, 0 parked" in screen
     worst = lines[lines.index("  worst") + 1]
     assert "failing" in worst and "broken" in worst

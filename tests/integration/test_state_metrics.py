@@ -71,6 +71,7 @@ def test_census_counts_feeds_queues_and_the_newest_alert(redis_client: redis.Red
     # worst first: parked, then failing by errors, then slow; healthy ones left out
     assert [f.name for f in census.worst_feeds] == ["site5", "site4", "site3", "site2"]
     assert census.queue_jobs[keys.ARTICLE_QUEUE]["queued"] == 3
+    assert census.dead_letters == 0
     assert census.newest_alert_at is not None
     assert abs(census.newest_alert_at - (NOW - 30)) < 1
 
