@@ -16,6 +16,7 @@ import time
 SECTIONS = {
     "pipeline": "bench.pipeline",
     "topics": "bench.topics",
+    "matching": "bench.matching",
 }
 
 

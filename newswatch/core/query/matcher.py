@@ -57,6 +57,10 @@ class TopicMatcher:
     def __len__(self) -> int:
         return len(self._topics)
 
+    def candidates(self, doc: MatchDocument) -> list[int]:
+        """The numbers of the topics presearch picks for ``doc`` (what ``match`` evaluates)."""
+        return self._index.candidates(doc)
+
     def match(self, doc: MatchDocument) -> list[TopicMatch]:
         """The topics that match ``doc``, in the order they were given."""
         found: list[TopicMatch] = []
