@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     api_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = None
     api_port: Annotated[int, _in_range(0, 65535)] = 8080
     metrics_port: Annotated[int, _in_range(0, 65535)] = 9108  # standalone process exposition
+    # log lines: JSON objects, readable lines, or auto (JSON unless stderr is a terminal)
+    log_format: Literal["auto", "json", "console"] = "auto"
     # 0: one per CPU core
     workers: Annotated[
         int, _in_range(0, _MAX_WORKERS, unit=f" ({MAX_WORKERS_PER_CORE} per CPU core here)")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +23,10 @@ from rq.serializers import JSONSerializer
 
 from newswatch import metrics
 from newswatch.core.models import ArticleJob, short_hash
+from newswatch.logs import get_logger
 from newswatch.store import keys
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 TASK = "worker.tasks.process_batch"  # by path: the scheduler never imports worker code
 JOB_TIMEOUT = 600  # seconds a worker may spend on one batch
@@ -127,7 +127,7 @@ class JobBatcher:
         try:
             jobs = await loop.run_in_executor(self._thread, self._enqueue_blocking, live)
         except redis.RedisError as exc:
-            log.error("enqueue failed articles=%d error=%r", len(live), str(exc))
+            log.error("enqueue failed", articles=len(live), error=str(exc))
             for waiting in live:
                 if not waiting.future.done():
                     waiting.future.set_exception(exc)

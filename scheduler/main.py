@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
-import sys
 from pathlib import Path
 
 import redis
@@ -13,14 +11,13 @@ import redis
 from newswatch.applying import apply_config, summary
 from newswatch.config import Settings
 from newswatch.core.errors import ConfigError
-from newswatch.logs import setup_logging
+from newswatch.logs import get_logger, setup_logging
 from newswatch.metrics import serve_own_metrics
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
-from scheduler.logfmt import kv
 from scheduler.service import SchedulerNameTaken, SchedulerService
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 async def serve(client: redis.Redis, settings: Settings, url: str) -> int:
@@ -48,6 +45,7 @@ def main(config_path: Path | None) -> int:
     except ConfigError as exc:
         return report_config_error("newswatch scheduler", exc)
     settings, url = runtime.settings, runtime.redis_url
+    setup_logging(log_format=settings.log_format)
 
     client = connect(url)
     try:
@@ -56,15 +54,15 @@ def main(config_path: Path | None) -> int:
             plan = apply_config(client, runtime.config, config_path)
             if plan.problems:
                 for problem in plan.problems:
-                    print(f"newswatch scheduler: {config_path}: {problem.text()}", file=sys.stderr)
+                    log.error("config not applied", path=str(config_path), problem=problem.text())
                 return 2
-            log.info("config applied %s", kv(path=config_path, changes=summary(plan)))
+            log.info("config applied", path=str(config_path), changes=summary(plan))
         serve_own_metrics(settings.metrics_port)
         return asyncio.run(serve(client, settings, url))
     except SchedulerNameTaken as exc:
         return report_config_error("newswatch scheduler", exc)
     except redis.RedisError as exc:
-        print(f"error: Redis at {url} failed: {exc}", file=sys.stderr)
+        log.error("redis failed", error=str(exc))
         return 1
     finally:
         client.close()

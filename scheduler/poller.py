@@ -47,15 +47,15 @@ from newswatch.core.feed_state import (
 from newswatch.core.models import ArticleJob, FeedItem, short_hash
 from newswatch.core.urls import canonical_url
 from newswatch.feed_parsing import FeedParsers
+from newswatch.logs import get_logger
 from newswatch.net import Fetcher, FetchResult
 from newswatch.store.failures import failure_entry
 from newswatch.store.polling import Claim, PollStore, PollWrite
 from scheduler.batcher import JobBatcher
 from scheduler.churn import alt_keys
-from scheduler.logfmt import kv
 from scheduler.pages import carries_full_text, feed_item_html, is_html
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 PAGE_ATTEMPTS = 3  # tries at a page failing with a retryable error before giving it up
 MAX_ITEMS_PER_POLL = 200  # new items handled per poll; the rest wait for the next poll
@@ -221,8 +221,9 @@ class FeedPoller:
             metrics.FEED_POLL_ERRORS.labels(reason=report.reason).inc()
         for event in report.events:
             metrics.FEED_EVENTS.labels(event=event).inc()
-            log.info("feed %s", kv(feed=report.feed_name, event=event))
-        fields = {
+            log.info("feed event", feed_id=report.feed_id, feed=report.feed_name, transition=event)
+        fields: dict[str, object] = {
+            "feed_id": report.feed_id,
             "feed": report.feed_name,
             "result": report.result,
             "new_items": report.new_items,
@@ -230,13 +231,13 @@ class FeedPoller:
             "next_in": round(report.next_poll_at - self.clock()),
         }
         if report.result == "error":
-            log.warning("poll %s", kv(**fields, reason=report.reason, error=report.error))
+            log.warning("poll", **fields, reason=report.reason, error=report.error)
             return
         for name in ("failed_items", "retry_items", "deferred_items", "churned_items"):
             if getattr(report, name):
                 fields[name] = getattr(report, name)
-        if report.result == "ok" or log.isEnabledFor(logging.DEBUG):
-            log.info("poll %s", kv(**fields))
+        if report.result == "ok" or log.enabled(logging.DEBUG):
+            log.info("poll", **fields)
 
     # -- fetch -------------------------------------------------------------------------------
 
@@ -326,7 +327,7 @@ class FeedPoller:
         write: PollWrite,
     ) -> _Found:
         for warning in parsed.warnings:
-            log.info("feed warning %s", kv(feed=feed.display_name, warning=warning))
+            log.info("feed warning", feed_id=feed.id, feed=feed.display_name, warning=warning)
         items = parsed.items  # parse_feed already dropped repeated entries
         unseen = set(await self.store.unseen(feed.id, [item.key for item in items]))
         new = [item for item in items if item.key in unseen]
@@ -400,9 +401,9 @@ class FeedPoller:
             write.seen[item.key] = alts[item.key]
         metrics.CHURN_ITEMS.inc(len(churned))
         log.warning(
-            "guid churn %s",
-            kv(feed=feed.display_name, items=len(items), new=len(new), known=len(churned)),
-        )
+            "guid churn", feed_id=feed.id, feed=feed.display_name, items=len(items),
+            new=len(new), known=len(churned),
+        )  # fmt: skip
         held = {item.key for item in churned}
         return [item for item in new if item.key not in held], churned
 
@@ -430,9 +431,8 @@ class FeedPoller:
                 raise error
         if pending:
             log.info(
-                "poll deadline %s",
-                kv(feed=feed.display_name, deadline=self.settings.poll_deadline,
-                   left_for_next_poll=len(pending)),
+                "poll deadline", feed_id=feed.id, feed=feed.display_name,
+                deadline=self.settings.poll_deadline, left_for_next_poll=len(pending),
             )  # fmt: skip
         return [task.result() for task in tasks if task in done], len(pending)
 
@@ -456,7 +456,7 @@ class FeedPoller:
         except (redis.RedisError, asyncio.CancelledError):
             raise
         except Exception as exc:
-            log.exception("item failed %s", kv(feed=feed.display_name, item=item.key))
+            log.exception("item failed", feed_id=feed.id, feed=feed.display_name, item=item.key)
             attempts = await self.store.record_attempt(feed.id, item.key)
             if attempts < PAGE_ATTEMPTS:
                 return _Retry(item)
@@ -529,11 +529,13 @@ class FeedPoller:
             attempts = await self.store.record_attempt(feed.id, item.key)
             if attempts < PAGE_ATTEMPTS:
                 log.info(
-                    "page retry %s",
-                    kv(feed=feed.display_name, reason=exc.reason, attempt=attempts,
-                       error=message),
+                    "page retry", feed_id=feed.id, feed=feed.display_name, item=item.key,
+                    reason=exc.reason, attempt=attempts, error=message,
                 )  # fmt: skip
                 return _Retry(item)
             message = f"{message} (gave up after {attempts} attempts)"
-        log.info("page failed %s", kv(feed=feed.display_name, reason=exc.reason, error=message))
+        log.info(
+            "page failed", feed_id=feed.id, feed=feed.display_name, item=item.key,
+            reason=exc.reason, error=message,
+        )  # fmt: skip
         return _Failed(item, exc.reason, message, item.url)

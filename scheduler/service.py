@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import socket
 import time
@@ -27,6 +26,7 @@ from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
+from newswatch.logs import get_logger
 from newswatch.net import Fetcher
 from newswatch.net.fetcher import FetchPolicy
 from newswatch.store.catalog import CatalogStore
@@ -34,10 +34,9 @@ from newswatch.store.connection import connect_async
 from newswatch.store.politeness import RedisHostGate
 from newswatch.store.polling import Claim, PollStore
 from scheduler.batcher import JobBatcher
-from scheduler.logfmt import kv
 from scheduler.poller import Clock, FeedPoller, PollReport
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 TICK = 0.25  # seconds between looks at the schedule while nothing else happens
 MAX_CONCURRENT_POLLS = 32
@@ -198,7 +197,7 @@ class SchedulerService:
                 )
         self.taken_back = await self.store.take_back(self.clock())
         if self.taken_back:
-            log.info("took back %s", kv(scheduler=self.name, feeds=self.taken_back))
+            log.info("took back", scheduler=self.name, feeds=self.taken_back)
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -218,14 +217,14 @@ class SchedulerService:
             self._config_current = False
             if version != self._unreadable_version:
                 self._unreadable_version = version
-                log.error("config unreadable, not polling %s", kv(version=version, error=str(exc)))
+                log.error("config unreadable, not polling", version=version, error=str(exc))
             return False
         self._feeds = {feed.id: feed for feed in feeds}
         self._config_version = version
         self._config_current = True
         now = self.clock()
         added = await self.store.ensure_scheduled(dict.fromkeys(self._feeds, now))
-        log.info("config loaded %s", kv(version=version, feeds=len(feeds), newly_due=added))
+        log.info("config loaded", version=version, feeds=len(feeds), newly_due=added)
         return True
 
     # -- one feed --------------------------------------------------------------------------
@@ -239,7 +238,7 @@ class SchedulerService:
             await self.reload_feeds()
             feed = self._feeds.get(claim.feed_id)
         if feed is None:
-            log.info("feed dropped %s", kv(feed_id=claim.feed_id, why="no longer configured"))
+            log.info("feed dropped", feed_id=claim.feed_id, reason="no longer configured")
             await self.store.unschedule(claim.feed_id)
             return None
         try:
@@ -247,7 +246,7 @@ class SchedulerService:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.exception("poll crashed %s", kv(feed=feed.display_name, error=repr(exc)))
+            log.exception("poll crashed", feed_id=feed.id, feed=feed.display_name, error=repr(exc))
             with contextlib.suppress(redis.RedisError):
                 if not isinstance(exc, redis.RedisError):
                     return await self.poller.record_crash(feed, claim, exc)
@@ -286,9 +285,9 @@ class SchedulerService:
         helpers = [asyncio.create_task(self._probe_lag())]
         last_renewed = self.clock()
         log.info(
-            "scheduler started %s",
-            kv(name=self.name, lease=self.lease, max_polls=self.max_concurrent_polls),
-        )
+            "scheduler started", name=self.name, lease=self.lease,
+            max_polls=self.max_concurrent_polls,
+        )  # fmt: skip
         try:
             while not stop.is_set():
                 saturated = False
@@ -299,7 +298,7 @@ class SchedulerService:
                         await self.store.renew(inflight, now + self.lease)
                         last_renewed = now
                 except redis.RedisError as exc:
-                    log.error("redis error %s", kv(error=str(exc), retry_in=self.tick))
+                    log.error("redis error", error=str(exc), retry_in=self.tick)
                 # full: claim again as soon as a poll ends; otherwise look again after a tick
                 waiting = [stop_waiter, *inflight.values()] if saturated else [stop_waiter]
                 await asyncio.wait(waiting, timeout=self.tick, return_when=asyncio.FIRST_COMPLETED)
@@ -329,7 +328,7 @@ class SchedulerService:
 
     async def _shutdown(self, inflight: dict[str, asyncio.Task[PollReport | None]]) -> None:
         if inflight:
-            log.info("scheduler stopping %s", kv(in_flight=len(inflight)))
+            log.info("scheduler stopping", in_flight=len(inflight))
             _, pending = await asyncio.wait(inflight.values(), timeout=self.shutdown_grace)
             for task in pending:
                 task.cancel()
@@ -339,7 +338,7 @@ class SchedulerService:
             for feed_id in abandoned:
                 with contextlib.suppress(redis.RedisError):
                     await self.store.release(feed_id, now)
-            log.info("scheduler stopped %s", kv(abandoned=len(abandoned)))
+            log.info("scheduler stopped", abandoned=len(abandoned))
         if self._batcher is not None:
             with contextlib.suppress(redis.RedisError):
                 await self._batcher.flush()

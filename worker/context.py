@@ -4,7 +4,6 @@ change)."""
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 
@@ -15,6 +14,7 @@ from newswatch.core.catalog import Topic
 from newswatch.core.errors import ConfigError, QueryError
 from newswatch.core.pack import matcher_query
 from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
+from newswatch.logs import get_logger
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
@@ -22,7 +22,7 @@ from newswatch.store.catalog import CatalogStore
 from newswatch.store.stories import StoryStore
 from newswatch.topics import load_pack
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class WorkerContext:
@@ -56,10 +56,14 @@ class WorkerContext:
             except ConfigError as exc:
                 if self._matcher is None:
                     raise
-                log.error("keeping the topics of version %s: %s", self._topics_version, exc)
+                log.error(
+                    "topics unreadable, keeping the old ones",
+                    version=self._topics_version,
+                    error=str(exc),
+                )
                 return self._matcher
             self._matcher, self._topics_version = matcher, version
-            log.info("topic matcher built for topic version %s (%d topics)", version, len(matcher))
+            log.info("topic matcher built", version=version, topics=len(matcher))
         return self._matcher
 
 
@@ -80,7 +84,9 @@ def build_matcher(topics: Iterable[Topic]) -> TopicMatcher:
             try:
                 parse_query(spec.query)
             except QueryError as exc:
-                log.error("topic %r skipped: its query does not parse: %s", spec.name, exc)
+                log.error(
+                    "topic skipped", topic=spec.name, reason="query does not parse", error=str(exc)
+                )
             else:
                 good.append(spec)
         return TopicMatcher(good)

@@ -19,7 +19,6 @@ takes it, with the same id: at most one retry, never a second message with a new
 
 from __future__ import annotations
 
-import logging
 import random
 import threading
 import time
@@ -35,11 +34,12 @@ from newswatch.core.delivery import RetryPolicy, retry_delay
 from newswatch.delivery import content
 from newswatch.delivery.dispatch import Dispatcher
 from newswatch.delivery.senders import Senders, Sent
+from newswatch.logs import get_logger
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.deliveries import Delivery, DeliveryStore
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 IDLE_WAIT = 0.5  # seconds between two looks at the due queue when it was empty
 
@@ -133,11 +133,9 @@ class DeliverySender:
                 if delivery.kind == "digest":
                     metrics.DIGESTS_SENT.labels(kind).inc()
                 log.info(
-                    "delivery %s sent to channel %s (attempt %d)",
-                    delivery.id,
-                    delivery.channel,
-                    delivery.attempts,
-                )
+                    "delivery sent", delivery_id=delivery.id, channel=delivery.channel,
+                    attempt=delivery.attempts,
+                )  # fmt: skip
             return
         error = f"{sent.detail} (attempt {delivery.attempts})"
         if sent.gone:
@@ -148,10 +146,9 @@ class DeliverySender:
                 now=now,
             )
             log.warning(
-                "channel %s of subscription %s answered 410 Gone: disabled",
-                delivery.channel,
-                delivery.subscription,
-            )
+                "channel disabled", channel=delivery.channel, subscription=delivery.subscription,
+                reason="410 Gone",
+            )  # fmt: skip
             metrics.DELIVERIES.labels(kind, "disabled").inc()
             self._dead(delivery, sent.reason, error, count=False)
         elif not sent.retryable or delivery.attempts >= self.policy.attempts:
@@ -162,17 +159,19 @@ class DeliverySender:
             )
             self.store.retry_at(delivery.id, now + delay, reason=sent.reason, error=error)
             metrics.DELIVERIES.labels(kind, "retry").inc()
-            log.info("delivery %s failed (%s), retry in %.1fs", delivery.id, sent.reason, delay)
+            log.info(
+                "delivery retry",
+                delivery_id=delivery.id,
+                reason=sent.reason,
+                retry_in=round(delay, 1),
+            )
 
     def _dead(self, delivery: Delivery, reason: str, error: str, *, count: bool = True) -> None:
         if self.store.mark_dead(delivery.id, now=self.clock(), reason=reason, error=error):
             if count:
                 metrics.DELIVERIES.labels(delivery.channel_kind, "dead").inc()
             log.warning(
-                "delivery %s to channel %s failed for good: %s",
-                delivery.id,
-                delivery.channel,
-                reason,
+                "delivery dead", delivery_id=delivery.id, channel=delivery.channel, reason=reason
             )
 
 
@@ -196,10 +195,10 @@ class DeliveryService:
                 if not self.run_once(block_ms=int(IDLE_WAIT * 1000)):
                     self._stop.wait(0.05)
             except redis.exceptions.RedisError as exc:
-                log.warning("delivery: Redis error (%s); trying again", exc)
+                log.warning("delivery redis error, trying again", error=str(exc))
                 self._stop.wait(1.0)
             except Exception:  # a bug must not end deliveries for the life of the process
-                log.exception("delivery loop failed; going on")
+                log.exception("delivery loop failed, going on")
                 self._stop.wait(1.0)
 
     def start(self) -> None:

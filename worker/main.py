@@ -9,7 +9,6 @@ rq finish the current batch and stop (warm shutdown).
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from rq import SimpleWorker
@@ -17,14 +16,14 @@ from rq.serializers import JSONSerializer
 
 from newswatch import metrics
 from newswatch.core.errors import ConfigError
-from newswatch.logs import setup_logging
+from newswatch.logs import get_logger, setup_logging
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store import keys
 from newswatch.store.connection import connect
 from worker import context
 from worker.delivery import DeliveryService
 
-log = logging.getLogger("newswatch.worker")
+log = get_logger("newswatch.worker")
 
 
 def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
@@ -47,12 +46,13 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     except ConfigError as exc:
         return report_config_error("newswatch worker", exc)
     settings, redis_url = runtime.settings, runtime.redis_url
+    setup_logging(log_format=settings.log_format)
     metrics.serve_own_metrics(settings.metrics_port)
 
     jobs_client = connect(redis_url)
     context.install(context.WorkerContext(jobs_client, settings))
     worker = build_worker(redis_url)
-    log.info("worker %s on queue %s (burst=%s)", worker.name, keys.ARTICLE_QUEUE, burst)
+    log.info("worker started", name=worker.name, queue=keys.ARTICLE_QUEUE, burst=burst)
     delivery = None
     if not burst:
         # deliveries are I/O: a thread beside the article jobs, with its own connection

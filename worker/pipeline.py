@@ -21,7 +21,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import enum
-import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,11 +39,12 @@ from newswatch.core.models import Alert, Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher
 from newswatch.core.snippet import make_snippet
 from newswatch.core.urls import canonical_url, source_of
+from newswatch.logs import bound, get_logger
 from newswatch.store.pages import drop_pages, load_pages
 from newswatch.store.stories import Placement
 from worker.context import WorkerContext
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class Result(enum.StrEnum):
@@ -159,23 +159,25 @@ def _guarded(
 ) -> Outcome:
     """:func:`process_article`, with a bug turned into a recorded failure of this article
     alone. A Redis error propagates: Redis is gone, the whole job fails and rq says so."""
-    try:
-        return process_article(context, matcher, job, html, canonical, url_holder)
-    except redis.exceptions.RedisError:
-        raise
-    except Exception as exc:  # a bug must not cost the rest of the batch
-        log.exception("article %s failed unexpectedly", job.article_id)
-        return Outcome.failed("pipeline", "internal", f"{type(exc).__name__}: {exc}")
+    with bound(article_id=job.article_id, feed_id=job.feed_id):
+        try:
+            outcome = process_article(context, matcher, job, html, canonical, url_holder)
+        except redis.exceptions.RedisError:
+            raise
+        except Exception as exc:  # a bug must not cost the rest of the batch
+            log.exception("article failed unexpectedly")
+            return Outcome.failed("pipeline", "internal", f"{type(exc).__name__}: {exc}")
+        if outcome.result is not Result.FAILED:  # failures have their own line
+            log.info("article", result=outcome.result.value, alerts=outcome.alerts,
+                     updates=outcome.updates)  # fmt: skip
+        return outcome
 
 
 def _record_failure(context: WorkerContext, job: ArticleJob, outcome: Outcome) -> None:
     log.info(
-        "article %s failed at %s (%s): %s",
-        job.article_id,
-        outcome.stage,
-        outcome.reason,
-        outcome.message,
-    )
+        "article failed", article_id=job.article_id, feed_id=job.feed_id, stage=outcome.stage,
+        reason=outcome.reason, error=outcome.message,
+    )  # fmt: skip
     if outcome.no_text:
         metrics.EXTRACTION_FAILURES.labels(outcome.reason).inc()
     context.articles.record_failure(
@@ -205,7 +207,7 @@ def process_article(
     if isinstance(located, Outcome):
         return located
     if url_holder is not None and url_holder != job.article_id:
-        log.debug("article %s duplicates %s by URL", job.article_id, url_holder)
+        log.debug("duplicate by URL", of=url_holder)
         return Outcome.duplicate()
     if url_holder == job.article_id:
         resumed = _resume(context, matcher, job, html)
@@ -257,7 +259,7 @@ def _resume(
     if html is None:
         # delivered again (the scheduler re-enqueues after a crash) and already done:
         # the first run claimed the URL and dropped the page
-        log.debug("article %s was already processed", job.article_id)
+        log.debug("already processed")
         return Outcome.duplicate()
     stored = context.articles.get(job.article_id)
     if stored is None:
@@ -265,7 +267,7 @@ def _resume(
     # run before (a retried batch, or re-enqueued by a restarted scheduler with the page
     # fetched again): finish from the stored article, not from the page, whose text may have
     # changed since and would make a second alert under a new fingerprint
-    log.debug("article %s was already extracted", job.article_id)
+    log.debug("already extracted")
     return Outcome.extracted(_alert(context, matcher, stored, _document(stored, job)))
 
 
@@ -354,17 +356,13 @@ def _place(
         placement = context.stories.place(article, near, url_key=url_key(article.canonical_url))
     metrics.STORY_PLACEMENTS.labels(placement.status).inc()
     if placement.status == "url":
-        log.debug("article %s duplicates %s by URL", article.id, placement.similar_to)
+        log.debug("duplicate by URL", of=placement.similar_to)
         return Outcome.duplicate()
     if placement.similar_to:
         log.debug(
-            "article %s joins story %s: %s copy of %s (similarity %.2f)",
-            article.id,
-            placement.story_id,
-            placement.status,
-            placement.similar_to,
-            placement.similarity,
-        )
+            "joins story", story_id=placement.story_id, copy=placement.status,
+            of=placement.similar_to, similarity=round(placement.similarity, 2),
+        )  # fmt: skip
     return dataclasses.replace(article, story_id=placement.story_id), placement
 
 
@@ -389,6 +387,7 @@ def _alert(
         created, updated = context.alerts.record(story_id, alerts, article_id=article.id, at=now)
     for topic in created:
         metrics.ALERTS_CREATED.labels(topic).inc()
+        log.info("alert created", topic=topic, story_id=story_id)
     metrics.ALERTS_UPDATED.inc(updated)
     return len(created), updated
 

@@ -9,6 +9,7 @@ import rq
 
 from newswatch import metrics
 from newswatch.core.models import ArticleJob
+from newswatch.logs import bound
 from worker import pipeline
 from worker.context import get_context
 
@@ -35,6 +36,7 @@ def process_batch(jobs: list[dict[str, Any]]) -> dict[str, int]:
                 f"malformed article job ({exc}): {str(raw)[:300]}",
             )
             metrics.ARTICLES_PROCESSED.labels(pipeline.Result.FAILED.value).inc()
-    counts = pipeline.process_batch(context, articles)
+    with bound(job_id=current.id if current is not None else None):
+        counts = pipeline.process_batch(context, articles)
     counts[pipeline.Result.FAILED.value] += bad
     return counts

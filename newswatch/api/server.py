@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import signal
-import sys
 from pathlib import Path
 from types import FrameType
 
@@ -14,10 +12,11 @@ import uvicorn
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
 from newswatch.core.errors import ConfigError
+from newswatch.logs import get_logger, setup_logging
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
 
-log = logging.getLogger("newswatch.api")
+log = get_logger("newswatch.api")
 
 # an API request (and /healthz) answers 503 within seconds when Redis hangs
 REDIS_TIMEOUT = 5.0
@@ -26,11 +25,13 @@ REDIS_TIMEOUT = 5.0
 def run_api(config_path: Path | None) -> int:
     """Serve until stopped; 0 on a clean stop, 2 when the configuration or Redis URL is
     missing or invalid."""
+    setup_logging()
     try:
         runtime = load_runtime(config_path)
     except ConfigError as exc:
         return report_config_error("newswatch api", exc)
     settings, redis_url = runtime.settings, runtime.redis_url
+    setup_logging(log_format=settings.log_format)
     try:
         policy = AccessPolicy.of(settings)
     except ConfigError as exc:
@@ -40,7 +41,7 @@ def run_api(config_path: Path | None) -> int:
         client.ping()
     except redis.RedisError as exc:
         # keep serving: /healthz reports it and requests answer 503 until Redis is back
-        print(f"newswatch api: warning: Redis not reachable yet: {exc}", file=sys.stderr)
+        log.warning("redis not reachable yet", error=str(exc))
     app = create_app(client, settings=settings, policy=policy)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -48,6 +49,7 @@ def run_api(config_path: Path | None) -> int:
             host=settings.api_host,
             port=settings.api_port,
             log_level="info",
+            log_config=None,  # uvicorn's lines go through newswatch.logs like every other
             proxy_headers=False,
             server_header=False,
         )
@@ -65,4 +67,4 @@ def run_api(config_path: Path | None) -> int:
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:
-    log.info("stopped by signal %d", signum)
+    log.info("stopped by signal", signal=signum)

@@ -519,7 +519,8 @@ def test_the_scheduler_command_publishes_polls_and_exits_0_on_sigterm(
             proc.communicate()
     log = err.decode()
     assert proc.returncode == 0, log
-    assert "result=ok" in log and "new_items=2" in log and "feed=local" in log
+    polls = [r for r in map(json.loads, log.splitlines()) if r["event"] == "poll"]
+    assert [(r["feed"], r["result"], r["new_items"]) for r in polls] == [("local", "ok", 2)]
 
 
 def test_a_poll_out_of_time_leaves_the_slow_items_for_the_next_poll(

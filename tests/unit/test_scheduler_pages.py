@@ -1,9 +1,8 @@
-"""The HTML handed to workers when the feed carries the article itself, and logfmt lines."""
+"""The HTML handed to workers when the feed carries the article itself."""
 
 from __future__ import annotations
 
 from newswatch.core.models import FeedItem
-from scheduler.logfmt import kv
 from scheduler.pages import carries_full_text, feed_item_html, is_html, visible_text_length
 
 
@@ -42,8 +41,3 @@ def test_is_html_accepts_html_xhtml_plain_and_missing_types() -> None:
     assert is_html(None)
     assert not is_html("application/pdf")
     assert not is_html("image/png")
-
-
-def test_kv_quotes_only_when_needed() -> None:
-    assert kv(feed="BBC World", new_items=3, ok="yes") == 'feed="BBC World" new_items=3 ok=yes'
-    assert kv(error='say "hi"\nbye', empty="") == 'error="say \\"hi\\"\\nbye" empty=""'
