@@ -30,6 +30,7 @@ import redis
 
 from newswatch import freshness, metrics
 from newswatch.core import neardup
+from newswatch.core.alerting import alert_of
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted, extract_article
 from newswatch.core.fingerprint import url_key, words_fingerprint
@@ -37,7 +38,6 @@ from newswatch.core.item_text import ItemText, dedup_words, item_text
 from newswatch.core.language import language_code
 from newswatch.core.models import Alert, Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher
-from newswatch.core.snippet import make_snippet
 from newswatch.core.urls import canonical_url, source_of
 from newswatch.logs import bound, get_logger
 from newswatch.store.pages import drop_pages, load_pages
@@ -393,16 +393,4 @@ def _alert(
 
 
 def _alert_of(match: TopicMatch, article: Article, story_id: str, now: str) -> Alert:
-    # the highlights carry the offsets: a snippet is a cut, no search of the text
-    snippet = make_snippet(article.text, match.highlights)
-    return Alert(
-        id=Alert.make_id(match.topic, story_id),
-        topic=match.topic,
-        created_at=now,
-        matched=list(match.matched),
-        snippet=snippet.text,
-        article=article.summary(),
-        highlights=[h.to_dict() for h in match.highlights],
-        snippet_marks=[list(m) for m in snippet.marks],
-        story_id=story_id,
-    )
+    return alert_of(match, article, story_id, now)

@@ -20,6 +20,7 @@ from newswatch.api import (
     routes_ops,
     routes_records,
     routes_stories,
+    routes_topic_trial,
 )
 from newswatch.api.auth import HOW_TO_SET, AccessMiddleware, AccessPolicy
 from newswatch.config import Settings
@@ -40,6 +41,7 @@ def create_app(
             *routes_alerts.routes,
             *routes_records.routes,
             *routes_stories.routes,
+            *routes_topic_trial.routes,  # before the catalogue's /api/topics/{ref}
             *routes_catalog.routes,
             *routes_alert_feeds.routes,
             *routes_deliveries.routes,

@@ -35,6 +35,7 @@ def public_alert(alert: Alert) -> dict[str, Any]:
         "sources": list(alert.sources),
         "updated_at": alert.updated_at or alert.created_at,
         "latest_article": public_article(alert.latest_article),
+        "backfilled": alert.backfilled,
     }
 
 

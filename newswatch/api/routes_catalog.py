@@ -7,7 +7,8 @@ Every write goes through the same validation as a configuration file and the com
 name (with the closest one), 409 for a conflict (the item exists, a subscription follows the
 topic). Running processes follow the change within seconds (the catalogue's version).
 ``PUT`` changes the fields it gives and keeps the others; on a topic or subscription that does
-not exist yet it creates it.
+not exist yet it creates it. ``POST``/``PUT`` of a topic with ``?backfill=DAYS`` also raises its
+alerts on the articles stored in the last DAYS days (:mod:`newswatch.backfill`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from newswatch import topics as topic_pack
 from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
+from newswatch.backfill import MAX_BACKFILL_DAYS, backfill
 from newswatch.core.catalog import Kind, Subscription
 from newswatch.core.errors import NotFoundError
 from newswatch.core.problems import InvalidInput, Problem
@@ -88,9 +90,33 @@ def _invalid(kind: Kind, problems: list[Problem]) -> InvalidInput:
     return InvalidInput(problems, what=kind)
 
 
-def _written(entry: Entry[Any], warnings: list[Problem], status: int) -> Response:
-    body = {**entry_view(entry), "warnings": [w.to_dict() for w in warnings]}
+def _written(
+    entry: Entry[Any], warnings: list[Problem], status: int, extra: dict[str, Any] | None = None
+) -> Response:
+    body = {**entry_view(entry), "warnings": [w.to_dict() for w in warnings], **(extra or {})}
     return JSONResponse(body, status_code=status)
+
+
+def _backfill_days(request: Request) -> int | None:
+    """``?backfill=DAYS`` on a topic write: alerts for the articles stored in those days."""
+    value = request.query_params.get("backfill")
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_BACKFILL_DAYS:
+        raise ApiError(
+            400, f"invalid backfill {value[:40]!r}: expected days from 1 to {MAX_BACKFILL_DAYS}"
+        )
+    return int(value)
+
+
+async def _backfill(request: Request, entry: Entry[Any], days: int | None) -> dict[str, Any]:
+    if days is None:
+        return {}
+    settings = request.app.state.settings
+    done = await run_in_threadpool(
+        backfill, request.app.state.redis, entry.item, days=days, settings=settings
+    )
+    return {"backfill": done.to_dict()}
 
 
 # -- feeds -------------------------------------------------------------------------------------
@@ -163,9 +189,10 @@ def list_subscriptions(request: Request) -> Response:
 
 def _create(kind: Kind) -> Callable[[Request], Any]:
     async def create(request: Request) -> Response:
+        days = _backfill_days(request) if kind == "topic" else None
         item, warnings = _validated(kind, await read_json_object(request))
         entry = await run_in_threadpool(_catalog(request).add, item, origin=ORIGIN)
-        response = _written(entry, warnings, 201)
+        response = _written(entry, warnings, 201, await _backfill(request, entry, days))
         response.headers["Location"] = f"{request.url.path.rstrip('/')}/{entry.item.key}"
         return response
 
@@ -177,6 +204,7 @@ def _replace(kind: Kind) -> Callable[[Request], Any]:
 
     async def replace(request: Request) -> Response:
         ref = _ref(request)
+        days = _backfill_days(request) if kind == "topic" else None
         body = await read_json_object(request)
         store = _catalog(request)
         try:
@@ -190,7 +218,8 @@ def _replace(kind: Kind) -> Callable[[Request], Any]:
             raise _invalid(kind, [_identity_problem(kind, identity, current[identity])])
         item, warnings = _validated(kind, {**current, **body})
         entry = await run_in_threadpool(store.put, item, origin=ORIGIN)
-        return _written(entry, warnings, 200 if before is not None else 201)
+        extra = await _backfill(request, entry, days)
+        return _written(entry, warnings, 200 if before is not None else 201, extra)
 
     return replace
 

@@ -124,6 +124,8 @@ class Alert(_Model):
     sources_count: int = 0
     updated_at: str = ""
     latest_article: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # raised for an article stored before its topic was added (``topics add --backfill``)
+    backfilled: bool = False
 
     @staticmethod
     def make_id(topic: str, story_id: str) -> str:

@@ -9,6 +9,9 @@ Layout (names from :mod:`newswatch.store.keys`):
 - all three expire after ``retention`` seconds (the ``retention_days`` setting), so a service
   that runs for months holds a bounded window of articles; a copy arriving later than that
   is treated as new;
+- ``keys.ARTICLES_BY_TIME``: article id -> unix time stored (its ``extracted_at``), trimmed to
+  the same window when an article is saved: a time window of articles (a backtest, a backfill,
+  ``GET /api/articles``) is read without scanning the keyspace, in batches of ``BATCH``;
 - failures go to the shared failure log (:mod:`newswatch.store.failures`) as kind "article".
 """
 
@@ -16,17 +19,30 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import redis
 
+from newswatch.core.cursor import Position
 from newswatch.core.fingerprint import url_key
 from newswatch.core.models import Article
+from newswatch.core.times import unix_from_iso
 from newswatch.store import keys
 from newswatch.store.codec import as_text
 from newswatch.store.failures import record_failure
+from newswatch.store.paging import Page, newest_first
 
 DEFAULT_RETENTION = 90 * 24 * 3600
+BATCH = 500  # articles per round trip when reading a window
+
+
+def stored_at(article: Article) -> float:
+    """The unix time the article was stored (its index score); now for a malformed time."""
+    try:
+        return unix_from_iso(article.extracted_at)
+    except ValueError:
+        return time.time()
 
 
 class ArticleStore:
@@ -50,10 +66,42 @@ class ArticleStore:
         }
 
     def save(self, article: Article) -> None:
-        self._client.set(
+        pipe = self._client.pipeline(transaction=False)
+        pipe.set(
             keys.article(article.id),
             json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":")),
             ex=self._retention,
+        )
+        pipe.zadd(keys.ARTICLES_BY_TIME, {article.id: stored_at(article)})
+        # the articles themselves expire by TTL; their index entries go with the next save
+        pipe.zremrangebyscore(keys.ARTICLES_BY_TIME, "-inf", f"({time.time() - self._retention!r}")
+        pipe.execute()
+
+    def window(self, since: float, until: float | None = None) -> Iterator[list[Article]]:
+        """The articles stored from ``since`` to ``until`` (unix times, inclusive), newest
+        first, ``BATCH`` at a time: one ZREVRANGEBYSCORE and one MGET per batch, however
+        many articles the window holds. Articles expired since are left out."""
+        after: Position | None = None
+        while True:
+            page = self.page(after=after, limit=BATCH, since=since, until=until)
+            found = [a for a in self.get_many([m for m, _ in page.items]) if a is not None]
+            if found:
+                yield found
+            if page.next is None:
+                return
+            after = page.next
+
+    def page(
+        self,
+        *,
+        after: Position | None,
+        limit: int,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> Page:
+        """Ids (with their stored time) of one page of the index, newest first."""
+        return newest_first(
+            self._client, keys.ARTICLES_BY_TIME, after=after, limit=limit, low=since, high=until
         )
 
     def get(self, article_id: str) -> Article | None:

@@ -68,6 +68,11 @@ def article(article_id: str) -> str:
     return f"{PREFIX}article:{article_id}"
 
 
+# zset article id -> unix time it was stored (extracted_at): the articles of a time window
+# without a keyspace SCAN (backtests, backfills, GET /api/articles); trimmed to the retention
+ARTICLES_BY_TIME = PREFIX + "articles:by-time"
+
+
 def seen_url(canonical_url_hash: str) -> str:
     """String: "<article id> <story id>" of the article that first claimed this canonical URL
     (written before stories: the article id alone, its story named after it)."""

@@ -81,6 +81,7 @@ def test_json_lines_newest_first_with_topic_and_limit(
     assert set(lines[0]) == {
         "id", "topic", "created_at", "matched", "snippet", "article", "highlights",
         "snippet_marks", "story_id", "sources_count", "sources", "updated_at", "latest_article",
+        "backfilled",
     }  # fmt: skip
     assert lines[0]["article"]["url"] == alerts[4].article["url"]
 

@@ -108,6 +108,7 @@ def test_alerts_are_listed_newest_first_in_the_contract_shape(
     assert set(first) == {
         "id", "topic", "created_at", "matched", "snippet", "article", "highlights",
         "snippet_marks", "story_id", "sources_count", "sources", "updated_at", "latest_article",
+        "backfilled",
     }  # fmt: skip
     assert set(first["article"]) == CONTRACT_ARTICLE_FIELDS
     newest = stored[-1]

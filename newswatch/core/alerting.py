@@ -1,0 +1,41 @@
+"""What a stored article raises for a topic that matched it: the alert, as the worker and a
+backfill build it (one function, so both write the same JSON)."""
+
+from __future__ import annotations
+
+from newswatch.core.models import Alert, Article
+from newswatch.core.query import MatchDocument, TopicMatch
+from newswatch.core.snippet import make_snippet
+
+
+def article_document(article: Article) -> MatchDocument:
+    """A stored article prepared for matching, as the worker matched it."""
+    return MatchDocument.build(
+        title=article.title,
+        text=article.text,
+        language=article.language,
+        source=article.source,
+        url=article.url,
+        feed=article.feed_name,
+    )
+
+
+def alert_of(
+    match: TopicMatch, article: Article, story_id: str, now: str, *, backfilled: bool = False
+) -> Alert:
+    """The alert of ``match`` on ``article`` (of story ``story_id``) raised at ``now`` (ISO);
+    ``backfilled`` when it was raised for an article stored before its topic existed."""
+    # the highlights carry the offsets: a snippet is a cut, no search of the text
+    snippet = make_snippet(article.text, match.highlights)
+    return Alert(
+        id=Alert.make_id(match.topic, story_id),
+        topic=match.topic,
+        created_at=now,
+        matched=list(match.matched),
+        snippet=snippet.text,
+        article=article.summary(),
+        highlights=[h.to_dict() for h in match.highlights],
+        snippet_marks=[list(m) for m in snippet.marks],
+        story_id=story_id,
+        backfilled=backfilled,
+    )
