@@ -23,6 +23,8 @@ import redis
 import typer
 
 from newswatch import topics as topic_pack
+from newswatch.backfill import MAX_BACKFILL_DAYS
+from newswatch.backfill import backfill as run_backfill
 from newswatch.core.catalog import Kind, Subscription
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
 from newswatch.core.problems import InvalidInput, Problem, errors, loc_path
@@ -185,6 +187,15 @@ def topics_add(
         list[str] | None,
         typer.Option("--language", "-l", help="Only articles in this language (repeatable)."),
     ] = None,
+    backfill: Annotated[
+        int | None,
+        typer.Option(
+            help="Also raise its alerts on the articles stored in the last DAYS days.",
+            metavar="DAYS",
+            min=1,
+            max=MAX_BACKFILL_DAYS,
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Add a topic; running workers match with it within seconds. Refused (exit 2) with the
@@ -208,6 +219,12 @@ def topics_add(
             raise typer.Exit(EXIT_REFUSED) from None
         inst.catalog.add(topic, origin=ORIGIN)
         print(f"added topic {topic.name}: {f'pack {topic.pack}' if topic.pack else topic.query}")
+        if backfill is not None:
+            done = run_backfill(inst.client, topic, days=backfill, settings=inst.runtime.settings)
+            print(
+                f"backfill: {done.matched} of {done.articles} articles stored in the last "
+                f"{done.days} days match; {done.created} alerts raised (backfilled)"
+            )
 
 
 @topics_app.command("remove")

@@ -159,9 +159,9 @@ def status(
 
 
 def _add_groups() -> None:
+    from newswatch import topics_cli  # noqa: F401 - adds topics test|backtest to the group
     from newswatch.catalog_cli import topics_app  # also adds subscriptions list|add|remove
     from newswatch.deliveries_cli import deliveries_app, subscriptions_app
-    from newswatch.topics_cli import topics_app
 
     app.add_typer(topics_app, name="topics")
     app.add_typer(subscriptions_app, name="subscriptions")

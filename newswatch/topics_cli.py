@@ -1,4 +1,5 @@
-"""`newswatch topics test|backtest`: try a query before saving it as a topic.
+"""`newswatch topics test|backtest`: try a query before saving it as a topic (commands of the
+``topics`` group of :mod:`newswatch.catalog_cli`).
 
 ``test`` says whether a query matches one text, saved page, web page or stored article, with
 the words found and their places, and for a miss which clause failed. ``backtest`` runs it over
@@ -17,6 +18,7 @@ from typing import Annotated, Any
 import redis
 import typer
 
+from newswatch.catalog_cli import topics_app
 from newswatch.config import Settings, load_settings
 from newswatch.config_file import load_config
 from newswatch.core.alerting import article_document
@@ -41,9 +43,6 @@ from newswatch.topic_trial import (
 
 EXIT_MATCH, EXIT_MISS, EXIT_INVALID = 0, 1, 2
 
-topics_app = typer.Typer(
-    help="Topics: what newswatch looks for in every article.", no_args_is_help=True
-)
 
 QueryArg = Annotated[str, typer.Argument(help="The query, in the topic query language.")]
 Languages = Annotated[

@@ -205,3 +205,21 @@ def test_backfill_raises_alerts_once_for_stored_articles(
     assert again.status_code == 200
     assert again.json()["backfill"]["created"] == 0  # one alert per story and topic
     assert AlertStore(redis_client).count("quakes") == len(expected)
+
+
+def test_cli_topics_add_backfills(stored: list[Article], redis_url: str) -> None:
+    expected = matching(stored, "earthquake", 10)
+    added = newswatch(
+        "topics", "add", "quakes", "earthquake", "--backfill", "10", redis_url=redis_url
+    )
+    assert added.returncode == 0, added.stderr
+    assert (
+        f"backfill: {len(expected)} of {len(in_window(stored, 10))} articles stored in the "
+        f"last 10 days match; {len(expected)} alerts raised (backfilled)" in added.stdout
+    )
+    listed = newswatch(
+        "alerts", "--topic", "quakes", "--json", "--limit", "500", redis_url=redis_url
+    )
+    alerts = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(alerts) == len(expected)
+    assert all(a["backfilled"] for a in alerts)
