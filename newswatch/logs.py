@@ -65,6 +65,9 @@ class Log:
     def enabled(self, level: int) -> bool:
         return self.logger.isEnabledFor(level)
 
+    def log(self, level: int, event: str, /, **fields: object) -> None:
+        self._emit(level, event, fields)
+
     def debug(self, event: str, /, **fields: object) -> None:
         self._emit(logging.DEBUG, event, fields)
 
@@ -77,9 +80,11 @@ class Log:
     def error(self, event: str, /, **fields: object) -> None:
         self._emit(logging.ERROR, event, fields)
 
-    def exception(self, event: str, /, **fields: object) -> None:
-        """An error with the exception being handled (its traceback under ``exc``)."""
-        self._emit(logging.ERROR, event, fields, exc_info=True)
+    def exception(
+        self, event: str, /, *, exc: BaseException | None = None, **fields: object
+    ) -> None:
+        """An error with its traceback under ``exc``: ``exc``'s, or the one being handled."""
+        self._emit(logging.ERROR, event, fields, exc_info=exc or True)
 
     def _emit(self, level: int, event: str, fields: dict[str, object], **kw: Any) -> None:
         if self.logger.isEnabledFor(level):

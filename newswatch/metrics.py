@@ -11,7 +11,6 @@ each process writes its samples there and the API's ``/metrics`` serves the sum 
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable
 
@@ -25,6 +24,8 @@ from prometheus_client import (
     start_http_server,
 )
 from prometheus_client.registry import Collector
+
+from newswatch.logs import get_logger
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -201,10 +202,10 @@ def serve_own_metrics(port: int) -> None:
     `newswatch up` (multiprocess mode) the API serves everyone's sum instead."""
     if os.environ.get(MULTIPROC_ENV):
         return
-    log = logging.getLogger("newswatch.metrics")
+    log = get_logger("newswatch.metrics")
     try:
         start_http_server(port)
     except OSError as exc:
-        log.warning("metrics port %d unavailable (%s): no /metrics", port, exc)
+        log.warning("metrics port unavailable, no /metrics", port=port, error=str(exc))
         return
-    log.info("metrics on :%d/metrics", port)
+    log.info("metrics served", port=port)

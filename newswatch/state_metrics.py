@@ -4,7 +4,6 @@ died) and current (no process must have counted them lately)."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterator
 
@@ -14,9 +13,10 @@ from prometheus_client.registry import Collector
 
 from newswatch import metrics
 from newswatch.census import QUEUE_STATES, read_census
+from newswatch.logs import get_logger
 from newswatch.store import keys
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class StateCollector(Collector):
@@ -32,7 +32,7 @@ class StateCollector(Collector):
         try:
             census = read_census(self.client, time.time())
         except redis.RedisError as exc:
-            log.warning("state metrics unavailable: Redis error %s", exc)
+            log.warning("state metrics unavailable", reason="redis error", error=str(exc))
             ok.add_metric([], 0)
             yield ok
             return

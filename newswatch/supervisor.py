@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ from newswatch.config import Settings, load_settings
 from newswatch.config_file import WatchConfig, load_config
 from newswatch.core.errors import ConfigError
 from newswatch.embedded_redis import EmbeddedRedis
+from newswatch.logs import get_logger, setup_logging
 from newswatch.metrics import MULTIPROC_ENV, mark_process_dead
 from newswatch.process import die_with_parent
 from newswatch.store.catalog import CatalogStore
@@ -40,8 +42,12 @@ STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
 MAX_RESTART_DELAY = 30.0
 
 
-def _log(message: str) -> None:
-    print(f"newswatch up: {message}", file=sys.stderr, flush=True)
+log = get_logger("newswatch.up")
+
+
+def _log(message: str, level: int = logging.INFO, **fields: object) -> None:
+    """A line of the supervisor's (the children write their own, on the same stderr)."""
+    log.log(level, message, **fields)
 
 
 @dataclass
@@ -135,7 +141,7 @@ def _stop_children(children: list[Child]) -> None:
         try:
             child.process.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            _log(f"{child.name} did not stop in {STOP_TIMEOUT:.0f}s, killing it")
+            _log(f"{child.name} did not stop in {STOP_TIMEOUT:.0f}s, killing it", logging.WARNING)
             child.process.kill()
             child.process.wait()
         mark_process_dead(child.process.pid)
@@ -157,7 +163,8 @@ class _RedisWatch:
         if process is not None:
             _log(
                 f"embedded Redis (pid {process.pid}) exited with code {process.returncode}; "
-                f"restarting it on port {self.server.port} (log: {self.server.data_dir}/redis.log)"
+                f"restarting it on port {self.server.port} (log: {self.server.data_dir}/redis.log)",
+                logging.WARNING,
             )
             self.server.process = None
         if now < self.retry_at:
@@ -169,7 +176,10 @@ class _RedisWatch:
             self.failures += 1
             delay = min(MAX_RESTART_DELAY, 2.0**self.failures)
             self.retry_at = now + delay
-            _log(f"embedded Redis did not restart ({exc}); trying again in {delay:.0f}s")
+            _log(
+                f"embedded Redis did not restart ({exc}); trying again in {delay:.0f}s",
+                logging.ERROR,
+            )
             return
         self.failures = 0
         pid = self.server.process.pid if self.server.process else "?"
@@ -185,7 +195,7 @@ def _supervise(
     watch = _RedisWatch(redis_server) if redis_server is not None else None
     for child in children:
         child.start(env)
-        _log(f"started {child.name} (pid {child.pid})")
+        _log(f"started {child.name} (pid {child.pid})", process=child.name)
     while not stop.stopping:
         now = time.monotonic()
         if watch is not None:
@@ -201,11 +211,14 @@ def _supervise(
                 delay = min(MAX_RESTART_DELAY, 2.0**child.restarts)
                 child.restarts += 1
                 child.restart_at = now + delay
-                _log(f"{child.name} exited with code {code}; restarting in {delay:.0f}s")
+                _log(
+                    f"{child.name} exited with code {code}; restarting in {delay:.0f}s",
+                    logging.WARNING, process=child.name, reason=f"exit {code}",
+                )  # fmt: skip
             elif code is not None and now >= child.restart_at:
                 child.restart_at = 0.0
                 child.start(env)
-                _log(f"restarted {child.name} (pid {child.pid})")
+                _log(f"restarted {child.name} (pid {child.pid})", process=child.name)
         time.sleep(0.2)
 
 
@@ -236,7 +249,7 @@ def _start_redis(settings: Settings, data_dir: Path) -> tuple[str, EmbeddedRedis
 def _apply(cfg: WatchConfig, path: Path, redis_url: str, settings: Settings) -> None:
     """Apply the file to the catalogue (what the API or CLI added meanwhile stays)."""
     for warning in warnings_of(cfg, allow_private_networks=settings.allow_private_networks):
-        _log(f"warning: {warning}")
+        _log(f"warning: {warning}", logging.WARNING)
     client = connect(redis_url)
     try:
         plan = apply_config(client, cfg, path)
@@ -273,6 +286,7 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 2
+    setup_logging(log_format=settings.log_format)
     data_dir = (data_dir or settings.data_dir).resolve()
     n_workers = workers or settings.workers or os.cpu_count() or 1
 
@@ -294,7 +308,7 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
             env = _child_env(cfg, redis_url, data_dir, metrics_dir)
             _supervise(children, env, stop, server)
     except RuntimeError as exc:
-        _log(str(exc))
+        _log(str(exc), logging.ERROR)
         return 1
     finally:
         _stop_children(children)

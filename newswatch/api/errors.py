@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import redis
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -11,8 +9,9 @@ from starlette.responses import JSONResponse, Response
 
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
 from newswatch.core.problems import InvalidInput, loc_path
+from newswatch.logs import get_logger
 
-log = logging.getLogger("newswatch.api")
+log = get_logger("newswatch.api")
 
 
 class ApiError(Exception):
@@ -72,7 +71,7 @@ async def conflict(request: Request, exc: Exception) -> Response:
 
 async def redis_error(request: Request, exc: Exception) -> Response:
     """Redis down or misbehaving: 503 with the reason, never a traceback."""
-    log.warning("Redis error on %s: %s", request.url.path, exc)
+    log.warning("redis error", path=request.url.path, error=str(exc))
     kind = (
         "unreachable" if isinstance(exc, redis.ConnectionError | redis.TimeoutError) else "failed"
     )
@@ -82,10 +81,10 @@ async def redis_error(request: Request, exc: Exception) -> Response:
 async def stored_config_error(request: Request, exc: Exception) -> Response:
     """The configuration published in Redis does not validate: say so, and what to do."""
     assert isinstance(exc, ConfigError)
-    log.error("invalid stored configuration on %s: %s", request.url.path, exc)
+    log.error("invalid stored configuration", path=request.url.path, error=str(exc))
     return json_error(500, f"stored configuration is invalid: {exc.message}")
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    log.exception("unhandled error", exc=exc, path=request.url.path)
     return json_error(500, "internal server error")

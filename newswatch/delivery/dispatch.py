@@ -15,7 +15,6 @@ channel move, in one Lua call, into one digest delivery.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,13 +38,14 @@ from newswatch.core.delivery import (
 from newswatch.core.models import AlertEvent, EventKind, short_hash
 from newswatch.core.times import unix_from_iso
 from newswatch.core.validate import parse_interval
+from newswatch.logs import get_logger
 from newswatch.store import keys
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.deliveries import Delivery, DeliveryStore
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 MAX_EVENT_AGE = 24 * 3600.0  # an event older than this (a long outage) is not delivered late
 STALE_CONSUMER_MS = 60_000  # events a dead dispatcher took are taken over after this
@@ -102,7 +102,9 @@ class Dispatcher:
                 try:
                     plans.append(_Plan(subscription))
                 except ValueError as exc:  # written by hand or by a newer release
-                    log.error("subscription %r skipped: %s", subscription.name, exc)
+                    log.error(
+                        "subscription skipped", subscription=subscription.name, error=str(exc)
+                    )
             self._plans, self._version = plans, version
         return self._plans
 
@@ -130,8 +132,9 @@ class Dispatcher:
         alert = self.alerts.get(event.alert_id)
         if alert is None:
             log.warning(
-                "alert %s of event %s is no longer stored: not delivered", event.alert_id, event.id
-            )
+                "alert not delivered", alert_id=event.alert_id, event_id=event.id,
+                reason="no longer stored",
+            )  # fmt: skip
             return 0
         data = alert.to_dict()
         now = self.clock()
@@ -140,7 +143,7 @@ class Dispatcher:
         except ValueError:
             alert_at = now
         if now - alert_at > MAX_EVENT_AGE and event.kind == EventKind.CREATED.value:
-            log.warning("alert %s is older than a day: not delivered", alert.id)
+            log.warning("alert not delivered", alert_id=alert.id, reason="older than a day")
             return 0
         after = max(1, event.sources_count, int(data.get("sources_count") or 0))
         before = (
@@ -174,7 +177,7 @@ class Dispatcher:
             if way is Route.HOLD:
                 self.store.anchor(channel, now=now)
                 self.store.hold(channel, alert_id, now=now)
-                log.info("alert %s held for channel %s (%s)", alert_id, channel, why)
+                log.info("alert held", alert_id=alert_id, channel=channel, reason=why)
                 continue
             delivery = Delivery(
                 id=short_hash("delivery", alert_id, channel, news),
@@ -233,7 +236,7 @@ class Dispatcher:
         )
         count = self.store.release(digest, now=now)
         if count:
-            log.info("digest %s of %d alerts for channel %s", digest.id, count, channel)
+            log.info("digest", digest_id=digest.id, alerts=count, channel=channel)
         return count > 0
 
     def _oldest_held(self, channel: str, now: float) -> float:

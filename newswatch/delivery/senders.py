@@ -27,9 +27,10 @@ from newswatch.core.errors import FetchError
 from newswatch.core.ports import parse_port_ranges
 from newswatch.core.render import Message
 from newswatch.core.signing import signature_headers
+from newswatch.logs import get_logger
 from newswatch.net.outbound import GuardPolicy, Poster, guarded_resolution
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 _APPRISE_LOGGER = logging.getLogger("apprise")
 _APPRISE_LOGGER.setLevel(logging.WARNING)  # its debug lines print channel URLs
 _APPRISE_LOGGER.propagate = False  # its warnings become the delivery's recorded reason
@@ -160,7 +161,11 @@ class Senders:
                     )
                 )
             except Exception as exc:  # a plugin bug must not kill the delivery loop
-                log.warning("apprise %s channel raised %s", channel_kind(url), type(exc).__name__)
+                log.warning(
+                    "apprise channel raised",
+                    channel_kind=channel_kind(url),
+                    error=type(exc).__name__,
+                )
                 ok, warnings = False, [*warnings, f"{type(exc).__name__}"]
         if ok:
             return Sent(True)

@@ -17,16 +17,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import logging
 import os
 import random
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
 
+from newswatch.logs import get_logger
 from newswatch.store import keys
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 BUSY_RETRY = 0.05  # seconds before asking again for a host whose slots are all taken
 MAX_BUSY_RETRY = 0.5
@@ -162,7 +162,7 @@ class RedisHostGate:
             try:
                 answers = await self._call(asks, gives)
             except Exception as exc:  # Redis down: the waiting requests fail, loudly
-                log.error("host gate failed asks=%d error=%r", len(asks), str(exc))
+                log.error("host gate failed", asks=len(asks), error=str(exc))
                 for _, _, future in asks:
                     if not future.done():
                         future.set_exception(exc)
