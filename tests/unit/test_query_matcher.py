@@ -214,9 +214,22 @@ def test_index_proposes_only_topics_whose_words_are_present() -> None:
     ]
     index = TopicIndex(roots)
     doc = MatchDocument.build(title="Warrants issued", text="No arrest today", feed="Putin news")
-    # "warrants" triggers warrant* but not the word "war"; feed words count; lang:es always;
-    # the phrase is looked up by its word "warrant", absent, so it cannot match
-    assert index.candidates(doc) == [0, 1, 4]
+    # "warrants" triggers warrant* but not the word "war"; feed words count; lang:es is a
+    # filter found by the document's language; the phrase needs both its words, and "warrant"
+    # is absent, so it cannot match
+    assert index.candidates(doc) == [0, 1]
+    spanish = MatchDocument.build(title="Orden de arresto", text="arrest warrant", language="es")
+    assert index.candidates(spanish) == [1, 4, 5]
+
+
+def test_index_requires_the_rarer_terms_of_an_and_and_every_word_of_a_phrase() -> None:
+    roots = [parse_query(q).root for q in ["Zelensky AND Kyiv", '"arrest warrant"', "said"]]
+    index = TopicIndex(roots)
+    assert index.candidates(MatchDocument.build(text="Zelensky said")) == [2]
+    assert index.candidates(MatchDocument.build(text="Kyiv: Zelensky")) == [0]
+    assert index.candidates(MatchDocument.build(text="a warrant for an arrest")) == [1]
+    index.remove(1)
+    assert index.candidates(MatchDocument.build(text="a warrant for an arrest")) == []
 
 
 def test_index_never_loses_a_match(corpora: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from typing import Generic, TypeVar
 
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, Words
 from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
@@ -24,6 +25,8 @@ class Hit:
 
 # a span of a word-position node with the hits of the terms that make it up
 Occurrence = tuple[Span, tuple[Hit, ...]]
+# the same with hits of any form (the compiled matcher keeps them as plain tuples)
+P = TypeVar("P")
 
 
 def fields_of(node: Words) -> tuple[str, ...]:
@@ -110,8 +113,11 @@ def occurrences(node: Node, doc: MatchDocument, field: str) -> list[Occurrence]:
 
 
 def near(
-    distance: int, ordered: bool, left: list[Occurrence], right: list[Occurrence]
-) -> list[Occurrence]:
+    distance: int,
+    ordered: bool,
+    left: list[tuple[Span, tuple[P, ...]]],
+    right: list[tuple[Span, tuple[P, ...]]],
+) -> list[tuple[Span, tuple[P, ...]]]:
     """Occurrences joining a left and a right one with at most ``distance`` words between
     them (the right one after the left one if ``ordered``).
 
@@ -126,7 +132,7 @@ def near(
         return []
     n = distance
     lefts, rights = Occurrences(left), Occurrences(right)
-    found: dict[Span, tuple[Hit, ...]] = {}
+    found: dict[Span, tuple[P, ...]] = {}
     for (a_start, a_end), a_parts in left:
         after = rights.first_starting_at(a_end)
         if after is not None and after[0][0] <= a_end + n:
@@ -146,26 +152,26 @@ def near(
     return sorted(found.items())
 
 
-class Occurrences:
+class Occurrences(Generic[P]):
     """Occurrences of one operand, searchable by where they start and where they end."""
 
-    def __init__(self, items: list[Occurrence]) -> None:
+    def __init__(self, items: list[tuple[Span, tuple[P, ...]]]) -> None:
         self.by_start = items  # sorted by (start, end)
         self.starts = [span for span, _ in items]
         self.by_end = sorted(items, key=lambda o: (o[0][1], o[0][0]))
         self.ends = [span[1] for span, _ in self.by_end]
 
-    def first_starting_at(self, position: int) -> Occurrence | None:
+    def first_starting_at(self, position: int) -> tuple[Span, tuple[P, ...]] | None:
         """The occurrence starting first at or after ``position`` (the shortest of those)."""
         i = bisect.bisect_left(self.starts, (position, -1))
         return self.by_start[i] if i < len(self.by_start) else None
 
-    def last_ending_by(self, position: int) -> Occurrence | None:
+    def last_ending_by(self, position: int) -> tuple[Span, tuple[P, ...]] | None:
         """The occurrence ending last at or before ``position`` (the shortest of those)."""
         i = bisect.bisect_right(self.ends, position)
         return self.by_end[i - 1] if i > 0 else None
 
-    def gap(self, other: Occurrences, ordered: bool) -> int | None:
+    def gap(self, other: Occurrences[P], ordered: bool) -> int | None:
         """The fewest words between an occurrence of these and a later one of ``other`` (or
         an earlier one too unless ``ordered``); None when no pair is apart at all."""
         best: int | None = None

@@ -1,21 +1,43 @@
 """Presearch: find the topics worth evaluating from the words a document contains.
 
-Each query yields a set of *trigger* words such that the query cannot match a document that
-contains none of them (one word per required term, the union over OR alternatives, the
-smallest set among AND operands). All triggers of all topics go into one Aho-Corasick
-automaton that runs over the document's distinct words, so the cost of a document grows with
-its vocabulary and the number of hits, not with the number of topics. Queries with no trigger
-(only metadata such as ``lang:es``) are always evaluated.
+Each query is reduced to *requirements*: clauses, each a set of atoms (a word, a prefix
+``warr*``, or a filter ``lang:es`` / ``source:tass.ru``) one of which every matching
+document holds. Every word of a phrase is a clause of its own, the clauses of AND and NEAR
+operands add up, an OR is one clause joining the rarest clause of each alternative. The
+rarest clause, by the document frequencies of news words (``rarity.py``), is the topic's
+*trigger*: the topic is filed under each of its atoms. The next rarest clauses are checked
+when the trigger fires, so an AND needs its rarer terms present before it is evaluated.
+
+A document's atoms are its distinct words found in the index (one set intersection), the
+prefixes among them (an Aho-Corasick automaton over the indexed prefixes, run over the
+distinct words), and its language and site: the cost grows with the document's vocabulary
+and the topics it triggers, not with the number of topics. A topic of filters only is
+triggered by its filters, without looking at words. Topics are added and removed one by
+one; only a new prefix makes the (small) prefix automaton be rebuilt, at the next document.
+Only ``url:`` filters and queries with no requirement at all are evaluated on every document.
+
+``triggers`` is the former, rarity-blind choice, still used to guard proximity searches in
+the topic pack.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Sequence
 
 import ahocorasick
 
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, WordPattern, Words
 from newswatch.core.query.document import MatchDocument
+from newswatch.core.query.program import word_key
+from newswatch.core.query.rarity import news_rarity
+
+Clause = frozenset[str]
+# how many clauses besides the trigger are checked before a topic is evaluated
+CHECKED_CLAUSES = 3
+# shares of news assumed for filters (the table counts words only)
+_FILTER_SHARE = {"lang": 0.5, "source": 0.02}
 
 
 def triggers(node: Node) -> frozenset[WordPattern] | None:
@@ -52,30 +74,143 @@ def _key(trigger: WordPattern) -> str:
     return f" {trigger.word}" if trigger.prefix else f" {trigger.word} "
 
 
-class TopicIndex:
-    """Candidate topic numbers (positions in the list given) for a document."""
+def requirements(node: Node) -> list[Clause]:
+    """Clauses of atoms, one atom of each present in every document ``node`` matches."""
+    if isinstance(node, Words):
+        return [frozenset({word_key(w)}) for w in node.words]
+    if isinstance(node, Meta):
+        return [frozenset({f"{node.field}:{node.value}"})] if node.field in _FILTER_SHARE else []
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, Near):
+        return requirements(node.left) + requirements(node.right)
+    if isinstance(node, And):
+        return [clause for child in node.children for clause in requirements(child)]
+    joined: set[str] = set()
+    for child in node.children:
+        clauses = requirements(child)
+        if not clauses:
+            return []  # an alternative that requires nothing
+        rarest: Clause = min(clauses, key=clause_share)
+        joined |= rarest
+    return [frozenset(joined)]
 
-    def __init__(self, roots: Sequence[Node]) -> None:
-        by_key: dict[str, set[int]] = {}
-        self._always: list[int] = []
-        for number, root in enumerate(roots):
-            found = triggers(root)
-            if found is None:
-                self._always.append(number)
-                continue
-            for trigger in found:
-                by_key.setdefault(_key(trigger), set()).add(number)
+
+def clause_share(clause: Clause) -> float:
+    """At most the share of news documents holding an atom of ``clause``."""
+    return min(1.0, sum(atom_share(atom) for atom in clause))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def atom_share(atom: str) -> float:
+    field, colon, value = atom.partition(":")
+    if colon:
+        return _FILTER_SHARE[field]
+    rarity = news_rarity()
+    if atom.endswith("*"):
+        return rarity.pattern_share(WordPattern(atom[:-1], prefix=True))
+    return rarity.share(atom)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """How presearch finds one topic: filed under the atoms of ``trigger`` (None: always a
+    candidate), then each clause of ``checks`` must have an atom present."""
+
+    trigger: Clause | None
+    checks: tuple[Clause, ...]
+
+
+def plan(node: Node) -> Plan:
+    clauses = sorted(set(requirements(node)), key=lambda c: (clause_share(c), sorted(c)))
+    if not clauses:
+        return Plan(None, ())
+    return Plan(clauses[0], tuple(clauses[1 : 1 + CHECKED_CLAUSES]))
+
+
+class TopicIndex:
+    """Candidate topic numbers for a document; topics are added and removed by number."""
+
+    def __init__(self, roots: Sequence[Node] = ()) -> None:
+        self._plans: dict[int, Plan] = {}
+        self._postings: dict[str, set[int]] = {}  # atom -> numbers of the topics it triggers
+        self._prefixes: dict[str, int] = {}  # prefix atoms ("warr*") -> topics using them
+        self._always: set[int] = set()
         self._automaton: ahocorasick.Automaton | None = None
-        if by_key:
-            automaton = ahocorasick.Automaton()
-            for key, numbers in by_key.items():
-                automaton.add_word(key, tuple(sorted(numbers)))
-            automaton.make_automaton()
-            self._automaton = automaton
+        self._automaton_prefixes: frozenset[str] = frozenset()
+        for number, root in enumerate(roots):
+            self.add(number, root)
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def add(self, number: int, root: Node) -> None:
+        self.remove(number)
+        found = plan(root)
+        self._plans[number] = found
+        if found.trigger is None:
+            self._always.add(number)
+            return
+        for atom in found.trigger:
+            self._postings.setdefault(atom, set()).add(number)
+        for atom in _prefixes(found):
+            self._prefixes[atom] = self._prefixes.get(atom, 0) + 1
+
+    def remove(self, number: int) -> None:
+        found = self._plans.pop(number, None)
+        if found is None:
+            return
+        self._always.discard(number)
+        for atom in found.trigger or ():
+            numbers = self._postings[atom]
+            numbers.discard(number)
+            if not numbers:
+                del self._postings[atom]
+        for atom in _prefixes(found):
+            self._prefixes[atom] -= 1
+            if not self._prefixes[atom]:
+                del self._prefixes[atom]
+
+    def atoms(self, doc: MatchDocument) -> frozenset[str]:
+        """Every atom the document holds: its words, the indexed prefixes of its words, its
+        language and its site with every parent domain."""
+        extra: set[str] = set()
+        if self._prefixes:
+            text = " " + " ".join(doc.words)
+            extra.update(atom for _end, atom in self._prefix_automaton().iter(text))
+        if doc.language:
+            extra.add("lang:" + doc.language)
+        host = doc.source
+        while host:
+            extra.add("source:" + host)
+            host = host.partition(".")[2]
+        return doc.words | extra
 
     def candidates(self, doc: MatchDocument) -> list[int]:
+        present = self.atoms(doc)
         found = set(self._always)
-        if self._automaton is not None:
-            for _end, numbers in self._automaton.iter(" " + " ".join(doc.words) + " "):
-                found.update(numbers)
+        plans = self._plans
+        postings = self._postings
+        for atom in present & postings.keys():
+            for number in postings[atom]:
+                if number not in found and all(
+                    not clause.isdisjoint(present) for clause in plans[number].checks
+                ):
+                    found.add(number)
         return sorted(found)
+
+    def _prefix_automaton(self) -> ahocorasick.Automaton:
+        """An automaton of the prefixes (built again only when one was added)."""
+        if self._automaton is None or not self._prefixes.keys() <= self._automaton_prefixes:
+            automaton = ahocorasick.Automaton()
+            for atom in self._prefixes:
+                automaton.add_word(" " + atom[:-1], atom)
+            automaton.make_automaton()
+            self._automaton = automaton
+            self._automaton_prefixes = frozenset(self._prefixes)
+        return self._automaton
+
+
+def _prefixes(found: Plan) -> set[str]:
+    clauses = [found.trigger or frozenset(), *found.checks]
+    return {atom for clause in clauses for atom in clause if atom.endswith("*")}

@@ -9,9 +9,9 @@ from newswatch.core.errors import QueryError
 from newswatch.core.language import language_code
 from newswatch.core.query.compiled import Query, parse_query
 from newswatch.core.query.document import MatchDocument
-from newswatch.core.query.evaluator import evaluate, hits
-from newswatch.core.query.highlight import Highlight, highlight, matched_words, select
+from newswatch.core.query.highlight import Highlight
 from newswatch.core.query.index import TopicIndex
+from newswatch.core.query.program import Compiled, DocumentState, Interner, compile_node
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,9 +34,14 @@ class TopicMatch:
 
 @dataclasses.dataclass(frozen=True)
 class _Topic:
-    name: str
+    spec: TopicSpec
     query: Query
     languages: frozenset[str]
+    program: Compiled
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
 
     def accepts(self, language: str) -> bool:
         # an article of unknown language is never filtered out
@@ -44,40 +49,82 @@ class _Topic:
 
 
 class TopicMatcher:
-    """All topics compiled once; ``match`` evaluates only the candidates a document triggers."""
+    """All topics compiled once; ``match`` evaluates only the candidates a document triggers.
 
-    def __init__(self, specs: Iterable[TopicSpec]) -> None:
-        self._topics = tuple(_compile(spec) for spec in specs)
-        self._index = TopicIndex([t.query.root for t in self._topics])
+    Topics can be added, replaced and removed one at a time (``update`` brings the matcher
+    to a new list of topics that way): nothing else is compiled again."""
+
+    def __init__(self, specs: Iterable[TopicSpec] = ()) -> None:
+        self._intern = Interner()
+        self._slots: list[_Topic | None] = []  # topic numbers; a removed topic leaves None
+        self._numbers: dict[str, int] = {}  # name -> number
+        self._index = TopicIndex()
+        compiled = [_compile(spec, self._intern) for spec in specs]  # all or nothing
+        for topic in compiled:
+            self._put(topic)
 
     @property
     def topics(self) -> tuple[str, ...]:
-        return tuple(t.name for t in self._topics)
+        return tuple(t.name for t in self._slots if t is not None)
 
     def __len__(self) -> int:
-        return len(self._topics)
+        return len(self._numbers)
+
+    def add(self, spec: TopicSpec) -> None:
+        """Add a topic, or replace the topic of the same name (it then matches after the
+        others). Raises QueryError, and changes nothing, when the query is malformed."""
+        self._put(_compile(spec, self._intern))
+
+    def remove(self, name: str) -> None:
+        number = self._numbers.pop(name, None)
+        if number is not None:
+            self._slots[number] = None
+            self._index.remove(number)
+
+    def update(self, specs: Iterable[TopicSpec]) -> None:
+        """Bring the topics to ``specs``: the topics gone are removed, the new and changed
+        ones compiled and added, the unchanged ones left as they are. Raises QueryError, and
+        changes nothing, when a new query is malformed."""
+        wanted = {spec.name: spec for spec in specs}
+        current = {t.name: t.spec for t in self._slots if t is not None}
+        fresh = [
+            _compile(spec, self._intern)
+            for name, spec in wanted.items()
+            if current.get(name) != spec
+        ]
+        for name in current.keys() - wanted.keys():
+            self.remove(name)
+        for topic in fresh:
+            self._put(topic)
+
+    def _put(self, topic: _Topic) -> None:
+        self.remove(topic.name)
+        number = len(self._slots)
+        self._slots.append(topic)
+        self._numbers[topic.name] = number
+        self._index.add(number, topic.query.root)
 
     def candidates(self, doc: MatchDocument) -> list[int]:
         """The numbers of the topics presearch picks for ``doc`` (what ``match`` evaluates)."""
         return self._index.candidates(doc)
 
     def match(self, doc: MatchDocument) -> list[TopicMatch]:
-        """The topics that match ``doc``, in the order they were given."""
+        """The topics that match ``doc``, in the order they were added."""
         found: list[TopicMatch] = []
+        state = DocumentState(doc)
+        slots = self._slots
         for number in self._index.candidates(doc):
-            topic = self._topics[number]
-            if not topic.accepts(doc.language):
+            topic = slots[number]
+            if topic is None or not topic.accepts(doc.language):
                 continue
-            if evaluate(topic.query.root, doc):
-                fired = hits(topic.query.root, doc)
-                highlights = select(
-                    (highlight(doc, h.words.text, h.field, h.span) for h in fired), nested=False
-                )
-                found.append(TopicMatch(topic.name, matched_words(highlights), highlights))
+            program = topic.program
+            if program.matches(state):
+                matched, highlights = state.report(program)
+                found.append(TopicMatch(topic.name, matched, highlights))
         return found
 
 
-def _compile(spec: TopicSpec) -> _Topic:
+def _compile(spec: TopicSpec, intern: Interner) -> _Topic:
     try:
         query = parse_query(spec.query)
     except QueryError as err:
@@ -90,7 +137,7 @@ def _compile(spec: TopicSpec) -> _Topic:
     # a lone string ("en") is one language, not the letters "e" and "n"
     given = (spec.languages,) if isinstance(spec.languages, str) else spec.languages
     languages = frozenset(language_code(lang) for lang in given if lang.strip())
-    return _Topic(spec.name, query, languages)
+    return _Topic(spec, query, languages, compile_node(query.root, intern))
 
 
 def _detail(err: QueryError) -> str:
