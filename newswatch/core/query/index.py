@@ -103,7 +103,7 @@ def clause_share(clause: Clause) -> float:
 
 @functools.lru_cache(maxsize=1 << 16)
 def atom_share(atom: str) -> float:
-    field, colon, value = atom.partition(":")
+    field, colon, _value = atom.partition(":")
     if colon:
         return _FILTER_SHARE[field]
     rarity = news_rarity()
