@@ -8,6 +8,7 @@ The file itself (its ``settings:`` block and its catalogue) is read by
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -166,10 +167,18 @@ class Settings(BaseSettings):
     # an external Redis that evicts keys or persists nothing is refused (false: only warned)
     redis_strict: bool = True
 
+    # web pages (newswatch/web): readable without logging in only when this is true
+    web_public: bool = False
+    # hours a login lasts (the session cookie and its record in Redis expire together)
+    web_session_hours: Annotated[int, _in_range(1, 90 * 24, unit=" hours")] = 12
+    # the Grafana dashboard's address, linked from the status page ("" = no link)
+    grafana_url: str = ""
+
     _valid_ports = field_validator("allowed_ports", "delivery_ports")(
         lambda cls, value: _check_ports(value)
     )
     _ordered = model_validator(mode="after")(lambda self: _check_order(self))
+    _grafana = field_validator("grafana_url")(lambda cls, value: _check_link(value))
 
 
 _ORDERED = (
@@ -186,6 +195,14 @@ def _check_ports(value: str) -> str:
         return format_port_ranges(parse_port_ranges(value))
     except ValueError as exc:
         raise _invalid(str(exc)) from None
+
+
+def _check_link(value: str) -> str:
+    """An address shown as a link: http(s) only (never javascript:), at most 2048 characters."""
+    value = value.strip()
+    if value and (not re.fullmatch(r"https?://[^\s<>\"']+", value) or len(value) > 2048):
+        raise _invalid(f"must be an http:// or https:// address, got {value[:80]!r}")
+    return value
 
 
 def _check_order(settings: Any) -> Any:
@@ -209,6 +226,7 @@ FileSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
             lambda cls, value: _check_ports(value)
         ),
         "_ordered": model_validator(mode="after")(lambda self: _check_order(self)),
+        "_grafana": field_validator("grafana_url")(lambda cls, value: _check_link(value)),
     },
     **{name: (info.annotation, info) for name, info in Settings.model_fields.items()},
 )

@@ -123,6 +123,12 @@ def _from_metrics(url: str) -> dict[str, Any] | None:
         text = httpx.get(url, timeout=METRICS_TIMEOUT).raise_for_status().text
     except httpx.HTTPError:
         return None
+    return since_start(text)
+
+
+def since_start(text: str) -> dict[str, Any]:
+    """Articles processed by result and freshness quantiles, from a /metrics exposition
+    (the web status page reads its own process's, without a request)."""
     processed: dict[str, float] = {}
     buckets: dict[str, list[tuple[float, float]]] = {}
     for family in text_string_to_metric_families(text):

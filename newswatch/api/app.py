@@ -27,6 +27,7 @@ from newswatch.config import Settings
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
 from newswatch.core.problems import InvalidInput
 from newswatch.store.alerts import AlertStore
+from newswatch.web import app as web_app
 
 
 def create_app(
@@ -37,6 +38,7 @@ def create_app(
     policy = policy or AccessPolicy(None, reads_open=True, token_hint=HOW_TO_SET)
     app = Starlette(
         routes=[
+            *web_app.routes(),  # first: "/" gives a browser the alerts page
             *routes_ops.routes,
             *routes_alerts.routes,
             *routes_records.routes,
@@ -48,6 +50,7 @@ def create_app(
         ],
         middleware=[Middleware(AccessMiddleware, policy=policy)],
         exception_handlers={
+            **web_app.EXCEPTION_HANDLERS,
             errors.ApiError: errors.api_error,
             InvalidInput: errors.invalid_input,
             NotFoundError: errors.not_found,
@@ -60,5 +63,6 @@ def create_app(
     )
     app.state.redis = client
     app.state.settings = settings
+    app.state.policy = policy
     app.state.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen)
     return app

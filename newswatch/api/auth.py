@@ -20,9 +20,10 @@ from typing import Any, Literal
 
 from newswatch.config import TOKEN_CHARS, Settings
 from newswatch.core.errors import ConfigError
+from newswatch.web import paths as web_paths
 
 TOKEN_FILE = "api-token"  # noqa: S105 - a file name, not a secret
-OPEN_PATHS = frozenset({"/", "/healthz", "/metrics"})
+OPEN_PATHS = frozenset({"/", "/api", "/healthz", "/metrics"})
 # POSTs that only read: they evaluate a query and write nothing
 QUERY_PATHS = frozenset({"/api/topics/test", "/api/topics/backtest"})
 HOW_TO_SET = "set NEWSWATCH_API_TOKEN (or api_token under settings:), or put a token in {file}"
@@ -110,7 +111,8 @@ class AccessPolicy:
         )
 
     def needed(self, method: str, path: str) -> Need | None:
-        if path in OPEN_PATHS:
+        # the web pages check their own login (a session cookie and CSRF tokens)
+        if path in OPEN_PATHS or web_paths.handles(path):
             return None
         if method in ("GET", "HEAD", "OPTIONS") or path in QUERY_PATHS:
             return None if self.reads_open else "read"

@@ -11,6 +11,8 @@ from newswatch import metrics
 from newswatch.state_metrics import StateCollector
 
 ENDPOINTS = {
+    "/": "the web pages (a browser asking for text/html); this list otherwise",
+    "/api": "this list",
     "/api/alerts": "alerts, newest first; query: topic=, since= (ISO-8601), limit= (1-500)",
     "/api/alerts/{id}": "one alert",
     "/api/stories": "stories (copies of one news story across outlets), latest update first; "
@@ -51,7 +53,7 @@ def metrics_text(request: Request) -> Response:
 
 
 routes = [
-    Route("/", index, methods=["GET"]),
+    Route("/api", index, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/metrics", metrics_text, methods=["GET"]),
 ]

@@ -257,6 +257,14 @@ class AlertStore:
         count: Any = self.client.zcard(index)
         return int(count)
 
+    def counts_since(self, topics: builtins.list[str], since: float) -> dict[str, int]:
+        """Alerts created at or after ``since`` (unix time) per topic, in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for topic in topics:
+            pipe.zcount(keys.alerts_by_topic(topic), since, "+inf")
+        counts = pipe.execute() if topics else []
+        return {topic: int(n) for topic, n in zip(topics, counts, strict=True)}
+
     def topics(self) -> dict[str, int]:
         """Every topic that has stored alerts, with its alert count."""
         members: Any = self.client.smembers(keys.ALERT_TOPICS)

@@ -158,3 +158,10 @@ def channel_held(channel_id: str) -> str:
 def channel_sends(channel_id: str) -> str:
     """Zset message id -> unix time: the channel's messages of the last hour (rate cap)."""
     return f"{PREFIX}channel:{channel_id}:sends"
+
+
+# web pages (store/web_sessions.py)
+def web_session(digest: str) -> str:
+    """Hash: a logged-in browser's session (its CSRF token, when it started), under the SHA-256
+    of the cookie's value (a read of Redis never shows a usable cookie); expires with it."""
+    return f"{PREFIX}web:session:{digest}"

@@ -26,6 +26,10 @@ def test_the_wheel_carries_all_three_tiers_and_the_command(tmp_path: Path) -> No
     # the topic pack is data: configurations name its topics (`pack: summits`)
     for topic in ("summits", "arrest-warrants", "arms-deliveries"):
         assert f"newswatch/topics/{topic}.yaml" in names, f"pack topic {topic} is not shipped"
+    # the web pages' templates and static files (no CDN: the server may be offline)
+    for name in ("templates/base.html", "templates/alerts.html", "static/newswatch.css",
+                 "static/live.js", "static/editor.js"):  # fmt: skip
+        assert f"newswatch/web/{name}" in names, f"web file {name} is not shipped"
     assert not [n for n in names if n.startswith(("tests/", "bench/", "eval/"))]
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

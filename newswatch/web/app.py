@@ -1,0 +1,43 @@
+"""The web pages' routes, static files and error pages, for :func:`newswatch.api.app.create_app`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from newswatch.web import alerts, feeds, live, login, status, subscriptions, topics
+from newswatch.web.security import LoginNeeded, PageError, login_url, protect
+from newswatch.web.templating import render
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *alerts.routes,
+        *login.routes,
+        *feeds.routes,
+        *topics.routes,
+        *subscriptions.routes,
+        *status.routes,
+        *live.routes,
+        Mount("/static", StaticFiles(packages=[("newswatch.web", "static")]), name="static"),
+    ]
+
+
+async def login_needed(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/web/"):  # the scripts' requests: no redirect
+        return protect(Response("log in first", status_code=401, media_type="text/plain"))
+    return protect(RedirectResponse(login_url(request), status_code=303))
+
+
+async def page_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageError)
+    if request.url.path.startswith("/web/"):
+        return protect(Response(exc.message, status_code=exc.status, media_type="text/plain"))
+    return render(request, "error.html", status=exc.status, title="Not done", message=exc.message)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {LoginNeeded: login_needed, PageError: page_error}

@@ -1,0 +1,81 @@
+// The topic editor: checks the query as it is typed (the server's own validation, at
+// /web/topics/check) and marks the fault's position; shows where a query finds its words in
+// a pasted text (/web/topics/try). Without this script the form's buttons do the same.
+(function () {
+  "use strict";
+  var form = document.getElementById("topic-form");
+  var query = document.getElementById("topic-query");
+  var languages = document.getElementById("topic-languages");
+  var status = document.getElementById("query-status");
+  if (!form || !query || !status) { return; }
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var timer = null;
+  var sequence = 0;
+
+  function post(path, body) {
+    return fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (answer) {
+      if (!answer.ok) { throw new Error("the check answered " + answer.status); }
+      return answer.json();
+    });
+  }
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  // the query with the faulty character marked (text nodes only: nothing is parsed as HTML)
+  function pointer(text, offset) {
+    var pre = element("pre", undefined, "query-pointer");
+    pre.setAttribute("aria-hidden", "true");
+    pre.appendChild(document.createTextNode(text.slice(0, offset)));
+    pre.appendChild(element("mark", text.slice(offset, offset + 1) || " ", "fault"));
+    pre.appendChild(document.createTextNode(text.slice(offset + 1)));
+    return pre;
+  }
+
+  function show(result, text) {
+    status.replaceChildren();
+    var errors = result.problems.filter(function (p) { return p.severity !== "warning"; });
+    var warnings = result.problems.filter(function (p) { return p.severity === "warning"; });
+    if (!text.trim()) { return; }
+    if (!errors.length) {
+      status.appendChild(element("p", "The query is valid.", "ok"));
+      query.removeAttribute("aria-invalid");
+    } else {
+      query.setAttribute("aria-invalid", "true");
+    }
+    errors.concat(warnings).forEach(function (problem) {
+      var line = problem.message + (problem.hint ? " — " + problem.hint : "");
+      status.appendChild(element("p", line, problem.severity === "warning" ? "help" : "error"));
+      if (problem.offset !== undefined && problem.field === "query") {
+        status.appendChild(pointer(text, problem.offset));
+      }
+    });
+  }
+
+  function check() {
+    var text = query.value;
+    var mine = ++sequence;
+    post("/web/topics/check", { query: text, languages: languages ? languages.value : "" })
+      .then(function (result) { if (mine === sequence) { show(result, text); } })
+      .catch(function (error) { status.replaceChildren(element("p", String(error.message), "error")); });
+  }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(check, 250);
+  }
+
+  query.addEventListener("input", later);
+  if (languages) { languages.addEventListener("input", later); }
+  if (query.value.trim()) { check(); }
+  form.dispatchEvent(new CustomEvent("editor-ready", { detail: { post: post, element: element } }));
+})();

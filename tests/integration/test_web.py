@@ -1,0 +1,314 @@
+"""The web pages over plain HTTP, on a real uvicorn socket against the suite's Redis: content
+negotiation at "/", the login and its cookie, CSRF on every form, escaping of what feeds
+wrote, the Content-Security-Policy, and each page's content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import redis
+
+from newswatch.api.app import create_app
+from newswatch.api.auth import AccessPolicy
+from newswatch.config import Settings
+from newswatch.core import neardup
+from newswatch.core.catalog import Subscription, Topic
+from newswatch.core.models import Alert
+from newswatch.core.text import tokenize
+from newswatch.store.alert_events import AlertEvents
+from newswatch.store.alerts import AlertStore
+from newswatch.store.articles import ArticleStore
+from newswatch.store.catalog import CatalogStore
+from newswatch.store.deliveries import Delivery, DeliveryStore
+from newswatch.store.stories import StoryStore
+from tests.support.api import serve
+from tests.support.stories import HEADLINE, NOW, PARAGRAPHS, make_article
+
+TOKEN = "t0ken-for-the-web-tests-0123456789"
+HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+HOSTILE = '<script>alert("owned")</script> Fishing accord <img src=x onerror=alert(1)>'
+
+
+def start(client: redis.Redis, **settings: object) -> Iterator[httpx.Client]:
+    policy = AccessPolicy(TOKEN, reads_open=True, token_hint="set a token")
+    app = create_app(client, settings=Settings(**settings), policy=policy)  # type: ignore[arg-type]
+    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as http:
+        yield http
+
+
+@pytest.fixture
+def web(redis_client: redis.Redis) -> Iterator[httpx.Client]:
+    yield from start(redis_client)
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "no CSRF field in the page"
+    return found.group(1)
+
+
+def log_in(web: httpx.Client, token: str = TOKEN) -> httpx.Response:
+    form = web.get("/login", headers=HTML)
+    return web.post("/login", data={"csrf": csrf_of(form.text), "token": token, "next": "/feeds"})
+
+
+def story_with_two_sources(client: redis.Redis, title: str = HEADLINE) -> str:
+    """Two outlets' copies of one story, each recorded as the worker does, with a
+    "fishing" alert."""
+    stories, alerts = StoryStore(client), AlertStore(client)
+    copies = [
+        make_article("c1", "herald.example", PARAGRAPHS, title),
+        make_article("c2", "courier.example", PARAGRAPHS[1:], "Fishing deal agreed"),
+    ]
+    story_id = ""
+    for n, article in enumerate(copies):
+        ArticleStore(client).save(article)
+        near = neardup.fingerprint(tokenize(article.text))
+        placement = stories.place(article, near, url_key=article.id, now=NOW + 60 * n)
+        story_id = placement.story_id
+        at = datetime.fromtimestamp(NOW + 60 * n, UTC).isoformat()
+        alert = Alert(
+            id=Alert.make_id("fishing", story_id),
+            topic="fishing",
+            created_at=at,
+            matched=["fishing", "accord"],
+            snippet="Valdoria signed a fishing accord on Thursday",
+            article=article.summary(),
+            snippet_marks=[[18, 25], [26, 32]],
+            story_id=story_id,
+        )
+        alerts.record(story_id, [alert], article_id=article.id, at=at)
+    return story_id
+
+
+def test_a_browser_gets_the_page_api_clients_the_json_index(web: httpx.Client) -> None:
+    assert web.get("/").json()["service"] == "newswatch"  # */*: the JSON list, as before
+    assert web.get("/", headers={"Accept": "application/json"}).json()["endpoints"]
+    assert web.get("/api").json()["service"] == "newswatch"
+    page = web.get("/", headers=HTML)
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=%2F"
+    assert "Log in with the API token" in web.get(page.headers["location"]).text
+
+
+def test_login_sets_a_strict_httponly_session_and_logout_ends_it(web: httpx.Client) -> None:
+    refused = log_in(web, token="not-the-token-at-all-0000")
+    assert refused.status_code == 401 and "That is not the API token" in refused.text
+    assert "nw_session" not in web.cookies
+
+    answer = log_in(web)
+    assert answer.status_code == 303 and answer.headers["location"] == "/feeds"
+    cookie = next(
+        v for k, v in answer.headers.multi_items() if k == "set-cookie" and "nw_session" in v
+    )
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    assert TOKEN not in cookie
+    page = web.get("/", headers=HTML)
+    assert page.status_code == 200 and "<h1>Alerts</h1>" in page.text
+
+    out = web.post("/logout", data={"csrf": csrf_of(page.text)})
+    assert out.status_code == 303
+    assert web.get("/", headers=HTML).status_code == 303  # the session is gone
+
+
+def test_login_refuses_a_form_without_its_own_token_and_a_foreign_next(web: httpx.Client) -> None:
+    web.get("/login")
+    assert web.post("/login", data={"csrf": "forged", "token": TOKEN}).status_code == 403
+    form = web.get("/login")
+    answer = web.post(
+        "/login", data={"csrf": csrf_of(form.text), "token": TOKEN, "next": "//evil.example/"}
+    )
+    assert answer.headers["location"] == "/"
+
+
+def test_every_change_needs_the_session_and_its_csrf_token(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    catalog = CatalogStore(redis_client)
+    address = {"address": "https://news.example.org/rss.xml"}
+    assert web.post("/feeds/add", data=address).status_code == 303  # to the login
+    assert catalog.feeds() == []
+    log_in(web)
+    page = web.get("/feeds")
+    assert web.post("/feeds/add", data=address).status_code == 403
+    assert web.post("/feeds/add", data={**address, "csrf": "wrong"}).status_code == 403
+    foreign = web.post(
+        "/feeds/add",
+        data={**address, "csrf": csrf_of(page.text)},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert foreign.status_code == 403
+    assert catalog.feeds() == []
+    added = web.post("/feeds/add", data={**address, "csrf": csrf_of(page.text)})
+    assert added.status_code == 303
+    assert [f.url for f in catalog.feeds()] == ["https://news.example.org/rss.xml"]
+    listed = web.get(added.headers["location"]).text
+    assert "https://news.example.org/rss.xml" in listed and "Added" in listed
+    # and the API's bearer check is untouched: the cookie is no API credential
+    assert web.post("/api/topics", json={"name": "x", "query": "x"}).status_code == 401
+
+
+def test_pages_forbid_inline_scripts_and_styles(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    story_with_two_sources(redis_client)
+    CatalogStore(redis_client).add(Topic("fishing", "fishing AND accord"), origin="test")
+    log_in(web)
+    story_id = AlertStore(redis_client).list()[0].story_id
+    for path in ("/", "/feeds", "/topics", "/topics/new", "/subscriptions", "/status",
+                 f"/stories/{story_id}", "/subscriptions/new", "/topics/fishing"):  # fmt: skip
+        page = web.get(path, headers=HTML)
+        assert page.status_code == 200, (path, page.text[:500])
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert page.headers["x-content-type-options"] == "nosniff"
+        for script in re.findall(r"<script[^>]*>", page.text):
+            assert 'src="/static/' in script, (path, script)
+        assert not re.search(r"\sstyle=|\son[a-z]+=", page.text), path
+
+
+def test_a_hostile_title_renders_as_text(web: httpx.Client, redis_client: redis.Redis) -> None:
+    story_id = story_with_two_sources(redis_client, title=HOSTILE)
+    log_in(web)
+    for path in ("/", f"/stories/{story_id}"):
+        page = web.get(path, headers=HTML).text
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page
+    alert_id = AlertStore(redis_client).list()[0].id
+    card = web.get(f"/web/alerts/{alert_id}").text
+    assert "&lt;script&gt;" in card and "<script>" not in card
+
+
+def test_alerts_page_filters_searches_and_marks_the_found_words(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    story_with_two_sources(redis_client)
+    catalog = CatalogStore(redis_client)
+    catalog.add(Topic("fishing", "fishing AND accord"), origin="test")
+    catalog.add(Topic("sport", "football"), origin="test")
+    catalog.add(Subscription("desk", ("sport",)), origin="test")
+    log_in(web)
+    page = web.get("/", headers=HTML).text
+    assert "herald.example +1 sources" in page
+    assert "<mark>fishing</mark> <mark>accord</mark>" in page
+    assert 'href="/stories/' in page and 'href="https://herald.example/c1"' in page
+    assert "2026-11-28" in page
+    assert 'id="live"' in page and 'src="/static/live.js"' in page
+    assert "No alerts" in web.get("/", params={"topic": "sport"}, headers=HTML).text
+    assert "No alerts" in web.get("/", params={"subscription": "desk"}, headers=HTML).text
+    # the search is the topic query language, evaluated on the stored articles' text
+    found = web.get("/", params={"q": '"ten-year fishing accord" AND herring'}, headers=HTML)
+    assert "herald.example" in found.text
+    missed = web.get("/", params={"q": "herring NOT Valdoria"}, headers=HTML)
+    assert "No alerts for this filter" in missed.text
+    broken = web.get("/", params={"q": "fishing AND (accord"}, headers=HTML)
+    assert 'role="alert"' in broken.text and 'class="fault"' in broken.text
+
+
+def test_story_page_lists_every_source_and_why_it_matched(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    story_id = story_with_two_sources(redis_client)
+    CatalogStore(redis_client).add(Topic("fishing", "fishing AND accord"), origin="test")
+    log_in(web)
+    page = web.get(f"/stories/{story_id}").text
+    assert "Sources (2)" in page
+    assert "herald.example" in page and "courier.example" in page
+    assert "Fishing deal agreed" in page
+    assert "Why: the query clause by clause" in page and "<code>fishing AND accord</code>" in page
+    assert web.get("/stories/nope").status_code == 404
+
+
+def test_topic_editor_shows_the_fault_position_then_saves(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    log_in(web)
+    page = web.get("/topics/new")
+    csrf = csrf_of(page.text)
+    form = {"csrf": csrf, "name": "warrants", "query": 'arrest AND "warrant', "action": "save"}
+    refused = web.post("/topics/save", data=form)
+    assert refused.status_code == 422
+    assert 'arrest AND <mark class="fault">&#34;</mark>warrant' in refused.text
+    assert CatalogStore(redis_client).topics() == []
+
+    checked = web.post(
+        "/web/topics/check",
+        json={"query": "summit AND AND talks"},
+        headers={"X-CSRF-Token": csrf},
+    ).json()
+    assert not checked["ok"] and checked["problems"][0]["offset"] == 7
+    assert web.post("/web/topics/check", json={"query": "a"}).status_code == 403  # no token
+
+    saved = web.post("/topics/save", data={**form, "query": 'arrest AND "warrant"'})
+    assert saved.status_code == 303
+    (topic,) = CatalogStore(redis_client).topics()
+    assert topic.query == 'arrest AND "warrant"'
+    listed = web.get("/topics").text
+    assert "warrants" in listed and "Alerts per day" in listed
+
+
+def test_subscriptions_page_creates_lists_and_replays(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    CatalogStore(redis_client).add(Topic("fishing", "fishing"), origin="test")
+    store = DeliveryStore(redis_client)
+    dead = Delivery("d1", "alert", "desk", "ch1", "webhook", ("a1",), created_at=NOW)
+    store.create(dead, now=NOW)
+    store.mark_dead("d1", now=NOW, reason="http_500", error="the receiver answered 500")
+    log_in(web)
+    csrf = csrf_of(web.get("/subscriptions/new").text)
+    saved = web.post(
+        "/subscriptions/save",
+        data={
+            "csrf": csrf,
+            "name": "desk",
+            "topics": "fishing",
+            "channels": "https://hooks.example.org/newswatch?key=secret-value",
+            "webhook_secret": "whsec_" + "c2VjcmV0LWtleS1mb3ItdGhlLXdlYmhvb2stdGVzdHM=",
+            "mode": "instant",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    page = web.get("/subscriptions").text
+    assert "desk" in page and "secret-value" not in page
+    assert "Dead letters (1)" in page and "the receiver answered 500" in page
+    replayed = web.post("/subscriptions/replay", data={"csrf": csrf, "id": "d1"})
+    assert replayed.status_code == 303
+    assert store.dead_count() == 0
+
+
+def test_reading_is_public_only_when_configured(redis_client: redis.Redis) -> None:
+    story_with_two_sources(redis_client)
+    for web in start(redis_client, web_public=True):
+        page = web.get("/", headers=HTML)
+        assert page.status_code == 200 and "Valdoria" in page.text
+        assert 'action="/feeds/add"' not in web.get("/feeds").text  # no forms before a login
+        assert web.post("/feeds/add", data={"address": "https://a.example/"}).status_code == 303
+
+
+def test_status_page_links_grafana_when_configured(redis_client: redis.Redis) -> None:
+    story_with_two_sources(redis_client)
+    for web in start(redis_client, web_public=True, grafana_url="https://grafana.example/d/nw"):
+        page = web.get("/status").text
+        assert "Queue" in page and "Published → alerted" in page
+        assert 'href="https://grafana.example/d/nw"' in page
+
+
+def test_live_events_name_each_new_alert(web: httpx.Client, redis_client: redis.Redis) -> None:
+    log_in(web)
+    position = AlertEvents(redis_client).position()
+    story_id = story_with_two_sources(redis_client)
+    alert_id = AlertStore(redis_client).list()[0].id
+    seen = ""
+    with web.stream("GET", "/web/events", params={"after": position}) as events:
+        assert events.headers["content-type"].startswith("text/event-stream")
+        for line in events.iter_lines():
+            seen += line + "\n"
+            if '"kind": "updated"' in line:
+                break
+    assert f'"alert": "{alert_id}"' in seen and '"kind": "created"' in seen
+    assert story_id
