@@ -45,6 +45,7 @@ SUMMITS = [
     ("en", "The prime minister arrived in Tokyo on Tuesday for a three-day state visit."),
     ("en", "Leaders gathered for the G20 summit in Rio, where the final communique was agreed."),
     ("en", "The two sides failed to reschedule a meeting between Mr. Trump and Xi Jinping."),
+    ("en", "Modi will travel to Washington in June for an official visit."),
     ("es", "El presidente de Francia y el presidente de Brasil celebraron una cumbre en París."),
     ("fr", "Le président Macron a reçu son homologue allemand à l'Élysée pour un sommet."),
     ("de", "Bundeskanzler Scholz traf beim Gipfel in Brüssel die Staats- und Regierungschefs."),
@@ -63,6 +64,8 @@ WARRANTS = [
     ("en", "The International Criminal Court issued an arrest warrant for the president."),
     ("en", "A judge issued a warrant for his arrest after he failed to appear in court."),
     ("en", "Interpol has issued a red notice for the former banker."),
+    ("en", "Parliament voted to lift his immunity and allow his arrest."),
+    ("en", "Turkey issued detention warrants for 100 people over the coup attempt."),
     ("es", "La jueza dictó una orden de detención internacional contra el expresidente."),
     ("fr", "La justice française a émis un mandat d'arrêt contre l'homme d'affaires."),
     ("de", "Gegen den Verdächtigen wurde ein internationaler Haftbefehl erlassen."),
@@ -82,6 +85,11 @@ ARMS = [
     ("en", "Germany approved the delivery of Leopard 2 tanks to Kyiv on Wednesday."),
     ("en", "The State Department cleared the sale of F-16 fighter jets to Turkey."),
     ("en", "Iran is accused of supplying drones and missiles to Russia, officials said."),
+    ("en", "India will buy S-400 air defence systems from Russia despite US warnings."),
+    ("en", "India and France signed a contract for 26 Rafale Marine jets for the navy."),
+    ("en", "Rheinmetall will produce ammunition in Ukraine under a joint venture."),
+    ("es", "Francia entregará aviones Mirage a Ucrania, anunció Macron."),
+    ("tr", "Türkiye, Rusya'dan S-400 satın aldı."),
     ("es", "España enviará más misiles y munición a Ucrania, anunció la ministra."),
     ("fr", "Paris va livrer des canons Caesar et des missiles SCALP à l'Ukraine."),
     ("de", "Die Bundesregierung lehnt die Lieferung von Taurus-Marschflugkörpern ab."),
@@ -117,6 +125,10 @@ TRAPS = [
     "The summit clash between the top two sides ended 2-1; the club president was delighted.",
     "Summit Entertainment's president announced the sequel at the Web Summit in Lisbon.",
     "Il Napoli resta al vertice della classifica dopo la vittoria di ieri sera.",
+    "The team sits at the summit of the Premier League table after the win.",
+    "Web Summit opened in Lisbon; the president of the startup association spoke first.",
+    # a domestic budget summit between a leader and the legislature
+    "The president convened a budget summit with congressional leaders at the White House.",
     "Der Bergsteiger erreichte den Gipfel des Mont Blanc bei Sonnenaufgang.",
     # ministers only, a phone call, a leader at home
     "Foreign ministers met in Brussels; the president's spokesman declined to comment.",
@@ -133,6 +145,21 @@ TRAPS = [
     "North Korea test-fired a ballistic missile into the sea on Sunday.",
     "Fuel tanks were filled before the ship sailed; think tanks praised the plan.",
     "She held the baby in her arms as firefighters put out the blaze.",
+    # domestic procurement, private gun purchases, an arms maker's privatisation, arms control
+    "The army will buy 200 new tanks from the national manufacturer, the defence ministry said.",
+    "Die Bundeswehr kauft neue Panzer und Munition beim Rüstungskonzern Rheinmetall.",
+    "Gun shops reported record sales of pistols and ammunition this month.",
+    "The man bought a shotgun and ammunition at a sporting goods store before the attack.",
+    "Police said the suspect had bought the weapons legally online.",
+    "The government plans to privatise the state arms maker, selling a 49 percent stake.",
+    "The two countries resumed arms control talks in Geneva on limiting nuclear warheads.",
+    # weapon names that are also other things (an operating system, a football team)
+    "Apple shipped Leopard; buying a new Mac was never easier, Schiller said.",
+    "The Patriots agreed a deal with their quarterback on Sunday.",
+    # weapons seized, in several languages
+    "La policía incautó armas y municiones en una operación contra el narcotráfico.",
+    "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
+    "Полиция изъяла оружие и боеприпасы у членов банды.",
 ]
 
 
