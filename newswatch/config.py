@@ -163,7 +163,7 @@ class Settings(BaseSettings):
 
     # liveness
     # seconds without a heartbeat after which a worker's started jobs are taken back
-    reap_after: Annotated[int, _in_range(10, 3600, unit=" seconds")] = 60
+    reap_after: Annotated[int, _in_range(3, 3600, unit=" seconds")] = 60
     # an external Redis that evicts keys or persists nothing is refused (false: only warned)
     redis_strict: bool = True
 

@@ -87,6 +87,10 @@ CHURN_ITEMS = Counter(
     "newswatch_feed_churn_items_total",
     "Items held back by the GUID churn guard (known by URL or title under a new GUID).",
 )
+JOBS_REAPED = Counter(
+    "newswatch_jobs_reaped_total",
+    "Started jobs of dead workers (no heartbeat for reap_after seconds) enqueued again.",
+)
 JOBS_ENQUEUED = Counter("newswatch_jobs_enqueued_total", "rq jobs enqueued for the workers.")
 ARTICLES_ENQUEUED = Counter("newswatch_articles_enqueued_total", "Articles handed to the workers.")
 

@@ -27,10 +27,12 @@ from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
 from newswatch.logs import get_logger
+from newswatch.liveness import Guard, Heartbeat
 from newswatch.net import Fetcher
 from newswatch.net.fetcher import FetchPolicy
+from newswatch.reaper import Reaper
 from newswatch.store.catalog import CatalogStore
-from newswatch.store.connection import connect_async
+from newswatch.store.connection import connect, connect_async
 from newswatch.store.politeness import RedisHostGate
 from newswatch.store.polling import Claim, PollStore
 from scheduler.batcher import JobBatcher
@@ -79,6 +81,7 @@ class SchedulerService:
         shutdown_grace: float = SHUTDOWN_GRACE,
         max_items_per_poll: int | None = None,
         name: str | None = None,
+        guards: list[Guard] | None = None,
     ):
         url = redis_url or settings.redis_url
         if not url:
@@ -107,6 +110,8 @@ class SchedulerService:
         self._config_current = False  # whether _feeds is the published configuration
         self._unreadable_version: int | None = None
         self.taken_back = 0  # feeds this instance took back from its previous life
+        self._guards = list(guards or [])
+        self._heartbeat: Heartbeat | None = None
 
     async def __aenter__(self) -> SchedulerService:
         self._aclient = connect_async(self.url)
@@ -131,6 +136,15 @@ class SchedulerService:
         self._poller = FeedPoller(
             self._store, self._fetcher, self._batcher, self.settings, clock=self.clock, **extra
         )
+        beat_client = connect(self.url, socket_timeout=5)
+        reaper = Reaper(beat_client, reap_after=self.settings.reap_after, owner=self.holder)
+        self._heartbeat = Heartbeat(
+            beat_client,
+            "scheduler",
+            self.name,
+            reap_after=self.settings.reap_after,
+            guards=[reaper.reap, *self._guards],
+        )
         try:
             await self._take_back()
         except BaseException:
@@ -152,6 +166,9 @@ class SchedulerService:
             if self._store is not None:
                 with contextlib.suppress(redis.RedisError):
                     await self._store.unregister(self.holder)
+            if self._heartbeat is not None:
+                await asyncio.to_thread(self._heartbeat.stop)
+                self._heartbeat.store.client.close()
         finally:
             if self._poller is not None:
                 self._poller.close()
@@ -163,6 +180,7 @@ class SchedulerService:
                 await self._aclient.aclose()
             self._fetcher = self._batcher = self._poller = None
             self._store = self._gate = self._aclient = None
+            self._heartbeat = None
 
     @property
     def poller(self) -> FeedPoller:
@@ -282,7 +300,7 @@ class SchedulerService:
         inflight: dict[str, asyncio.Task[PollReport | None]] = {}
         stop_waiter = asyncio.create_task(stop.wait())
         # the feed census (health, silence, overdue) is read at scrape time by the API
-        helpers = [asyncio.create_task(self._probe_lag())]
+        helpers = [asyncio.create_task(self._probe_lag()), asyncio.create_task(self._beat())]
         last_renewed = self.clock()
         log.info(
             "scheduler started", name=self.name, lease=self.lease,
@@ -342,6 +360,18 @@ class SchedulerService:
         if self._batcher is not None:
             with contextlib.suppress(redis.RedisError):
                 await self._batcher.flush()
+
+    # -- liveness --------------------------------------------------------------------------
+
+    async def _beat(self) -> None:
+        """The heartbeat, the reaper and the guards, on a thread each beat. A task of the
+        loop: a loop that freezes stops the heartbeat, and /healthz shows it."""
+        heartbeat = self._heartbeat
+        if heartbeat is None:
+            return
+        while True:
+            await asyncio.to_thread(heartbeat.beat_once)
+            await asyncio.sleep(heartbeat.interval)
 
     # -- metrics helpers -------------------------------------------------------------------
 

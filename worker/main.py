@@ -2,8 +2,9 @@
 
 It is a non-forking ``SimpleWorker``: extraction takes ~10-15 ms per article, and forking a
 work horse per job cost about 3x the throughput. The price is that a job that crashes the
-interpreter takes the worker with it; the supervisor (or the container runtime) restarts it
-and rq's maintenance puts the abandoned job in the failed registry. SIGTERM and SIGINT make
+interpreter takes the worker with it; the supervisor (or the container runtime) restarts it,
+and the reaper of any live worker or scheduler (:mod:`newswatch.reaper`) enqueues its batch
+again once its heartbeat has been silent for ``reap_after`` seconds. SIGTERM and SIGINT make
 rq finish the current batch and stop (warm shutdown).
 """
 
@@ -16,7 +17,9 @@ from rq.serializers import JSONSerializer
 
 from newswatch import metrics
 from newswatch.core.errors import ConfigError
+from newswatch.liveness import Heartbeat
 from newswatch.logs import get_logger, setup_logging
+from newswatch.reaper import Reaper
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store import keys
 from newswatch.store.connection import connect
@@ -52,6 +55,7 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     jobs_client = connect(redis_url)
     context.install(context.WorkerContext(jobs_client, settings))
     worker = build_worker(redis_url)
+    heartbeat = _heartbeat(redis_url, worker.name, settings.reap_after).start()
     log.info("worker started", name=worker.name, queue=keys.ARTICLE_QUEUE, burst=burst)
     delivery = None
     if not burst:
@@ -64,7 +68,16 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     finally:
         if delivery is not None:
             delivery.stop()
+        heartbeat.stop()
         context.install(None)
         worker.connection.close()
         jobs_client.close()
     return 0
+
+
+def _heartbeat(redis_url: str, name: str, reap_after: float) -> Heartbeat:
+    """This worker's heartbeat (named as rq names the worker, which is how the reaper finds
+    its jobs), and the reaper on the same beat."""
+    client = connect(redis_url, socket_timeout=5)
+    reaper = Reaper(client, reap_after=reap_after, owner=f"worker:{name}")
+    return Heartbeat(client, "worker", name, reap_after=reap_after, guards=[reaper.reap])

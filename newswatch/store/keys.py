@@ -16,12 +16,18 @@ CATALOG_VERSION = PREFIX + "catalog:version"  # hash: "all" and each kind -> wri
 FEEDS = PREFIX + "feeds"  # hash feed_id -> catalogue entry JSON (the feed, origin, times)
 TOPICS = PREFIX + "topics"  # hash topic name -> catalogue entry JSON
 SUBSCRIPTIONS = PREFIX + "subscriptions"  # hash subscription name -> catalogue entry JSON
+# string: a random token set when a catalogue is first written into this Redis; its absence
+# once seen means Redis lost its data (restarted empty) and the catalogue must be published again
+CATALOG_GENERATION = PREFIX + "catalog:generation"
 CATALOG = {"feed": FEEDS, "topic": TOPICS, "subscription": SUBSCRIPTIONS}
 
 # scheduling
 SCHEDULE = PREFIX + "schedule"  # zset feed_id -> unix time when due (or lease expiry)
 LEASE_OWNERS = PREFIX + "schedule:owners"  # hash feed_id -> name of the scheduler leasing it
 SCHEDULERS = PREFIX + "schedulers"  # hash scheduler name -> "host pid" of its live process
+# liveness (store/heartbeats.py, newswatch/reaper.py)
+HEARTBEATS = PREFIX + "heartbeats"  # hash "role:name" -> last heartbeat JSON of that process
+REAPER_LOCK = PREFIX + "reaper:lock"  # string: the process reaping now (short expiry)
 FEED_STATE_PREFIX = PREFIX + "feed:"  # + feed id: the poll state hash (for Lua scripts)
 
 
