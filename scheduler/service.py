@@ -26,8 +26,8 @@ from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
-from newswatch.logs import get_logger
 from newswatch.liveness import Guard, Heartbeat
+from newswatch.logs import get_logger
 from newswatch.net import Fetcher
 from newswatch.net.fetcher import FetchPolicy
 from newswatch.reaper import Reaper
