@@ -17,6 +17,7 @@ SECTIONS = {
     "pipeline": "bench.pipeline",
     "topics": "bench.topics",
     "matching": "bench.matching",
+    "stories": "bench.stories",
 }
 
 

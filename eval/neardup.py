@@ -10,6 +10,9 @@ similarity >= THRESHOLD, exactly as the Redis index decides) on real data.
   Reported: recall on the variants, by kind; false merges among the 181 originals.
 - The measurement behind the choice of MinHash: the same decision with SimHash (64 bits over
   the same shingles) at several Hamming radii, and MinHash at several thresholds.
+- The measurement behind the LSH layout (bands x rows): the same decision with other layouts,
+  and the share of unrelated pairs that become candidates (each one a signature the index reads
+  and compares: the confirmation cost of a lookup grows with that share times the index size).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ CORPORA = Path(os.environ.get("NEWSWATCH_CORPORA", REPO.parent / "shared" / "cor
 MAX_BYTES = 50 * 1024 * 1024
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 RADII = (3, 6, 10, 12, 16)
+LAYOUTS = ((32, 2), (24, 2), (20, 2), (16, 2), (12, 2), (32, 1), (16, 1), (8, 1), (16, 3))
 
 
 class Doc:
@@ -44,15 +48,31 @@ class Doc:
 
     def __init__(self, tokens: list[str]) -> None:
         self.near = neardup.fingerprint(tokens)
+        hashes = neardup.shingle_hashes(tokens)
+        self.minhash = neardup.minhash_values(hashes) if self.near is not None else None
         self.values = (
             np.frombuffer(self.near.signature, dtype="<u2") if self.near is not None else None
         )
         self.bands = {b.key for b in self.near.bands} if self.near is not None else set()
-        self.simhash = _simhash(neardup.shingle_hashes(tokens))
+        self.simhash = _simhash(hashes)
 
     def similarity(self, other: Doc) -> float:
         """The index's decision input: 0 unless the two share an LSH band (are candidates)."""
         if self.values is None or other.values is None or not self.bands & other.bands:
+            return 0.0
+        return float(np.count_nonzero(self.values == other.values)) / neardup.NUM_PERM
+
+    def candidate(self, other: Doc, bands: int, rows: int) -> bool:
+        """Whether the two share a band in the layout ``bands`` x ``rows``."""
+        if self.minhash is None or other.minhash is None:
+            return False
+        width = bands * rows
+        equal = (self.minhash[:width] == other.minhash[:width]).reshape(bands, rows)
+        return bool(equal.all(axis=1).any())
+
+    def equal_values(self, other: Doc) -> float:
+        """The estimated Jaccard similarity, candidates or not."""
+        if self.values is None or other.values is None:
             return 0.0
         return float(np.count_nonzero(self.values == other.values)) / neardup.NUM_PERM
 
@@ -90,13 +110,19 @@ def run(args: argparse.Namespace) -> None:
         f">= {neardup.matches_needed()} of {neardup.NUM_PERM} MinHash values equal "
         f"(estimated Jaccard >= {neardup.THRESHOLD}), {neardup.SHINGLE_WORDS}-word shingles"
     )
-    ecb = _ecbplus(args)
-    syn = _syndication(args)
+    ecb, ecb_layouts = _ecbplus(args)
+    syn, syn_layouts = _syndication(args)
+    _layout_table(ecb_layouts, syn_layouts)
     if not args.neardup_skip_simhash:
         _comparison(ecb, syn)
 
 
-def _ecbplus(args: argparse.Namespace) -> tuple[list[float], list[float], list[int], list[int]]:
+Sims = tuple[list[float], list[float], list[int], list[int]]
+# layout -> (recall, precision vs silver or merges, false merges, candidate share of unrelated)
+LayoutFigures = dict[tuple[int, int], tuple[float, float, int, float]]
+
+
+def _ecbplus(args: argparse.Namespace) -> tuple[Sims, LayoutFigures]:
     folder = CORPORA / "ecbplus"
     records = [json.loads(line) for line in (folder / "documents.jsonl").open(encoding="utf-8")]
     index = {r["doc_name"]: n for n, r in enumerate(records)}
@@ -141,15 +167,56 @@ def _ecbplus(args: argparse.Namespace) -> tuple[list[float], list[float], list[i
         wrong = sum(s >= t for s in neg_sim)
         print(f"    {t:5.2f}  {found / len(pos_sim):.3f}  {_ratio(found, found + extra + wrong)}  "
               f"{_ratio(found + extra, found + extra + wrong)}")  # fmt: skip
-    return pos_sim, neg_sim, pos_dist, neg_dist
+    return (pos_sim, neg_sim, pos_dist, neg_dist), _ecb_layouts(docs, silver, clusters)
 
 
-def _syndication(
-    args: argparse.Namespace,
-) -> tuple[list[float], list[float], list[int], list[int]]:
+def _ecb_layouts(
+    docs: list[Doc], silver: set[tuple[int, int]], clusters: list[str]
+) -> LayoutFigures:
+    """The ECB+ decision under every layout of LAYOUTS, over every pair at once (matrices)."""
+    n, width = len(docs), neardup.NUM_PERM
+    valid = np.array([d.minhash is not None for d in docs])
+    full = np.stack(
+        [d.minhash if d.minhash is not None else np.zeros(width, np.uint32) for d in docs]
+    )
+    low = full.astype("<u2")  # the stored signature: its equal values are the similarity
+    equal = np.zeros((n, n), dtype=np.int16)
+    for k in range(width):
+        equal += low[:, k, None] == low[None, :, k]
+    upper = np.triu_indices(n, 1)
+    both = (valid[:, None] & valid[None, :])[upper]
+    similar = (equal[upper] >= neardup.matches_needed()) & both
+    is_silver = np.zeros((n, n), dtype=bool)
+    for a, b in silver:
+        is_silver[a, b] = True
+    is_silver = is_silver[upper]
+    label = np.array(clusters)
+    cross = (label[:, None] != label[None, :])[upper]
+    figures: LayoutFigures = {}
+    for bands, rows in LAYOUTS:
+        candidate = np.zeros((n, n), dtype=bool)
+        for band in range(bands):
+            same = np.ones((n, n), dtype=bool)
+            for k in range(band * rows, (band + 1) * rows):
+                same &= full[:, k, None] == full[None, :, k]
+            candidate |= same
+        cand = candidate[upper] & both
+        decided = cand & similar
+        hits = int(np.count_nonzero(decided & is_silver))
+        figures[(bands, rows)] = (
+            hits / len(silver),
+            hits / max(1, int(np.count_nonzero(decided))),
+            int(np.count_nonzero(decided & cross)),
+            float(np.count_nonzero(cand & cross)) / int(np.count_nonzero(cross)),
+        )
+    return figures
+
+
+def _syndication(args: argparse.Namespace) -> tuple[Sims, LayoutFigures]:
     files = sorted((CORPORA / "article-extraction-benchmark" / "html").glob("*.html.gz"))
     originals: list[Doc] = []
     pos_sim, pos_dist, kinds = [], [], []
+    copies: list[tuple[Doc, Doc | None]] = []  # (original, its copy as extracted)
     unextracted = 0
     for n, path in enumerate(files):
         page = gzip.decompress(path.read_bytes())
@@ -167,8 +234,10 @@ def _syndication(
                 pos_sim.append(0.0)
                 pos_dist.append(64)
                 kinds.append(variant.kind)
+                copies.append((original, None))
                 continue
             other = Doc(tokenize(copy.text))
+            copies.append((original, other))
             pos_sim.append(original.similarity(other))
             pos_dist.append(original.distance(other))
             kinds.append(variant.kind)
@@ -184,7 +253,40 @@ def _syndication(
         chosen = [c for c, k in zip(caught, kinds, strict=True) if k == kind]
         print(f"    {kind:9s}                        {np.mean(chosen):.3f}")
     print(f"  false merges among the originals:  {merged} of {len(neg_sim)} pairs")
-    return pos_sim, neg_sim, pos_dist, neg_dist
+    return (pos_sim, neg_sim, pos_dist, neg_dist), _syndication_layouts(originals, copies)
+
+
+def _syndication_layouts(
+    originals: list[Doc], copies: list[tuple[Doc, Doc | None]]
+) -> LayoutFigures:
+    needed = neardup.matches_needed() / neardup.NUM_PERM
+    pairs = list(itertools.combinations(originals, 2))
+    close = [(a, b) for a, b in pairs if a.equal_values(b) >= needed]
+    figures: LayoutFigures = {}
+    for bands, rows in LAYOUTS:
+        caught = sum(
+            1
+            for a, b in copies
+            if b is not None and a.equal_values(b) >= needed and a.candidate(b, bands, rows)
+        )
+        merged = sum(1 for a, b in close if a.candidate(b, bands, rows))
+        candidates = sum(1 for a, b in pairs if a.candidate(b, bands, rows))
+        figures[(bands, rows)] = (caught / len(copies), 0.0, merged, candidates / len(pairs))
+    return figures
+
+
+def _layout_table(ecb: LayoutFigures, syn: LayoutFigures) -> None:
+    print(f"\nLSH layouts (the same threshold, {neardup.THRESHOLD}); lookups = bands per partition "
+          "read; candidates = share of unrelated pairs sharing a band:")  # fmt: skip
+    print("  bands x rows  ECB+ recall  precision  cross merges  candidates   "
+          "variant recall  original merges  candidates")  # fmt: skip
+    for layout in LAYOUTS:
+        recall, precision, merges, share = ecb[layout]
+        s_recall, _, s_merges, s_share = syn[layout]
+        mark = " *" if layout == (neardup.BANDS, neardup.ROWS) else "  "
+        print(f"  {layout[0]:5d} x {layout[1]}{mark}  {recall:11.3f}  {precision:9.3f}  "
+              f"{merges:12d}  {share:10.2e}   {s_recall:14.3f}  {s_merges:15d}  "
+              f"{s_share:10.2e}")  # fmt: skip
 
 
 def _comparison(

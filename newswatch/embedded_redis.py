@@ -43,8 +43,17 @@ def free_port() -> int:
 class EmbeddedRedis:
     """A private redis-server child process. Use as a context manager or start()/stop()."""
 
-    def __init__(self, data_dir: Path | str, *, port: int | None = None, persist: bool = True):
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        port: int | None = None,
+        persist: bool = True,
+        executable: str | None = None,
+    ):
+        """``executable``: the redis-server to run (default: :func:`find_redis_server`)."""
         self.data_dir = Path(data_dir)
+        self.executable = executable
         self.port = port or free_port()
         self.persist = persist
         self.process: subprocess.Popen[bytes] | None = None
@@ -56,7 +65,7 @@ class EmbeddedRedis:
     def start(self, timeout: float = 20.0) -> EmbeddedRedis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [
-            find_redis_server(),
+            self.executable or find_redis_server(),
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--dir", str(self.data_dir.resolve()),

@@ -114,6 +114,14 @@ STORY_PLACEMENTS = Counter(
     "Articles placed in stories, by how (new story, near copy, exact copy, again).",
     ["how"],
 )
+NEARDUP_CANDIDATES = Counter(
+    "newswatch_neardup_candidates_total",
+    "Candidates of the near-duplicate index whose signature was compared with a new article's.",
+)
+NEARDUP_CONFIRMED = Counter(
+    "newswatch_neardup_confirmed_total",
+    "Near-duplicate candidates confirmed (similar enough): the article joined their story.",
+)
 
 # delivery
 DELIVERIES = Counter(

@@ -355,6 +355,9 @@ def _place(
         near = neardup.fingerprint(words)
         placement = context.stories.place(article, near, url_key=url_key(article.canonical_url))
     metrics.STORY_PLACEMENTS.labels(placement.status).inc()
+    metrics.NEARDUP_CANDIDATES.inc(placement.candidates)
+    if placement.status == "near":
+        metrics.NEARDUP_CONFIRMED.inc()
     if placement.status == "url":
         log.debug("duplicate by URL", of=placement.similar_to)
         return Outcome.duplicate()

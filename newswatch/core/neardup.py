@@ -87,31 +87,41 @@ def shingle_hashes(tokens: Sequence[str]) -> npt.NDArray[np.uint32]:
     return np.unique(folded.astype(np.uint32))
 
 
+def minhash_values(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """The ``NUM_PERM`` 32-bit minimum hashes of a set of shingle hashes."""
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
+    )
+    minhash.update_batch(hashes.tolist())
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
 def fingerprint(tokens: Sequence[str]) -> NearFingerprint | None:
     """The near-duplicate fingerprint of a text's words (as :func:`newswatch.core.text.tokenize`
     gives them), or None when the text has fewer than ``MIN_SHINGLES`` shingles."""
     hashes = shingle_hashes(tokens)
     if len(hashes) < MIN_SHINGLES:
         return None
-    minhash = MinHash(
-        num_perm=NUM_PERM, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
-    )
-    minhash.update_batch(hashes.tolist())
-    values = np.asarray(minhash.hashvalues, dtype=np.uint32)
+    values = minhash_values(hashes)
     return NearFingerprint(
         signature=values.astype(_SIGNATURE_DTYPE).tobytes(),
-        bands=_bands(values),
+        bands=bands_of(values),
         shingles=len(hashes),
     )
 
 
-def _bands(values: npt.NDArray[np.uint32]) -> tuple[Band, ...]:
-    bands = []
-    for number in range(BANDS):
-        rows = values[number * ROWS : (number + 1) * ROWS]
-        key = bytes([number]) + rows.astype(">u4").tobytes()
-        bands.append(Band(key, _spread(key)))
-    return tuple(bands)
+def bands_of(
+    values: npt.NDArray[np.uint32], bands: int = BANDS, rows: int = ROWS
+) -> tuple[Band, ...]:
+    """The LSH bands of minimum hashes: band n holds values n * rows to (n + 1) * rows - 1
+    (other layouts than the index's are for the evaluation)."""
+    if bands * rows > len(values):
+        raise ValueError(f"{bands} bands of {rows} need {bands * rows} values")
+    made = []
+    for number in range(bands):
+        key = bytes([number]) + values[number * rows : (number + 1) * rows].astype(">u4").tobytes()
+        made.append(Band(key, _spread(key)))
+    return tuple(made)
 
 
 def _spread(key: bytes) -> int:

