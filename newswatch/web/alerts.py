@@ -13,6 +13,7 @@ from starlette.routing import Route
 from newswatch.api.contract import public_alert
 from newswatch.api.params import ID_PATTERN, MAX_TOPIC_CHARS
 from newswatch.api.routes_ops import index as json_index
+from newswatch.core.alerting import article_document
 from newswatch.core.errors import NotFoundError, QueryError
 from newswatch.core.models import Alert
 from newswatch.core.query import explain, parse_query
@@ -21,7 +22,7 @@ from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.stories import StoryStore
-from newswatch.web.search import SCAN_LIMIT, document_of, search_alerts
+from newswatch.web.search import SCAN_LIMIT, search_alerts
 from newswatch.web.security import PageError, protect, require_reader
 from newswatch.web.templating import fragment, render
 
@@ -141,7 +142,7 @@ def story_page(request: Request) -> Response:
         raise PageError(404, f"no story {story_id[:64]!r} (it may have expired)")
     ids = story.articles[:MAX_STORY_ARTICLES]
     articles = [a for a in ArticleStore(request.app.state.redis).get_many(ids) if a is not None]
-    documents = {a.id: document_of(a) for a in articles}
+    documents = {a.id: article_document(a) for a in articles}
     alerts = _store(request).of_story(story.id)
     representative = articles[0] if articles else None
     return render(

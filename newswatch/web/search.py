@@ -8,24 +8,13 @@ from collections.abc import Iterable
 
 import redis
 
-from newswatch.core.models import Alert, Article
+from newswatch.core.alerting import article_document
+from newswatch.core.models import Alert
 from newswatch.core.query import MatchDocument, Query
 from newswatch.store.articles import ArticleStore
 
 SCAN_LIMIT = 2000  # newest alerts searched at most: a search answers within a page load
 _BATCH = 200
-
-
-def document_of(article: Article) -> MatchDocument:
-    """An article as the matcher sees it (as the worker builds it)."""
-    return MatchDocument.build(
-        title=article.title,
-        text=article.text,
-        language=article.language,
-        source=article.source,
-        url=article.url,
-        feed=article.feed_name,
-    )
 
 
 def _fallback(alert: Alert) -> MatchDocument:
@@ -51,7 +40,7 @@ def search_alerts(
     def flush() -> None:
         ids = [str(a.article.get("id") or "") for a in batch]
         for alert, article in zip(batch, articles.get_many(ids), strict=True):
-            doc = document_of(article) if article is not None else _fallback(alert)
+            doc = article_document(article) if article is not None else _fallback(alert)
             if query.evaluate(doc) is not None and len(found) < limit:
                 found.append(alert)
         batch.clear()

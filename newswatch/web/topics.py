@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -15,11 +16,23 @@ from starlette.routing import Route
 from newswatch import topics as topic_pack
 from newswatch.api.body import read_json_object
 from newswatch.core.catalog import Topic
-from newswatch.core.errors import NotFoundError
-from newswatch.core.problems import Problem
+from newswatch.core.errors import NewswatchError, NotFoundError
+from newswatch.core.marks import marked_runs
+from newswatch.core.problems import InvalidInput, Problem
+from newswatch.core.query import Explanation, MatchDocument
 from newswatch.core.validate import check_topic
+from newswatch.net.fetcher import Fetcher, FetchPolicy
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
+from newswatch.topic_trial import (
+    MAX_TEXT_CHARS,
+    TrialQuery,
+    backtest,
+    document_of_page,
+    document_of_text,
+    trial_query,
+    try_query,
+)
 from newswatch.web.security import (
     PageError,
     change_form,
@@ -36,6 +49,9 @@ DAY = 86400.0
 WEEK_DAYS = 7
 MAX_QUERY_CHARS = 64_000  # the catalogue's own cap is checked by check_topic
 MAX_NAME_CHARS = 200
+MAX_SAMPLE_CHARS = min(MAX_TEXT_CHARS, 200_000)  # a pasted text
+BACKTEST_DAYS = (1, 3, 7, 30, 90)
+SHOWN_TEXT_CHARS = 20_000  # of a fetched page's text, shown with its marks
 
 
 def _text(form: Any, name: str, limit: int) -> str:
@@ -102,6 +118,11 @@ def editor(
     problems: list[Problem] | None = None,
     checked: bool = False,
     status: int = 200,
+    sample: str = "",
+    sample_url: str = "",
+    trial: dict[str, Any] | None = None,
+    tried: dict[str, Any] | None = None,
+    days: int = 7,
 ) -> Response:
     found = problems or []
     query_fault = next((p for p in found if p.loc == ("query",) and p.position is not None), None)
@@ -118,6 +139,12 @@ def editor(
         errors=[p for p in found if p.severity == "error"],
         fault=query_fault,
         checked=checked,
+        sample=sample,
+        sample_url=sample_url,
+        trial=trial,
+        tried=tried,
+        days=days,
+        backtest_days=BACKTEST_DAYS,
     )
 
 
@@ -143,29 +170,94 @@ def edit_topic(request: Request) -> Response:
 
 
 async def save_topic(request: Request) -> Response:
-    """The editor's form: ``action`` check (show the problems), or save."""
+    """The editor's form: ``action`` check (show the problems), try (the query on the sample
+    text or page, its words marked), backtest (over the stored articles of the last days),
+    or save."""
     form = await change_form(request)
     name = _text(form, "name", MAX_NAME_CHARS)
     query = _text(form, "query", MAX_QUERY_CHARS)
     languages = _text(form, "languages", 200)
     existing = _text(form, "existing", 10) == "1"
-    topic, problems = check(_fields(name, query, languages))
-    errors = [p for p in problems if p.severity == "error"]
+    action = _text(form, "action", 20)
+    days_text = _text(form, "days", 10)
     view: dict[str, Any] = {
         "name": name,
         "query": query,
         "languages": languages,
         "existing": existing,
+        "sample": _text(form, "sample", MAX_SAMPLE_CHARS),
+        "sample_url": _text(form, "sample_url", 2048),
+        "days": int(days_text) if days_text.isdigit() and int(days_text) in BACKTEST_DAYS else 7,
     }
-    if _text(form, "action", 20) != "save" or topic is None or errors:
-        status = 422 if errors else 200
-        return editor(request, **view, problems=problems, checked=True, status=status)
+    topic, problems = check(_fields(name or "unnamed", query, languages))
+    if name == "" and action == "save":
+        problems.append(Problem(("name",), "a topic needs a name"))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or topic is None:
+        return editor(request, **view, problems=problems, checked=True, status=422)
+    if action == "try":
+        tried = await _try(request, query, languages, view["sample"], view["sample_url"])
+        return editor(request, **view, problems=problems, tried=tried)
+    if action == "backtest":
+        trial = await _backtest(request, query, languages, view["days"])
+        return editor(request, **view, problems=problems, trial=trial)
+    if action != "save":
+        return editor(request, **view, problems=problems, checked=True)
     catalog = CatalogStore(request.app.state.redis)
     if not existing and catalog.get("topic", topic.name) is not None:
         clash = Problem(("name",), f"a topic named {topic.name!r} exists: choose another name")
         return editor(request, **view, problems=[clash], checked=True, status=409)
     catalog.put(topic, origin=ORIGIN)
     return done("/topics", f"Saved {topic.name}")
+
+
+def _trial_of(query: str, languages: str) -> TrialQuery:
+    fields = _fields("trial", query, languages)
+    return trial_query({k: v for k, v in fields.items() if k != "name"})
+
+
+async def _backtest(request: Request, query: str, languages: str, days: int) -> dict[str, Any]:
+    trial = _trial_of(query, languages)
+    return await run_in_threadpool(backtest, request.app.state.redis, trial, days=days)
+
+
+def _runs(document: MatchDocument, result: Explanation, field: str) -> list[tuple[str, bool]]:
+    text = document.field(field).original
+    if field == "text":
+        text = text[:SHOWN_TEXT_CHARS]
+    return marked_runs(text, [(h.start, h.end) for h in result.found if h.field == field])
+
+
+def tried_view(document: MatchDocument, result: Explanation) -> dict[str, Any]:
+    """The verdict on the sample, its title and text with every found word marked."""
+    return {
+        "matched": result.matched,
+        "failed": list(result.failed),
+        "title": _runs(document, result, "title"),
+        "text": _runs(document, result, "text"),
+        "words": sorted({h.text for h in result.found}),
+        "error": "",
+    }
+
+
+async def _try(
+    request: Request, query: str, languages: str, sample: str, sample_url: str
+) -> dict[str, Any]:
+    trial = _trial_of(query, languages)
+    try:
+        if sample_url:
+            settings = request.app.state.settings
+            async with Fetcher(FetchPolicy.from_settings(settings)) as fetcher:
+                page = await fetcher.fetch(sample_url, max_bytes=settings.max_page_bytes)
+            document = await run_in_threadpool(
+                document_of_page, page.body, url=sample_url, settings=settings
+            )
+        else:
+            document = document_of_text(sample)
+    except NewswatchError as exc:
+        return {"error": exc.message, "matched": False, "failed": [], "title": [], "text": []}
+    result = await run_in_threadpool(try_query, trial, document)
+    return tried_view(document, result)
 
 
 async def remove_topic(request: Request) -> Response:
@@ -198,6 +290,23 @@ async def check_query(request: Request) -> Response:
     )
 
 
+async def try_sample(request: Request) -> Response:
+    """The editor's highlights as a text is pasted: ``{"query", "languages", "text"}`` ->
+    the verdict and the text as (piece, found) runs."""
+    check_csrf_header(request)
+    body = await read_json_object(request, max_bytes=MAX_SAMPLE_CHARS * 4 + 8192)
+    query = str(body.get("query") or "")[:MAX_QUERY_CHARS]
+    languages = str(body.get("languages") or "")[:200]
+    text = str(body.get("text") or "")[:MAX_SAMPLE_CHARS]
+    try:
+        trial = _trial_of(query, languages)
+    except InvalidInput as exc:
+        return protect(JSONResponse({"error": exc.problems[0].text() if exc.problems else ""}))
+    document = document_of_text(text)
+    result = await run_in_threadpool(try_query, trial, document)
+    return protect(JSONResponse(tried_view(document, result)))
+
+
 routes = [
     Route("/topics", topics_page, methods=["GET"]),
     Route("/topics/new", new_topic, methods=["GET"]),
@@ -205,4 +314,5 @@ routes = [
     Route("/topics/{name}", edit_topic, methods=["GET"]),
     Route("/topics/{name}/remove", remove_topic, methods=["POST"]),
     Route("/web/topics/check", check_query, methods=["POST"]),
+    Route("/web/topics/try", try_sample, methods=["POST"]),
 ]

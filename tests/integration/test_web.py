@@ -312,3 +312,32 @@ def test_live_events_name_each_new_alert(web: httpx.Client, redis_client: redis.
                 break
     assert f'"alert": "{alert_id}"' in seen and '"kind": "created"' in seen
     assert story_id
+
+
+def test_topic_editor_marks_a_pasted_text_and_backtests_before_saving(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    story_with_two_sources(redis_client)
+    log_in(web)
+    csrf = csrf_of(web.get("/topics/new").text)
+    form = {"csrf": csrf, "name": "fishing", "query": '"fishing accord" AND herring'}
+    tried = web.post(
+        "/topics/save",
+        data={**form, "action": "try", "sample": "A fishing accord ends the herring dispute."},
+    )
+    assert tried.status_code == 200
+    assert "<strong>Matches</strong>" in tried.text
+    assert "A <mark>fishing accord</mark> ends the <mark>herring</mark> dispute." in tried.text
+
+    backtested = web.post("/topics/save", data={**form, "action": "backtest", "days": "30"})
+    assert "Backtest: 1 of 2 articles matched in 30 days" in backtested.text
+    assert HEADLINE in backtested.text  # the sample of matching titles
+    assert CatalogStore(redis_client).topics() == []  # nothing saved by trying
+
+    live = web.post(
+        "/web/topics/try",
+        json={"query": "herring", "text": "No herring <b>here</b>"},
+        headers={"X-CSRF-Token": csrf},
+    ).json()
+    assert live["matched"] and live["text"] == [["No ", False], ["herring", True],
+                                                [" <b>here</b>", False]]  # fmt: skip

@@ -1,6 +1,6 @@
 // The topic editor: checks the query as it is typed (the server's own validation, at
 // /web/topics/check) and marks the fault's position; shows where a query finds its words in
-// a pasted text (/web/topics/try). Without this script the form's buttons do the same.
+// a pasted text (/web/topics/try) as it is pasted. Without this script the form's buttons do the same.
 (function () {
   "use strict";
   var form = document.getElementById("topic-form");
@@ -74,8 +74,46 @@
     timer = setTimeout(check, 250);
   }
 
+  // the pasted text with the words the query finds marked (built from text nodes only)
+  var sample = document.getElementById("sample");
+  var sampleResult = document.getElementById("sample-result");
+  var sampleTimer = null;
+  var sampleSequence = 0;
+
+  function runs(tag, className, pieces) {
+    var node = element(tag, undefined, className);
+    pieces.forEach(function (piece) {
+      node.appendChild(piece[1] ? element("mark", piece[0]) : document.createTextNode(piece[0]));
+    });
+    return node;
+  }
+
+  function showSample(result) {
+    sampleResult.replaceChildren();
+    if (result.error) { sampleResult.appendChild(element("p", result.error, "error")); return; }
+    var verdict = element("p", undefined, result.matched ? "ok" : "error");
+    verdict.appendChild(element("strong", result.matched ? "Matches" : "No match"));
+    if (result.failed.length) { verdict.appendChild(document.createTextNode(": " + result.failed.join("; "))); }
+    sampleResult.appendChild(verdict);
+    sampleResult.appendChild(runs("pre", "sample", result.text));
+  }
+
+  function trySample() {
+    if (!sample || !sampleResult || !sample.value.trim() || !query.value.trim()) { return; }
+    var mine = ++sampleSequence;
+    post("/web/topics/try", { query: query.value, languages: languages ? languages.value : "", text: sample.value })
+      .then(function (result) { if (mine === sampleSequence) { showSample(result); } })
+      .catch(function (error) { sampleResult.replaceChildren(element("p", String(error.message), "error")); });
+  }
+
+  function sampleLater() {
+    clearTimeout(sampleTimer);
+    sampleTimer = setTimeout(trySample, 300);
+  }
+
   query.addEventListener("input", later);
+  query.addEventListener("input", sampleLater);
   if (languages) { languages.addEventListener("input", later); }
+  if (sample) { sample.addEventListener("input", sampleLater); }
   if (query.value.trim()) { check(); }
-  form.dispatchEvent(new CustomEvent("editor-ready", { detail: { post: post, element: element } }));
 })();
