@@ -15,6 +15,7 @@ from newswatch.api import (
     errors,
     routes_alert_feeds,
     routes_alerts,
+    routes_articles,
     routes_catalog,
     routes_deliveries,
     routes_ops,
@@ -41,6 +42,7 @@ def create_app(
             *web_app.routes(),  # first: "/" gives a browser the alerts page
             *routes_ops.routes,
             *routes_alerts.routes,
+            *routes_articles.routes,
             *routes_records.routes,
             *routes_stories.routes,
             *routes_topic_trial.routes,  # before the catalogue's /api/topics/{ref}

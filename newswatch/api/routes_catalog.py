@@ -24,8 +24,11 @@ from starlette.routing import Route
 from newswatch import topics as topic_pack
 from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
+from newswatch.api.paging import paged, parse_cursor
+from newswatch.api.params import MAX_LIMIT, parse_limit
 from newswatch.backfill import MAX_BACKFILL_DAYS, backfill
 from newswatch.core.catalog import Kind, Subscription
+from newswatch.core.cursor import Position
 from newswatch.core.errors import NotFoundError
 from newswatch.core.problems import InvalidInput, Problem
 from newswatch.core.times import iso_from_unix
@@ -136,9 +139,15 @@ def _feed_views(request: Request) -> list[dict[str, Any]]:
 
 
 def list_feeds(request: Request) -> Response:
-    """Every feed with its poll state and last error, never-polled ones included."""
-    feeds = _feed_views(request)
-    return JSONResponse({"feeds": feeds, "count": len(feeds)})
+    """Every feed with its poll state and last error, never-polled ones included, by URL;
+    ``limit`` (default and at most 500) a page, ``next`` reads on."""
+    params = request.query_params
+    limit = parse_limit(params.get("limit") or str(MAX_LIMIT))
+    after = parse_cursor(params.get("cursor"))
+    views = [v for v in _feed_views(request) if after is None or v["url"] > after.member]
+    page = views[:limit]
+    following = Position(0.0, page[-1]["url"]) if len(views) > limit else None
+    return paged(request, {"feeds": page, "count": len(page)}, following)
 
 
 def get_feed(request: Request) -> Response:

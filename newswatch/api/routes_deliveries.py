@@ -10,10 +10,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from newswatch.api.errors import ApiError
+from newswatch.api.paging import paged, parse_cursor
 from newswatch.api.params import parse_id, parse_limit
 from newswatch.core.errors import NotFoundError
 from newswatch.core.times import iso_from_unix
+from newswatch.store import keys
 from newswatch.store.deliveries import Delivery, DeliveryStore
+from newswatch.store.paging import newest_first
 
 _TIMES = ("created_at", "alert_at", "next_at", "sent_at")
 
@@ -31,13 +34,23 @@ def _store(request: Request) -> DeliveryStore:
 
 
 def recent(request: Request) -> Response:
-    deliveries = _store(request).recent(limit=parse_limit(request.query_params.get("limit")))
-    return JSONResponse({"deliveries": [view(d) for d in deliveries], "count": len(deliveries)})
+    """By last change, newest first, paged by ``cursor`` (a delivery that changes while a
+    client pages moves to the top)."""
+    params = request.query_params
+    limit, after = parse_limit(params.get("limit")), parse_cursor(params.get("cursor"))
+    page = newest_first(request.app.state.redis, keys.DELIVERIES_RECENT, after=after, limit=limit)
+    deliveries = _store(request).get_many([member for member, _ in page.items])
+    body = {"deliveries": [view(d) for d in deliveries], "count": len(deliveries)}
+    return paged(request, body, page.next)
 
 
 def dead(request: Request) -> Response:
+    """The dead letters, newest first, paged by ``cursor``; the disabled channels."""
     store = _store(request)
-    letters = store.dead_letters(limit=parse_limit(request.query_params.get("limit")))
+    params = request.query_params
+    limit, after = parse_limit(params.get("limit")), parse_cursor(params.get("cursor"))
+    page = newest_first(request.app.state.redis, keys.DEAD_LETTERS, after=after, limit=limit)
+    letters = store.get_many([member for member, _ in page.items])
     disabled = [
         {
             "channel": channel,
@@ -46,13 +59,12 @@ def dead(request: Request) -> Response:
         }
         for channel, why in sorted(store.disabled().items())
     ]
-    return JSONResponse(
-        {
-            "dead_letters": [view(d) for d in letters],
-            "count": store.dead_count(),
-            "disabled_channels": disabled,
-        }
-    )
+    body = {
+        "dead_letters": [view(d) for d in letters],
+        "count": store.dead_count(),
+        "disabled_channels": disabled,
+    }
+    return paged(request, body, page.next)
 
 
 def replay(request: Request) -> Response:

@@ -13,11 +13,14 @@ from newswatch.state_metrics import StateCollector
 ENDPOINTS = {
     "/": "the web pages (a browser asking for text/html); this list otherwise",
     "/api": "this list",
-    "/api/alerts": "alerts, newest first; query: topic=, since= (ISO-8601), limit= (1-500)",
+    "/api/alerts": "alerts, newest first; query: topic=, since= (ISO-8601), limit= (1-500), "
+    "cursor= (every list answers next: the link to the next page)",
     "/api/alerts/{id}": "one alert",
     "/api/stories": "stories (copies of one news story across outlets), latest update first; "
     "query: since= (ISO-8601), limit= (1-500)",
     "/api/stories/{id}": "one story with its sources, articles and alerts",
+    "/api/articles": "stored articles, newest first; query: q= (a topic query), feed=, since=, "
+    "limit=, cursor=",
     "/api/articles/{id}": "one extracted article",
     "/api/topics": "topics with alert counts; POST adds one (token)",
     "/api/topics/{name}": "one topic; PUT changes it, DELETE removes it (token)",
@@ -25,7 +28,10 @@ ENDPOINTS = {
     "/api/feeds/{id or name}": "one feed; PUT changes it, DELETE removes it (token)",
     "/api/subscriptions": "subscriptions; POST adds one (token)",
     "/api/subscriptions/{name}": "one subscription; PUT changes it, DELETE removes it (token)",
-    "/api/failures": "recent failures (feeds, pages, extraction) with reasons; query: limit=",
+    "/api/failures": "recent failures (feeds, pages, extraction) with reasons; query: limit=, "
+    "cursor=",
+    "/api/topics/test": "POST: does a query match a text, page or stored article, and why",
+    "/api/topics/backtest": "POST: a query over the stored articles of the last days",
     "/healthz": "liveness and Redis reachability",
     "/metrics": "Prometheus metrics of every newswatch process",
 }

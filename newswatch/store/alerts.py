@@ -24,9 +24,11 @@ from typing import Any
 
 import redis
 
+from newswatch.core.cursor import Position
 from newswatch.core.models import Alert
 from newswatch.store import keys
 from newswatch.store.codec import as_text, unix_time
+from newswatch.store.paging import newest_first
 
 DEFAULT_RETENTION = 90 * 24 * 3600
 
@@ -251,6 +253,21 @@ class AlertStore:
         low: float | str = unix_time(since) if since is not None else "-inf"
         ids: Any = self.client.zrevrangebyscore(index, "+inf", low, start=0, num=limit)
         return self.get_many([as_text(i) for i in ids])
+
+    def page(
+        self,
+        *,
+        topic: str | None = None,
+        since: datetime | None = None,
+        after: Position | None = None,
+        limit: int = 50,
+    ) -> tuple[builtins.list[Alert], Position | None]:
+        """One page of alerts, newest first, after the position a previous page ended at;
+        returns the alerts and where the next page starts (None: this was the last)."""
+        index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME
+        low = unix_time(since) if since is not None else None
+        page = newest_first(self.client, index, after=after, limit=limit, low=low)
+        return self.get_many([member for member, _ in page.items]), page.next
 
     def count(self, topic: str | None = None) -> int:
         index = keys.alerts_by_topic(topic) if topic is not None else keys.ALERTS_BY_TIME

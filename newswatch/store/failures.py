@@ -59,3 +59,18 @@ def read_failures(client: redis.Redis, count: int = 100) -> list[dict[str, str]]
         item["id"] = lenient_text(entry_id)
         out.append(item)
     return out
+
+
+def failures_page(
+    client: redis.Redis, *, before: str | None = None, count: int = 100
+) -> tuple[list[dict[str, str]], str | None]:
+    """Newest first, starting below the entry id ``before`` (None: from the newest); returns
+    the failures and the id the next page starts below (None: no more)."""
+    top = f"({before}" if before else "+"
+    entries: Any = client.xrevrange(keys.FAILURES, max=top, min="-", count=count + 1)
+    out = []
+    for entry_id, fields in entries[:count]:
+        item = {lenient_text(k): lenient_text(v) for k, v in fields.items()}
+        item["id"] = lenient_text(entry_id)
+        out.append(item)
+    return out, (out[-1]["id"] if len(entries) > count else None)

@@ -131,7 +131,7 @@ def test_alerts_filter_by_topic_since_and_limit(api: httpx.Client, stored: list[
     assert [a["id"] for a in body["alerts"]] == [stored[5].id, stored[4].id]
 
     body = api.get("/api/alerts", params={"since": "2026-11-29"}).json()  # a date: midnight UTC
-    assert body == {"alerts": [], "count": 0}
+    assert body == {"alerts": [], "count": 0, "next": None}
 
 
 def test_since_with_an_unescaped_plus_offset(api: httpx.Client, stored: list[Alert]) -> None:
