@@ -162,7 +162,9 @@ def _add_groups() -> None:
     from newswatch import topics_cli  # noqa: F401 - adds topics test|backtest to the group
     from newswatch.catalog_cli import topics_app  # also adds subscriptions list|add|remove
     from newswatch.deliveries_cli import deliveries_app, subscriptions_app
+    from newswatch.feeds_cli import feeds_app
 
+    app.add_typer(feeds_app, name="feeds")
     app.add_typer(topics_app, name="topics")
     app.add_typer(subscriptions_app, name="subscriptions")
     app.add_typer(deliveries_app, name="deliveries")

@@ -115,7 +115,9 @@ def check_addresses(host: str, addresses: Iterable[IPAddress]) -> None:
         reason = blocked_reason(address)
         if reason:
             raise BlockedAddressError(
-                f"refusing to fetch from host {host!r}: it resolves to {address} ({reason} address)"
+                f"refusing to fetch from host {host!r}: it resolves to {address} ({reason} "
+                "address); set allow_private_networks (NEWSWATCH_ALLOW_PRIVATE_NETWORKS=true) "
+                "to fetch from the local network"
             )
 
 
