@@ -46,6 +46,13 @@ SUMMITS = [
     ("en", "Leaders gathered for the G20 summit in Rio, where the final communique was agreed."),
     ("en", "The two sides failed to reschedule a meeting between Mr. Trump and Xi Jinping."),
     ("en", "Modi will travel to Washington in June for an official visit."),
+    ("en", "President Xi will travel to Moscow next week, the Kremlin said."),
+    ("en", "The Pope met President Biden at the Vatican."),
+    ("de", "Die Staats- und Regierungschefs der EU kommen am Donnerstag in Brüssel zusammen."),
+    ("es", "Los líderes del G20 se reunirán en Río de Janeiro en noviembre."),
+    ("fr", "Les dirigeants de l'Union européenne se retrouvent jeudi à Bruxelles."),
+    ("it", "I leader del G7 si riuniscono in Puglia."),
+    ("ru", "Лидеры стран ШОС собрались в Астане."),
     ("es", "El presidente de Francia y el presidente de Brasil celebraron una cumbre en París."),
     ("fr", "Le président Macron a reçu son homologue allemand à l'Élysée pour un sommet."),
     ("de", "Bundeskanzler Scholz traf beim Gipfel in Brüssel die Staats- und Regierungschefs."),
@@ -66,6 +73,8 @@ WARRANTS = [
     ("en", "Interpol has issued a red notice for the former banker."),
     ("en", "Parliament voted to lift his immunity and allow his arrest."),
     ("en", "Turkey issued detention warrants for 100 people over the coup attempt."),
+    ("it", "La procura ha chiesto l'arresto del sindaco."),
+    ("uk", "Суд обрав запобіжний захід у вигляді тримання під вартою заочно."),
     ("es", "La jueza dictó una orden de detención internacional contra el expresidente."),
     ("fr", "La justice française a émis un mandat d'arrêt contre l'homme d'affaires."),
     ("de", "Gegen den Verdächtigen wurde ein internationaler Haftbefehl erlassen."),
@@ -90,6 +99,9 @@ ARMS = [
     ("en", "Rheinmetall will produce ammunition in Ukraine under a joint venture."),
     ("es", "Francia entregará aviones Mirage a Ucrania, anunció Macron."),
     ("tr", "Türkiye, Rusya'dan S-400 satın aldı."),
+    ("en", "The Pentagon announced a new $500 million package of weapons for Ukraine."),
+    ("en", "Britain will give Ukraine 14 Challenger 2 tanks."),
+    ("es", "Washington suspendió el envío de bombas a Israel."),
     ("es", "España enviará más misiles y munición a Ucrania, anunció la ministra."),
     ("fr", "Paris va livrer des canons Caesar et des missiles SCALP à l'Ukraine."),
     ("de", "Die Bundesregierung lehnt die Lieferung von Taurus-Marschflugkörpern ab."),
@@ -129,6 +141,11 @@ TRAPS = [
     "Web Summit opened in Lisbon; the president of the startup association spoke first.",
     # a domestic budget summit between a leader and the legislature
     "The president convened a budget summit with congressional leaders at the White House.",
+    # leaders named without a meeting, a leader at home, a company's president abroad
+    "EU leaders criticised the plan in a statement on Monday.",
+    "The leaders of the G7 have agreed sanctions before, in 2022.",
+    "Trump arrived in Washington after a weekend at his golf club.",
+    "The company's president travelled to China to meet suppliers.",
     "Der Bergsteiger erreichte den Gipfel des Mont Blanc bei Sonnenaufgang.",
     # ministers only, a phone call, a leader at home
     "Foreign ministers met in Brussels; the president's spokesman declined to comment.",
@@ -138,6 +155,8 @@ TRAPS = [
     "Police executed a search warrant at the house and arrested two people.",
     "The company issued warrants to buy shares at a strike price of $10.",
     "A warrant officer told reporters the situation did not warrant concern.",
+    # a court seizing property, not a person
+    "Суд арестовал имущество бизнесмена.",
     "Police arrested the suspect on Tuesday; he is wanted for questioning.",
     # weapons seized, used or tested; oil tanks; think tanks; arms as limbs
     "The navy seized arms and ammunition from the pirates, who were handed over to police.",
@@ -156,6 +175,7 @@ TRAPS = [
     # weapon names that are also other things (an operating system, a football team)
     "Apple shipped Leopard; buying a new Mac was never easier, Schiller said.",
     "The Patriots agreed a deal with their quarterback on Sunday.",
+    "The government will give Ukraine humanitarian aid and generators.",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
