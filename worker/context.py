@@ -1,9 +1,10 @@
 """Resources a worker process builds once and hands to every batch: the Redis client, the
-settings, the stores, and the compiled topic matcher (rebuilt only when the catalogue's topics
-change)."""
+settings, the stores, and the compiled topic matcher (updated, topic by topic, only when the
+catalogue's topics change)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 
@@ -47,12 +48,13 @@ class WorkerContext:
 
     def matcher(self) -> TopicMatcher:
         """The matcher for the topics in the catalogue now. Costs one HGET of the topic
-        version; the topics are read and compiled only when that version moved (a feed or
-        subscription written meanwhile changes nothing here). Call it once per batch."""
+        version; the topics are read only when that version moved (a feed or subscription
+        written meanwhile changes nothing here), and then only the topics added or changed
+        are compiled (the others stay as they are). Call it once per batch."""
         version = self.catalog.version("topic")
         if self._matcher is None or version != self._topics_version:
             try:
-                matcher = build_matcher(self.catalog.topics())
+                specs = topic_specs(self.catalog.topics())
             except ConfigError as exc:
                 if self._matcher is None:
                     raise
@@ -62,22 +64,32 @@ class WorkerContext:
                     error=str(exc),
                 )
                 return self._matcher
-            self._matcher, self._topics_version = matcher, version
-            log.info("topic matcher built", version=version, topics=len(matcher))
+            if self._matcher is None:
+                self._matcher = TopicMatcher()
+            update_matcher(self._matcher, specs)
+            self._topics_version = version
+            # the compiled topics live until the next change: out of the collector's way,
+            # or every full collection would walk them all again
+            gc.freeze()
+            log.info("topic matcher updated", version=version, topics=len(self._matcher))
         return self._matcher
 
 
-def build_matcher(topics: Iterable[Topic]) -> TopicMatcher:
-    """Compile every topic. The catalogue validated each query when it was written, so they
-    are not checked again; a stored query that no longer parses (a hand-edited key, a query
-    written by a newer release) is skipped and logged, and the rest still match."""
+def topic_specs(topics: Iterable[Topic]) -> list[TopicSpec]:
     packs = load_pack()
-    specs = [
+    return [
         TopicSpec(topic.name, matcher_query(topic.query, topic.pack, packs), topic.languages)
         for topic in topics
     ]
+
+
+def update_matcher(matcher: TopicMatcher, specs: list[TopicSpec]) -> None:
+    """Bring ``matcher`` to ``specs``, compiling only what is new or changed. The catalogue
+    validated each query when it was written, so they are not checked again; a stored query
+    that no longer parses (a hand-edited key, a query written by a newer release) is skipped
+    and logged, and the rest still match."""
     try:
-        return TopicMatcher(specs)
+        matcher.update(specs)
     except QueryError:
         good = []
         for spec in specs:
@@ -89,7 +101,7 @@ def build_matcher(topics: Iterable[Topic]) -> TopicMatcher:
                 )
             else:
                 good.append(spec)
-        return TopicMatcher(good)
+        matcher.update(good)
 
 
 _lock = threading.Lock()

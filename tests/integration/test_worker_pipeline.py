@@ -290,8 +290,11 @@ def test_matcher_follows_the_catalogue(
     matcher = context.matcher()
     assert context.matcher() is matcher  # unchanged version: no rebuild
 
+    version = context.topics_version
     publish_topics(redis_client, [*TOPICS, Topic(name="ukraine", query="Zelensky")])
-    assert context.matcher() is not matcher
+    assert context.matcher() is matcher  # updated in place: the new topics compiled only
+    assert context.topics_version != version
+    assert set(matcher.topics) == {t.name for t in TOPICS} | {"ukraine"}
     job = ArticleJob.from_dict(make_job(redis_client, "art-2", URL, news_page(title, paragraphs)))
     assert pipeline.process_batch(context, [job])["alerts"] == 3
     assert AlertStore(redis_client).topics() == {"summit": 1, "icc": 1, "ukraine": 1}

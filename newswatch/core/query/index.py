@@ -98,6 +98,9 @@ def requirements(node: Node) -> list[Clause]:
 
 def clause_share(clause: Clause) -> float:
     """At most the share of news documents holding an atom of ``clause``."""
+    if len(clause) == 1:
+        for atom in clause:
+            return atom_share(atom)
     return min(1.0, sum(atom_share(atom) for atom in clause))
 
 
@@ -122,7 +125,9 @@ class Plan:
 
 
 def plan(node: Node) -> Plan:
-    clauses = sorted(set(requirements(node)), key=lambda c: (clause_share(c), sorted(c)))
+    # the rarest first; among equals the one with the smallest atom (any order would do:
+    # only the cost of presearch depends on it, and this one is the same in every process)
+    clauses = sorted(set(requirements(node)), key=lambda c: (clause_share(c), min(c)))
     if not clauses:
         return Plan(None, ())
     return Plan(clauses[0], tuple(clauses[1 : 1 + CHECKED_CLAUSES]))

@@ -25,6 +25,8 @@ _KEYWORDS = {"AND", "OR", "NOT"}
 _NEAR = re.compile(r"(O?NEAR)(?:/(\d*))?$")
 _FIELD = re.compile(r"([A-Za-z]+):")
 _WORD_END = frozenset("()") | QUOTES
+# a word runs to the next space, parenthesis or quote
+_WORD_RUN = re.compile(r"[^\s" + re.escape("".join(sorted(_WORD_END))) + "]*")
 
 
 class Kind(enum.StrEnum):
@@ -105,9 +107,7 @@ def _phrase(query: str, start: int, tokens: list[Token]) -> int:
 
 
 def _word(query: str, start: int, tokens: list[Token]) -> int:
-    end = start
-    while end < len(query) and not query[end].isspace() and query[end] not in _WORD_END:
-        end += 1
+    end = _WORD_RUN.match(query, start).end()  # type: ignore[union-attr]  # matches empty
     word = query[start:end]
     if word in _KEYWORDS:
         tokens.append(Token(Kind(word), word, start))

@@ -41,6 +41,7 @@ _BINARY = frozenset({Kind.AND, Kind.OR, Kind.NEAR})
 # a run of word characters in the query as written; combining marks count (NFD input,
 # vowel signs and viramas of Indic scripts)
 _RUN = re.compile(rf"[\w{MARKS}]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # what tokenize() finds in ASCII text
 _LANG = re.compile(r"[a-z]{2}(?:[-_][a-z0-9]+)*")
 
 
@@ -297,6 +298,10 @@ class _Parser:
 
     def _patterns(self, raw: str, offset: int) -> tuple[WordPattern, ...]:
         """The folded words of a term or phrase, checking where ``*`` wildcards stand."""
+        if "*" not in raw and raw.isascii():  # the usual case, faster: the same words
+            plain = tuple(WordPattern(w) for w in _ASCII_WORD.findall(raw.lower()))
+            if plain:
+                return plain
         for i, ch in enumerate(raw):
             if ch != "*":
                 continue

@@ -10,24 +10,37 @@ agree with it, on what matches and on what is reported. Hits are kept as plain t
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, WordPattern, Words
 from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
 from newswatch.core.query.evaluator import DEFAULT_FIELDS, meta_matches, near
-from newswatch.core.query.highlight import Highlight, highlight, matched_words, select
+from newswatch.core.query.highlight import (
+    MAX_HIGHLIGHTS,
+    MAX_MATCHED_WORDS,
+    Highlight,
+    highlight,
+    matched_words,
+    select,
+)
+from newswatch.core.text import fold, normalize_whitespace
 
 # a hit: the term as written in the query, the field, the token span
 Hit = tuple[str, str, Span]
 Occurrence = tuple[Span, tuple[Hit, ...]]
 Found = dict[Hit, None]  # ordered, without repeats
+# a hit made into a highlight: (its place in article order, highlight, folded text, text)
+_Item = tuple[tuple[int, int, int], Highlight, str, str]
 
 
 class Interner:
-    """Integer ids for the word sequences of all compiled queries (shared by a matcher)."""
+    """Integer ids for the word sequences and terms of all compiled queries (shared by a
+    matcher), so that topics sharing a term share its look-ups in a document."""
 
     def __init__(self) -> None:
-        self._ids: dict[tuple[WordPattern, ...], int] = {}
+        self._ids: dict[Hashable, int] = {}
 
-    def __call__(self, words: tuple[WordPattern, ...]) -> int:
+    def __call__(self, words: Hashable) -> int:
         found = self._ids.get(words)
         if found is None:
             found = self._ids[words] = len(self._ids)
@@ -41,15 +54,22 @@ class DocumentState:
     def __init__(self, doc: MatchDocument) -> None:
         self.doc = doc
         self._spans: dict[tuple[int, str], list[Span]] = {}
+        self.present: dict[int, bool] = {}  # term id -> whether it occurs
+        self.term_hits: dict[int, Found] = {}  # term id -> its hits
         self.near: dict[tuple[int, str], list[Occurrence]] = {}  # by id() of a CompiledNear
-        self._highlights: dict[Hit, Highlight] = {}
+        self._items: dict[Hit, _Item] = {}
         self._reports: dict[tuple[Hit, ...], tuple[list[str], tuple[Highlight, ...]]] = {}
 
     def spans(self, term: CompiledWords, field: str) -> list[Span]:
-        key = (term.id, field)
+        key = (term.words_id, field)
         found = self._spans.get(key)
         if found is None:
-            found = self._spans[key] = self.doc.field(field).find(term.node.words)
+            index = self.doc.field(field)
+            if term.single is not None:
+                found = [(p, p + 1) for p in index.positions.get(term.single, ())]
+            else:
+                found = index.find(term.node.words)
+            self._spans[key] = found
         return found
 
     def report(self, program: Compiled) -> tuple[list[str], tuple[Highlight, ...]]:
@@ -60,24 +80,58 @@ class DocumentState:
         hits = tuple(collected)
         found = self._reports.get(hits)
         if found is None:
-            highlights = select((self._highlight(h) for h in hits), nested=False)
-            found = self._reports[hits] = (matched_words(highlights), highlights)
+            found = self._reports[hits] = self._fast_report(hits) or self._report(hits)
         return found
 
-    def _highlight(self, hit: Hit) -> Highlight:
-        made = self._highlights.get(hit)
+    def _report(self, hits: tuple[Hit, ...]) -> tuple[list[str], tuple[Highlight, ...]]:
+        """The reference's way: ``select`` and ``matched_words`` of highlight.py."""
+        highlights = select((self._item(h)[1] for h in hits), nested=False)
+        return matched_words(highlights), highlights
+
+    def _fast_report(self, hits: tuple[Hit, ...]) -> tuple[list[str], tuple[Highlight, ...]] | None:
+        """The same as ``_report`` in the usual case, from values made once per hit: at
+        most MAX_HIGHLIGHTS outermost highlights, no two at the same place (where the
+        reference keeps whichever its set yields first). None otherwise."""
+        items = sorted((self._item(h) for h in hits), key=_place)
+        kept: list[_Item] = []
+        for item in items:
+            if kept:
+                last = kept[-1][0]
+                if last == item[0]:
+                    return None
+                if last[0] == item[0][0] and -item[0][2] <= -last[2]:
+                    continue  # inside the previous one
+            kept.append(item)
+        if len(kept) > MAX_HIGHLIGHTS:
+            return None
+        words: dict[str, str] = {}
+        for item in kept:
+            words.setdefault(item[2], item[3])
+        return list(words.values())[:MAX_MATCHED_WORDS], tuple(item[1] for item in kept)
+
+    def _item(self, hit: Hit) -> _Item:
+        made = self._items.get(hit)
         if made is None:
-            made = self._highlights[hit] = highlight(self.doc, *hit)
+            light = highlight(self.doc, *hit)
+            text = normalize_whitespace(light.text)
+            place = (WORD_FIELDS.index(light.field), light.start, -light.end)
+            made = self._items[hit] = (place, light, fold(text), text)
         return made
 
 
+def _place(item: _Item) -> tuple[int, int, int]:
+    return item[0]
+
+
 class CompiledWords:
-    __slots__ = ("exact", "fields", "id", "node", "single", "text")
+    __slots__ = ("exact", "fields", "id", "node", "single", "text", "words_id")
 
     def __init__(self, node: Words, intern: Interner) -> None:
         self.node = node
         self.text = node.text
-        self.id = intern(node.words)
+        keys = tuple(word_key(w) for w in node.words)  # strings hash faster than patterns
+        self.words_id = intern(keys)
+        self.id = intern((keys, node.field, node.text))
         self.fields = (node.field,) if node.field else DEFAULT_FIELDS
         # the words without a wildcard: all must be somewhere in the document
         self.exact = tuple(dict.fromkeys(w.word for w in node.words if not w.prefix))
@@ -85,18 +139,31 @@ class CompiledWords:
         self.single = one.word if len(node.words) == 1 and not one.prefix else None
 
     def matches(self, state: DocumentState) -> bool:
+        found = state.present.get(self.id)
+        if found is None:
+            found = state.present[self.id] = self._occurs(state)
+        return found
+
+    def _occurs(self, state: DocumentState) -> bool:
         doc = state.doc
         if self.single is not None:  # one word: a set look-up per field, no positions
             return any(self.single in doc.field(f).words for f in self.fields)
         words = doc.words
-        if not all(w in words for w in self.exact):
-            return False
+        for word in self.exact:
+            if word not in words:
+                return False
         return any(state.spans(self, f) for f in self.fields)
 
     def collect(self, state: DocumentState, found: Found) -> None:
-        for field in self.fields:
-            for span in state.spans(self, field):
-                found[(self.text, field, span)] = None
+        hits = state.term_hits.get(self.id)
+        if hits is None:
+            text = self.text
+            hits = state.term_hits[self.id] = {
+                (text, field, span): None
+                for field in self.fields
+                for span in state.spans(self, field)
+            }
+        found.update(hits)
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         if field not in self.fields:
