@@ -17,11 +17,19 @@ from pathlib import Path
 import pytest
 import yaml
 
+from newswatch.core.models import AlertEvent
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.connection import connect
 from tests.support.origin import Origin, Route, rss
 from tests.support.pages import article_page, seed_article
-from tests.support.stories import HEADLINE, PARAGRAPHS, TOPICS, UNRELATED, outlet_copies
+from tests.support.stories import (
+    HEADLINE,
+    PARAGRAPHS,
+    TOPICS,
+    UNRELATED,
+    WARRANT,
+    outlet_copies,
+)
 from tests.support.up import Up, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -143,3 +151,100 @@ def test_three_outlets_one_story_one_alert_per_topic_across_a_restart(
 def test_the_written_story_is_not_the_seed() -> None:
     """The in-repository story is text of its own (nothing copied from the corpora)."""
     assert "Putin" not in " ".join(PARAGRAPHS) and "Valdoria" in HEADLINE
+
+
+def test_three_copies_at_two_workers_at_once_make_one_story_and_one_alert_per_topic(
+    tmp_path: Path, scenario: Scenario, outlets: list[Origin]
+) -> None:
+    """The three outlets from the first poll: their copies are three jobs that two worker
+    processes take at once, on one Redis."""
+    config, data_dir, log = tmp_path / "newswatch.yaml", tmp_path / "data", tmp_path / "up.log"
+    write_config(config, scenario, outlets)
+    up = Up(config, data_dir, log, workers=2, extra_env={"NEWSWATCH_BATCH_SIZE": "1"})
+    try:
+        wait_for("four articles", lambda: up.metric("newswatch_articles_processed_total") >= 4)
+        stories = up.get("/api/stories")["stories"]
+        assert len(stories) == 2  # the story, and the unrelated article's own
+        (story,) = [s for s in stories if s["sources_count"] > 1]
+        assert story["sources_count"] == 3 and set(story["sources"]) == set(HOSTS)
+
+        alerts = up.get("/api/alerts")["alerts"]
+        assert sorted(a["topic"] for a in alerts) == sorted(scenario.matching)
+        for alert in alerts:
+            assert alert["story_id"] == story["id"]
+            assert alert["sources_count"] == 3 and set(alert["sources"]) == set(HOSTS)
+        events = _events(data_dir)
+        assert sorted(e.topic for e in events if e.kind == "created") == sorted(scenario.matching)
+        for topic in scenario.matching:
+            announced = [s for e in events if e.topic == topic for s in e.new_sources]
+            assert sorted(announced) == sorted(HOSTS)  # each source announced once
+    finally:
+        assert up.stop() == 0, log.read_text()[-4000:]
+
+
+def test_after_a_crash_a_longer_copy_raises_only_the_topic_the_first_ones_missed(
+    tmp_path: Path,
+) -> None:
+    """Two outlets carry the story without its arrest-warrant paragraph; every newswatch
+    process is SIGKILLed; after the restart a third outlet carries the whole story. The
+    copies seen before the crash raised their topics once; the longer copy adds its source to
+    those alerts and raises the warrant topic on the same story, nothing else."""
+    short = [p for n, p in enumerate(PARAGRAPHS) if n != WARRANT]
+    first, second, _ = outlet_copies(HEADLINE, short)
+    third = outlet_copies(HEADLINE, PARAGRAPHS)[2]
+    scenario = Scenario(
+        [{"name": name, "query": query} for name, query in TOPICS.items()],
+        {"fishing", "summits", "warrants"},
+        [first, second, third],
+    )
+    config, data_dir, log = tmp_path / "newswatch.yaml", tmp_path / "data", tmp_path / "up.log"
+    with ExitStack() as stack:
+        sites = [stack.enter_context(Origin(hosts=(host,)).running()) for host in HOSTS]
+        for n, (site, (headline, page)) in enumerate(zip(sites, scenario.copies, strict=True)):
+            items = [{"title": headline, "link": site.url(f"/news/{n}.html"), "guid": f"s{n}"}]
+            site.routes[f"/news/{n}.html"] = Route(page)
+            site.routes["/feed.xml"] = Route(
+                rss(f"Outlet {n}", items), content_type="application/rss+xml"
+            )
+
+        write_config(config, scenario, sites[:2])
+        up = Up(config, data_dir, log, workers=2, extra_env={"NEWSWATCH_BATCH_SIZE": "1"})
+        try:
+            wait_for("two articles", lambda: up.metric("newswatch_articles_processed_total") >= 2)
+            before = _events(data_dir)
+        finally:
+            up.kill()
+        assert sorted(e.topic for e in before if e.kind == "created") == ["fishing", "summits"]
+
+        write_config(config, scenario, sites)
+        up = Up(config, data_dir, log, workers=2, extra_env={"NEWSWATCH_BATCH_SIZE": "1"})
+        try:
+            wait_for("the third copy", lambda: up.metric("newswatch_articles_processed_total"))
+            (story,) = up.get("/api/stories")["stories"]
+            assert story["sources_count"] == 3 and set(story["sources"]) == set(HOSTS)
+            alerts = {a["topic"]: a for a in up.get("/api/alerts")["alerts"]}
+            assert sorted(alerts) == ["fishing", "summits", "warrants"]
+            for alert in alerts.values():
+                assert alert["story_id"] == story["id"] and alert["sources_count"] == 3
+            assert alerts["warrants"]["article"]["url"].endswith("/news/2.html")
+            assert alerts["fishing"]["article"]["url"].endswith(("/news/0.html", "/news/1.html"))
+            after = _events(data_dir)
+        finally:
+            assert up.stop() == 0, log.read_text()[-4000:]
+    created = [e for e in after if e.kind == "created"]
+    assert sorted(e.topic for e in created) == ["fishing", "summits", "warrants"]
+    (warrants,) = [e for e in created if e.topic == "warrants"]
+    assert warrants.sources_count == 3 and warrants.story_id == story["id"]
+    for topic in ("fishing", "summits"):
+        announced = [s for e in after if e.topic == topic for s in e.new_sources]
+        assert sorted(announced) == sorted(HOSTS)  # the third as an update, once
+
+
+def _events(data_dir: Path) -> list[AlertEvent]:
+    """Every alert event so far, read from the running deployment's Redis."""
+    client = connect((data_dir / "redis.url").read_text().strip())
+    try:
+        _, events = AlertEvents(client).read("0-0")
+    finally:
+        client.close()
+    return events

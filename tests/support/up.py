@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -124,6 +125,27 @@ class Up:
             return self.process.wait(60)
         finally:
             self._log_file.close()
+
+    def kill(self) -> None:
+        """Crash it: SIGKILL to `newswatch up` and every process under it but Redis (in
+        production its own service; here the kernel sends it SIGTERM as its parent dies, and
+        it keeps its data), then wait until all of them are gone."""
+        self.http.close()
+        children = self.descendants()
+        redis_servers = [pid for pid in children if b"redis-server" in _cmdline(pid)]
+        for pid in [*(p for p in children if p not in redis_servers), self.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait(60)
+        self._log_file.close()
+        wait_for("every process gone", lambda: not [p for p in children if alive(p)])
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def alive(pid: int) -> bool:
