@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CONFIG ?= examples/newswatch.yaml
 ARGS ?=
 
-.PHONY: help venv dev tools up test lint bench eval clean
+.PHONY: help venv dev tools axe up test lint bench eval clean
 
 help:
 	@echo "make up      run the whole service on $(CONFIG) (embedded Redis, data in ./.newswatch)"
@@ -39,10 +39,20 @@ lint: dev
 	$(BIN)/mypy
 
 # system programs the tests use for real (installed with apt-get when run as root)
-SYSTEM_TOOLS := promtool:prometheus prometheus:prometheus
+SYSTEM_TOOLS := promtool:prometheus prometheus:prometheus chromium:chromium
 
 tools:
 	@bash scripts/system-tools.sh $(SYSTEM_TOOLS)
+
+# axe-core for the browser tests' accessibility check, vendored (tests/support/axe/) so the
+# tests need no registry; this refreshes it (then update AXE_VERSION/AXE_SRI in
+# tests/support/browser.py from the package's sri-history.json)
+AXE_VERSION ?= 4.14.1
+axe:
+	@dir=$$(mktemp -d) && cd $$dir && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  tar xzf axe-core-$(AXE_VERSION).tgz && \
+	  cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt $(CURDIR)/tests/support/axe/ && \
+	  rm -rf $$dir && echo "tests/support/axe: axe-core $(AXE_VERSION)"
 
 test: tools lint
 	$(BIN)/python -m pytest $(ARGS)
@@ -54,4 +64,4 @@ eval: dev
 	$(BIN)/python -m eval $(ARGS)
 
 clean:
-	rm -rf $(VENV) .newswatch .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .newswatch .artefacts .pytest_cache .mypy_cache .ruff_cache

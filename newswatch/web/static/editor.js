@@ -53,7 +53,8 @@
       query.setAttribute("aria-invalid", "true");
     }
     errors.concat(warnings).forEach(function (problem) {
-      var line = problem.message + (problem.hint ? " — " + problem.hint : "");
+      var hint = problem.hint && problem.message.indexOf(problem.hint) < 0 ? " — " + problem.hint : "";
+      var line = problem.message + hint;
       status.appendChild(element("p", line, problem.severity === "warning" ? "help" : "error"));
       if (problem.offset !== undefined && problem.field === "query") {
         status.appendChild(pointer(text, problem.offset));
