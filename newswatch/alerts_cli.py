@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,14 +17,16 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from newswatch.api.contract import public_alert
-from newswatch.core.errors import ConfigError
+from newswatch.core.errors import ConfigError, NotFoundError
 from newswatch.core.models import Alert, AlertEvent, EventKind
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.connection import connect
+from newswatch.topic_names import check_topic_name
 
 FOLLOW_BLOCK_MS = 5000
+RECONNECT_DELAYS = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts; then every 2 s
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # no terminal escapes from feed text
 
 
@@ -99,16 +102,23 @@ def run_alerts(
     as_json: bool,
     follow: bool,
     data_dir: Path | None,
+    config: Path | None = None,
     out: TextIO | None = None,
 ) -> int:
-    """0 on success (and on Ctrl-C while following), 1 when Redis fails mid-way, 2 when no
-    Redis can be found or reached, or the arguments are invalid."""
+    """0 on success (and on Ctrl-C while following), 2 when no Redis can be found or
+    reached, the topic is unknown, or the arguments are invalid. The instance is found as
+    every command finds it: NEWSWATCH_REDIS_URL, else the `newswatch up` of ``data_dir``, of
+    the ``data_dir`` setting of ``config``, or of ./.newswatch."""
     stream = out or sys.stdout
     if limit < 0:
         _error(f"--limit must be 0 or more, got {limit}")
         return 2
+
+    def resolve() -> str:
+        return load_runtime(config, data_dir=data_dir).redis_url
+
     try:
-        url = load_runtime(data_dir=data_dir).redis_url
+        url = resolve()
     except ConfigError as exc:
         return report_config_error("newswatch alerts", exc)
 
@@ -117,16 +127,22 @@ def run_alerts(
     render: Callable[[Alert], str] = format_json if as_json else format_line
     try:
         try:
+            if topic is not None:
+                check_topic_name(client, topic)
             position = events.position()  # before listing: nothing falls in between
             for alert in store.list(topic=topic, limit=limit):
                 print(render(alert), file=stream, flush=True)
+        except NotFoundError as exc:
+            _error(exc.message)
+            return 2
         except redis.RedisError as exc:
             _error(f"cannot read alerts from Redis at {_redacted(url)}: {exc}")
             return 2
         if not follow:
             return 0
         render_event = format_event_json if as_json else format_event_line
-        return _follow(store, events, position, topic, render_event, stream, url)
+        follower = _Follower(client, url, resolve)
+        return follower.run(position, topic, render_event, stream)
     except KeyboardInterrupt:
         return 0
     except BrokenPipeError:  # e.g. piped into `head`
@@ -135,24 +151,53 @@ def run_alerts(
         client.close()
 
 
-def _follow(
-    store: AlertStore,
-    events: AlertEvents,
-    position: str,
-    topic: str | None,
-    render: Callable[[AlertEvent, Alert], str],
-    stream: TextIO,
-    url: str,
-) -> int:
-    while True:
-        try:
-            position, batch = events.read(position, block_ms=FOLLOW_BLOCK_MS)
-            wanted = [e for e in batch if topic is None or e.topic == topic]
-            alerts = {a.id: a for a in store.get_many([e.alert_id for e in wanted])}
-        except redis.RedisError as exc:
-            _error(f"lost Redis at {_redacted(url)} while following: {exc}")
-            return 1
-        for event in wanted:
-            alert = alerts.get(event.alert_id)
-            if alert is not None:  # None: dropped from the capped list since
-                print(render(event, alert), file=stream, flush=True)
+class _Follower:
+    """Reads the alert event stream from a position, and outlives the Redis it reads: when
+    the connection drops (``newswatch up`` restarted, Redis restarted) it finds the instance
+    again (its URL file may name a new port) and goes on from the same position, so no event
+    kept in the stream is missed or printed twice."""
+
+    def __init__(self, client: redis.Redis, url: str, resolve: Callable[[], str]) -> None:
+        self.client, self.url, self.resolve = client, url, resolve
+
+    def run(
+        self,
+        position: str,
+        topic: str | None,
+        render: Callable[[AlertEvent, Alert], str],
+        stream: TextIO,
+    ) -> int:
+        while True:
+            store, events = AlertStore(self.client), AlertEvents(self.client)
+            try:
+                position, batch = events.read(position, block_ms=FOLLOW_BLOCK_MS)
+                wanted = [e for e in batch if topic is None or e.topic == topic]
+                alerts = {a.id: a for a in store.get_many([e.alert_id for e in wanted])}
+            except redis.RedisError as exc:
+                _error(f"lost Redis at {_redacted(self.url)} ({exc}); reconnecting (Ctrl-C stops)")
+                self._reconnect()
+                continue
+            for event in wanted:
+                alert = alerts.get(event.alert_id)
+                if alert is not None:  # None: dropped from the capped list since
+                    print(render(event, alert), file=stream, flush=True)
+
+    def _reconnect(self) -> None:
+        attempt = 0
+        while True:
+            time.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)])
+            attempt += 1
+            try:
+                url = self.resolve()  # `newswatch up` rewrites its URL file at start
+            except ConfigError:
+                url = self.url
+            client = connect(url)
+            try:
+                client.ping()
+            except redis.RedisError:
+                client.close()
+                continue
+            self.client.close()
+            self.client, self.url = client, url
+            _error(f"reconnected to Redis at {_redacted(url)}")
+            return

@@ -119,12 +119,21 @@ def alerts(
     data_dir: Annotated[
         Path | None, typer.Option(help="Data directory of a running `newswatch up`.")
     ] = None,
+    config: SettingsConfig = None,
 ) -> None:
-    """Print alerts, newest first (with --follow: then new ones as they arrive)."""
+    """Print alerts, newest first (with --follow: then new ones as they arrive, across
+    restarts of `newswatch up`). An unknown --topic exits 2 with the closest name."""
     from newswatch.alerts_cli import run_alerts
 
     raise typer.Exit(
-        run_alerts(topic=topic, limit=limit, as_json=as_json, follow=follow, data_dir=data_dir)
+        run_alerts(
+            topic=topic,
+            limit=limit,
+            as_json=as_json,
+            follow=follow,
+            data_dir=data_dir,
+            config=config,
+        )
     )
 
 

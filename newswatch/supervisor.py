@@ -237,10 +237,28 @@ def _check_api_port(settings: Settings) -> None:
             ) from exc
 
 
+def previous_port(data_dir: Path) -> int | None:
+    """The embedded Redis port the last `newswatch up` of ``data_dir`` used, if it is free."""
+    try:
+        url = (data_dir / URL_FILE).read_text().strip()
+        port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as redis-server binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return None
+    return port
+
+
 def _start_redis(settings: Settings, data_dir: Path) -> tuple[str, EmbeddedRedis | None]:
     if settings.redis_url:
         return settings.redis_url, None
-    server = EmbeddedRedis(data_dir / "redis").start()
+    # the port of the last run when it is free: clients that follow (`newswatch alerts -f`)
+    # reconnect to the same URL after a restart
+    server = EmbeddedRedis(data_dir / "redis", port=previous_port(data_dir)).start()
     (data_dir / URL_FILE).write_text(server.url + "\n")
     _log(f"embedded Redis on {server.url} (data in {server.data_dir})")
     return server.url, server
