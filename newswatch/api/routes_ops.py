@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import redis
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from newswatch import metrics
+from newswatch.core.liveness import health
 from newswatch.state_metrics import StateCollector
+from newswatch.store.heartbeats import HeartbeatStore
 
 ENDPOINTS = {
     "/": "the web pages (a browser asking for text/html); this list otherwise",
@@ -32,7 +36,8 @@ ENDPOINTS = {
     "cursor=",
     "/api/topics/test": "POST: does a query match a text, page or stored article, and why",
     "/api/topics/backtest": "POST: a query over the stored articles of the last days",
-    "/healthz": "liveness and Redis reachability",
+    "/healthz": "Redis reachable, a scheduler and a worker alive (each process's last "
+    "heartbeat), no process reporting a problem; 503 with the reasons otherwise",
     "/metrics": "Prometheus metrics of every newswatch process",
 }
 
@@ -50,7 +55,18 @@ def healthz(request: Request) -> Response:
             {"status": "error", "redis": "error", "error": f"Redis unreachable: {exc}"},
             status_code=503,
         )
-    return JSONResponse({"status": "ok", "redis": "ok"})
+    settings = request.app.state.settings
+    problems = request.app.state.problems() if hasattr(request.app.state, "problems") else {}
+    verdict = health(
+        HeartbeatStore(client).all(), time.time(), settings.reap_after, problems=problems
+    )
+    body = {"status": "ok" if verdict.ok else "error", "redis": "ok"}
+    if not verdict.ok:
+        body["error"] = "; ".join(verdict.reasons)
+    return JSONResponse(
+        {**body, "reasons": list(verdict.reasons), "processes": list(verdict.processes)},
+        status_code=200 if verdict.ok else 503,
+    )
 
 
 def metrics_text(request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 from pathlib import Path
 from types import FrameType
 
@@ -12,6 +13,7 @@ import uvicorn
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
 from newswatch.core.errors import ConfigError
+from newswatch.liveness import Heartbeat
 from newswatch.logs import get_logger, setup_logging
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
@@ -59,9 +61,17 @@ def run_api(config_path: Path | None) -> int:
     # ends with exit status 0 and no KeyboardInterrupt traceback.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stopped)
+    heartbeat = Heartbeat(
+        connect(redis_url, socket_timeout=REDIS_TIMEOUT),
+        "api",
+        f"{socket.gethostname()}:{settings.api_port}",
+        reap_after=settings.reap_after,
+    ).start()
     try:
         server.run()
     finally:
+        heartbeat.stop()
+        heartbeat.store.client.close()
         client.close()
     return 0 if server.started else 1
 
