@@ -15,25 +15,23 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import redis
 import typer
 
-from newswatch import topics as topic_pack
 from newswatch.backfill import MAX_BACKFILL_DAYS
 from newswatch.backfill import backfill as run_backfill
-from newswatch.core.catalog import Kind, Subscription
+from newswatch.catalog_items import CHECKS, entry_view
+from newswatch.core.catalog import Kind
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
 from newswatch.core.problems import InvalidInput, Problem, errors, loc_path
-from newswatch.core.validate import check_feed, check_subscription, check_topic
 from newswatch.deliveries_cli import subscriptions_app
-from newswatch.delivery.senders import apprise_problem
 from newswatch.runtime import Runtime, load_runtime, report_config_error
 from newswatch.store.alerts import AlertStore
-from newswatch.store.catalog import CatalogStore, Entry
+from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 
 ORIGIN = "cli"  # who wrote an item, as the catalogue records it (the API writes "api")
@@ -46,13 +44,6 @@ DataDir = Annotated[
     typer.Option(help="Data directory of a running `newswatch up` (default ./.newswatch)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
-
-# the checks the API's writes make (newswatch.api.routes_catalog): the same for every writer
-CHECKS: dict[Kind, Callable[[object], tuple[Any, list[Problem]]]] = {
-    "feed": check_feed,
-    "topic": lambda raw: check_topic(raw, packs=topic_pack.lookup),
-    "subscription": lambda raw: check_subscription(raw, channels=apprise_problem),
-}
 
 
 # -- finding the instance ----------------------------------------------------------------------
@@ -136,16 +127,6 @@ def query_pointer(query: str, problems: tuple[Problem, ...]) -> str:
 
 
 # -- viewing -----------------------------------------------------------------------------------
-
-
-def entry_view(entry: Entry[Any]) -> dict[str, Any]:
-    """An item as the CLI shows it in JSON: as the API does (credentials redacted)."""
-    item = entry.item
-    view: dict[str, Any] = item.public_dict() if isinstance(item, Subscription) else item.to_dict()
-    if "url" in view:
-        view = {"id": item.key, **view}
-    view.update(origin=entry.origin, created_at=entry.created_at, updated_at=entry.updated_at)
-    return view
 
 
 def print_json(view: dict[str, Any]) -> None:

@@ -19,17 +19,16 @@ from newswatch.catalog_cli import (
     DataDir,
     Instance,
     checked,
-    entry_view,
     instance,
     print_json,
     print_problems,
 )
+from newswatch.catalog_items import entry_view, iso_times
 from newswatch.core.catalog import Feed
 from newswatch.core.discovery import USUAL_PATHS
 from newswatch.core.errors import ConflictError, FeedParseError, FetchError
 from newswatch.core.opml import OpmlEntry, export_opml, feed_inputs
 from newswatch.core.problems import InvalidInput
-from newswatch.core.times import iso_from_unix
 from newswatch.core.validate import feed_identity
 from newswatch.discovering import GIVEN, USUAL, Discovery, FoundFeed, discover
 from newswatch.opml import read_opml_file
@@ -41,16 +40,6 @@ feeds_app = typer.Typer(help="Feeds: what newswatch polls.")
 # -- list --------------------------------------------------------------------------------------
 
 
-def _state_view(state: dict[str, Any]) -> dict[str, Any]:
-    """Poll-state times are unix numbers in Redis; people and JSON get ISO 8601."""
-    return {
-        key: iso_from_unix(value)
-        if key.endswith("_at") and isinstance(value, int | float)
-        else value
-        for key, value in state.items()
-    }
-
-
 @feeds_app.command("list")
 def feeds_list(data_dir: DataDir = None, as_json: AsJson = False) -> None:
     """Every feed with its health and last poll (the last error of a failing one)."""
@@ -60,7 +49,7 @@ def feeds_list(data_dir: DataDir = None, as_json: AsJson = False) -> None:
             entry = entries.get(state["id"])
             if as_json:
                 view = entry_view(entry) if entry is not None else {}
-                print_json({**_state_view(state), **view})
+                print_json({**iso_times(state), **view})
                 continue
             print(f"{state['id']}  {state['health']:<7} {state['last_status']:<12} {state['name']}")
             if state["name"] != state["url"]:

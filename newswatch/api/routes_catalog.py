@@ -6,9 +6,11 @@ Every write goes through the same validation as a configuration file and the com
 422 naming each field at fault (with the position in a query and a hint), 404 for an unknown
 name (with the closest one), 409 for a conflict (the item exists, a subscription follows the
 topic). Running processes follow the change within seconds (the catalogue's version).
-``PUT`` changes the fields it gives and keeps the others; on a topic or subscription that does
-not exist yet it creates it. ``POST``/``PUT`` of a topic with ``?backfill=DAYS`` also raises its
-alerts on the articles stored in the last DAYS days (:mod:`newswatch.backfill`).
+``POST /api/feeds?discover=1`` takes a site's page as well as a feed
+(:mod:`newswatch.api.feed_discovery`). ``PUT`` changes the fields it gives and keeps the
+others; on a topic or subscription that does not exist yet it creates it. ``POST``/``PUT`` of
+a topic with ``?backfill=DAYS`` also raises its alerts on the articles stored in the last DAYS
+days (:mod:`newswatch.backfill`).
 """
 
 from __future__ import annotations
@@ -21,31 +23,26 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from newswatch import topics as topic_pack
 from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
+from newswatch.api.feed_discovery import discovered_body, wants_discovery
 from newswatch.api.paging import paged, parse_cursor
 from newswatch.api.params import MAX_LIMIT, parse_limit
 from newswatch.backfill import MAX_BACKFILL_DAYS, backfill
-from newswatch.core.catalog import Kind, Subscription
+from newswatch.catalog_items import CHECKS as _CHECKS
+from newswatch.catalog_items import entry_view
+from newswatch.catalog_items import iso_times as _iso_times
+from newswatch.core.catalog import Kind
 from newswatch.core.cursor import Position
 from newswatch.core.errors import NotFoundError
 from newswatch.core.problems import InvalidInput, Problem
-from newswatch.core.times import iso_from_unix
-from newswatch.core.validate import as_input, check_feed, check_subscription, check_topic
-from newswatch.delivery.senders import apprise_problem
+from newswatch.core.validate import as_input
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore, Entry
 from newswatch.store.feeds import FeedStateStore
 
 ORIGIN = "api"
 MAX_REF_CHARS = 2048
-_CHECKS: dict[Kind, Callable[[object], tuple[Any, list[Problem]]]] = {
-    "feed": check_feed,
-    "topic": lambda raw: check_topic(raw, packs=topic_pack.lookup),  # as a file's topics
-    # channel URLs are checked as a file's are (apprise knows the URL, the guard allows it)
-    "subscription": lambda raw: check_subscription(raw, channels=apprise_problem),
-}
 _IDENTITY = {"feed": "url", "topic": "name", "subscription": "name"}
 
 
@@ -58,27 +55,6 @@ def _ref(request: Request) -> str:
     if not ref or len(ref) > MAX_REF_CHARS:
         raise ApiError(400, f"an id or name has 1 to {MAX_REF_CHARS} characters")
     return ref
-
-
-def entry_view(entry: Entry[Any]) -> dict[str, Any]:
-    """An item as the API shows it: its fields, its id (feeds), who wrote it and when."""
-    # a subscription's channel URLs and webhook secrets carry credentials: never shown whole
-    item = entry.item
-    view: dict[str, Any] = item.public_dict() if isinstance(item, Subscription) else item.to_dict()
-    if "url" in view:
-        view = {"id": entry.item.key, **view}
-    view.update(origin=entry.origin, created_at=entry.created_at, updated_at=entry.updated_at)
-    return view
-
-
-def _iso_times(state: dict[str, Any]) -> dict[str, Any]:
-    """Poll-state times are unix numbers in Redis; the API speaks ISO 8601."""
-    return {
-        key: iso_from_unix(value)
-        if key.endswith("_at") and isinstance(value, int | float)
-        else value
-        for key, value in state.items()
-    }
 
 
 def _validated(kind: Kind, body: dict[str, Any]) -> tuple[Any, list[Problem]]:
@@ -199,9 +175,15 @@ def list_subscriptions(request: Request) -> Response:
 def _create(kind: Kind) -> Callable[[Request], Any]:
     async def create(request: Request) -> Response:
         days = _backfill_days(request) if kind == "topic" else None
-        item, warnings = _validated(kind, await read_json_object(request))
+        body = await read_json_object(request)
+        item, warnings = _validated(kind, body)
+        found: dict[str, Any] = {}
+        if kind == "feed" and wants_discovery(request):  # the url may be a site's page
+            body, found["discovery"] = await discovered_body(request, body)
+            item, warnings = _validated(kind, body)
         entry = await run_in_threadpool(_catalog(request).add, item, origin=ORIGIN)
-        response = _written(entry, warnings, 201, await _backfill(request, entry, days))
+        extra = {**found, **await _backfill(request, entry, days)}
+        response = _written(entry, warnings, 201, extra)
         response.headers["Location"] = f"{request.url.path.rstrip('/')}/{entry.item.key}"
         return response
 
