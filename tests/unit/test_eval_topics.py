@@ -125,6 +125,22 @@ def test_sources_read_each_corpus_and_say_what_is_missing(tmp_path: Path) -> Non
         sources.text("nowhere:1")
 
 
+def test_a_page_inside_an_npm_package_is_read_through_the_extraction(tmp_path: Path) -> None:
+    page = article_page(UNRELATED_TITLE, UNRELATED_PARAGRAPHS)
+    with tarfile.open(tmp_path / "scope-pkg-2.1.0.tgz", "w:gz") as tar:
+        member = tarfile.TarInfo("package/fixtures/a.html")
+        member.size = len(page)
+        tar.addfile(member, io.BytesIO(page))
+    sources = ev.Sources(tmp_path, tmp_path, fetch=False)
+    text = sources.text("npm:@scope/pkg@2.1.0:package/fixtures/a.html")
+    assert text is not None and text.title == UNRELATED_TITLE and not text.dropped
+    assert sources.text("npm:@scope/pkg@2.1.0:package/fixtures/gone.html") is None
+    assert "gone.html" in sources.missing["npm"]
+    offline = ev.Sources(tmp_path, tmp_path, fetch=False)
+    assert offline.text("npm:other@1.0.0:package/a.html") is None
+    assert "other-1.0.0.tgz (run without --no-fetch" in offline.missing["npm"]
+
+
 def test_the_labels_in_the_repository_are_valid() -> None:
     labels = ev.read_labels(ev.LABELS, TOPICS)
     assert len(labels) > 1000
