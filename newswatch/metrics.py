@@ -183,6 +183,16 @@ SCRAPE_TIME_GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("queue", "state"),
     ),
     "newswatch_dead_letters": ("Deliveries that failed for good and wait for a replay.", ()),
+    "newswatch_heartbeat_age_seconds": (
+        "Seconds since the newest heartbeat of any process of the role (scheduler, worker, api, "
+        "supervisor); absent for a role with no heartbeat listed.",
+        ("role",),
+    ),
+    "newswatch_processes": (
+        "Processes listed by their heartbeats, by role and state (alive; silent: no heartbeat "
+        "for reap_after seconds, killed or hung, listed for a day unless it comes back).",
+        ("role", "state"),
+    ),
     "newswatch_last_alert_timestamp_seconds": (
         "Unix time of the newest alert (absent until the first alert).",
         (),

@@ -13,8 +13,10 @@ from prometheus_client.registry import Collector
 
 from newswatch import metrics
 from newswatch.census import QUEUE_STATES, read_census
+from newswatch.core.liveness import ROLES, Beat, is_alive
 from newswatch.logs import get_logger
 from newswatch.store import keys
+from newswatch.store.heartbeats import HeartbeatStore
 
 log = get_logger(__name__)
 
@@ -24,13 +26,16 @@ class StateCollector(Collector):
     Redis does not answer, it yields nothing (the scrape still serves every process's
     counters) and says so in ``newswatch_state_scrape_ok``."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, *, reap_after: float) -> None:
         self.client = client
+        self.reap_after = reap_after
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         ok = _gauge("newswatch_state_scrape_ok")
+        now = time.time()
         try:
-            census = read_census(self.client, time.time())
+            census = read_census(self.client, now)
+            beats = HeartbeatStore(self.client).all()
         except redis.RedisError as exc:
             log.warning("state metrics unavailable", reason="redis error", error=str(exc))
             ok.add_metric([], 0)
@@ -56,8 +61,22 @@ class StateCollector(Collector):
                 jobs.add_metric([queue, state], states[state])
         yield jobs
         yield _single("newswatch_dead_letters", census.dead_letters)
+        yield from self._liveness(beats, now)
         if census.newest_alert_at is not None:
             yield _single("newswatch_last_alert_timestamp_seconds", census.newest_alert_at)
+
+    def _liveness(self, beats: list[Beat], now: float) -> Iterator[GaugeMetricFamily]:
+        age = _gauge("newswatch_heartbeat_age_seconds")
+        processes = _gauge("newswatch_processes")
+        for role in ROLES:
+            of_role = [beat for beat in beats if beat.role == role]
+            if of_role:
+                age.add_metric([role], max(0.0, now - max(beat.at for beat in of_role)))
+            alive = sum(is_alive(beat, now, self.reap_after) for beat in of_role)
+            processes.add_metric([role, "alive"], alive)
+            processes.add_metric([role, "silent"], len(of_role) - alive)
+        yield age
+        yield processes
 
 
 def _gauge(name: str) -> GaugeMetricFamily:

@@ -70,7 +70,10 @@ def healthz(request: Request) -> Response:
 
 
 def metrics_text(request: Request) -> Response:
-    body, content_type = metrics.render_latest([StateCollector(request.app.state.redis)])
+    collector = StateCollector(
+        request.app.state.redis, reap_after=request.app.state.settings.reap_after
+    )
+    body, content_type = metrics.render_latest([collector])
     return Response(body, headers={"Content-Type": content_type})
 
 

@@ -14,6 +14,7 @@ from newswatch import metrics
 from newswatch.census import read_census
 from newswatch.core.catalog import Feed
 from newswatch.core.feed_state import FeedState, Health
+from newswatch.core.liveness import Beat
 from newswatch.core.models import Alert
 from newswatch.core.times import iso_from_unix
 from newswatch.embedded_redis import free_port
@@ -22,6 +23,7 @@ from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.feeds import FeedStateStore
+from newswatch.store.heartbeats import HeartbeatStore
 
 NOW = time.time()
 
@@ -92,7 +94,7 @@ def _families(exposition: bytes) -> dict[str, list[tuple[dict[str, str], float]]
 def test_metrics_serve_the_state_read_at_scrape_time(redis_client: redis.Redis) -> None:
     _feeds(redis_client)
     _enqueue(redis_client, 2)
-    collector = StateCollector(redis_client)
+    collector = StateCollector(redis_client, reap_after=60)
     first = _families(metrics.render_latest([collector])[0])
     assert first["newswatch_state_scrape_ok"] == [({}, 1.0)]
     assert ({"health": "failing"}, 2.0) in first["newswatch_feeds"]
@@ -107,7 +109,28 @@ def test_metrics_serve_the_state_read_at_scrape_time(redis_client: redis.Redis) 
 
 def test_a_redis_outage_is_reported_not_raised() -> None:
     nobody = redis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=2)
-    collector = StateCollector(nobody)
+    collector = StateCollector(nobody, reap_after=60)
     families = _families(metrics.render_latest([collector])[0])
     assert families["newswatch_state_scrape_ok"] == [({}, 0.0)]
     assert "newswatch_feeds" not in families
+
+
+def test_heartbeats_give_each_roles_freshest_age_and_its_silent_processes(
+    redis_client: redis.Redis,
+) -> None:
+    beats = HeartbeatStore(redis_client)
+    for name, age in (("w1", 2.0), ("w2", 300.0)):  # w2 was killed five minutes ago
+        beats.beat(Beat("worker", name, "h", 1, at=NOW - age, started_at=NOW - 3600))
+    beats.beat(Beat("scheduler", "s1", "h", 2, at=NOW - 200.0, started_at=NOW - 3600))
+    families = _families(metrics.render_latest([StateCollector(redis_client, reap_after=60)])[0])
+
+    ages = {labels["role"]: value for labels, value in families["newswatch_heartbeat_age_seconds"]}
+    assert ages.keys() == {"worker", "scheduler"}  # no api or supervisor ever beat here
+    assert 2 <= ages["worker"] < 60 and 200 <= ages["scheduler"] < 260
+    processes = {
+        (labels["role"], labels["state"]): value
+        for labels, value in families["newswatch_processes"]
+    }
+    assert processes[("worker", "alive")] == 1 and processes[("worker", "silent")] == 1
+    assert processes[("scheduler", "alive")] == 0 and processes[("scheduler", "silent")] == 1
+    assert processes[("api", "alive")] == processes[("api", "silent")] == 0
