@@ -135,20 +135,22 @@ def _equal(given: str, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-async def read_form(request: Request) -> FormData:
+async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> FormData:
+    """The form, refused (413) when it declares more than ``max_bytes`` (and the multipart
+    overhead); each field is capped at ``max_bytes`` too."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        raise PageError(413, f"the form is larger than {MAX_FORM_BYTES // 1024} KiB")
-    return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_BYTES)
+    if declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
+        raise PageError(413, f"the form is larger than {max_bytes // 1024} KiB")
+    return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=max_bytes)
 
 
-async def change_form(request: Request) -> FormData:
+async def change_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> FormData:
     """The form of a change: refused without a login, from another origin, or without the
     session's CSRF token."""
     found = require_writer(request)
     if not same_origin(request):
         raise PageError(403, "refused: the form was sent from another site")
-    form = await read_form(request)
+    form = await read_form(request, max_bytes=max_bytes)
     given = form.get(CSRF_FIELD)
     if not isinstance(given, str) or not _equal(given, found.csrf):
         raise PageError(403, "refused: the form's CSRF token is missing or stale; reload the page")

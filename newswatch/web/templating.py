@@ -99,6 +99,8 @@ def ago(value: Any, now: float | None = None) -> str:
         return "never"
     now = now if now is not None else datetime.now(UTC).timestamp()
     seconds = moment.timestamp() - now
+    if abs(seconds) < 1:
+        return "just now"
     text = duration(abs(seconds))
     return f"in {text}" if seconds > 0 else f"{text} ago"
 

@@ -5,7 +5,8 @@ One walk through, as a new user would: log in with the API token; write a topic 
 where a bad query shows its fault's position first, see its words marked in a pasted text and
 backtest it; publish an article at the origin and see its alert appear on the open alerts
 page without a reload; open its story and see two sources once a copy arrives from the second
-feed; a hostile title renders as text. Every page is screenshotted (printed at the end of the
+feed; a hostile title renders as text; a feed added by its site's address and another by an
+OPML upload. Every page is screenshotted (printed at the end of the
 run, under .artefacts/web/), checked by axe-core for serious or critical accessibility
 violations, and watched for Content-Security-Policy violations."""
 
@@ -220,12 +221,41 @@ def walk_through(
     assert page.evaluate("window.__owned") is None
     assert page.locator("#alerts script, #alerts img").count() == 0
 
+    add_feeds(visit, first, second)
+
     for path, name in (("/feeds", "feeds"), ("/topics", "topics"),
                        ("/subscriptions", "subscriptions"), ("/status", "status")):  # fmt: skip
         visit.go(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         visit.record(name)
     expect(page.locator("#alerts-hour")).not_to_have_text("0")
+
+
+def add_feeds(visit: Visit, first: Site, second: Site) -> None:
+    """A feed added by its site's address (the page announces it), another by uploading an
+    OPML list (another reader's export)."""
+    page = visit.page
+    blog = Site(first.origin, "/blog/feed.xml", "Harbour Blog")
+    first.origin.routes["/blog/"] = Route(
+        b'<!doctype html><html lang="en"><head><title>The blog</title><link rel="alternate" '
+        b'type="application/rss+xml" href="/blog/feed.xml"></head><body>Posts</body></html>'
+    )
+    visit.go("/feeds")
+    page.get_by_label("Feed or site address").fill(first.origin.url("/blog/"))
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Added Harbour Blog")
+    expect(page.locator("#feeds")).to_contain_text(blog.url)
+
+    opinion = Site(second.origin, "/opinion.xml", "Opinion")
+    listing = visit.shots / "reader-export.opml"  # kept with the screenshots
+    listing.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>Reader</title></head><body>'
+        f'<outline type="rss" text="Opinion pages" xmlUrl="{opinion.url}"/></body></opml>'
+    )
+    page.get_by_label("An OPML file").set_input_files(listing)
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("1 entries: 1 added")
+    expect(page.locator("#feeds")).to_contain_text("Opinion pages")
 
 
 def write_the_topic(visit: Visit) -> None:

@@ -26,6 +26,7 @@ from newswatch.store.catalog import CatalogStore
 from newswatch.store.deliveries import Delivery, DeliveryStore
 from newswatch.store.stories import StoryStore
 from tests.support.api import serve
+from tests.support.origin import Origin, Route, rss
 from tests.support.stories import HEADLINE, NOW, PARAGRAPHS, make_article
 
 TOKEN = "t0ken-for-the-web-tests-0123456789"
@@ -124,11 +125,33 @@ def test_login_refuses_a_form_without_its_own_token_and_a_foreign_next(web: http
     assert answer.headers["location"] == "/"
 
 
+@pytest.fixture
+def site() -> Iterator[Origin]:
+    """A publisher on loopback: a feed, and a home page announcing it."""
+    with Origin().running() as origin:
+        origin.routes["/rss.xml"] = Route(
+            rss("Harbour Herald", [{"title": "First", "link": origin.url("/a/1"), "guid": "1"}]),
+            content_type="application/rss+xml",
+        )
+        origin.routes["/"] = Route(
+            b'<!doctype html><html><head><title>Herald</title><link rel="alternate" '
+            b'type="application/rss+xml" title="News" href="/rss.xml"></head><body>Hi</body></html>'
+        )
+        yield origin
+
+
+@pytest.fixture
+def fetching_web(redis_client: redis.Redis) -> Iterator[httpx.Client]:
+    """The pages of an instance allowed to fetch from loopback (the test origin)."""
+    yield from start(redis_client, allow_private_networks=True, allowed_ports="1-65535")
+
+
 def test_every_change_needs_the_session_and_its_csrf_token(
-    web: httpx.Client, redis_client: redis.Redis
+    fetching_web: httpx.Client, redis_client: redis.Redis, site: Origin
 ) -> None:
+    web = fetching_web
     catalog = CatalogStore(redis_client)
-    address = {"address": "https://news.example.org/rss.xml"}
+    address = {"address": site.url("/rss.xml")}
     assert web.post("/feeds/add", data=address).status_code == 303  # to the login
     assert catalog.feeds() == []
     log_in(web)
@@ -144,11 +167,47 @@ def test_every_change_needs_the_session_and_its_csrf_token(
     assert catalog.feeds() == []
     added = web.post("/feeds/add", data={**address, "csrf": csrf_of(page.text)})
     assert added.status_code == 303
-    assert [f.url for f in catalog.feeds()] == ["https://news.example.org/rss.xml"]
+    assert [(f.url, f.name) for f in catalog.feeds()] == [(site.url("/rss.xml"), "Harbour Herald")]
     listed = web.get(added.headers["location"]).text
-    assert "https://news.example.org/rss.xml" in listed and "Added" in listed
+    assert site.url("/rss.xml") in listed and "Added Harbour Herald" in listed
     # and the API's bearer check is untouched: the cookie is no API credential
     assert web.post("/api/topics", json={"name": "x", "query": "x"}).status_code == 401
+
+
+def test_a_feed_is_added_by_its_site_address_and_by_an_opml_list(
+    fetching_web: httpx.Client, redis_client: redis.Redis, site: Origin
+) -> None:
+    web = fetching_web
+    log_in(web)
+    csrf = csrf_of(web.get("/feeds").text)
+    added = web.post("/feeds/add", data={"csrf": csrf, "address": site.url("/")})
+    assert added.status_code == 303
+    assert "found as announced" in web.get(added.headers["location"]).text
+    assert [f.url for f in CatalogStore(redis_client).feeds()] == [site.url("/rss.xml")]
+    nothing = web.post("/feeds/add", data={"csrf": csrf, "address": site.url("/none")})
+    assert nothing.status_code == 422 and "cannot add" in nothing.text
+
+    opml = (
+        '<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>'
+        f'<outline type="rss" text="Herald again" xmlUrl="{site.url("/rss.xml")}"/>'
+        '<outline type="rss" text="Wire" xmlUrl="https://wire.example.org/feed.xml"/>'
+        '<outline type="rss" text="Broken" xmlUrl="ftp://nope.example/feed"/>'
+        "</body></opml>"
+    )
+    imported = web.post(
+        "/feeds/import",
+        data={"csrf": csrf},
+        files={"opml": ("reader.opml", opml.encode(), "text/x-opml")},
+    )
+    assert imported.status_code == 422  # one entry refused: said, the rest added
+    assert "3 entries: 1 added, 1 already there or repeated, 1 refused" in imported.text
+    assert "entry 3" in imported.text
+    urls = {f.url for f in CatalogStore(redis_client).feeds()}
+    assert "https://wire.example.org/feed.xml" in urls
+
+    exported = web.get("/feeds.opml")
+    assert exported.headers["content-type"].startswith("text/x-opml")
+    assert 'xmlUrl="https://wire.example.org/feed.xml"' in exported.text
 
 
 def test_pages_forbid_inline_scripts_and_styles(
