@@ -69,3 +69,15 @@ def test_similarity_refuses_malformed_signatures() -> None:
 def test_matches_needed() -> None:
     assert neardup.matches_needed(0.3) == int(np.ceil(0.3 * 128))
     assert neardup.matches_needed(0.25) == 32
+
+
+def test_other_band_layouts_cut_the_same_values() -> None:
+    """The evaluation compares layouts with bands_of; the index's layout is its default."""
+    values = neardup.minhash_values(neardup.shingle_hashes(tokenize(TEXT)))
+    assert neardup.bands_of(values) == fp(TEXT).bands
+    single = neardup.bands_of(values, 16, 1)
+    assert [b.key for b in single] == [
+        bytes([n]) + int(values[n]).to_bytes(4, "big") for n in range(16)
+    ]
+    with pytest.raises(ValueError, match="need 132 values"):
+        neardup.bands_of(values, 33, 4)
