@@ -25,8 +25,11 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+import redis
+
 from newswatch.api.auth import AccessPolicy, ensure_token_file
 from newswatch.applying import apply_config, summary
+from newswatch.catalog_guard import CatalogGuard
 from newswatch.checking import warnings_of
 from newswatch.config import Settings, load_settings
 from newswatch.config_file import WatchConfig, load_config
@@ -35,11 +38,13 @@ from newswatch.embedded_redis import EmbeddedRedis
 from newswatch.logs import get_logger, setup_logging
 from newswatch.metrics import MULTIPROC_ENV, mark_process_dead
 from newswatch.process import die_with_parent
+from newswatch.redis_checks import RedisUnfit, check_redis
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import URL_FILE, connect
 
 STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
 MAX_RESTART_DELAY = 30.0
+GUARD_INTERVAL = 2.0  # seconds between two looks for a catalogue lost with Redis's data
 
 
 log = get_logger("newswatch.up")
@@ -191,8 +196,10 @@ def _supervise(
     env: dict[str, str],
     stop: _StopFlag,
     redis_server: EmbeddedRedis | None = None,
+    guard: CatalogGuard | None = None,
 ) -> None:
     watch = _RedisWatch(redis_server) if redis_server is not None else None
+    guarded_at = 0.0
     for child in children:
         child.start(env)
         _log(f"started {child.name} (pid {child.pid})", process=child.name)
@@ -200,6 +207,11 @@ def _supervise(
         now = time.monotonic()
         if watch is not None:
             watch.check(now)
+        if guard is not None and now - guarded_at >= GUARD_INTERVAL:
+            guarded_at = now
+            # Redis restarted empty: publish the file again (the children cannot, having none)
+            with contextlib.suppress(redis.RedisError):
+                guard(time.time())
         for child in children:
             code = child.exited()
             if code is not None and child.restart_at == 0.0:
@@ -270,6 +282,11 @@ def _apply(cfg: WatchConfig, path: Path, redis_url: str, settings: Settings) -> 
         _log(f"warning: {warning}", logging.WARNING)
     client = connect(redis_url)
     try:
+        if settings.redis_url:  # an external Redis: is it fit to hold our state?
+            try:
+                check_redis(client, settings, "newswatch up")
+            except RedisUnfit as exc:
+                raise RuntimeError("; ".join(exc.problems)) from None
         plan = apply_config(client, cfg, path)
         catalog = CatalogStore(client).catalog()
     finally:
@@ -324,7 +341,13 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
             _log(f"API on http://{settings.api_host}:{settings.api_port}/ ({token_note})")
             children = _child_commands(n_workers)
             env = _child_env(cfg, redis_url, data_dir, metrics_dir)
-            _supervise(children, env, stop, server)
+            guard_client = connect(redis_url, socket_timeout=2)
+            try:
+                _supervise(
+                    children, env, stop, server, CatalogGuard(guard_client, cfg, config_path)
+                )
+            finally:
+                guard_client.close()
     except RuntimeError as exc:
         _log(str(exc), logging.ERROR)
         return 1

@@ -9,10 +9,12 @@ from pathlib import Path
 import redis
 
 from newswatch.applying import apply_config, summary
+from newswatch.catalog_guard import CatalogGuard
 from newswatch.config import Settings
 from newswatch.core.errors import ConfigError
 from newswatch.logs import get_logger, setup_logging
 from newswatch.metrics import serve_own_metrics
+from newswatch.redis_checks import RedisUnfit, check_redis
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
 from scheduler.service import SchedulerNameTaken, SchedulerService
@@ -20,14 +22,18 @@ from scheduler.service import SchedulerNameTaken, SchedulerService
 log = get_logger(__name__)
 
 
-async def serve(client: redis.Redis, settings: Settings, url: str) -> int:
+async def serve(
+    client: redis.Redis, settings: Settings, url: str, guard: CatalogGuard | None = None
+) -> int:
     """Run the service until SIGTERM or SIGINT; 0 after a clean shutdown."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with SchedulerService(client, settings, redis_url=url) as service:
+        async with SchedulerService(
+            client, settings, redis_url=url, catalog_guard=guard
+        ) as service:
             await service.run(stop)
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -50,6 +56,7 @@ def main(config_path: Path | None) -> int:
     client = connect(url)
     try:
         client.ping()
+        check_redis(client, settings, "newswatch scheduler")
         if runtime.config is not None and config_path is not None:
             plan = apply_config(client, runtime.config, config_path)
             if plan.problems:
@@ -58,8 +65,9 @@ def main(config_path: Path | None) -> int:
                 return 2
             log.info("config applied", path=str(config_path), changes=summary(plan))
         serve_own_metrics(settings.metrics_port)
-        return asyncio.run(serve(client, settings, url))
-    except SchedulerNameTaken as exc:
+        guard = CatalogGuard(client, runtime.config, config_path)
+        return asyncio.run(serve(client, settings, url, guard))
+    except (SchedulerNameTaken, RedisUnfit) as exc:
         return report_config_error("newswatch scheduler", exc)
     except redis.RedisError as exc:
         log.error("redis failed", error=str(exc))

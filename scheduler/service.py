@@ -23,6 +23,7 @@ import redis.asyncio as aioredis
 from aiohttp.abc import AbstractResolver
 
 from newswatch import metrics
+from newswatch.catalog_guard import CatalogGuard
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
 from newswatch.core.errors import ConfigError
@@ -82,6 +83,7 @@ class SchedulerService:
         max_items_per_poll: int | None = None,
         name: str | None = None,
         guards: list[Guard] | None = None,
+        catalog_guard: CatalogGuard | None = None,
     ):
         url = redis_url or settings.redis_url
         if not url:
@@ -106,11 +108,12 @@ class SchedulerService:
         self._batcher: JobBatcher | None = None
         self._poller: FeedPoller | None = None
         self._feeds: dict[str, Feed] = {}
-        self._config_version: int | None = None
+        self._config_stamp: tuple[str, int] | None = None  # (generation, feed version)
         self._config_current = False  # whether _feeds is the published configuration
-        self._unreadable_version: int | None = None
+        self._unreadable_stamp: tuple[str, int] | None = None
         self.taken_back = 0  # feeds this instance took back from its previous life
         self._guards = list(guards or [])
+        self._catalog_guard = catalog_guard
         self._heartbeat: Heartbeat | None = None
 
     async def __aenter__(self) -> SchedulerService:
@@ -138,12 +141,15 @@ class SchedulerService:
         )
         beat_client = connect(self.url, socket_timeout=5)
         reaper = Reaper(beat_client, reap_after=self.settings.reap_after, owner=self.holder)
+        # without a configuration file, a Redis that lost its data is reported, not repaired
+        catalog_guard = self._catalog_guard or CatalogGuard(beat_client)
         self._heartbeat = Heartbeat(
             beat_client,
             "scheduler",
             self.name,
             reap_after=self.settings.reap_after,
-            guards=[reaper.reap, *self._guards],
+            guards=[catalog_guard, reaper.reap, *self._guards],
+            problem=catalog_guard.problem,
         )
         try:
             await self._take_back()
@@ -223,8 +229,9 @@ class SchedulerService:
         """Load the feeds again if they changed in the catalogue (its feed version moved);
         returns whether it did. Feeds missing from the schedule are made due now. The
         catalogue is read with the synchronous store on a thread, off the loop."""
-        version = await asyncio.to_thread(self.catalog.version, "feed")
-        if not force and version == self._config_version:
+        stamp = await asyncio.to_thread(self.catalog.stamp, "feed")
+        version = stamp[1]
+        if not force and stamp == self._config_stamp:
             self._config_current = True
             return False
         try:
@@ -233,12 +240,12 @@ class SchedulerService:
             # e.g. written by a newer release: claim nothing until it can be read (a claimed
             # feed we do not know would be taken off the schedule), say so once per version
             self._config_current = False
-            if version != self._unreadable_version:
-                self._unreadable_version = version
+            if stamp != self._unreadable_stamp:
+                self._unreadable_stamp = stamp
                 log.error("config unreadable, not polling", version=version, error=str(exc))
             return False
         self._feeds = {feed.id: feed for feed in feeds}
-        self._config_version = version
+        self._config_stamp = stamp
         self._config_current = True
         now = self.clock()
         added = await self.store.ensure_scheduled(dict.fromkeys(self._feeds, now))

@@ -19,7 +19,7 @@ CORPORA = Path(os.environ.get("NEWSWATCH_CORPORA", REPO.parent / "shared" / "cor
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
-    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), persist=False)
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))  # AOF: fit for redis_strict
     server.start()
     yield server
     server.stop()

@@ -16,10 +16,12 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from newswatch import metrics
+from newswatch.catalog_guard import CatalogGuard
 from newswatch.core.errors import ConfigError
 from newswatch.liveness import Heartbeat
 from newswatch.logs import get_logger, setup_logging
 from newswatch.reaper import Reaper
+from newswatch.redis_checks import RedisUnfit, check_redis
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store import keys
 from newswatch.store.connection import connect
@@ -53,6 +55,11 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     metrics.serve_own_metrics(settings.metrics_port)
 
     jobs_client = connect(redis_url)
+    try:
+        check_redis(jobs_client, settings, "newswatch worker")
+    except RedisUnfit as exc:
+        jobs_client.close()
+        return report_config_error("newswatch worker", exc)
     context.install(context.WorkerContext(jobs_client, settings))
     worker = build_worker(redis_url)
     heartbeat = _heartbeat(redis_url, worker.name, settings.reap_after).start()
@@ -80,4 +87,12 @@ def _heartbeat(redis_url: str, name: str, reap_after: float) -> Heartbeat:
     its jobs), and the reaper on the same beat."""
     client = connect(redis_url, socket_timeout=5)
     reaper = Reaper(client, reap_after=reap_after, owner=f"worker:{name}")
-    return Heartbeat(client, "worker", name, reap_after=reap_after, guards=[reaper.reap])
+    guard = CatalogGuard(client)  # no configuration file here: a lost catalogue is reported
+    return Heartbeat(
+        client,
+        "worker",
+        name,
+        reap_after=reap_after,
+        guards=[guard, reaper.reap],
+        problem=guard.problem,
+    )

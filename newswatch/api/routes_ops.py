@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from newswatch import metrics
 from newswatch.core.liveness import health
+from newswatch.redis_checks import redis_problems
 from newswatch.state_metrics import StateCollector
 from newswatch.store.heartbeats import HeartbeatStore
 
@@ -56,17 +57,20 @@ def healthz(request: Request) -> Response:
             status_code=503,
         )
     settings = request.app.state.settings
-    problems = request.app.state.problems() if hasattr(request.app.state, "problems") else {}
+    # an unfit Redis (evicting, not persisting) is a reason with redis_strict, else a warning
+    unfit = redis_problems(client)
+    problems = {"redis": "; ".join(unfit)} if unfit and settings.redis_strict else {}
     verdict = health(
         HeartbeatStore(client).all(), time.time(), settings.reap_after, problems=problems
     )
-    body = {"status": "ok" if verdict.ok else "error", "redis": "ok"}
+    body: dict[str, object] = {"status": "ok" if verdict.ok else "error", "redis": "ok"}
     if not verdict.ok:
         body["error"] = "; ".join(verdict.reasons)
-    return JSONResponse(
-        {**body, "reasons": list(verdict.reasons), "processes": list(verdict.processes)},
-        status_code=200 if verdict.ok else 503,
-    )
+    body["reasons"] = list(verdict.reasons)
+    if unfit and not settings.redis_strict:
+        body["warnings"] = unfit
+    body["processes"] = list(verdict.processes)
+    return JSONResponse(body, status_code=200 if verdict.ok else 503)
 
 
 def metrics_text(request: Request) -> Response:

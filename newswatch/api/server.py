@@ -12,9 +12,11 @@ import uvicorn
 
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
+from newswatch.catalog_guard import CatalogGuard
 from newswatch.core.errors import ConfigError
 from newswatch.liveness import Heartbeat
 from newswatch.logs import get_logger, setup_logging
+from newswatch.redis_checks import RedisUnfit, check_redis
 from newswatch.runtime import load_runtime, report_config_error
 from newswatch.store.connection import connect
 
@@ -44,6 +46,11 @@ def run_api(config_path: Path | None) -> int:
     except redis.RedisError as exc:
         # keep serving: /healthz reports it and requests answer 503 until Redis is back
         log.warning("redis not reachable yet", error=str(exc))
+    try:
+        check_redis(client, settings, "newswatch api")
+    except RedisUnfit as exc:
+        client.close()
+        return report_config_error("newswatch api", exc)
     app = create_app(client, settings=settings, policy=policy)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -61,11 +68,15 @@ def run_api(config_path: Path | None) -> int:
     # ends with exit status 0 and no KeyboardInterrupt traceback.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stopped)
+    beat_client = connect(redis_url, socket_timeout=REDIS_TIMEOUT)
+    guard = CatalogGuard(beat_client)  # no configuration file here: a loss is reported
     heartbeat = Heartbeat(
-        connect(redis_url, socket_timeout=REDIS_TIMEOUT),
+        beat_client,
         "api",
         f"{socket.gethostname()}:{settings.api_port}",
         reap_after=settings.reap_after,
+        guards=[guard],
+        problem=guard.problem,
     ).start()
     try:
         server.run()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
@@ -107,6 +108,26 @@ class CatalogStore:
         """Writes to the catalogue so far (0: never written); of one kind when given."""
         value: Any = self.client.hget(keys.CATALOG_VERSION, kind or ALL)
         return int(value) if value is not None else 0
+
+    def generation(self) -> str | None:
+        """The token set when a catalogue was first written into this Redis (None: never
+        written, or Redis lost its data since)."""
+        value: Any = self.client.get(keys.CATALOG_GENERATION)
+        return as_text(value) if value is not None else None
+
+    def stamp(self, kind: Kind | None = None) -> tuple[str, int]:
+        """(generation, version) in one round trip: what a reader compares to know whether to
+        read again. The version alone restarts from 0 in a Redis that lost its data, and may
+        reach the number a reader last saw."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(keys.CATALOG_GENERATION)
+        pipe.hget(keys.CATALOG_VERSION, kind or ALL)
+        generation, version = pipe.execute()
+        return (as_text(generation) if generation is not None else "", int(version or 0))
+
+    def mark_generation(self) -> bool:
+        """Set the generation if this Redis has none; True if it was set now."""
+        return bool(self.client.set(keys.CATALOG_GENERATION, new_generation(), nx=True))
 
     # -- reading --------------------------------------------------------------------------
 
@@ -293,6 +314,8 @@ class CatalogStore:
             _bump(pipe, plan.kinds())
 
         self.client.transaction(transaction, *keys.CATALOG.values())
+        if not dry_run and not plans[0].problems:
+            self.mark_generation()  # applied (even with no change): this Redis holds it now
         return plans[0]
 
 
@@ -316,7 +339,12 @@ def _unschedule(pipe: Any, feed_ids: Iterable[str]) -> None:
         pipe.zrem(keys.SCHEDULE, *ids)
 
 
+def new_generation() -> str:
+    return secrets.token_hex(8)
+
+
 def _bump(pipe: Any, kinds: Iterable[Kind]) -> None:
+    pipe.set(keys.CATALOG_GENERATION, new_generation(), nx=True)
     for kind in sorted(set(kinds)):
         pipe.hincrby(keys.CATALOG_VERSION, kind, 1)
     pipe.hincrby(keys.CATALOG_VERSION, ALL, 1)
