@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
 
 from newswatch.core.language import language_code
 from newswatch.core.query.ast import WordPattern
@@ -27,6 +28,7 @@ class FieldIndex:
         self.folded = fold(original)
         self.tokens: list[str] = words_pattern(self.folded).findall(self.folded)
         self.words = frozenset(self.tokens)
+        self._where: dict[str, list[int]] = {}
 
     @classmethod
     def build(cls, text: str) -> FieldIndex:
@@ -49,6 +51,15 @@ class FieldIndex:
         """The distinct words, sorted: prefix look-ups by bisection."""
         return sorted(self.words)
 
+    def where(self, word: str) -> list[int]:
+        """The token offsets of ``word``, ascending; found by scanning the tokens (in C) the
+        first time a word is asked for, which costs less than indexing every word of the
+        field when only a few words are ever asked for."""
+        found = self._where.get(word)
+        if found is None:
+            found = self._where[word] = _offsets(self.tokens, word) if word in self.words else []
+        return found
+
     def has(self, pattern: WordPattern) -> bool:
         """Whether a word matching ``pattern`` occurs in this field."""
         if not pattern.prefix:
@@ -60,12 +71,12 @@ class FieldIndex:
     def starts(self, pattern: WordPattern) -> list[int]:
         """Token offsets where ``pattern`` matches, ascending."""
         if not pattern.prefix:
-            return list(self.positions.get(pattern.word, ()))
+            return list(self.where(pattern.word))
         found: list[int] = []
         vocabulary = self.vocabulary
         i = bisect.bisect_left(vocabulary, pattern.word)
         while i < len(vocabulary) and vocabulary[i].startswith(pattern.word):
-            found.extend(self.positions[vocabulary[i]])
+            found.extend(self.where(vocabulary[i]))
             i += 1
         return sorted(found)
 
@@ -84,18 +95,36 @@ class FieldIndex:
         return spans
 
     @functools.cached_property
-    def _char_spans(self) -> list[tuple[int, int]]:
-        """For every token, its (start, end) offsets in the original text."""
-        folded = [m.span() for m in words_pattern(self.folded).finditer(self.folded)]
-        if self.original.isascii():
-            return folded
-        offsets = FoldedOffsets(self.original)
-        return [(offsets.start(a), offsets.end(b)) for a, b in folded]
+    def _bounds(self) -> list[int]:
+        """Offsets in the folded text: where token k starts at [2k], where it ends at
+        [2k + 1] (the lengths of the gaps and tokens added up, all in C)."""
+        gaps = words_pattern(self.folded).split(self.folded)
+        # one gap more than tokens: the last (after the last token) is left out
+        pairs = zip(map(len, gaps), map(len, self.tokens), strict=False)
+        lengths = itertools.chain.from_iterable(pairs)
+        return list(itertools.accumulate(lengths))
+
+    @functools.cached_property
+    def _offsets(self) -> FoldedOffsets | None:
+        return None if self.original.isascii() else FoldedOffsets(self.original)
 
     def char_span(self, span: Span) -> tuple[int, int]:
         """The offsets in the original text of the tokens ``span`` covers."""
-        spans = self._char_spans
-        return spans[span[0]][0], spans[span[1] - 1][1]
+        bounds = self._bounds
+        start, end = bounds[2 * span[0]], bounds[2 * span[1] - 1]
+        offsets = self._offsets
+        return (start, end) if offsets is None else (offsets.start(start), offsets.end(end))
+
+
+def _offsets(tokens: list[str], word: str) -> list[int]:
+    found: list[int] = []
+    i = -1
+    try:
+        while True:
+            i = tokens.index(word, i + 1)
+            found.append(i)
+    except ValueError:
+        return found
 
 
 def _fits(token: str, pattern: WordPattern) -> bool:

@@ -138,7 +138,9 @@ class TopicIndex:
 
     def __init__(self, roots: Sequence[Node] = ()) -> None:
         self._plans: dict[int, Plan] = {}
-        self._postings: dict[str, set[int]] = {}  # atom -> numbers of the topics it triggers
+        # atom -> the topics it triggers: those with nothing to check, those with checks
+        self._direct: dict[str, set[int]] = {}
+        self._checked: dict[str, dict[int, tuple[Clause, ...]]] = {}
         self._prefixes: dict[str, int] = {}  # prefix atoms ("warr*") -> topics using them
         self._always: set[int] = set()
         self._automaton: ahocorasick.Automaton | None = None
@@ -157,7 +159,10 @@ class TopicIndex:
             self._always.add(number)
             return
         for atom in found.trigger:
-            self._postings.setdefault(atom, set()).add(number)
+            if found.checks:
+                self._checked.setdefault(atom, {})[number] = found.checks
+            else:
+                self._direct.setdefault(atom, set()).add(number)
         for atom in _prefixes(found):
             self._prefixes[atom] = self._prefixes.get(atom, 0) + 1
 
@@ -166,11 +171,16 @@ class TopicIndex:
         if found is None:
             return
         self._always.discard(number)
+        postings: dict[str, set[int]] | dict[str, dict[int, tuple[Clause, ...]]]
+        postings = self._checked if found.checks else self._direct
         for atom in found.trigger or ():
-            numbers = self._postings[atom]
-            numbers.discard(number)
+            numbers = postings[atom]
+            if isinstance(numbers, set):
+                numbers.discard(number)
+            else:
+                del numbers[number]
             if not numbers:
-                del self._postings[atom]
+                del postings[atom]
         for atom in _prefixes(found):
             self._prefixes[atom] -= 1
             if not self._prefixes[atom]:
@@ -194,13 +204,18 @@ class TopicIndex:
     def candidates(self, doc: MatchDocument) -> list[int]:
         present = self.atoms(doc)
         found = set(self._always)
-        plans = self._plans
-        postings = self._postings
-        for atom in present & postings.keys():
-            for number in postings[atom]:
-                if number not in found and all(
-                    not clause.isdisjoint(present) for clause in plans[number].checks
-                ):
+        direct = self._direct
+        for atom in present & direct.keys():
+            found |= direct[atom]
+        checked = self._checked
+        for atom in present & checked.keys():
+            for number, checks in checked[atom].items():
+                if number in found:
+                    continue
+                for clause in checks:
+                    if clause.isdisjoint(present):
+                        break
+                else:
                     found.add(number)
         return sorted(found)
 

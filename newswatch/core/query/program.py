@@ -66,7 +66,7 @@ class DocumentState:
         if found is None:
             index = self.doc.field(field)
             if term.single is not None:
-                found = [(p, p + 1) for p in index.positions.get(term.single, ())]
+                found = [(p, p + 1) for p in index.where(term.single)]
             else:
                 found = index.find(term.node.words)
             self._spans[key] = found
