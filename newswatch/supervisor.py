@@ -42,6 +42,7 @@ from newswatch.redis_checks import RedisUnfit, check_redis
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import URL_FILE, connect
 
+PORT_FILE = "redis/port"  # the embedded Redis's port, kept across runs of the data directory
 STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
 MAX_RESTART_DELAY = 30.0
 GUARD_INTERVAL = 2.0  # seconds between two looks for a catalogue lost with Redis's data
@@ -250,11 +251,13 @@ def _check_api_port(settings: Settings) -> None:
 
 
 def previous_port(data_dir: Path) -> int | None:
-    """The embedded Redis port the last `newswatch up` of ``data_dir`` used, if it is free."""
+    """The embedded Redis port the last `newswatch up` of ``data_dir`` used, if it is free
+    (the URL file goes at a clean stop, so the port is kept beside Redis's data)."""
     try:
-        url = (data_dir / URL_FILE).read_text().strip()
-        port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
-    except (OSError, ValueError, IndexError):
+        port = int((data_dir / PORT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    if not 1 <= port <= 65535:
         return None
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as redis-server binds
@@ -271,6 +274,7 @@ def _start_redis(settings: Settings, data_dir: Path) -> tuple[str, EmbeddedRedis
     # the port of the last run when it is free: clients that follow (`newswatch alerts -f`)
     # reconnect to the same URL after a restart
     server = EmbeddedRedis(data_dir / "redis", port=previous_port(data_dir)).start()
+    (data_dir / PORT_FILE).write_text(f"{server.port}\n")
     (data_dir / URL_FILE).write_text(server.url + "\n")
     _log(f"embedded Redis on {server.url} (data in {server.data_dir})")
     return server.url, server

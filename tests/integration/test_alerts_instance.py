@@ -21,7 +21,7 @@ from newswatch.core.models import Alert
 from newswatch.embedded_redis import EmbeddedRedis
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
-from newswatch.supervisor import previous_port
+from newswatch.supervisor import PORT_FILE, previous_port
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
@@ -130,10 +130,11 @@ def test_follow_survives_a_restart_of_redis_on_another_port(tmp_path: Path) -> N
 
 
 def test_up_keeps_the_port_of_its_data_dir_when_free(tmp_path: Path) -> None:
+    assert previous_port(tmp_path) is None  # a first run: a free port is chosen
     server = EmbeddedRedis(tmp_path / "redis", persist=False).start()
-    (tmp_path / "redis.url").write_text(server.url + "\n")
+    (tmp_path / PORT_FILE).write_text(f"{server.port}\n")
     assert previous_port(tmp_path) is None  # taken: a fresh one will be chosen
     server.stop()
     assert previous_port(tmp_path) == server.port
-    (tmp_path / "redis.url").write_text("garbage\n")
+    (tmp_path / PORT_FILE).write_text("garbage\n")
     assert previous_port(tmp_path) is None
