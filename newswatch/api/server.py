@@ -24,6 +24,7 @@ log = get_logger("newswatch.api")
 
 # an API request (and /healthz) answers 503 within seconds when Redis hangs
 REDIS_TIMEOUT = 5.0
+GRACEFUL_SECONDS = 10
 
 
 def run_api(config_path: Path | None) -> int:
@@ -61,8 +62,12 @@ def run_api(config_path: Path | None) -> int:
             log_config=None,  # uvicorn's lines go through newswatch.logs like every other
             proxy_headers=False,
             server_header=False,
+            # a request still running this long after a stop is cancelled
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
         )
     )
+    # long-lived answers (the web pages' live events) end themselves when the server stops
+    app.state.stopping = lambda: server.should_exit
     # uvicorn handles SIGINT/SIGTERM itself (graceful shutdown) and re-raises the signal
     # afterwards under the handler it found: make that handler a no-op, so a requested stop
     # ends with exit status 0 and no KeyboardInterrupt traceback.

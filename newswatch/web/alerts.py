@@ -3,6 +3,7 @@ language), one alert as a fragment (what the live updates insert), and a story's
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from typing import Any
 
@@ -14,9 +15,10 @@ from newswatch.api.contract import public_alert
 from newswatch.api.params import ID_PATTERN, MAX_TOPIC_CHARS
 from newswatch.api.routes_ops import index as json_index
 from newswatch.core.alerting import article_document
+from newswatch.core.cursor import CursorError, Position, decode_cursor, encode_cursor
 from newswatch.core.errors import NotFoundError, QueryError
 from newswatch.core.models import Alert
-from newswatch.core.query import explain, parse_query
+from newswatch.core.query import Query, explain, parse_query
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
@@ -51,18 +53,56 @@ def _param(request: Request, name: str, limit: int = MAX_TOPIC_CHARS) -> str:
     return value
 
 
-def _listed(request: Request, topic: str, subscription: str, limit: int) -> list[Alert]:
-    store = _store(request)
+@dataclasses.dataclass(frozen=True)
+class Filter:
+    """What the alerts page shows: a topic, a subscription's topics, a query, or all."""
+
+    topic: str = ""
+    subscription: str = ""
+    q: str = ""
+    topics: tuple[str, ...] | None = None  # the subscription's topics (None: every topic)
+    query: Query | None = None
+
+    def admits(self, alert: Alert) -> bool:
+        """Whether an alert's topic fits (the query is checked on its article apart)."""
+        if self.topic and alert.topic != self.topic:
+            return False
+        return self.topics is None or alert.topic in self.topics
+
+
+def _filter(request: Request) -> tuple[Filter, QueryError | None]:
+    topic, subscription = _param(request, "topic"), _param(request, "subscription")
+    q = _param(request, "q", MAX_QUERY_CHARS)
+    topics: tuple[str, ...] | None = None
     if subscription:
         try:
             entry = CatalogStore(request.app.state.redis).find("subscription", subscription)
         except NotFoundError as exc:
             raise PageError(404, exc.message) from None
-        topics = [t for t in entry.item.topics if not topic or t == topic]
+        topics = tuple(entry.item.topics)
+    try:
+        query = parse_query(q) if q else None
+    except QueryError as exc:
+        return Filter(topic, subscription, q, topics), exc
+    return Filter(topic, subscription, q, topics, query), None
+
+
+def _listed(request: Request, chosen: Filter, limit: int) -> list[Alert]:
+    store = _store(request)
+    if chosen.topics is not None:
+        topics = [t for t in chosen.topics if not chosen.topic or t == chosen.topic]
         lists = [store.list(topic=t, limit=limit) for t in topics]
         merged = heapq.merge(*lists, key=lambda a: a.created_at, reverse=True)
         return list(merged)[:limit]
-    return store.list(topic=topic or None, limit=limit)
+    return store.list(topic=chosen.topic or None, limit=limit)
+
+
+def _cursor(request: Request) -> Position | None:
+    text = request.query_params.get("cursor", "")
+    try:
+        return decode_cursor(text) if text else None
+    except CursorError as exc:
+        raise PageError(400, f"cursor: {exc}") from None
 
 
 def home(request: Request) -> Response:
@@ -72,22 +112,25 @@ def home(request: Request) -> Response:
 
 
 def alerts_page(request: Request) -> Response:
-    viewer = require_reader(request)
-    topic, subscription = _param(request, "topic"), _param(request, "subscription")
-    q = _param(request, "q", MAX_QUERY_CHARS)
+    require_reader(request)
+    chosen, error = _filter(request)
+    after = _cursor(request)
     position = AlertEvents(request.app.state.redis).position()  # live updates resume here
-    error: QueryError | None = None
-    if q:
-        try:
-            query = parse_query(q)
-        except QueryError as exc:
-            error, alerts = exc, []
-        else:
-            scanned = _listed(request, topic, subscription, SCAN_LIMIT)
-            alerts = search_alerts(request.app.state.redis, scanned, query, limit=PAGE_SIZE)
-    else:
-        alerts = _listed(request, topic, subscription, PAGE_SIZE)
-    catalog = CatalogStore(request.app.state.redis)
+    client = request.app.state.redis
+    older = ""
+    if error is not None:
+        alerts: list[Alert] = []
+    elif chosen.query is not None:
+        scanned = _listed(request, chosen, SCAN_LIMIT)
+        alerts = search_alerts(client, scanned, chosen.query, limit=PAGE_SIZE)
+    elif chosen.topics is not None:
+        alerts = _listed(request, chosen, PAGE_SIZE)
+    else:  # newest first, page after page
+        alerts, following = _store(request).page(
+            topic=chosen.topic or None, after=after, limit=PAGE_SIZE
+        )
+        older = encode_cursor(following) if following is not None else ""
+    catalog = CatalogStore(client)
     return render(
         request,
         "alerts.html",
@@ -95,23 +138,31 @@ def alerts_page(request: Request) -> Response:
         alerts=[public_alert(a) for a in alerts],
         topics=sorted({t.name for t in catalog.topics()} | set(_store(request).topics())),
         subscriptions=sorted(s.name for s in catalog.subscriptions()),
-        topic=topic,
-        subscription=subscription,
-        q=q,
+        topic=chosen.topic,
+        subscription=chosen.subscription,
+        q=chosen.q,
         error=error,
         position=position,
-        viewer_can_read=viewer.can_read,
         scan_limit=SCAN_LIMIT,
+        older=older,
+        paged=after is not None,
     )
 
 
 def alert_fragment(request: Request) -> Response:
-    """One alert as the list shows it (the live updates insert it)."""
+    """One alert as the list shows it (the live updates insert it); 204 when it does not fit
+    the page's filter (``topic``, ``subscription``, ``q`` as the page has them)."""
     require_reader(request)
     alert_id = request.path_params["alert_id"]
     alert = _store(request).get(alert_id) if ID_PATTERN.fullmatch(alert_id) else None
     if alert is None:
         raise PageError(404, f"no alert {alert_id[:64]!r}")
+    chosen, error = _filter(request)
+    fits = error is None and chosen.admits(alert)
+    if fits and chosen.query is not None:
+        fits = bool(search_alerts(request.app.state.redis, [alert], chosen.query, limit=1))
+    if not fits:
+        return protect(Response(status_code=204))
     response = HTMLResponse(fragment("_alert.html", a=public_alert(alert)))
     return protect(response)
 

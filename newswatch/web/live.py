@@ -4,7 +4,8 @@ holds nothing back); each message's id is the stream position, so a reconnecting
 (``Last-Event-ID``) resumes where it was and misses nothing still in the stream.
 
 Reads never block a thread: the stream is read without waiting, and the loop sleeps between
-reads. A connection lasts at most ``MAX_SECONDS``; the browser reconnects by itself."""
+reads. A connection lasts at most ``MAX_SECONDS`` (the browser reconnects by itself) and ends
+within a second when the server is asked to stop (an open page never holds up a shutdown)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ async def _messages(request: Request, after: str) -> AsyncIterator[str]:
         after = await run_in_threadpool(events.position)
     yield f"retry: {RETRY_MS}\n: live\n\n"
     started = last_sent = time.monotonic()
+    stopping = getattr(request.app.state, "stopping", None)  # set by `newswatch api`
     while time.monotonic() - started < MAX_SECONDS:
-        if await request.is_disconnected():
+        if await request.is_disconnected() or (stopping is not None and stopping()):
             return
         after, batch = await run_in_threadpool(events.read, after, count=100)
         for event in batch:

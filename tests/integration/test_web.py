@@ -4,9 +4,15 @@ wrote, the Content-Security-Policy, and each page's content."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +25,7 @@ from newswatch.core import neardup
 from newswatch.core.catalog import Subscription, Topic
 from newswatch.core.models import Alert
 from newswatch.core.text import tokenize
+from newswatch.embedded_redis import free_port
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
@@ -28,6 +35,7 @@ from newswatch.store.stories import StoryStore
 from tests.support.api import serve
 from tests.support.origin import Origin, Route, rss
 from tests.support.stories import HEADLINE, NOW, PARAGRAPHS, make_article
+from tests.support.up import wait_for
 
 TOKEN = "t0ken-for-the-web-tests-0123456789"
 HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
@@ -400,3 +408,74 @@ def test_topic_editor_marks_a_pasted_text_and_backtests_before_saving(
     ).json()
     assert live["matched"] and live["text"] == [["No ", False], ["herring", True],
                                                 [" <b>here</b>", False]]  # fmt: skip
+
+
+def test_alerts_come_page_after_page_and_live_cards_follow_the_filter(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    story_with_two_sources(redis_client)
+    catalog = CatalogStore(redis_client)
+    catalog.add(Topic("fishing", "fishing"), origin="test")
+    catalog.add(Topic("sport", "football"), origin="test")
+    catalog.add(Subscription("desk", ("sport",)), origin="test")
+    store = AlertStore(redis_client)
+    for n in range(55):  # more than a page
+        at = datetime.fromtimestamp(NOW - 3600 - n, UTC).isoformat()
+        store.add(Alert(f"old{n:03d}", "fishing", at, ["fishing"], f"old fishing {n}", {}))
+    log_in(web)
+    first = web.get("/", headers=HTML).text
+    assert first.count('class="alert"') == 50 and "old048" in first and "old049" not in first
+    older = re.search(r'href="(/\?cursor=[^"]+)">Older alerts', first)
+    assert older
+    second = web.get(older.group(1).replace("&amp;", "&"), headers=HTML).text
+    assert (
+        second.count('class="alert"') == 6 and "old054" in second and "Older alerts" not in second
+    )
+    assert "Newest alerts" in second
+    assert web.get("/", params={"cursor": "forged"}, headers=HTML).status_code == 400
+
+    alert_id = store.list(topic="fishing")[0].id  # the story's alert, topic fishing
+    assert web.get(f"/web/alerts/{alert_id}").status_code == 200
+    assert web.get(f"/web/alerts/{alert_id}", params={"topic": "sport"}).status_code == 204
+    assert web.get(f"/web/alerts/{alert_id}", params={"subscription": "desk"}).status_code == 204
+    assert web.get(f"/web/alerts/{alert_id}", params={"q": "herring"}).status_code == 200
+    assert web.get(f"/web/alerts/{alert_id}", params={"q": "football"}).status_code == 204
+
+
+def test_an_open_live_page_does_not_hold_up_a_stop(redis_url: str) -> None:
+    """`newswatch api` asked to stop while a browser listens to the live events: the stream
+    ends by itself, so the server stops cleanly (it never has to cancel the request)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env.update(
+        NEWSWATCH_REDIS_URL=redis_url, NEWSWATCH_API_PORT=str(port), NEWSWATCH_WEB_PUBLIC="true"
+    )
+    newswatch = str(Path(sys.executable).parent / "newswatch")
+    received: list[str] = []
+    with subprocess.Popen(
+        [newswatch, "api"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as process:
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for("the API", lambda: httpx.get(f"{base}/healthz", timeout=5).status_code)
+
+            def listen() -> None:
+                with httpx.stream("GET", f"{base}/web/events", timeout=None) as events:
+                    for line in events.iter_lines():
+                        received.append(line)
+
+            listener = threading.Thread(target=listen, daemon=True)
+            listener.start()
+            wait_for("the stream open", lambda: received)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=60) == 0
+            listener.join(10)
+            assert not listener.is_alive()  # the server ended the stream
+            assert process.stderr is not None
+            log = process.stderr.read().decode()
+            assert "graceful shutdown exceeded" not in log and "Traceback" not in log
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

@@ -6,8 +6,10 @@
   var status = document.getElementById("live");
   var list = document.getElementById("alerts");
   if (!status || !list || !window.EventSource) { return; }
-  var topic = status.dataset.topic || "";
-  var filtered = Boolean(status.dataset.subscription || status.dataset.search);
+  var filter = JSON.parse(status.dataset.filter || "{}");
+  var query = new URLSearchParams();
+  Object.keys(filter).forEach(function (name) { if (filter[name]) { query.set(name, filter[name]); } });
+  var paged = Boolean(status.dataset.paged);
   var after = status.dataset.after || "";
   var source = new EventSource("/web/events" + (after ? "?after=" + encodeURIComponent(after) : ""));
 
@@ -17,8 +19,10 @@
   }
 
   function place(id, kind) {
-    fetch("/web/alerts/" + encodeURIComponent(id), { credentials: "same-origin" })
-      .then(function (answer) { return answer.ok ? answer.text() : ""; })
+    // the server renders the alert, or answers 204 when it does not fit the page's filter
+    var address = "/web/alerts/" + encodeURIComponent(id) + (query.toString() ? "?" + query : "");
+    fetch(address, { credentials: "same-origin" })
+      .then(function (answer) { return answer.status === 200 ? answer.text() : ""; })
       .then(function (html) {
         if (!html) { return; }
         var holder = document.createElement("template");
@@ -38,9 +42,9 @@
   source.addEventListener("error", function () { say("Not live: reconnecting… (reload for newer alerts)", false); });
   source.addEventListener("alert", function (message) {
     var event = JSON.parse(message.data);
-    if (topic && event.topic !== topic) { return; }
-    if (filtered) {
-      if (event.kind === "created") { say("Live: new alerts arrived; reload to see those of this filter.", true); }
+    if (filter.topic && event.topic !== filter.topic) { return; }
+    if (paged) {  // an older page: the newest alerts are on the first
+      if (event.kind === "created") { say("Live: new alerts arrived; see the newest alerts.", true); }
       return;
     }
     if (event.kind === "updated" && !document.getElementById("alert-" + event.alert)) { return; }
