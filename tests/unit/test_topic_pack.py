@@ -13,8 +13,16 @@ import functools
 import pytest
 
 from newswatch.core.errors import PackError
-from newswatch.core.pack import PackTopic, matcher_query, pack_entry, parse_pack_topic
+from newswatch.core.pack import (
+    PackTopic,
+    _alternatives,
+    matcher_query,
+    pack_entry,
+    parse_pack_topic,
+)
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query.index import triggers
+from newswatch.core.query.rarity import news_rarity
 from newswatch.topics import load_pack
 
 REQUIRED = ("en", "es", "fr", "de", "ru", "uk", "it", "pt", "tr")
@@ -259,3 +267,20 @@ def test_proximity_alternatives_are_guarded_by_their_trigger_words() -> None:
     ):
         doc = MatchDocument.build(text=text)
         assert (guarded.evaluate(doc) is None) == (plain.evaluate(doc) is None), text
+
+
+def test_every_pack_search_is_triggered_only_by_words_most_news_lacks() -> None:
+    # the presearch runs a topic's alternative only when one of its trigger words is in the
+    # document: a trigger found in most news ("with", the "s" of "'s") would make the pack
+    # evaluate that search on nearly every article
+    rarity = news_rarity()
+    common: list[tuple[str, str, float]] = []
+    for topic in load_pack().values():
+        for clause in topic.clauses.values():
+            for alternative in _alternatives(clause):
+                for word in triggers(parse_query(alternative).root) or ():
+                    forms = rarity.words_starting(word.word) if word.prefix else [word.word]
+                    share = max((rarity.share(form) for form in forms), default=0.0)
+                    if share > 0.2:
+                        common.append((topic.name, str(word), share))
+    assert common == []
