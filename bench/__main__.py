@@ -18,6 +18,7 @@ SECTIONS = {
     "topics": "bench.topics",
     "matching": "bench.matching",
     "stories": "bench.stories",
+    "redis": "bench.redis_capacity",
 }
 
 
