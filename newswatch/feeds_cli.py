@@ -96,6 +96,15 @@ def _discover(inst: Instance, url: str) -> Discovery:
     return discovery
 
 
+def _not_there(inst: Instance, url: str) -> None:
+    identity = feed_identity(url)
+    for feed in inst.catalog.feeds():
+        if feed_identity(feed.url) == identity:
+            raise inst.fail(
+                f"{url!r} is already in the catalogue: {feed.display_name} (id {feed.id})"
+            )
+
+
 def _add_one(inst: Instance, raw: dict[str, Any]) -> bool:
     """Validate and add one feed; False (and a line saying why) when it is there already."""
     feed: Feed = checked(inst, "feed", raw)
@@ -146,6 +155,7 @@ def feeds_add(
     with instance("newswatch feeds add", data_dir) as inst:
         # the URL as given must be a valid feed URL before anything is fetched
         checked(inst, "feed", {**raw, **({"name": name} if name is not None else {})})
+        _not_there(inst, url)  # before anything is fetched
         if not discover_feeds:
             one = _add_one(inst, {**raw, **({"name": name} if name is not None else {})})
             raise typer.Exit(0 if one else EXIT_REFUSED)
@@ -178,28 +188,47 @@ def feeds_remove(
 # -- OPML --------------------------------------------------------------------------------------
 
 
-def _import_entry(
-    inst: Instance, entry: OpmlEntry, raw: dict[str, Any], seen: dict[str, OpmlEntry]
-) -> str:
-    """ "added", "duplicate" or "refused", with a line saying which."""
-    where = f"{entry.label()} <{entry.url}>"
+def _usable(inst: Instance, entry: OpmlEntry, raw: dict[str, Any]) -> Feed | None:
+    """The feed an entry gives, or None (with the problems on stderr)."""
     try:
         feed: Feed = checked(inst, "feed", raw)
     except InvalidInput as exc:
-        print(f"! {where}: refused", file=sys.stderr)
+        print(f"! {entry.label()} <{entry.url}>: refused", file=sys.stderr)
         print_problems(f"  {entry.label()}", exc.problems)
-        return "refused"
-    first = seen.setdefault(feed_identity(feed.url), entry)
-    if first is not entry:
-        print(f"= {where}: the same feed as {first.label()}, skipped")
-        return "duplicate"
-    try:
-        inst.catalog.add(feed, origin=ORIGIN)
-    except ConflictError as exc:
-        print(f"= {where}: already in the catalogue ({exc})")
-        return "duplicate"
-    print(f"+ feed {feed.display_name} <{feed.url}>")
-    return "added"
+        return None
+    return feed
+
+
+def _import(inst: Instance, entries: list[OpmlEntry]) -> dict[str, int]:
+    """Validate every entry, then add the usable ones in one write; one line per entry (in
+    the file's order), and the counts."""
+    counts = {"added": 0, "duplicate": 0, "refused": 0}
+    lines: dict[int, str] = {}
+    seen: dict[str, OpmlEntry] = {}
+    batch: list[tuple[OpmlEntry, Feed]] = []
+    for entry, raw in feed_inputs(entries):
+        feed = _usable(inst, entry, raw)
+        if feed is None:
+            counts["refused"] += 1
+            continue
+        first = seen.setdefault(feed_identity(feed.url), entry)
+        if first is not entry:
+            lines[entry.number] = f"= {entry.label()} <{entry.url}>: the same feed as "
+            lines[entry.number] += f"{first.label()}, skipped"
+            counts["duplicate"] += 1
+            continue
+        batch.append((entry, feed))
+    outcomes = inst.catalog.add_feeds([feed for _, feed in batch], origin=ORIGIN)
+    for (entry, feed), why_not in zip(batch, outcomes, strict=True):
+        if why_not is None:
+            lines[entry.number] = f"+ feed {feed.display_name} <{feed.url}>"
+            counts["added"] += 1
+        else:
+            lines[entry.number] = f"= {entry.label()} <{entry.url}>: {why_not}, skipped"
+            counts["duplicate"] += 1
+    for number in sorted(lines):
+        print(lines[number])
+    return counts
 
 
 @feeds_app.command("import-opml")
@@ -209,15 +238,12 @@ def feeds_import(
     ],
     data_dir: DataDir = None,
 ) -> None:
-    """Add every feed an OPML file lists (titles become names). Feeds already in the
-    catalogue, repeats and unusable entries are reported and skipped; the rest is added.
-    Exit 2 when an entry was refused."""
+    """Add every feed an OPML file lists (titles become names), in one write. Feeds already
+    in the catalogue, repeats and unusable entries are reported and skipped; the rest is
+    added. Exit 2 when an entry was refused."""
     with instance("newswatch feeds import-opml", data_dir) as inst:
         entries = read_opml_file(path)
-        counts = {"added": 0, "duplicate": 0, "refused": 0}
-        seen: dict[str, OpmlEntry] = {}
-        for entry, raw in feed_inputs(entries):
-            counts[_import_entry(inst, entry, raw, seen)] += 1
+        counts = _import(inst, entries)
         print(
             f"{path}: {len(entries)} entries: {counts['added']} added, {counts['duplicate']} "
             f"already there or repeated, {counts['refused']} refused"

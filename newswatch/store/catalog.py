@@ -189,6 +189,38 @@ class CatalogStore:
         """Add or change."""
         return self._write(item, origin=origin, create=None)
 
+    def add_feeds(self, feeds: Iterable[Feed], *, origin: str) -> list[str | None]:
+        """Store many new feeds in one transaction and one new version (an OPML import):
+        for each, None when added, else why not (it is there already, under this or another
+        spelling of its URL, or earlier in ``feeds``). The catalogue is read once, where
+        :meth:`add` reads it for every feed."""
+        wanted = list(feeds)
+        outcomes: list[str | None] = []
+
+        def transaction(pipe: Any) -> None:
+            outcomes.clear()
+            held = {feed_identity(e.item.url): e.item.url for e in self._entries_in(pipe, "feed")}
+            now = iso_from_unix(self.clock())
+            added: list[Feed] = []
+            for feed in wanted:
+                identity = feed_identity(feed.url)
+                if identity in held:
+                    same = "" if held[identity] == feed.url else f" as {held[identity]!r}"
+                    outcomes.append(f"feed {feed.url!r} is already in the catalogue{same}")
+                    continue
+                held[identity] = feed.url
+                added.append(feed)
+                outcomes.append(None)
+            pipe.multi()
+            for feed in added:
+                pipe.hset(keys.CATALOG["feed"], feed.key, _encode(Entry(feed, origin, now, now)))
+            if added:
+                _schedule(pipe, [feed.key for feed in added])
+                _bump(pipe, {"feed"})
+
+        self.client.transaction(transaction, *self._watched("feed"))
+        return outcomes
+
     def remove(self, kind: Kind, key: str) -> Entry[Any]:
         """Remove an item; returns what was stored. ConflictError for a topic that a
         subscription still follows."""
