@@ -73,6 +73,7 @@ SUMMITS = [
     ("zh", "国家主席习近平与美国总统拜登在旧金山举行中美元首会晤。"),
     ("ja", "岸田首相はバイデン大統領と首脳会談を行った。"),
     ("ko", "윤석열 대통령은 기시다 총리와 정상회담을 가졌다."),
+    ("pl", "Przywódcy państw NATO zebrali się na szczycie w Waszyngtonie."),
 ]
 
 WARRANTS = [
@@ -95,6 +96,8 @@ WARRANTS = [
     ("zh", "国际刑事法院对其发出逮捕令。"),
     ("ja", "警察は容疑者の逮捕状を取った。"),
     ("ko", "법원은 전 장관에 대한 구속영장을 발부했다."),
+    ("ar", "أصدرت المحكمة الجنائية الدولية مذكرتي اعتقال بحق نتنياهو وغالانت"),
+    ("pl", "Sąd wydał list gończy za byłym prezesem spółki."),
 ]
 
 ARMS = [
@@ -122,6 +125,9 @@ ARMS = [
     ("zh", "美国宣布对台军售，包括导弹和战斗机。"),
     ("ja", "政府はウクライナへの武器供与を決めた。"),
     ("ko", "정부는 우크라이나에 무기 지원을 검토하고 있다."),
+    ("ja", "防衛装備品のフィリピンへの輸出を決めた。"),
+    ("fr", "Le Conseil fédéral a autorisé l'exportation de matériel de guerre vers l'Ukraine."),
+    ("pl", "Polska przekazała Ukrainie czołgi Leopard."),
 ]
 
 
@@ -155,6 +161,8 @@ TRAPS = [
     "Trump arrived in Washington after a weekend at his golf club.",
     "The company's president travelled to China to meet suppliers.",
     "Der Bergsteiger erreichte den Gipfel des Mont Blanc bei Sonnenaufgang.",
+    "W godzinach szczytu prezydent miasta zamknął most.",
+    "Prezydent z wizytą w Krakowie otworzył szpital.",
     # ministers only, a phone call, a leader at home
     "Foreign ministers met in Brussels; the president's spokesman declined to comment.",
     # a teaser in a sidebar and censure motions are no arrest warrants
