@@ -113,9 +113,14 @@ def _submitted(form: Any, before: Subscription | None) -> dict[str, Any]:
     values["name"] = _text(form, "name")
     values["topics"] = [t for t in form.getlist("topics") if isinstance(t, str)][:200]
     values["mode"] = _text(form, "mode") or "instant"
+    digest = _text(form, "digest")  # shown in the form: empty there means none
+    values.pop("digest", None)
+    if digest:
+        values["digest"] = digest
+    # fields the form does not show are kept; those left empty are not given at all
     for field in ("digest", "quiet_hours", "timezone"):
-        if _text(form, field) or field in values:
-            values[field] = _text(form, field) or ("UTC" if field == "timezone" else "")
+        if values.get(field) == "":
+            values.pop(field)
     channels = [
         line.strip()
         for line in _text(form, "channels", MAX_FIELD_CHARS).splitlines()

@@ -164,7 +164,7 @@ def test_the_web_pages_in_a_real_browser(tmp_path: Path, sites: tuple[Site, Site
     assert visit.csp_violations == [], visit.csp_violations
     serious = {name: found for name, found in visit.checked.items() if found}
     assert serious == {}, f"serious or critical accessibility violations: {serious}"
-    assert len(visit.checked) >= 9
+    assert len(visit.checked) >= 16
     print(f"\nweb screenshots: {shots}")
 
 
@@ -290,13 +290,19 @@ def write_the_topic(visit: Visit) -> None:
 
 
 def on_a_phone(phone: Visit, desktop: Visit, instance: Instance) -> None:
-    """The alerts page at a phone's width: nothing wider than the screen."""
+    """Every page at a phone's width: nothing wider than the screen."""
     phone.go("/login")
     phone.page.get_by_label("API token").fill(instance.token)
     phone.page.get_by_role("button", name="Log in").click()
     expect(phone.page.get_by_role("heading", name="Alerts")).to_be_visible()
-    width = phone.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the alerts page is {width}px wide on a 390px screen"
-    phone.record("alerts-phone")
+    story = phone.page.locator("#alerts h3 a").first.get_attribute("href")
+    pages = {"alerts": "/", "story": story, "topics": "/topics", "topic-editor": "/topics/new",
+             "feeds": "/feeds", "subscriptions": "/subscriptions", "status": "/status"}  # fmt: skip
+    for name, path in pages.items():
+        phone.go(str(path))
+        expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
+        width = phone.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+        phone.record(f"phone-{name}")
     desktop.checked.update(phone.checked)
     desktop.csp_violations += phone.csp_violations

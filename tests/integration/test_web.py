@@ -22,7 +22,8 @@ from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
 from newswatch.config import Settings
 from newswatch.core import neardup
-from newswatch.core.catalog import Subscription, Topic
+from newswatch.core.catalog import Feed, Subscription, Topic
+from newswatch.core.feed_state import FeedState, Health
 from newswatch.core.models import Alert
 from newswatch.core.text import tokenize
 from newswatch.embedded_redis import free_port
@@ -31,9 +32,11 @@ from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.deliveries import Delivery, DeliveryStore
+from newswatch.store.feeds import FeedStateStore
 from newswatch.store.stories import StoryStore
 from tests.support.api import serve
 from tests.support.origin import Origin, Route, rss
+from tests.support.receivers import WebhookReceiver, new_secret
 from tests.support.stories import HEADLINE, NOW, PARAGRAPHS, make_article
 from tests.support.up import wait_for
 
@@ -479,3 +482,61 @@ def test_an_open_live_page_does_not_hold_up_a_stop(redis_url: str) -> None:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def test_a_subscription_is_edited_and_its_channels_tested(redis_client: redis.Redis) -> None:
+    receiver = WebhookReceiver(new_secret())
+    CatalogStore(redis_client).add(Topic("fishing", "fishing"), origin="test")
+    settings = {"allow_private_networks": True, "delivery_ports": "1-65535"}
+    with receiver.running():
+        for web in start(redis_client, **settings):
+            log_in(web)
+            csrf = csrf_of(web.get("/subscriptions/new").text)
+            form = {"csrf": csrf, "name": "desk", "topics": "fishing", "mode": "instant"}
+            saved = web.post(
+                "/subscriptions/save",
+                data={**form, "channels": receiver.url, "webhook_secret": receiver.secret},
+            )
+            assert saved.status_code == 303, saved.text
+            editor = web.get("/subscriptions/desk").text
+            assert receiver.secret not in editor and "Leave empty to keep" in editor
+            # a change that leaves the channels and the secret empty keeps them
+            changed = web.post(
+                "/subscriptions/save", data={**form, "existing": "1", "min_sources": "2"}
+            )
+            assert changed.status_code == 303, changed.text
+            (subscription,) = CatalogStore(redis_client).subscriptions()
+            assert subscription.min_sources == 2 and subscription.channels == (receiver.url,)
+            assert subscription.webhook_secrets == (receiver.secret,)
+
+            tested = web.post("/subscriptions/desk/test", data={"csrf": csrf})
+            assert tested.status_code == 200 and "Test sent" in tested.text
+            assert ": delivered" in tested.text and receiver.secret not in tested.text
+            (request,) = receiver.wait_for(1)
+            assert request.verified
+
+
+def test_feed_health_shows_at_a_glance(web: httpx.Client, redis_client: redis.Redis) -> None:
+    catalog = CatalogStore(redis_client)
+    catalog.add(Feed("https://broken.example.org/rss", name="Broken"), origin="test")
+    catalog.add(Feed("https://fine.example.org/rss", name="Fine"), origin="test")
+    broken, fine = sorted(catalog.feeds(), key=lambda f: f.name)
+    states = FeedStateStore(redis_client)
+    states.put_state(
+        broken.id,
+        FeedState(
+            last_status="http_error",
+            last_polled_at=NOW,
+            health=Health.FAILING,
+            consecutive_errors=3,
+            last_error="the server answered 503 Service Unavailable",
+            interval=900,
+        ),
+    )
+    states.put_state(fine.id, FeedState(last_status="ok", last_polled_at=NOW, rate=2.0))
+    log_in(web)
+    page = web.get("/feeds").text
+    assert "1 failing" in page and "1 ok" in page
+    assert page.index("Broken") < page.index("Fine")  # the unhealthy first
+    assert "the server answered 503 Service Unavailable (3 in a row)" in page
+    assert "48.0" in page  # items per day, from the rate per hour
