@@ -12,6 +12,7 @@ CPU of writing them so (one SET each).
 from __future__ import annotations
 
 import argparse
+import email.utils
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from typing import Any
 
 import httpx
 import redis
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench.pipeline import Origin, load_pages, metric_sum
 from newswatch.embedded_redis import EmbeddedRedis, free_port
@@ -67,10 +69,22 @@ def memory_by_family(client: redis.Redis) -> Counter[str]:
     return sizes
 
 
+class FreshOrigin(Origin):
+    """The pipeline section's origin, its items published when the run starts (the pipeline's
+    are dated 2023: too old to be believed, so no published_to_* span would be measured)."""
+
+    def __init__(self, host: str, pages: list[bytes], latency: float) -> None:
+        self.published = email.utils.formatdate(time.time(), usegmt=True)
+        super().__init__(host, pages, latency)
+
+    def feed(self) -> bytes:
+        return super().feed().replace(b"Fri, 17 Mar 2023 12:00:00 GMT", self.published.encode())
+
+
 def run_up(url: str, pages: list[bytes], hosts: int, workers: int, tmp: Path) -> None:
     """`newswatch up` on the Redis at ``url`` until every page is processed."""
     shards = [pages[h::hosts] for h in range(hosts)]
-    origins = [Origin(f"127.0.0.{h + 1}", shard, 0.01) for h, shard in enumerate(shards)]
+    origins = [FreshOrigin(f"127.0.0.{h + 1}", shard, 0.01) for h, shard in enumerate(shards)]
     config = tmp / "bench.yaml"
     lines = ["feeds:"] + [f"  - url: {o.base}/feed.xml\n    interval: 3600" for o in origins]
     lines += ["topics:", "  - name: summits", "    query: '(summit OR talks) AND president'",
@@ -98,6 +112,8 @@ def run_up(url: str, pages: list[bytes], hosts: int, workers: int, tmp: Path) ->
                 sys.exit("newswatch up exited:\n" + (tmp / "up.log").read_text()[-3000:])
             try:
                 if metric_sum(http, "newswatch_articles_processed_total{") >= len(pages):
+                    time.sleep(1.0)  # the last batch's alerts
+                    print_freshness(http.get("/metrics").text)
                     return
             except httpx.HTTPError:
                 pass
@@ -115,6 +131,39 @@ def run_up(url: str, pages: list[bytes], hosts: int, workers: int, tmp: Path) ->
 def _members(client: redis.Redis, key: bytes) -> int:
     kind = client.type(key)
     return int({b"set": client.scard, b"zset": client.zcard, b"hash": client.hlen}[kind](key))
+
+
+def bucket_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
+    """Prometheus's histogram_quantile over cumulative (upper bound, count) buckets."""
+    total = buckets[-1][1]
+    rank, lower, below = q * total, 0.0, 0.0
+    for bound, count in buckets:
+        if count >= rank:
+            if bound == float("inf"):
+                return lower
+            return lower + (bound - lower) * (rank - below) / max(count - below, 1e-9)
+        lower, below = bound, count
+    return lower
+
+
+def print_freshness(text: str) -> None:
+    """p50/p95/p99 of each freshness span of the run, as the dashboard computes them."""
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name != "newswatch_freshness_seconds":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_bucket"):
+                bound = float(sample.labels["le"])
+                spans.setdefault(sample.labels["span"], []).append((bound, sample.value))
+    print("| freshness span | count | p50 | p95 | p99 |")
+    print("|---|---:|---:|---:|---:|")
+    for span, buckets in sorted(spans.items()):
+        buckets.sort()
+        if not buckets[-1][1]:
+            continue
+        p50, p95, p99 = (bucket_quantile(q, buckets) for q in (0.5, 0.95, 0.99))
+        print(f"| {span} | {buckets[-1][1]:.0f} | {p50:.2f} s | {p95:.2f} s | {p99:.2f} s |")
 
 
 def baseline(client: redis.Redis, texts: list[str]) -> tuple[float, float]:
