@@ -6,7 +6,7 @@ fallback when fast mode returns little, readability when it is the cleaner candi
 ``trafilatura.extract`` with its default settings (full algorithm, comments included), bare
 ``trafilatura.extract(fast=True)``, and the benchmark's own recipe (``include_comments=False``:
 the 0.958 in its README). Scores are the benchmark's (see :mod:`eval.scoring`); the last line
-says how often each extraction path was taken.
+says how often each extraction path was taken, and on how many pages readability ran.
 
 ``--benchmark DIR`` scores any set in the same layout (``ground-truth.json`` mapping ids to
 ``{"articleBody", "url"}``, pages in ``html/<id>.html.gz``), e.g. a held-out set of other
@@ -56,6 +56,7 @@ def load_benchmark(base: Path) -> list[tuple[str, str, bytes, str]]:
 def newswatch_text(page: bytes, url: str, methods: collections.Counter[str]) -> str:
     extracted = extract_article(page, url=url or "https://example.com/", max_bytes=MAX_BYTES)
     methods[extracted.method] += 1
+    methods["readability run"] += extracted.checked
     return extracted.text
 
 
@@ -99,5 +100,6 @@ def run(args: argparse.Namespace) -> None:
         total = score(scores)
         print(f"{name:34s} {total.f1:6.3f} {total.precision:6.3f} {total.recall:6.3f}   "
               f"{seconds * 1000 / len(pages):7.1f}")  # fmt: skip
+    checked = methods.pop("readability run", 0)
     taken = ", ".join(f"{method} {n / len(pages):.0%}" for method, n in methods.most_common())
-    print(f"newswatch extraction paths: {taken}")
+    print(f"newswatch extraction paths: {taken}; readability run on {checked / len(pages):.0%}")

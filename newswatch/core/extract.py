@@ -19,10 +19,10 @@ import re
 
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
-from trafilatura.utils import load_html
 
 from newswatch.core.charset import decode_page
 from newswatch.core.errors import ExtractionError
+from newswatch.core.html_tree import parse_html
 from newswatch.core.language import language_code
 from newswatch.core.main_text import main_text
 from newswatch.core.page_meta import PageMeta, read_page_metadata
@@ -66,6 +66,7 @@ class Extracted:
     text: str
     sitename: str
     method: str = "fast"  # how the text was found (see core.main_text)
+    checked: bool = False  # whether readability's text was compared (see core.main_text)
 
 
 def extract_article(
@@ -108,7 +109,7 @@ def extract_article(
         text_html = f"<html><body><article>{text_html}</article></body></html>"
 
     try:
-        tree = load_html(text_html)
+        tree = parse_html(text_html)
         if tree is None:
             raise ValueError("no HTML tree")
         meta = read_page_metadata(tree)
@@ -127,6 +128,7 @@ def extract_article(
         text=found.text,
         sitename=meta.sitename,
         method=found.method,
+        checked=found.checked,
     )
 
 

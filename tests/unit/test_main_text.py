@@ -24,22 +24,26 @@ BODY = "\n".join(PARAGRAPHS)
 
 
 def test_readability_wins_when_fast_mode_only_adds_short_lines() -> None:
-    fast = "\n".join(["Ministers agree a timetable", *PARAGRAPHS, "Sign up", "Most read"])
-    assert mt._cleaner(BODY, fast)
+    fast = mt._Words(
+        "\n".join(["Ministers agree a timetable", *PARAGRAPHS, "Sign up", "Most read"])
+    )
+    body = mt._Words(BODY)
+    assert mt._cleaner(body, fast)
     # what fast mode adds is a paragraph: it stays
     extra_paragraph = "An analyst said the plan was the most detailed one yet, and " * 3
-    assert not mt._cleaner(BODY, f"{BODY}\n{extra_paragraph}")
+    assert not mt._cleaner(body, mt._Words(f"{BODY}\n{extra_paragraph}"))
     # readability found text fast mode did not have: no agreement
-    assert not mt._cleaner(f"{BODY}\nA closing line fast mode never saw at all.", fast)
+    longer = mt._Words(f"{BODY}\nA closing line fast mode never saw at all.")
+    assert not mt._cleaner(longer, fast)
     # not shorter: nothing to gain
     assert not mt._cleaner(fast, fast)
 
 
 def test_disjoint_halves_are_both_kept() -> None:
     lead, body = "\n".join(PARAGRAPHS[:6]), "\n".join(PARAGRAPHS[6:])
-    assert mt._disjoint(lead, body)
-    assert not mt._disjoint(lead, f"{lead}\n{body}")  # one holds the other
-    assert not mt._disjoint(lead, "Short teaser line.")  # too little to be a part
+    assert mt._disjoint(mt._Words(lead), mt._Words(body))
+    assert not mt._disjoint(mt._Words(lead), mt._Words(f"{lead}\n{body}"))  # one holds the other
+    assert not mt._disjoint(mt._Words(lead), mt._Words("Short teaser line."))  # too little
 
 
 def test_fast_mode_keeping_a_lead_falls_back_to_the_full_algorithm() -> None:
@@ -69,3 +73,39 @@ def test_a_plain_article_stays_in_fast_mode() -> None:
     assert got.method in ("fast", "readability")
     assert all(p in got.text for p in PARAGRAPHS)
     assert "Home" not in got.text
+
+
+def test_readability_runs_only_on_suspicious_pages() -> None:
+    """Readability's text is compared where fast mode kept a line of the headline or found
+    little of the page; a page whose fast text is its article alone skips it."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    plain = fromstring(
+        "<html><head><title>Ministers agree a timetable for talks</title></head><body>"
+        f"<article>{article}</article></body></html>"
+    )
+    got = mt.main_text(plain, "https://ex.com/a")
+    assert not got.checked and got.method == "fast"
+    headed = fromstring(
+        "<html><head><title>Ministers agree a timetable for talks</title></head><body>"
+        f"<article><h1>Ministers agree a timetable for talks</h1>{article}</article></body></html>"
+    )
+    fast = mt._trafilatura(headed, "https://ex.com/a", fast=True)
+    assert "Ministers agree a timetable" in fast
+    assert mt.main_text(headed, "https://ex.com/a").checked
+    # the same article among a page of other text: fast mode's share is low
+    other = "".join(f"<div><span>{p} {p}</span></div>" for p in PARAGRAPHS * 2)
+    crowded = fromstring(
+        f"<html><body><article>{article}</article><aside>{other}</aside></body></html>"
+    )
+    fast = mt._trafilatura(crowded, "https://ex.com/a", fast=True)
+    if len(fast) < mt.CHECK_SHARE * mt._visible_length(crowded):
+        assert mt.main_text(crowded, "https://ex.com/a").checked
+
+
+def test_visible_length_leaves_out_scripts_and_styles() -> None:
+    page = fromstring(
+        "<html><head><title>T</title></head><body><p> Twelve chars </p>"
+        "<script>var x = 1;</script><style>p {}</style><noscript>Enable it</noscript>"
+        "<div>abc<span> de </span></div></body></html>"
+    )
+    assert mt._visible_length(page) == len("Twelve chars") + len("abc") + len("de")
