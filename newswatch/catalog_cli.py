@@ -44,6 +44,15 @@ DataDir = Annotated[
     typer.Option(help="Data directory of a running `newswatch up` (default ./.newswatch)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+SettingsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="The instance's YAML file: its settings: block applies (data_dir, redis_url, "
+        "allow_private_networks ...); its catalogue is not written.",
+    ),
+]
 
 
 # -- finding the instance ----------------------------------------------------------------------
@@ -64,12 +73,13 @@ class Instance:
 
 
 @contextlib.contextmanager
-def instance(program: str, data_dir: Path | None) -> Iterator[Instance]:
+def instance(program: str, data_dir: Path | None, config: Path | None = None) -> Iterator[Instance]:
     """The instance as `newswatch alerts` finds it (NEWSWATCH_REDIS_URL, else the `newswatch
-    up` of ``data_dir`` or ./.newswatch). Refusals of the catalogue exit 2 with their message;
-    a Redis that fails exits 1."""
+    up` of ``data_dir``, of the data_dir setting of ``config``, or of ./.newswatch), with the
+    settings of ``config`` under the environment's. Refusals of the catalogue exit 2 with their
+    message; a Redis that fails exits 1."""
     try:
-        runtime = load_runtime(data_dir=data_dir)
+        runtime = load_runtime(config, data_dir=data_dir)
     except ConfigError as exc:
         raise typer.Exit(report_config_error(program, exc)) from None
     client = connect(runtime.redis_url, socket_timeout=10)
@@ -137,9 +147,11 @@ def print_json(view: dict[str, Any]) -> None:
 
 
 @topics_app.command("list")
-def topics_list(data_dir: DataDir = None, as_json: AsJson = False) -> None:
+def topics_list(
+    data_dir: DataDir = None, as_json: AsJson = False, config: SettingsFile = None
+) -> None:
     """Every topic: its name, its alerts so far, who wrote it, its query (or pack)."""
-    with instance("newswatch topics list", data_dir) as inst:
+    with instance("newswatch topics list", data_dir, config) as inst:
         counts = AlertStore(inst.client).topics()
         entries = sorted(inst.catalog.entries("topic"), key=lambda e: e.item.name)
         for entry in entries:
@@ -178,6 +190,7 @@ def topics_add(
         ),
     ] = None,
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Add a topic; running workers match with it within seconds. Refused (exit 2) with the
     position of the fault when the query does not parse, or when the name is taken."""
@@ -189,7 +202,7 @@ def topics_add(
         raw["pack"] = pack
     if language:
         raw["languages"] = list(language)
-    with instance(program, data_dir) as inst:
+    with instance(program, data_dir, config) as inst:
         try:
             topic = checked(inst, "topic", raw)
         except InvalidInput as exc:
@@ -212,10 +225,11 @@ def topics_add(
 def topics_remove(
     name: Annotated[str, typer.Argument(help="The topic's name.")],
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Remove a topic: no new alerts for it (its alerts so far stay). Refused while a
     subscription follows it."""
-    with instance("newswatch topics remove", data_dir) as inst:
+    with instance("newswatch topics remove", data_dir, config) as inst:
         entry = inst.catalog.find("topic", name)
         inst.catalog.remove("topic", entry.item.key)
         print(f"removed topic {entry.item.name}")
@@ -225,9 +239,11 @@ def topics_remove(
 
 
 @subscriptions_app.command("list")
-def subscriptions_list(data_dir: DataDir = None, as_json: AsJson = False) -> None:
+def subscriptions_list(
+    data_dir: DataDir = None, as_json: AsJson = False, config: SettingsFile = None
+) -> None:
     """Every subscription: its topics, mode and channels (redacted: they carry credentials)."""
-    with instance("newswatch subscriptions list", data_dir) as inst:
+    with instance("newswatch subscriptions list", data_dir, config) as inst:
         entries = sorted(inst.catalog.entries("subscription"), key=lambda e: e.item.name)
         for entry in entries:
             if as_json:
@@ -277,6 +293,7 @@ def subscriptions_add(
         typer.Option(help="whsec_... key signing webhook deliveries (two while rotating)."),
     ] = None,
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Add a subscription. Its channels are checked as the API and `check` check them
     (apprise knows the URL); they are never printed whole."""
@@ -293,7 +310,7 @@ def subscriptions_add(
         "webhook_secrets": webhook_secret,
     }
     raw.update({key: value for key, value in optional.items() if value is not None})
-    with instance("newswatch subscriptions add", data_dir) as inst:
+    with instance("newswatch subscriptions add", data_dir, config) as inst:
         subscription = checked(inst, "subscription", raw)
         inst.catalog.add(subscription, origin=ORIGIN)
         channels = ", ".join(subscription.public_dict()["channels"]) or "no channels"
@@ -307,9 +324,10 @@ def subscriptions_add(
 def subscriptions_remove(
     name: Annotated[str, typer.Argument(help="The subscription's name.")],
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Remove a subscription: nothing more is sent to its channels."""
-    with instance("newswatch subscriptions remove", data_dir) as inst:
+    with instance("newswatch subscriptions remove", data_dir, config) as inst:
         entry = inst.catalog.find("subscription", name)
         inst.catalog.remove("subscription", entry.item.key)
         print(f"removed subscription {entry.item.name}")

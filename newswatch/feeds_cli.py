@@ -18,6 +18,7 @@ from newswatch.catalog_cli import (
     AsJson,
     DataDir,
     Instance,
+    SettingsFile,
     checked,
     instance,
     print_json,
@@ -41,9 +42,11 @@ feeds_app = typer.Typer(help="Feeds: what newswatch polls.")
 
 
 @feeds_app.command("list")
-def feeds_list(data_dir: DataDir = None, as_json: AsJson = False) -> None:
+def feeds_list(
+    data_dir: DataDir = None, as_json: AsJson = False, config: SettingsFile = None
+) -> None:
     """Every feed with its health and last poll (the last error of a failing one)."""
-    with instance("newswatch feeds list", data_dir) as inst:
+    with instance("newswatch feeds list", data_dir, config) as inst:
         entries = {entry.item.key: entry for entry in inst.catalog.entries("feed")}
         for state in FeedStateStore(inst.client).list_states():
             entry = entries.get(state["id"])
@@ -142,6 +145,7 @@ def feeds_add(
         ),
     ] = True,
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Add a feed; a running scheduler polls it within a tick. URL may be a site's page: its
     announced feeds (<link rel="alternate">), else the usual places (/feed, /rss.xml ...),
@@ -152,7 +156,7 @@ def feeds_add(
     raw: dict[str, Any] = {"url": url, "fetch_pages": fetch_pages}
     if interval is not None:
         raw["interval"] = interval
-    with instance("newswatch feeds add", data_dir) as inst:
+    with instance("newswatch feeds add", data_dir, config) as inst:
         # the URL as given must be a valid feed URL before anything is fetched
         checked(inst, "feed", {**raw, **({"name": name} if name is not None else {})})
         _not_there(inst, url)  # before anything is fetched
@@ -177,9 +181,10 @@ def feeds_add(
 def feeds_remove(
     ref: Annotated[str, typer.Argument(metavar="FEED", help="The feed's id, URL or name.")],
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Remove a feed: the scheduler stops polling it (its alerts so far stay)."""
-    with instance("newswatch feeds remove", data_dir) as inst:
+    with instance("newswatch feeds remove", data_dir, config) as inst:
         entry = inst.catalog.find("feed", ref)
         removed: Feed = inst.catalog.remove("feed", entry.item.key).item
         print(f"removed feed {removed.display_name} <{removed.url}> (id {removed.id})")
@@ -237,11 +242,12 @@ def feeds_import(
         Path, typer.Argument(metavar="FILE", help="An OPML file (another reader's export).")
     ],
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Add every feed an OPML file lists (titles become names), in one write. Feeds already
     in the catalogue, repeats and unusable entries are reported and skipped; the rest is
     added. Exit 2 when an entry was refused."""
-    with instance("newswatch feeds import-opml", data_dir) as inst:
+    with instance("newswatch feeds import-opml", data_dir, config) as inst:
         entries = read_opml_file(path)
         counts = _import(inst, entries)
         print(
@@ -257,9 +263,10 @@ def feeds_export(
         Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
     ] = None,
     data_dir: DataDir = None,
+    config: SettingsFile = None,
 ) -> None:
     """Write every feed as an OPML 2.0 list, for another reader or a later import."""
-    with instance("newswatch feeds export-opml", data_dir) as inst:
+    with instance("newswatch feeds export-opml", data_dir, config) as inst:
         feeds = inst.catalog.feeds()
     document = export_opml(
         feeds,

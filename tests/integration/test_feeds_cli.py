@@ -142,7 +142,7 @@ def test_a_feed_url_is_added_with_its_title_and_listed_and_removed(
 
 
 def test_refusals_name_the_field_or_the_setting(
-    origin: Origin, redis_url: str, redis_client: redis.Redis
+    origin: Origin, redis_url: str, redis_client: redis.Redis, tmp_path: Path
 ) -> None:
     bad = newswatch("feeds", "add", "ftp://x.example/feed", redis_url=redis_url)
     assert bad.returncode == 2
@@ -161,6 +161,18 @@ def test_refusals_name_the_field_or_the_setting(
     assert "loopback address" in local.stderr
     assert "NEWSWATCH_ALLOW_PRIVATE_NETWORKS=true" in local.stderr
     assert origin.hits("/feed") == 0
+    # the settings of the instance's file apply with --config (its catalogue is not written)
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(
+        "settings:\n  allow_private_networks: true\n  allowed_ports: '1-65535'\n"
+        "topics:\n  - name: t\n    query: summit\n"
+    )
+    with_config = newswatch("feeds", "add", origin.url("/feed"), "--config", str(config),
+                            redis_url=redis_url)  # fmt: skip
+    assert with_config.returncode == 0, with_config.stderr
+    assert [f.url for f in CatalogStore(redis_client).feeds()] == [origin.url("/feed")]
+    assert CatalogStore(redis_client).topics() == []
+    CatalogStore(redis_client).remove("feed", Feed(origin.url("/feed")).id)
 
     origin.routes["/data.json"] = Route(b'{"not": "a feed"}', content_type="application/json")
     neither = newswatch("feeds", "add", origin.url("/data.json"), redis_url=redis_url, **LOCAL)
