@@ -57,7 +57,12 @@ def backfill(
         for article in batch:
             found += [(article, match) for match in matcher.match(article_document(article))]
     retention = settings.retention_days * 86400
-    alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen, retention=retention)
+    alerts = AlertStore(
+        client,
+        maxlen=settings.alert_stream_maxlen,
+        topic_maxlen=settings.alert_topic_maxlen,
+        retention=retention,
+    )
     at = datetime.fromtimestamp(until, UTC).isoformat()
     created = 0
     for article, match in reversed(found):  # oldest first: a story's first match raises it

@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     # seconds to wait for a batch to fill
     batch_linger: Annotated[float, _in_range(0, 60, unit=" seconds")] = 0.25
     alert_stream_maxlen: Annotated[int, _in_range(100, 100_000_000)] = 100_000
+    # alerts one topic keeps in that list: a busy topic drops its own oldest alerts
+    alert_topic_maxlen: Annotated[int, _in_range(10, 100_000_000)] = 10_000
+    # topics whose alerts newswatch_alerts_created_total counts under their own name
+    topic_metric_labels: Annotated[int, _in_range(0, 10_000)] = 100
     # alert events kept for cursor readers once every consumer group has acknowledged them
     alert_events_keep: Annotated[int, _in_range(1000, 10_000_000)] = 100_000
     # articles and duplicate claims expire after this

@@ -25,6 +25,9 @@ from newswatch.topics import load_pack
 
 log = get_logger(__name__)
 
+# the metric label of the topics beyond ``topic_metric_labels`` (no topic name starts with _)
+OTHER_TOPICS = "_other"
+
 
 class WorkerContext:
     def __init__(self, client: redis.Redis, settings: Settings):
@@ -36,10 +39,21 @@ class WorkerContext:
         self.stories = StoryStore(
             client, window=settings.story_window_days * 24 * 3600, retention=retention
         )
-        self.alerts = AlertStore(client, maxlen=settings.alert_stream_maxlen, retention=retention)
+        self.alerts = AlertStore(
+            client,
+            maxlen=settings.alert_stream_maxlen,
+            topic_maxlen=settings.alert_topic_maxlen,
+            retention=retention,
+        )
+        self._labelled: frozenset[str] = frozenset()
         self.events = AlertEvents(client, keep=settings.alert_events_keep)
         self._matcher: TopicMatcher | None = None
         self._topics_version: int | None = None
+
+    def metric_topic(self, topic: str) -> str:
+        """The ``topic`` label of an alert of ``topic``: its name for the labelled topics,
+        OTHER_TOPICS for the rest, so the series stay bounded at thousands of topics."""
+        return topic if topic in self._labelled else OTHER_TOPICS
 
     @property
     def topics_version(self) -> int | None:
@@ -68,11 +82,18 @@ class WorkerContext:
                 self._matcher = TopicMatcher()
             update_matcher(self._matcher, specs)
             self._topics_version = version
+            self._labelled = labelled_topics(self._matcher.topics, self.settings)
             # the compiled topics live until the next change: out of the collector's way,
             # or every full collection would walk them all again
             gc.freeze()
             log.info("topic matcher updated", version=version, topics=len(self._matcher))
         return self._matcher
+
+
+def labelled_topics(names: Iterable[str], settings: Settings) -> frozenset[str]:
+    """The topics counted under their own name in the per-topic alert metric: the first
+    ``topic_metric_labels`` by name (the same in every worker of a catalogue version)."""
+    return frozenset(sorted(names)[: settings.topic_metric_labels])
 
 
 def topic_specs(topics: Iterable[Topic]) -> list[TopicSpec]:

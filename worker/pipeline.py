@@ -30,14 +30,14 @@ import redis
 
 from newswatch import freshness, metrics
 from newswatch.core import neardup
-from newswatch.core.alerting import alert_of
+from newswatch.core.alerting import alerts_of
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted, extract_article
 from newswatch.core.fingerprint import url_key, words_fingerprint
 from newswatch.core.item_text import ItemText, dedup_words, item_text
 from newswatch.core.language import language_code
-from newswatch.core.models import Alert, Article, ArticleJob
-from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher
+from newswatch.core.models import Article, ArticleJob
+from newswatch.core.query import MatchDocument, TopicMatcher
 from newswatch.core.urls import canonical_url, source_of
 from newswatch.logs import bound, get_logger
 from newswatch.store.pages import drop_pages, load_pages
@@ -386,14 +386,10 @@ def _alert(
     story_id = article.story_id or article.id  # stored before stories: its own story
     now = _now()
     with _timed("store"):
-        alerts = [_alert_of(match, article, story_id, now) for match in matches]
+        alerts = alerts_of(matches, article, story_id, now)
         created, updated = context.alerts.record(story_id, alerts, article_id=article.id, at=now)
     for topic in created:
-        metrics.ALERTS_CREATED.labels(topic).inc()
+        metrics.ALERTS_CREATED.labels(context.metric_topic(topic)).inc()
         log.info("alert created", topic=topic, story_id=story_id)
     metrics.ALERTS_UPDATED.inc(updated)
     return len(created), updated
-
-
-def _alert_of(match: TopicMatch, article: Article, story_id: str, now: str) -> Alert:
-    return alert_of(match, article, story_id, now)

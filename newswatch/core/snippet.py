@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from newswatch.core.query.highlight import Highlight
 from newswatch.core.query.rarity import news_rarity
@@ -37,17 +37,53 @@ class Snippet:
         return "".join([*pieces, self.text[last:]])
 
 
+class Snippets:
+    """The snippets of one article, for all the topics it matched: a topic whose text
+    highlights another topic already had gets the same snippet without any work, and what a
+    found word weighs is worked out once per article."""
+
+    def __init__(self, text: str, width: int = WIDTH) -> None:
+        self.text = text
+        self.width = max(width, 1)
+        self._made: dict[tuple[Highlight, ...], Snippet] = {}
+        self._weights: dict[str, tuple[str, float]] = {}
+
+    def make(self, highlights: Sequence[Highlight] = ()) -> Snippet:
+        """See ``make_snippet``."""
+        text = self.text
+        hits = tuple(
+            sorted(
+                (h for h in highlights if h.field == "text" and 0 <= h.start < h.end <= len(text)),
+                key=lambda h: (h.start, h.end),
+            )
+        )
+        made = self._made.get(hits)
+        if made is None:
+            made = self._made[hits] = _cut(text, list(hits), self.width, self._weight)
+        return made
+
+    def _weight(self, hit: Highlight) -> tuple[str, float]:
+        found = self._weights.get(hit.text)
+        if found is None:
+            found = self._weights[hit.text] = (_key(hit), _weight(hit))
+        return found
+
+
 def make_snippet(text: str, highlights: Sequence[Highlight] = (), width: int = WIDTH) -> Snippet:
     """About ``width`` characters of ``text`` around the strongest hit among ``highlights``
     (the ones in the text field; offsets into ``text``): the window holding the rarest
     distinct found words, the earliest among equals. With no hit in the text, the start of
-    the text. Whitespace is collapsed."""
-    width = max(width, 1)
-    hits = sorted(
-        (h for h in highlights if h.field == "text" and 0 <= h.start < h.end <= len(text)),
-        key=lambda h: (h.start, h.end),
-    )
-    hit_start, hit_end = _strongest(hits, width) or (0, 0)
+    the text. Whitespace is collapsed. (For several topics of one article: ``Snippets``.)"""
+    return Snippets(text, width).make(highlights)
+
+
+def _cut(
+    text: str,
+    hits: list[Highlight],
+    width: int,
+    weigh: Callable[[Highlight], tuple[str, float]],
+) -> Snippet:
+    hit_start, hit_end = _strongest(hits, width, weigh) or (0, 0)
     start = max(0, hit_start - max(0, width - (hit_end - hit_start)) // 2)
     end = min(len(text), max(start + width, hit_end))
     start = max(0, min(start, end - width))
@@ -55,13 +91,15 @@ def make_snippet(text: str, highlights: Sequence[Highlight] = (), width: int = W
     return _excerpt(text, start, end, hits)
 
 
-def _strongest(hits: list[Highlight], width: int) -> tuple[int, int] | None:
+def _strongest(
+    hits: list[Highlight], width: int, weigh: Callable[[Highlight], tuple[str, float]]
+) -> tuple[int, int] | None:
     """Where the found words weigh most within ``width`` characters: [start, end) from the
     first to the last hit of that window. Distinct words count once, and a word weighs more
     the rarer it is in news; the earliest window wins among equals."""
     if not hits:
         return None
-    weights = [(_key(h), _weight(h)) for h in hits]
+    weights = [weigh(h) for h in hits]
     best, best_score = (hits[0].start, hits[0].end), -1.0
     inside: dict[str, int] = {}
     score = 0.0

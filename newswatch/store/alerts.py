@@ -10,8 +10,10 @@ Layout (names from :mod:`newswatch.store.keys`):
 
 Writes are one Lua script, so an alert is either fully indexed, with its event, or absent,
 and adding the same alert id twice (ids are deterministic per story and topic) is a no-op.
-The indexes are capped at ``maxlen`` alerts: the oldest alerts are dropped together with their
-JSON (their events stay until every consumer has read them).
+The indexes are capped at ``maxlen`` alerts, and each topic at ``topic_maxlen`` (so a busy
+topic drops its own oldest alerts instead of pushing every other topic's out): the oldest
+alerts are dropped together with their JSON (their events stay until every consumer has read
+them).
 """
 
 from __future__ import annotations
@@ -35,13 +37,15 @@ DEFAULT_RETENTION = 90 * 24 * 3600
 # KEYS: by-time zset, topic-name set, event stream, the story's alert states (hash), the
 #       story's sources (zset)
 # ARGV: story id ("" for an alert outside any story), now (ISO), article id, maxlen, alert key
-#       prefix, topic zset prefix, retention, then per alert: topic, id, json, score (unix)
+#       prefix, topic zset prefix, retention, per-topic maxlen, then per alert: topic, id,
+#       json, score (unix)
 # Creates each alert its story does not have yet for its topic ("created" event), then moves
 # every other alert of the story up to the story's sources ("updated" event with the new
 # ones). Returns {topics of the alerts created, number of alerts updated}.
 _RECORD_SCRIPT = """
 local story, now_iso, article = ARGV[1], ARGV[2], ARGV[3]
 local maxlen, alert_p, topic_p, retention = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local topic_maxlen = tonumber(ARGV[8])
 local sources = {}
 if story ~= '' then sources = redis.call('ZRANGE', KEYS[5], 0, -1) end
 local count = #sources
@@ -53,7 +57,7 @@ local function event(kind, id, topic, new_sources)
 end
 
 local created, updated, fresh = {}, 0, {}
-for i = 8, #ARGV, 4 do
+for i = 9, #ARGV, 4 do
   local topic, id, json, score = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local first = true
   if story ~= '' then
@@ -63,6 +67,15 @@ for i = 8, #ARGV, 4 do
     redis.call('ZADD', KEYS[1], score, id)
     redis.call('ZADD', topic_p .. topic, score, id)
     redis.call('SADD', KEYS[2], topic)
+    -- a busy topic drops its own oldest alerts, not every other topic's
+    local over = redis.call('ZCARD', topic_p .. topic) - topic_maxlen
+    if over > 0 then
+      local dropped = redis.call('ZPOPMIN', topic_p .. topic, over)
+      for k = 1, #dropped, 2 do
+        redis.call('ZREM', KEYS[1], dropped[k])
+        redis.call('DEL', alert_p .. dropped[k])
+      end
+    end
     event('created', id, topic, sources)
     created[#created + 1] = topic
     fresh[topic] = true
@@ -159,12 +172,21 @@ class AlertStore:
     (seconds) is how long a story remembers its alerts."""
 
     def __init__(
-        self, client: redis.Redis, *, maxlen: int = 100_000, retention: int = DEFAULT_RETENTION
+        self,
+        client: redis.Redis,
+        *,
+        maxlen: int = 100_000,
+        topic_maxlen: int | None = None,
+        retention: int = DEFAULT_RETENTION,
     ):
         if maxlen < 1:
             raise ValueError(f"maxlen must be at least 1, got {maxlen}")
+        if topic_maxlen is not None and topic_maxlen < 1:
+            raise ValueError(f"topic_maxlen must be at least 1, got {topic_maxlen}")
         self.client = client
         self.maxlen = maxlen
+        # the alerts one topic keeps in the capped list (at most all of them)
+        self.topic_maxlen = min(maxlen, topic_maxlen or maxlen)
         self.retention = retention
         self._record = client.register_script(_RECORD_SCRIPT)
 
@@ -184,6 +206,7 @@ class AlertStore:
             keys.alert(""),
             keys.alerts_by_topic(""),
             self.retention,
+            self.topic_maxlen,
         ]
         for alert in alerts:
             args += [

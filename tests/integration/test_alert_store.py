@@ -114,6 +114,24 @@ def test_capping_drops_the_oldest_alerts_everywhere(redis_client: redis.Redis) -
     assert redis_client.xlen(keys.ALERT_STREAM) == 12
 
 
+def test_a_busy_topic_drops_its_own_oldest_alerts_not_the_others(
+    redis_client: redis.Redis,
+) -> None:
+    store = AlertStore(redis_client, maxlen=10, topic_maxlen=4)
+    quiet = [make_alert(n, "quiet") for n in range(3)]
+    busy = [make_alert(n, "busy") for n in range(3, 20)]
+    for alert in [*quiet, *busy]:
+        store.add(alert)
+    # without the per-topic cap the 10 newest (all busy) would have pushed "quiet" out
+    assert store.topics() == {"quiet": 3, "busy": 4}
+    assert store.count() == 7
+    assert [a.id for a in store.list(topic="busy")] == [a.id for a in reversed(busy[-4:])]
+    for old in busy[:-4]:
+        assert store.get(old.id) is None
+        assert redis_client.exists(keys.alert(old.id)) == 0
+    assert {a.id for a in store.list(topic="quiet")} == {a.id for a in quiet}
+
+
 def test_a_topic_whose_alerts_were_all_dropped_disappears(redis_client: redis.Redis) -> None:
     store = AlertStore(redis_client, maxlen=3)
     for n in range(2):

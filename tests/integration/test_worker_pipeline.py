@@ -23,7 +23,7 @@ from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.pages import put_page
 from worker import pipeline
-from worker.context import WorkerContext
+from worker.context import OTHER_TOPICS, WorkerContext
 
 TOPICS = [
     Topic(name="summit", query="(Putin OR Xi) NEAR/10 (summit OR talks OR visit)"),
@@ -298,6 +298,26 @@ def test_matcher_follows_the_catalogue(
     job = ArticleJob.from_dict(make_job(redis_client, "art-2", URL, news_page(title, paragraphs)))
     assert pipeline.process_batch(context, [job])["alerts"] == 3
     assert AlertStore(redis_client).topics() == {"summit": 1, "icc": 1, "ukraine": 1}
+
+
+def test_topics_beyond_the_metric_label_budget_count_under_one_label(
+    redis_client: redis.Redis, seed: tuple[str, list[str]]
+) -> None:
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)  # "icc" and "summit" match; "icc" comes first
+    context = WorkerContext(redis_client, Settings(topic_metric_labels=1))
+    before = {t: sample("newswatch_alerts_created_total", {"topic": t}) for t in TOPIC_LABELS}
+    job = ArticleJob.from_dict(make_job(redis_client, "art-m", URL, news_page(title, paragraphs)))
+    assert pipeline.process_batch(context, [job])["alerts"] == 2
+    after = {t: sample("newswatch_alerts_created_total", {"topic": t}) for t in TOPIC_LABELS}
+    assert {t: after[t] - before[t] for t in TOPIC_LABELS} == {
+        "icc": 1,
+        "summit": 0,
+        OTHER_TOPICS: 1,
+    }
+
+
+TOPIC_LABELS = ("icc", "summit", OTHER_TOPICS)
 
 
 def test_a_pack_topic_is_matched_with_the_pack_query_the_worker_resolves(

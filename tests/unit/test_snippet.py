@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.core.query import Highlight, MatchDocument, TopicMatcher, TopicSpec
-from newswatch.core.snippet import ELLIPSIS, Snippet, make_snippet
+from newswatch.core.snippet import ELLIPSIS, Snippet, Snippets, make_snippet
 from newswatch.core.text import normalize_whitespace
 
 WORDS = " ".join(f"word{i}" for i in range(200))
@@ -116,3 +116,13 @@ def test_seed_article(corpora: Path) -> None:
     assert len(snippet.text) <= 242
     inner = snippet.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
     assert inner in normalize_whitespace(raw)
+
+
+def test_the_snippets_of_one_article_are_those_of_make_snippet_made_once() -> None:
+    text = WORDS + " Putin met Xi at the summit. " + WORDS
+    snippets = Snippets(text)
+    one, other = found(text, "Putin AND summit"), found(text, "summit AND Putin")
+    first = snippets.make(one)
+    assert first == make_snippet(text, one)
+    assert snippets.make(other) is first  # the same words found: the same snippet, no work
+    assert snippets.make(found(text, "Xi")) == make_snippet(text, found(text, "Xi"))
