@@ -80,11 +80,16 @@ def up(
         Path | None,
         typer.Option(help="Where the embedded Redis keeps its data (default ./.newswatch)."),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show every process's full log here too.")
+    ] = False,
 ) -> None:
-    """Run everything (Redis unless NEWSWATCH_REDIS_URL is set, scheduler, workers, API)."""
+    """Run everything (Redis unless NEWSWATCH_REDIS_URL is set, scheduler, workers, API). On a
+    terminal it prints one line per alert and a status line; every process's log goes to
+    DATA_DIR/logs/ (and to the console with --verbose, or when stderr is not a terminal)."""
     from newswatch.supervisor import run_up
 
-    raise typer.Exit(run_up(config, workers=workers, data_dir=data_dir))
+    raise typer.Exit(run_up(config, workers=workers, data_dir=data_dir, verbose=verbose))
 
 
 @app.command()

@@ -35,12 +35,13 @@ from newswatch.config import Settings, load_settings
 from newswatch.config_file import WatchConfig, load_config
 from newswatch.core.errors import ConfigError
 from newswatch.embedded_redis import EmbeddedRedis
-from newswatch.logs import get_logger, setup_logging
+from newswatch.logs import FORMAT_ENV, JsonFormatter, get_logger, setup_logging
 from newswatch.metrics import MULTIPROC_ENV, mark_process_dead
 from newswatch.process import die_with_parent
 from newswatch.redis_checks import RedisUnfit, check_redis
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import URL_FILE, connect
+from newswatch.up_console import LOG_DIR, Console, LogFile, pump
 
 PORT_FILE = "redis/port"  # the embedded Redis's port, kept across runs of the data directory
 STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
@@ -67,14 +68,21 @@ class Child:
     restart_at: float = 0.0
     started_at: float = field(default=0.0)
 
+    log: LogFile | None = None  # where its output goes (None: the supervisor's stderr)
+    echo: IO[bytes] | None = None  # and also here (the console), when it goes to a file
+
     def start(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
             self.args,
             env=env,
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if self.log is not None else None,
+            stderr=subprocess.STDOUT if self.log is not None else None,
             start_new_session=True,  # Ctrl-C reaches only the supervisor, which orders the stop
             preexec_fn=die_with_parent,
         )
+        if self.log is not None and self.process.stdout is not None:
+            pump(self.process.stdout, self.log, self.echo)
         self.started_at = time.monotonic()
 
     @property
@@ -85,11 +93,17 @@ class Child:
         return self.process.poll() if self.process else None
 
 
-def _child_commands(workers: int) -> list[Child]:
+def _child_commands(workers: int, logs: Path | None = None, echo: bool = True) -> list[Child]:
+    """The children; with ``logs``, each writes to its file there (and to stderr if
+    ``echo``)."""
     cli = [sys.executable, "-m", "newswatch.cli"]
     children = [Child("scheduler", [*cli, "scheduler"])]
     children += [Child(f"worker-{n}", [*cli, "worker"]) for n in range(1, workers + 1)]
     children.append(Child("api", [*cli, "api"]))
+    if logs is not None:
+        for child in children:
+            child.log = LogFile(logs / f"{child.name}.log")
+            child.echo = sys.stderr.buffer if echo else None
     return children
 
 
@@ -198,6 +212,7 @@ def _supervise(
     stop: _StopFlag,
     redis_server: EmbeddedRedis | None = None,
     guard: CatalogGuard | None = None,
+    console: Console | None = None,
 ) -> None:
     watch = _RedisWatch(redis_server) if redis_server is not None else None
     guarded_at = 0.0
@@ -232,6 +247,8 @@ def _supervise(
                 child.restart_at = 0.0
                 child.start(env)
                 _log(f"restarted {child.name} (pid {child.pid})", process=child.name)
+        if console is not None:
+            console.tick(time.time())
         time.sleep(0.2)
 
 
@@ -317,7 +334,21 @@ def _api_token(settings: Settings, data_dir: Path) -> str:
     return f"writes need the bearer token in {path}"
 
 
-def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | None = None) -> int:
+def _log_to_file(logs: Path) -> None:
+    """The supervisor's own lines go to ``logs/up.log`` too (as JSON lines)."""
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs / "up.log")
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger().addHandler(handler)
+
+
+def run_up(
+    config_path: Path,
+    *,
+    workers: int | None = None,
+    data_dir: Path | None = None,
+    verbose: bool = False,
+) -> int:
     try:
         cfg = load_config(config_path)
         settings = load_settings(cfg.settings)
@@ -333,6 +364,10 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     server: EmbeddedRedis | None = None
     children: list[Child] = []
+    console: Console | None = None
+    # on a terminal: alert and status lines, the full logs in files (--verbose: here too)
+    terminal = sys.stderr.isatty()
+    logs = data_dir / LOG_DIR
     try:
         with _exclusive(data_dir):
             _check_api_port(settings)
@@ -343,13 +378,20 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
             redis_url, server = _start_redis(settings, data_dir)
             _apply(cfg, config_path, redis_url, settings)
             _log(f"API on http://{settings.api_host}:{settings.api_port}/ ({token_note})")
-            children = _child_commands(n_workers)
+            _log_to_file(logs)
+            children = _child_commands(n_workers, logs, echo=verbose or not terminal)
             env = _child_env(cfg, redis_url, data_dir, metrics_dir)
+            if terminal:
+                # the children write to pipes: keep their lines readable, as on the terminal
+                env.setdefault(FORMAT_ENV, "console" if settings.log_format == "auto" else
+                               settings.log_format)  # fmt: skip
+            if terminal and not verbose:
+                _log(f"logs in {logs}/ (--verbose shows them here); alerts and status follow")
+                console = Console(redis_url, sys.stdout)
             guard_client = connect(redis_url, socket_timeout=2)
             try:
-                _supervise(
-                    children, env, stop, server, CatalogGuard(guard_client, cfg, config_path)
-                )
+                guard = CatalogGuard(guard_client, cfg, config_path)
+                _supervise(children, env, stop, server, guard, console)
             finally:
                 guard_client.close()
     except RuntimeError as exc:
@@ -357,6 +399,11 @@ def run_up(config_path: Path, *, workers: int | None = None, data_dir: Path | No
         return 1
     finally:
         _stop_children(children)
+        if console is not None:
+            console.close()
+        for child in children:
+            if child.log is not None:
+                child.log.close()
         if server is not None:
             server.stop()
             (data_dir / URL_FILE).unlink(missing_ok=True)
