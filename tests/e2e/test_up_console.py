@@ -4,6 +4,7 @@ DATA_DIR/logs/ whole; with --verbose they are on the console too. Repository fix
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -68,10 +69,8 @@ class Terminal:
                 pytest.fail(f"never shown: {text!r}; the terminal shows:\n{self.shown[-3000:]}")
             ready, _, _ = select.select([self.master], [], [], 0.5)
             if ready:
-                try:
+                with contextlib.suppress(OSError):  # the other end closed
                     self.shown += os.read(self.master, 65536).decode(errors="replace")
-                except OSError:  # the other end closed
-                    pass
         return self.shown
 
     def stop(self) -> int:
