@@ -8,11 +8,13 @@ import email.utils
 import time
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from newswatch.core.catalog import Feed
 from newswatch.core.discovery import USUAL_PATHS
 from newswatch.core.errors import (
     ConfigError,
@@ -97,6 +99,11 @@ async def add_feed(request: Request) -> Response:
     errors = [p.text() for p in found if p.severity == "error"]
     if errors:
         return feeds_page(request, problems=errors, status=422, **again)
+    catalog = CatalogStore(request.app.state.redis)
+    for known in catalog.feeds():  # before anything is fetched
+        if feed_identity(known.url) == feed_identity(address):
+            why = f"{address} is already watched: {known.display_name}"
+            return feeds_page(request, problems=[why], status=409, **again)
     try:
         async with Discoverer(request.app.state.settings) as discoverer:
             discovery = await discoverer.discover(address)
@@ -115,7 +122,7 @@ async def add_feed(request: Request) -> Response:
     if feed is None or errors:
         return feeds_page(request, problems=errors, status=422, **again)
     try:
-        CatalogStore(request.app.state.redis).add(feed, origin=ORIGIN)
+        catalog.add(feed, origin=ORIGIN)
     except ConflictError as exc:
         return feeds_page(request, problems=[exc.message], status=409, **again)
     how = "" if chosen.found_as == GIVEN else f" (found as {chosen.found_as} by {address})"
@@ -152,24 +159,19 @@ async def import_opml(request: Request) -> Response:
     except ConfigError as exc:
         return feeds_page(request, problems=list(exc.problems), status=422)
     catalog = CatalogStore(request.app.state.redis)
-    added, skipped, refused = 0, 0, []
-    seen: set[str] = set()
+    refused: list[str] = []
+    usable: list[Feed] = []
     for entry, raw in feed_inputs(entries):
         feed, found = check_feed(raw)
         errors = [p.text() for p in found if p.severity == "error"]
         if feed is None or errors:
             refused.append(f"{entry.label()}: {'; '.join(errors)}")
-            continue
-        if feed_identity(feed.url) in seen:
-            skipped += 1
-            continue
-        seen.add(feed_identity(feed.url))
-        try:
-            catalog.add(feed, origin=ORIGIN)
-        except ConflictError:
-            skipped += 1
-            continue
-        added += 1
+        else:
+            usable.append(feed)
+    # one write for the whole list; repeats and feeds already there come back with why
+    outcomes = await run_in_threadpool(catalog.add_feeds, usable, origin=ORIGIN)
+    added = sum(1 for why_not in outcomes if why_not is None)
+    skipped = len(outcomes) - added
     notice = (
         f"{upload.filename}: {len(entries)} entries: {added} added, {skipped} already there or "
         f"repeated, {len(refused)} refused"

@@ -195,6 +195,10 @@ def test_a_feed_is_added_by_its_site_address_and_by_an_opml_list(
     assert added.status_code == 303
     assert "found as announced" in web.get(added.headers["location"]).text
     assert [f.url for f in CatalogStore(redis_client).feeds()] == [site.url("/rss.xml")]
+    hits = site.hits("/rss.xml")
+    again = web.post("/feeds/add", data={"csrf": csrf, "address": site.url("/rss.xml")})
+    assert again.status_code == 409 and "already watched" in again.text
+    assert site.hits("/rss.xml") == hits  # refused before anything was fetched
     nothing = web.post("/feeds/add", data={"csrf": csrf, "address": site.url("/none")})
     assert nothing.status_code == 422 and "cannot add" in nothing.text
 
