@@ -60,7 +60,9 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     except RedisUnfit as exc:
         jobs_client.close()
         return report_config_error("newswatch worker", exc)
-    context.install(context.WorkerContext(jobs_client, settings))
+    installed = context.WorkerContext(jobs_client, settings)
+    context.install(installed)
+    _warm(installed)
     worker = build_worker(redis_url)
     heartbeat = _heartbeat(redis_url, worker.name, settings.reap_after).start()
     log.info("worker started", name=worker.name, queue=keys.ARTICLE_QUEUE, burst=burst)
@@ -80,6 +82,17 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
         worker.connection.close()
         jobs_client.close()
     return 0
+
+
+def _warm(installed: context.WorkerContext) -> None:
+    """Read the topic pack and compile the topics before the first job rather than during
+    it: that takes about a second (the pack's YAML files), which the first batch's articles
+    would otherwise wait for. A failure here is not fatal: the first batch builds the matcher
+    again and fails or logs as it always does."""
+    try:
+        installed.matcher()
+    except Exception as exc:  # the first batch tries again and reports it
+        log.warning("topic matcher not built at start", error=f"{type(exc).__name__}: {exc}")
 
 
 def _heartbeat(redis_url: str, name: str, reap_after: float) -> Heartbeat:

@@ -75,3 +75,22 @@ def test_the_config_files_settings_block_applies_to_a_standalone_worker(
     config.write_text(f"settings:\n  redis_url: {redis_url}\n")
     assert main(burst=True) == 2  # without the file: no Redis known
     assert main(burst=True, config_path=config) == 0  # the file's settings: block says where
+
+
+def test_the_matcher_is_built_before_the_first_job(redis_client: redis.Redis) -> None:
+    """The worker compiles its topics at start, so the first batch does not wait for it; with
+    the catalogue unreadable it still starts (the first batch reports the problem)."""
+    from newswatch.config import Settings
+    from worker.main import _warm
+
+    publish_topics(redis_client, TOPICS)
+    warmed = context.WorkerContext(redis_client, Settings())
+    _warm(warmed)
+    assert warmed._matcher is not None and len(warmed._matcher) == len(TOPICS)
+    # no Redis to read the topics from: logged, not raised (the first batch fails as ever)
+    from newswatch.embedded_redis import free_port
+
+    gone = redis.Redis(port=free_port(), socket_connect_timeout=1)
+    unwarmed = context.WorkerContext(gone, Settings())
+    _warm(unwarmed)
+    assert unwarmed._matcher is None
