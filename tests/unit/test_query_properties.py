@@ -112,3 +112,25 @@ def test_printing_a_query_and_parsing_it_again_gives_the_same_query(text: str) -
     printed = to_query(query.root)
     assert parse_query(printed).root == query.root
     assert to_query(parse_query(printed).root) == printed
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(queries, min_size=1, max_size=6),
+    st.lists(queries, min_size=1, max_size=6),
+    st.lists(documents, min_size=1, max_size=3),
+)
+def test_a_matcher_updated_topic_by_topic_matches_as_one_built_afresh(
+    before: list[str], after: list[str], docs: list[MatchDocument]
+) -> None:
+    """Topics removed, changed and added one by one leave no trace of the former ones in
+    presearch: the updated matcher finds what a new one does (in its own order)."""
+    old = [TopicSpec(f"t{i}", parsed(q)) for i, q in enumerate(before)]
+    new = [TopicSpec(f"t{i}", parsed(q)) for i, q in enumerate(after)]
+    updated = TopicMatcher(old)
+    updated.update(new)
+    fresh = TopicMatcher(new)
+    assert sorted(updated.topics) == sorted(fresh.topics)
+    for doc in docs:
+        got = {m.topic: (m.matched, m.highlights) for m in updated.match(doc)}
+        assert got == {m.topic: (m.matched, m.highlights) for m in fresh.match(doc)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class WordPattern:
     """One folded word of a term or phrase; ``prefix`` when written with a trailing ``*``."""
 
@@ -24,7 +24,7 @@ class WordPattern:
         return self.word + ("*" if self.prefix else "")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Words:
     """A term or a phrase: consecutive words in a token field.
 
@@ -39,7 +39,7 @@ class Words:
     position: int = dataclasses.field(default=0, compare=False)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Meta:
     """A value compared with document metadata: ``source:``, ``url:``, ``lang:``."""
 
@@ -48,23 +48,23 @@ class Meta:
     position: int = dataclasses.field(default=0, compare=False)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class And:
     children: tuple[Node, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Or:
     children: tuple[Node, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Not:
     child: Node
     position: int = dataclasses.field(default=0, compare=False)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Near:
     """``left NEAR/n right``: at most ``distance`` words between the two, in the same field.
 

@@ -11,7 +11,7 @@ from newswatch.core.query.parser import parse_tree
 from newswatch.core.text import fold
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Query:
     text: str
     root: Node

@@ -14,7 +14,7 @@ from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
 DEFAULT_FIELDS = ("title", "text")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Hit:
     """Where one term or phrase of a query occurs: the Words node, a field, a token span."""
 

@@ -14,7 +14,7 @@ MAX_HIGHLIGHTS = 50
 MAX_MATCHED_WORDS = 20
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Highlight:
     """One occurrence of a query term in the article.
 

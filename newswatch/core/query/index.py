@@ -115,7 +115,7 @@ def atom_share(atom: str) -> float:
     return rarity.share(atom)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
     """How presearch finds one topic: filed under the atoms of ``trigger`` (None: always a
     candidate), then each clause of ``checks`` must have an atom present."""

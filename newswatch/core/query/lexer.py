@@ -43,7 +43,7 @@ class Kind(enum.StrEnum):
     END = "end of query"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Token:
     kind: Kind
     text: str  # WORD: the word as written; PHRASE: the inside of the quotes; FIELD: the name

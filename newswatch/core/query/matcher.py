@@ -16,14 +16,14 @@ from newswatch.core.query.index import TopicIndex
 from newswatch.core.query.program import Compiled, DocumentState, Interner, compile_node
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class TopicSpec:
     name: str
     query: str
     languages: tuple[str, ...] = ()  # two-letter codes; empty: every language
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class TopicMatch:
     """A topic that matched a document, with what it found there: ``matched`` lists the
     distinct words as the article writes them (not the query's patterns); ``highlights``
@@ -34,16 +34,30 @@ class TopicMatch:
     highlights: tuple[Highlight, ...] = ()
 
 
-@dataclasses.dataclass(frozen=True)
 class _Topic:
-    spec: TopicSpec
-    query: Query
-    languages: frozenset[str]
-    program: Compiled
+    """A parsed topic; its evaluation form is compiled the first time presearch picks it
+    (most topics of a large catalogue are never candidates for most of the news)."""
+
+    __slots__ = ("_intern", "_program", "languages", "query", "spec")
+
+    def __init__(
+        self, spec: TopicSpec, query: Query, languages: frozenset[str], intern: Interner
+    ) -> None:
+        self.spec = spec
+        self.query = query
+        self.languages = languages
+        self._intern = intern
+        self._program: Compiled | None = None
 
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def program(self) -> Compiled:
+        if self._program is None:
+            self._program = compile_node(self.query.root, self._intern)
+        return self._program
 
     def accepts(self, language: str) -> bool:
         # an article of unknown language is never filtered out
@@ -154,7 +168,7 @@ def _compile(spec: TopicSpec, intern: Interner) -> _Topic:
     # a lone string ("en") is one language, not the letters "e" and "n"
     given = (spec.languages,) if isinstance(spec.languages, str) else spec.languages
     languages = frozenset(language_code(lang) for lang in given if lang.strip())
-    return _Topic(spec, query, languages, compile_node(query.root, intern))
+    return _Topic(spec, query, languages, intern)
 
 
 def _detail(err: QueryError) -> str:
