@@ -56,6 +56,7 @@ SUMMITS = [
     ("en", "Modi will travel to Washington in June for an official visit."),
     ("en", "President Xi will travel to Moscow next week, the Kremlin said."),
     ("en", "The Pope met President Biden at the Vatican."),
+    ("en", "Trump and Putin met in Alaska on Friday; they had spoken by phone a week earlier."),
     ("de", "Die Staats- und Regierungschefs der EU kommen am Donnerstag in Brüssel zusammen."),
     ("es", "Los líderes del G20 se reunirán en Río de Janeiro en noviembre."),
     ("fr", "Les dirigeants de l'Union européenne se retrouvent jeudi à Bruxelles."),
@@ -155,6 +156,11 @@ TRAPS = [
     "Web Summit opened in Lisbon; the president of the startup association spoke first.",
     # a domestic budget summit between a leader and the legislature
     "The president convened a budget summit with congressional leaders at the White House.",
+    # phone and video calls are not meetings
+    "Trump and Putin held talks by phone on Tuesday, the Kremlin said.",
+    "Macron s'est entretenu au téléphone avec Zelensky.",
+    "Erdoğan, Putin ile telefonda görüştü.",
+    "Il presidente ha avuto un colloquio telefonico con il premier britannico.",
     # leaders named without a meeting, a leader at home, a company's president abroad
     "EU leaders criticised the plan in a statement on Monday.",
     "The leaders of the G7 have agreed sanctions before, in 2022.",
