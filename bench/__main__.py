@@ -19,6 +19,7 @@ SECTIONS = {
     "matching": "bench.matching",
     "stories": "bench.stories",
     "redis": "bench.redis_capacity",
+    "catalog": "bench.catalog",
 }
 
 

@@ -13,8 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from newswatch.core.alerting import article_document
+from newswatch.core.language import language_code
 from newswatch.core.models import Article
 from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query.evaluator import evaluate
 from newswatch.core.query.index import triggers
 from newswatch.core.text import fold
 
@@ -49,7 +51,9 @@ class Backtest:
     def __post_init__(self) -> None:
         # raises QueryError for a query that does not parse (the caller validated it first)
         self._matcher = TopicMatcher([TopicSpec("backtest", self.query, self.languages)])
-        found = triggers(parse_query(self.query).root)
+        self._root = parse_query(self.query).root
+        self._languages = {language_code(lang) for lang in self.languages if lang.strip()}
+        found = triggers(self._root)
         self._triggers = None if found is None else tuple(sorted({t.word for t in found}))
         for day in self.days:
             self.per_day.setdefault(day, [0, 0])
@@ -59,13 +63,25 @@ class Backtest:
             counts = self.per_day.setdefault(day_of(article), [0, 0])
             counts[0] += 1
             self.articles += 1
-            found = self._matcher.match(article_document(article)) if self._may(article) else []
-            if not found:
-                continue
-            counts[1] += 1
-            self.matches += 1
-            if len(self.sample) < self.sample_size:
-                self.sample.append({**article.summary(), "matched": found[0].matched})
+            if self._matches(article):
+                counts[1] += 1
+                self.matches += 1
+
+    def _matches(self, article: Article) -> bool:
+        if not self._may(article):
+            return False
+        document = article_document(article)
+        if len(self.sample) >= self.sample_size:
+            # the verdict alone: the words found are only shown for the sample
+            return self._accepts(document.language) and evaluate(self._root, document)
+        found = self._matcher.match(document)
+        if found:
+            self.sample.append({**article.summary(), "matched": found[0].matched})
+        return bool(found)
+
+    def _accepts(self, language: str) -> bool:
+        # as the matcher filters: an article of unknown language is never left out
+        return not self._languages or not language or language in self._languages
 
     def _may(self, article: Article) -> bool:
         """Whether the article contains one of the words every match needs, as a substring
