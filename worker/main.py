@@ -10,6 +10,7 @@ rq finish the current batch and stop (warm shutdown).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rq import SimpleWorker
@@ -64,7 +65,10 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     context.install(installed)
     _warm(installed)
     worker = build_worker(redis_url)
-    heartbeat = _heartbeat(redis_url, worker.name, settings.reap_after).start()
+    heartbeat = _heartbeat(redis_url, worker.name, settings.reap_after)
+    if not burst:
+        heartbeat.guards.append(_rq_scheduler_keeper(worker))
+    heartbeat.start()
     log.info("worker started", name=worker.name, queue=keys.ARTICLE_QUEUE, burst=burst)
     delivery = None
     if not burst:
@@ -78,6 +82,8 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
         if delivery is not None:
             delivery.stop()
         heartbeat.stop()
+        if worker.scheduler is not None and not burst:
+            worker.stop_scheduler()  # type: ignore[no-untyped-call]  # the keeper may have started one
         context.install(None)
         worker.connection.close()
         jobs_client.close()
@@ -93,6 +99,26 @@ def _warm(installed: context.WorkerContext) -> None:
         installed.matcher()
     except Exception as exc:  # the first batch tries again and reports it
         log.warning("topic matcher not built at start", error=f"{type(exc).__name__}: {exc}")
+
+
+def _rq_scheduler_keeper(worker: SimpleWorker) -> Callable[[float], None]:
+    """rq's scheduler runs in a child process of one worker (it moves batches whose retry is
+    due back to the queue). A Redis outage kills it, and rq starts it again only at its
+    10-minute maintenance, between jobs: until then no retry runs. On every heartbeat, a
+    worker whose scheduler child is dead takes the lock again (its own, still held, or one that
+    expired) and starts a new child."""
+
+    def keep_rq_scheduler(now: float) -> None:
+        scheduler = worker.scheduler
+        if scheduler is None or worker._stop_requested:
+            return  # not started yet, or stopping (rq stops the child: leave it stopped)
+        process = scheduler._process
+        if process is not None and process.is_alive():
+            return
+        if scheduler.acquire_locks(auto_start=True) and process is not None:  # type: ignore[no-untyped-call]
+            log.warning("rq scheduler restarted", exit_code=process.exitcode)
+
+    return keep_rq_scheduler
 
 
 def _heartbeat(redis_url: str, name: str, reap_after: float) -> Heartbeat:
