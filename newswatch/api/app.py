@@ -53,14 +53,19 @@ def create_app(
         middleware=[Middleware(AccessMiddleware, policy=policy)],
         exception_handlers={
             **web_app.EXCEPTION_HANDLERS,
-            errors.ApiError: errors.api_error,
-            InvalidInput: errors.invalid_input,
-            NotFoundError: errors.not_found,
-            ConflictError: errors.conflict,
-            HTTPException: errors.http_error,
-            redis.RedisError: errors.redis_error,
-            ConfigError: errors.stored_config_error,
-            Exception: errors.internal_error,
+            # on a web page the same refusals are an HTML page with the same message
+            **web_app.pages_or_json(
+                {
+                    errors.ApiError: errors.api_error,
+                    InvalidInput: errors.invalid_input,
+                    NotFoundError: errors.not_found,
+                    ConflictError: errors.conflict,
+                    HTTPException: errors.http_error,
+                    redis.RedisError: errors.redis_error,
+                    ConfigError: errors.stored_config_error,
+                    Exception: errors.internal_error,
+                }
+            ),
         },
     )
     app.state.redis = client

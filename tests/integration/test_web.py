@@ -544,3 +544,27 @@ def test_feed_health_shows_at_a_glance(web: httpx.Client, redis_client: redis.Re
     assert page.index("Broken") < page.index("Fine")  # the unhealthy first
     assert "the server answered 503 Service Unavailable (3 in a row)" in page
     assert "48.0" in page  # items per day, from the rate per hour
+
+
+def test_feeds_topics_and_subscriptions_are_removed_from_their_pages(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    catalog = CatalogStore(redis_client)
+    catalog.add(Feed("https://a.example.org/rss", name="A"), origin="test")
+    catalog.add(Topic("fishing", "fishing"), origin="test")
+    catalog.add(Topic("sport", "football"), origin="test")
+    catalog.add(Subscription("desk", ("sport",)), origin="test")
+    log_in(web)
+    csrf = csrf_of(web.get("/feeds").text)
+    (feed,) = catalog.feeds()
+    assert web.post("/feeds/remove", data={"csrf": csrf, "id": feed.id}).status_code == 303
+    assert catalog.feeds() == []
+    assert web.post("/topics/fishing/remove", data={"csrf": csrf}).status_code == 303
+    # a topic a subscription follows stays, and the page says why
+    kept = web.post("/topics/sport/remove", data={"csrf": csrf})
+    assert kept.status_code == 409 and "desk" in kept.text
+    assert kept.headers["content-type"].startswith("text/html")  # the page, not JSON
+    assert web.post("/subscriptions/desk/remove", data={"csrf": csrf}).status_code == 303
+    assert web.post("/topics/sport/remove", data={"csrf": csrf}).status_code == 303
+    assert catalog.topics() == [] and catalog.subscriptions() == []
+    assert web.post("/topics/nope/remove", data={"csrf": csrf}).status_code == 404
