@@ -71,7 +71,10 @@ class Discoverer:
                 raise FeedParseError(f"{url} is neither a feed nor a web page: {exc}") from None
         else:
             return Discovery(url, [FoundFeed(url, clean_title(feed.title), GIVEN)], [], 0)
-        links = feed_links(page.body, url=page.url, content_type=page.content_type)
+        # a large page takes a while to parse: not on the event loop (the API's)
+        links = await asyncio.to_thread(
+            feed_links, page.body, url=page.url, content_type=page.content_type
+        )
         feeds, rejected = await self._verify(links, ANNOUNCED)
         if not feeds:  # nothing announced works: the usual places
             guesses = [FeedLink(u, "", "") for u in usual_feed_urls(page.url)]

@@ -95,6 +95,16 @@ def test_a_feed_link_after_many_other_links_is_found() -> None:
     ]
 
 
+def test_a_hostile_page_is_read_in_one_pass() -> None:
+    # html.parser rescans the rest of the page at each unclosed tag (quadratic); the
+    # links in the head are found whatever follows them
+    head = b'<html><head><link rel="alternate" type="application/rss+xml" href="/r"></head>'
+    page = head + b"<body>" + b"<a " * 600_000
+    assert [link.url for link in feed_links(page, url="https://a.example/")] == [
+        "https://a.example/r"
+    ]
+
+
 def test_a_page_with_no_feed_links_gives_none() -> None:
     assert feed_links(b"<html><head><title>x</title></head></html>", url="https://a.example/") == []
     assert feed_links(b"\xff\xfe\x00garbage<<<>", url="https://a.example/") == []
