@@ -14,6 +14,7 @@ from newswatch.core.query.ast import WordPattern
 from newswatch.core.text import FoldedOffsets, fold, words_pattern
 
 Span = tuple[int, int]  # token offsets [start, end) within one field
+_NOWHERE: list[int] = []  # never changed
 
 # the fields made of words, in the order they are reported
 WORD_FIELDS = ("title", "text", "feed")
@@ -28,7 +29,6 @@ class FieldIndex:
         self.folded = fold(original)
         self.tokens: list[str] = words_pattern(self.folded).findall(self.folded)
         self.words = frozenset(self.tokens)
-        self._where: dict[str, list[int]] = {}
 
     @classmethod
     def build(cls, text: str) -> FieldIndex:
@@ -52,13 +52,8 @@ class FieldIndex:
         return sorted(self.words)
 
     def where(self, word: str) -> list[int]:
-        """The token offsets of ``word``, ascending; found by scanning the tokens (in C) the
-        first time a word is asked for, which costs less than indexing every word of the
-        field when only a few words are ever asked for."""
-        found = self._where.get(word)
-        if found is None:
-            found = self._where[word] = _offsets(self.tokens, word) if word in self.words else []
-        return found
+        """The token offsets of ``word``, ascending."""
+        return self.positions.get(word, _NOWHERE)
 
     def has(self, pattern: WordPattern) -> bool:
         """Whether a word matching ``pattern`` occurs in this field."""
@@ -114,17 +109,6 @@ class FieldIndex:
         start, end = bounds[2 * span[0]], bounds[2 * span[1] - 1]
         offsets = self._offsets
         return (start, end) if offsets is None else (offsets.start(start), offsets.end(end))
-
-
-def _offsets(tokens: list[str], word: str) -> list[int]:
-    found: list[int] = []
-    i = -1
-    try:
-        while True:
-            i = tokens.index(word, i + 1)
-            found.append(i)
-    except ValueError:
-        return found
 
 
 def _fits(token: str, pattern: WordPattern) -> bool:

@@ -29,6 +29,8 @@ from newswatch.core.text import fold, normalize_whitespace
 Hit = tuple[str, str, Span]
 Occurrence = tuple[Span, tuple[Hit, ...]]
 Found = dict[Hit, None]  # ordered, without repeats
+# the terms and proximity searches that fired in a match, by id, in the reference's order
+Fired = dict[int, "CompiledWords | CompiledNear"]
 # a hit made into a highlight: (its place in article order, highlight, folded text, text)
 _Item = tuple[tuple[int, int, int], Highlight, str, str]
 
@@ -39,6 +41,12 @@ class Interner:
 
     def __init__(self) -> None:
         self._ids: dict[Hashable, int] = {}
+        self._fresh = 0
+
+    def fresh(self) -> int:
+        """An id of its own (negative: never one of a word sequence or term)."""
+        self._fresh -= 1
+        return self._fresh
 
     def __call__(self, words: Hashable) -> int:
         found = self._ids.get(words)
@@ -55,10 +63,9 @@ class DocumentState:
         self.doc = doc
         self._spans: dict[tuple[int, str], list[Span]] = {}
         self.present: dict[int, bool] = {}  # term id -> whether it occurs
-        self.term_hits: dict[int, Found] = {}  # term id -> its hits
         self.near: dict[tuple[int, str], list[Occurrence]] = {}  # by id() of a CompiledNear
         self._items: dict[Hit, _Item] = {}
-        self._reports: dict[tuple[Hit, ...], tuple[list[str], tuple[Highlight, ...]]] = {}
+        self._reports: dict[tuple[int, ...], tuple[list[str], tuple[Highlight, ...]]] = {}
 
     def spans(self, term: CompiledWords, field: str) -> list[Span]:
         key = (term.words_id, field)
@@ -74,13 +81,18 @@ class DocumentState:
 
     def report(self, program: Compiled) -> tuple[list[str], tuple[Highlight, ...]]:
         """(matched words, highlights) of a program that matches, as the reference makes
-        them from its hits; topics reporting the same hits share them."""
-        collected: Found = {}
-        program.collect(self, collected)
-        hits = tuple(collected)
-        found = self._reports.get(hits)
+        them from its hits. The terms and proximity searches that fired name the hits, so
+        topics where the same ones fired share the report without gathering hits again."""
+        fired: Fired = {}
+        program.collect(self, fired)
+        key = tuple(fired)
+        found = self._reports.get(key)
         if found is None:
-            found = self._reports[hits] = self._fast_report(hits) or self._report(hits)
+            collected: Found = {}
+            for unit in fired.values():
+                collected.update(dict.fromkeys(unit.hits(self)))
+            hits = tuple(collected)
+            found = self._reports[key] = self._fast_report(hits) or self._report(hits)
         return found
 
     def _report(self, hits: tuple[Hit, ...]) -> tuple[list[str], tuple[Highlight, ...]]:
@@ -154,16 +166,12 @@ class CompiledWords:
                 return False
         return any(state.spans(self, f) for f in self.fields)
 
-    def collect(self, state: DocumentState, found: Found) -> None:
-        hits = state.term_hits.get(self.id)
-        if hits is None:
-            text = self.text
-            hits = state.term_hits[self.id] = {
-                (text, field, span): None
-                for field in self.fields
-                for span in state.spans(self, field)
-            }
-        found.update(hits)
+    def collect(self, state: DocumentState, fired: Fired) -> None:
+        fired[self.id] = self
+
+    def hits(self, state: DocumentState) -> list[Hit]:
+        text = self.text
+        return [(text, field, span) for field in self.fields for span in state.spans(self, field)]
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         if field not in self.fields:
@@ -180,7 +188,7 @@ class CompiledMeta:
     def matches(self, state: DocumentState) -> bool:
         return meta_matches(self.node, state.doc)
 
-    def collect(self, state: DocumentState, found: Found) -> None:
+    def collect(self, state: DocumentState, fired: Fired) -> None:
         pass
 
 
@@ -193,9 +201,9 @@ class CompiledAnd:
     def matches(self, state: DocumentState) -> bool:
         return all(c.matches(state) for c in self.children)
 
-    def collect(self, state: DocumentState, found: Found) -> None:
+    def collect(self, state: DocumentState, fired: Fired) -> None:
         for child in self.children:
-            child.collect(state, found)
+            child.collect(state, fired)
 
 
 class CompiledOr:
@@ -207,10 +215,10 @@ class CompiledOr:
     def matches(self, state: DocumentState) -> bool:
         return any(c.matches(state) for c in self.children)
 
-    def collect(self, state: DocumentState, found: Found) -> None:
+    def collect(self, state: DocumentState, fired: Fired) -> None:
         for child in self.children:
             if child.matches(state):
-                child.collect(state, found)
+                child.collect(state, fired)
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         merged: dict[Span, tuple[Hit, ...]] = {}
@@ -229,14 +237,15 @@ class CompiledNot:
     def matches(self, state: DocumentState) -> bool:
         return not self.child.matches(state)
 
-    def collect(self, state: DocumentState, found: Found) -> None:
+    def collect(self, state: DocumentState, fired: Fired) -> None:
         pass
 
 
 class CompiledNear:
-    __slots__ = ("distance", "left", "ordered", "right")
+    __slots__ = ("distance", "id", "left", "ordered", "right")
 
-    def __init__(self, node: Near, left: Compiled, right: Compiled) -> None:
+    def __init__(self, node: Near, left: Compiled, right: Compiled, intern: Interner) -> None:
+        self.id = intern.fresh()
         self.distance = node.distance
         self.ordered = node.ordered
         self.left = left
@@ -245,10 +254,16 @@ class CompiledNear:
     def matches(self, state: DocumentState) -> bool:
         return any(self.occurrences(state, f) for f in WORD_FIELDS)
 
-    def collect(self, state: DocumentState, found: Found) -> None:
-        for field in WORD_FIELDS:
-            for _span, parts in self.occurrences(state, field):
-                found.update(dict.fromkeys(parts))
+    def collect(self, state: DocumentState, fired: Fired) -> None:
+        fired[self.id] = self
+
+    def hits(self, state: DocumentState) -> list[Hit]:
+        return [
+            part
+            for field in WORD_FIELDS
+            for _span, parts in self.occurrences(state, field)
+            for part in parts
+        ]
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         key = (id(self), field)
@@ -274,7 +289,9 @@ def compile_node(node: Node, intern: Interner) -> Compiled:
         return CompiledOr([compile_node(c, intern) for c in node.children])
     if isinstance(node, Not):
         return CompiledNot(compile_node(node.child, intern))
-    return CompiledNear(node, compile_node(node.left, intern), compile_node(node.right, intern))
+    return CompiledNear(
+        node, compile_node(node.left, intern), compile_node(node.right, intern), intern
+    )
 
 
 def word_key(pattern: WordPattern) -> str:
