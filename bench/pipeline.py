@@ -10,7 +10,9 @@ result. The pipeline extracts with trafilatura's fast mode, falls back to the fu
 pages where fast mode found little text, and checks readability's text as a cleaner candidate
 (see newswatch/core/main_text.py): the share of pages on each path is printed, and so is the
 rate of bare trafilatura making the same choices (`extract(fast=True)` on the pages newswatch
-kept in fast mode, `extract()` on the pages that took the fallback).
+kept in fast mode, `extract()` on the pages that took the fallback). Because elapsed times
+swing with whatever else the machine runs, the workers' CPU time per article (every stage,
+read from /proc) is printed next to bare trafilatura's, as a second ratio.
 """
 
 from __future__ import annotations
@@ -116,10 +118,17 @@ class Origin:
 def bare_rate(pages: list[bytes], *, fast: bool = False) -> float:
     """Pages per second of bare ``trafilatura.extract`` on one core (``fast=True`` skips its
     fallback extractors, as the pipeline does)."""
-    start = time.perf_counter()
-    for page in pages:
-        trafilatura.extract(page, fast=fast)
-    return len(pages) / (time.perf_counter() - start)
+    return bare_run(pages, [fast] * len(pages))[0]
+
+
+def bare_run(pages: list[bytes], fast: list[bool]) -> tuple[float, float]:
+    """Bare ``trafilatura.extract`` on each page (``fast`` per page): pages per second of
+    elapsed time, and CPU seconds per page (less sensitive to other load on the machine)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    for page, quick in zip(pages, fast, strict=True):
+        trafilatura.extract(page, fast=quick)
+    cpu = time.process_time() - cpu
+    return len(pages) / (time.perf_counter() - start), cpu / len(pages)
 
 
 def extraction_paths(pages: list[bytes]) -> list[str]:
@@ -138,10 +147,24 @@ def extraction_paths(pages: list[bytes]) -> list[str]:
 def bare_same_choices_rate(pages: list[bytes], paths: list[str]) -> float:
     """Pages per second of bare ``trafilatura.extract`` on one core, full algorithm on the
     pages where newswatch fell back to it, fast mode on the others."""
-    start = time.perf_counter()
-    for page, path in zip(pages, paths, strict=True):
-        trafilatura.extract(page, fast=path != "full")
-    return len(pages) / (time.perf_counter() - start)
+    return bare_run(pages, [path != "full" for path in paths])[0]
+
+
+def worker_cpu(up_pid: int) -> float:
+    """CPU seconds used so far by the worker processes of the `newswatch up` ``up_pid``
+    (its children running ``newswatch.cli worker``; read from Linux's /proc)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != up_pid:
+                continue
+            args = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended meanwhile
+        if b"worker" in args:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def metric_sum(http: httpx.Client, prefix: str) -> float:
@@ -155,6 +178,17 @@ def metric_sum(http: httpx.Client, prefix: str) -> float:
 def pipeline_rate(
     pages: list[bytes], *, hosts: int, latency: float, workers: int, batch_size: int
 ) -> float:
+    """End-to-end articles per second of `newswatch up` on ``pages``."""
+    return pipeline_run(
+        pages, hosts=hosts, latency=latency, workers=workers, batch_size=batch_size
+    )[0]
+
+
+def pipeline_run(
+    pages: list[bytes], *, hosts: int, latency: float, workers: int, batch_size: int
+) -> tuple[float, float]:
+    """End-to-end articles per second, and the workers' CPU seconds per article (every
+    stage; from the origins' first request to the last article)."""
     shards = [pages[h::hosts] for h in range(hosts)]
     origins = [Origin(f"127.0.0.{h + 1}", shard, latency) for h, shard in enumerate(shards)]
     with tempfile.TemporaryDirectory(prefix="newswatch-bench-") as tmp:
@@ -184,7 +218,10 @@ def pipeline_rate(
         try:
             deadline = time.monotonic() + 600
             done = 0.0
+            cpu_start: float | None = None
             while time.monotonic() < deadline:
+                if cpu_start is None and any(o.first_request is not None for o in origins):
+                    cpu_start = worker_cpu(proc.pid)
                 if proc.poll() is not None:
                     sys.exit("newswatch up exited:\n" + (Path(tmp) / "up.log").read_text()[-3000:])
                 try:
@@ -195,6 +232,7 @@ def pipeline_rate(
                     break
                 time.sleep(0.05)
             end = time.monotonic()
+            cpu = (worker_cpu(proc.pid) - (cpu_start or 0.0)) / len(pages)
             if done < len(pages):
                 sys.exit(f"only {done:.0f} of {len(pages)} articles processed in time")
             start = min(o.first_request for o in origins if o.first_request is not None)
@@ -206,7 +244,7 @@ def pipeline_rate(
             )
             print(f"  workers busy {busy / (end - start) / workers:.0%} of the run; "
                   f"of that: {shares}")  # fmt: skip
-            return len(pages) / (end - start)
+            return len(pages) / (end - start), cpu
         finally:
             http.close()
             proc.send_signal(signal.SIGTERM)
@@ -237,21 +275,37 @@ def run(args: argparse.Namespace) -> None:
     print(f"newswatch extraction paths: {shares} (full = the fallback)")
     checked = sum(p not in ("fast", "full") for p in paths) / len(paths)
     print(f"readability run on {checked:.1%} of pages (fast text suspicious)")
-    bare = bare_rate(pages)
-    bare_fast = bare_rate(pages, fast=True)
-    bare_same = bare_same_choices_rate(pages, paths)
-    print(f"bare trafilatura.extract:             {bare:8.1f} articles/s (one core)")
-    print(f"bare trafilatura.extract(fast=True):  {bare_fast:8.1f} articles/s (one core)")
-    print(f"bare trafilatura, same choices:       {bare_same:8.1f} articles/s (one core)")
+    choices = {"default": [False] * len(pages), "fast=True": [True] * len(pages),
+               "same choices": [path != "full" for path in paths]}  # fmt: skip
+    walls: dict[str, float] = {}
+    cpus: dict[str, float] = {}
+
+    def measure_bare() -> None:
+        # keep the best of each: the machine's speed drifts during a run
+        for name, fast in choices.items():
+            wall, cpu = bare_run(pages, fast)
+            walls[name] = max(walls.get(name, 0.0), wall)
+            cpus[name] = min(cpus.get(name, float("inf")), cpu)
+
+    measure_bare()
+    print(f"bare trafilatura.extract:             {walls['default']:8.1f} articles/s (one core)")
+    print(f"bare trafilatura.extract(fast=True):  {walls['fast=True']:8.1f} articles/s (one core)")
+    print(
+        f"bare trafilatura, same choices:       {walls['same choices']:8.1f} articles/s (one core)"
+    )
     for batch in (int(b) for b in args.batch_sizes.split(",")):
-        rate = pipeline_rate(
+        rate, cpu = pipeline_run(
             pages, hosts=args.hosts, latency=args.latency, workers=args.workers, batch_size=batch
         )
-        # re-measure and keep the best: the machine's speed drifts during a run
-        bare = max(bare, bare_rate(pages))
-        bare_fast = max(bare_fast, bare_rate(pages, fast=True))
-        bare_same = max(bare_same, bare_same_choices_rate(pages, paths))
+        measure_bare()
+        bare, bare_fast, bare_same = walls["default"], walls["fast=True"], walls["same choices"]
         print(f"end to end, batch {batch:3d}: {rate:8.1f} articles/s   ratio per worker core: "
               f"{rate / (bare * args.workers):.2f} (vs fast=True: "
               f"{rate / (bare_fast * args.workers):.2f}, vs same choices: "
               f"{rate / (bare_same * args.workers):.2f})")  # fmt: skip
+        # CPU time is less sensitive than elapsed time to other programs on the machine
+        print(f"  CPU per article: workers {cpu * 1000:.1f} ms, bare trafilatura.extract "
+              f"{cpus['default'] * 1000:.1f} ms (fast=True {cpus['fast=True'] * 1000:.1f}, same "
+              f"choices {cpus['same choices'] * 1000:.1f}); ratio {cpus['default'] / cpu:.2f} "
+              f"(vs fast=True: {cpus['fast=True'] / cpu:.2f}, vs same choices: "
+              f"{cpus['same choices'] / cpu:.2f})")  # fmt: skip
