@@ -113,6 +113,8 @@ ARMS = [
     ("tr", "Türkiye, Rusya'dan S-400 satın aldı."),
     ("en", "The Pentagon announced a new $500 million package of weapons for Ukraine."),
     ("en", "Britain will give Ukraine 14 Challenger 2 tanks."),
+    ("en", "Congress approved $300 million in security assistance for Ukraine, with ammunition."),
+    ("en", "The AUKUS defence deal will give Australia nuclear-powered submarines."),
     ("es", "Washington suspendió el envío de bombas a Israel."),
     ("es", "España enviará más misiles y munición a Ucrania, anunció la ministra."),
     ("fr", "Paris va livrer des canons Caesar et des missiles SCALP à l'Ukraine."),
@@ -198,6 +200,9 @@ TRAPS = [
     "Apple shipped Leopard; buying a new Mac was never easier, Schiller said.",
     "The Patriots agreed a deal with their quarterback on Sunday.",
     "The government will give Ukraine humanitarian aid and generators.",
+    # military help that moves no weapons: troops after a disaster, a pact to train together
+    "The governor requested military assistance after the earthquake; troops helped with rescue.",
+    "Australia and Japan signed a defence deal allowing troops to train in each other's country.",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
