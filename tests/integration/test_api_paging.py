@@ -25,6 +25,7 @@ from newswatch.core.query import explain
 from newswatch.core.text import tokenize
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
+from newswatch.store.deliveries import Delivery, DeliveryStore
 from newswatch.store.failures import record_failure
 from newswatch.store.stories import StoryStore
 from tests.support.api import serve
@@ -41,7 +42,11 @@ def api(redis_client: redis.Redis) -> Iterator[httpx.Client]:
         yield client
 
 
-def read_all(api: httpx.Client, path: str, key: str, **params: str) -> list[dict]:
+def read_all(
+    api: httpx.Client, path: str, key: str, *, total: int | None = None, **params: str
+) -> list[dict]:
+    """Every item, following ``next``; ``count`` is the page's (or ``total``, where the
+    endpoint counts all)."""
     items: list[dict] = []
     url: str | None = path
     first = True
@@ -50,7 +55,7 @@ def read_all(api: httpx.Client, path: str, key: str, **params: str) -> list[dict
         assert response.status_code == 200, response.text
         body = response.json()
         items += body[key]
-        assert body["count"] == len(body[key])
+        assert body["count"] == (len(body[key]) if total is None else total)
         if body["next"] is not None:
             assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
         url, first = body["next"], False
@@ -199,3 +204,20 @@ def test_articles_of_one_feed(api: httpx.Client, redis_client: redis.Redis, corp
     for ref in (feed.id, feed.url, "ECB+"):
         listed = read_all(api, "/api/articles", "articles", feed=ref, limit="4")
         assert {a["id"] for a in listed} == ours
+
+
+def test_deliveries_and_dead_letters_page(api: httpx.Client, redis_client: redis.Redis) -> None:
+    store = DeliveryStore(redis_client)
+    start = BASE.timestamp()
+    for n in range(9):
+        delivery = Delivery(
+            id=f"d{n}", kind="alert", subscription="desk", channel="c1", channel_kind="json",
+            alerts=(f"a{n}",), created_at=start + n,
+        )  # fmt: skip
+        assert store.create(delivery, now=start + n)
+        if n % 2:
+            store.mark_dead(delivery.id, now=start + 100 + n, reason="gone", error="410")
+    recent = read_all(api, "/api/deliveries", "deliveries", limit="4")
+    assert len({d["id"] for d in recent}) == len(recent) == 9
+    dead = read_all(api, "/api/deliveries/dead", "dead_letters", total=4, limit="2")
+    assert [d["id"] for d in dead] == ["d7", "d5", "d3", "d1"]

@@ -23,7 +23,10 @@ from newswatch.core.query import explain
 from newswatch.store.alerts import AlertStore
 from tests.support.api import serve
 from tests.support.cli import newswatch
+from tests.support.origin import Origin, Route
+from tests.support.pages import article_page
 from tests.support.stored import corpus_articles, store_articles
+from tests.support.stories import HEADLINE, PARAGRAPHS
 
 TOKEN = "t0ken-for-the-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -223,3 +226,22 @@ def test_cli_topics_add_backfills(stored: list[Article], redis_url: str) -> None
     alerts = [json.loads(line) for line in listed.stdout.splitlines()]
     assert len(alerts) == len(expected)
     assert all(a["backfilled"] for a in alerts)
+
+
+def test_topics_test_on_a_page_fetched_from_its_url() -> None:
+    site = Origin()
+    with site.running():
+        site.routes["/story.html"] = Route(article_page(HEADLINE, PARAGRAPHS))
+        url = site.url("/story.html")
+        refused = newswatch(
+            "topics", "test", "fishing", "--url", url, redis_url=None, allowed_ports="1-65535"
+        )
+        assert refused.returncode == 2
+        assert "allow_private_networks" in refused.stderr  # the refusal names the setting
+        fetched = newswatch(
+            "topics", "test", '"fishing accord" AND title:Valdoria', "--url", url,
+            redis_url=None, allow_private_networks="true", allowed_ports="1-65535",
+        )  # fmt: skip
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout.startswith('MATCH: "fishing accord" AND title:Valdoria')
+    assert 'found "Valdoria" (Valdoria) in title at 0-8' in fetched.stdout
