@@ -119,9 +119,10 @@ def test_heartbeats_give_each_roles_freshest_age_and_its_silent_processes(
     redis_client: redis.Redis,
 ) -> None:
     beats = HeartbeatStore(redis_client)
+    now = time.time()  # the collector reads the clock: not the module's import time
     for name, age in (("w1", 2.0), ("w2", 300.0)):  # w2 was killed five minutes ago
-        beats.beat(Beat("worker", name, "h", 1, at=NOW - age, started_at=NOW - 3600))
-    beats.beat(Beat("scheduler", "s1", "h", 2, at=NOW - 200.0, started_at=NOW - 3600))
+        beats.beat(Beat("worker", name, "h", 1, at=now - age, started_at=now - 3600))
+    beats.beat(Beat("scheduler", "s1", "h", 2, at=now - 200.0, started_at=now - 3600))
     families = _families(metrics.render_latest([StateCollector(redis_client, reap_after=60)])[0])
 
     ages = {labels["role"]: value for labels, value in families["newswatch_heartbeat_age_seconds"]}
