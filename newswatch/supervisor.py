@@ -377,7 +377,10 @@ def run_up(
             metrics_dir.mkdir(parents=True)
             redis_url, server = _start_redis(settings, data_dir)
             _apply(cfg, config_path, redis_url, settings)
-            _log(f"API on http://{settings.api_host}:{settings.api_port}/ ({token_note})")
+            _log(
+                f"web pages and API on http://{settings.api_host}:{settings.api_port}/ "
+                f"(JSON under /api; {token_note}; the web pages log in with the same token)"
+            )
             _log_to_file(logs)
             children = _child_commands(n_workers, logs, echo=verbose or not terminal)
             env = _child_env(cfg, redis_url, data_dir, metrics_dir)

@@ -123,6 +123,7 @@ def editor(
     trial: dict[str, Any] | None = None,
     tried: dict[str, Any] | None = None,
     days: int = 7,
+    pack: str = "",
 ) -> Response:
     found = problems or []
     query_fault = next((p for p in found if p.loc == ("query",) and p.position is not None), None)
@@ -145,6 +146,7 @@ def editor(
         tried=tried,
         days=days,
         backtest_days=BACKTEST_DAYS,
+        pack=pack,
     )
 
 
@@ -166,6 +168,7 @@ def edit_topic(request: Request) -> Response:
         query=topic.query,
         languages=" ".join(topic.languages),
         existing=True,
+        pack=topic.pack,
     )
 
 

@@ -568,3 +568,14 @@ def test_feeds_topics_and_subscriptions_are_removed_from_their_pages(
     assert web.post("/topics/sport/remove", data={"csrf": csrf}).status_code == 303
     assert catalog.topics() == [] and catalog.subscriptions() == []
     assert web.post("/topics/nope/remove", data={"csrf": csrf}).status_code == 404
+
+
+def test_a_pack_topic_opens_in_the_editor_saying_so(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    catalog = CatalogStore(redis_client)
+    catalog.add(Topic("summits", "unused", pack="summits"), origin="test")
+    log_in(web)
+    assert "pack: summits" in web.get("/topics").text
+    editor = web.get("/topics/summits")
+    assert editor.status_code == 200 and "the topic pack's <code>summits</code>" in editor.text
