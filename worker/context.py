@@ -22,6 +22,7 @@ from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.stories import StoryStore
 from newswatch.topics import load_pack
+from worker.extraction import Extractor, InProcessExtractor
 
 log = get_logger(__name__)
 
@@ -30,9 +31,13 @@ OTHER_TOPICS = "_other"
 
 
 class WorkerContext:
-    def __init__(self, client: redis.Redis, settings: Settings):
+    def __init__(
+        self, client: redis.Redis, settings: Settings, *, extractor: Extractor | None = None
+    ):
         self.client = client
         self.settings = settings
+        # `newswatch worker` extracts in a killable child; in-process elsewhere (tests, tools)
+        self.extractor: Extractor = extractor or InProcessExtractor(settings)
         self.catalog = CatalogStore(client)
         retention = settings.retention_days * 24 * 3600
         self.articles = ArticleStore(client, retention=retention)

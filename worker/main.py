@@ -28,6 +28,7 @@ from newswatch.store import keys
 from newswatch.store.connection import connect
 from worker import context
 from worker.delivery import DeliveryService
+from worker.extraction import SandboxedExtractor
 
 log = get_logger("newswatch.worker")
 
@@ -61,7 +62,7 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     except RedisUnfit as exc:
         jobs_client.close()
         return report_config_error("newswatch worker", exc)
-    installed = context.WorkerContext(jobs_client, settings)
+    installed = context.WorkerContext(jobs_client, settings, extractor=SandboxedExtractor(settings))
     context.install(installed)
     _warm(installed)
     worker = build_worker(redis_url)
@@ -85,6 +86,7 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
         if worker.scheduler is not None and not burst:
             worker.stop_scheduler()  # type: ignore[no-untyped-call]  # the keeper may have started one
         context.install(None)
+        installed.extractor.close()
         worker.connection.close()
         jobs_client.close()
     return 0

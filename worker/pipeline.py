@@ -32,7 +32,7 @@ from newswatch import freshness, metrics
 from newswatch.core import neardup
 from newswatch.core.alerting import alerts_of
 from newswatch.core.errors import NewswatchError
-from newswatch.core.extract import Extracted, extract_article
+from newswatch.core.extract import Extracted
 from newswatch.core.fingerprint import url_key, words_fingerprint
 from newswatch.core.item_text import ItemText, dedup_words, item_text
 from newswatch.core.language import language_code
@@ -282,7 +282,7 @@ def _missing_page(job: ArticleJob) -> Outcome:
 def _extract(context: WorkerContext, job: ArticleJob, html: bytes) -> Extracted | Outcome:
     with _timed("extract"):
         try:
-            return extract_article(
+            return context.extractor.extract(
                 html,
                 url=job.url,
                 max_bytes=context.settings.max_page_bytes,
