@@ -20,6 +20,7 @@ SECTIONS = {
     "stories": "bench.stories",
     "redis": "bench.redis_capacity",
     "catalog": "bench.catalog",
+    "polling": "bench.polling",
 }
 
 
