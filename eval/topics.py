@@ -308,6 +308,23 @@ def match_all(labels: list[Label], sources: Sources) -> Iterator[tuple[Label, fr
         yield label, frozenset(m.topic for m in matcher.match(document))
 
 
+def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The 95 % Wilson score interval of a proportion: how far a figure measured on a few
+    documents can be from the true one (3 of 3 found still allows a recall of 0.44)."""
+    if trials == 0:
+        return None
+    share = successes / trials
+    centre = share + z * z / (2 * trials)
+    spread = z * (share * (1 - share) / trials + z * z / (4 * trials * trials)) ** 0.5
+    scale = 1 + z * z / trials
+    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
+
+
+def _interval(successes: int, trials: int) -> str:
+    found = wilson(successes, trials)
+    return "        -" if found is None else f"{found[0]:4.2f}-{found[1]:4.2f}"
+
+
 def _figure(value: float | None) -> str:
     return "   -" if value is None else f"{value:4.2f}"
 
@@ -315,14 +332,15 @@ def _figure(value: float | None) -> str:
 def _row(name: str, part: str, language: str, s: Score) -> str:
     return (
         f"{name:<16} {part:<8} {language:<4} {s.docs:>5} {s.tp + s.fn:>4} {s.tp:>4} {s.fp:>4} "
-        f"{s.fn:>4}  {_figure(s.precision)}  {_figure(s.recall)}  {_figure(s.f1)}"
+        f"{s.fn:>4}  {_figure(s.precision)}  {_figure(s.recall)}  {_figure(s.f1)}  "
+        f"{_interval(s.tp, s.tp + s.fp)}  {_interval(s.tp, s.tp + s.fn)}"
     )
 
 
 def report(scores: dict[tuple[str, str, str], Score], topics: list[str]) -> list[str]:
     header = (
         f"{'topic':<16} {'part':<8} {'lang':<4} {'docs':>5} {'pos':>4} {'tp':>4} {'fp':>4} "
-        f"{'fn':>4}     P     R    F1"
+        f"{'fn':>4}     P     R    F1  P 95% int.  R 95% int."
     )
     lines = [header]
     for topic in topics:

@@ -78,7 +78,16 @@ def test_scores_count_per_topic_part_and_language() -> None:
     assert (french.tp, french.fp, french.precision, french.recall) == (0, 1, 0.0, None)
     assert french.f1 is None
     lines = ev.report(scores, ["summits"])
-    assert lines[1].split() == ["summits", "tune", "all", "4", "2", "1", "1", "1"] + ["0.50"] * 3
+    counts = ["summits", "tune", "all", "4", "2", "1", "1", "1"]
+    assert lines[1].split() == [*counts, "0.50", "0.50", "0.50", "0.09-0.91", "0.09-0.91"]
+
+
+def test_the_interval_says_how_little_a_few_documents_prove() -> None:
+    assert ev.wilson(0, 0) is None
+    low, high = ev.wilson(3, 3) or (0.0, 0.0)
+    assert round(low, 2) == 0.44 and high == 1.0
+    low, high = ev.wilson(300, 600) or (0.0, 0.0)
+    assert 0.45 < low < 0.5 < high < 0.55
 
 
 def test_a_page_goes_through_the_pipelines_extraction() -> None:
