@@ -64,6 +64,10 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
         return report_config_error("newswatch worker", exc)
     installed = context.WorkerContext(jobs_client, settings, extractor=SandboxedExtractor(settings))
     context.install(installed)
+    # articles stored by a release before the time index: indexed once, for backtests
+    indexed = installed.articles.index_unindexed()
+    if indexed:
+        log.info("stored articles indexed by time", articles=indexed)
     _warm(installed)
     worker = build_worker(redis_url)
     heartbeat = _heartbeat(redis_url, worker.name, settings.reap_after)

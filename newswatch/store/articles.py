@@ -77,6 +77,35 @@ class ArticleStore:
         pipe.zremrangebyscore(keys.ARTICLES_BY_TIME, "-inf", f"({time.time() - self._retention!r}")
         pipe.execute()
 
+    def index_unindexed(self) -> int:
+        """Index articles stored before the time index existed (once: nothing happens when
+        the index is there). Scans the article keys, ``BATCH`` per round trip; returns how
+        many were indexed."""
+        if self._client.exists(keys.ARTICLES_BY_TIME):
+            return 0
+        indexed = 0
+        pattern = keys.article("*")
+        batch: list[Any] = []
+        for key in self._client.scan_iter(match=pattern, count=BATCH):
+            batch.append(key)
+            if len(batch) >= BATCH:
+                indexed += self._index_keys(batch)
+                batch = []
+        return indexed + self._index_keys(batch)
+
+    def _index_keys(self, found: list[Any]) -> int:
+        if not found:
+            return 0
+        raws: Any = self._client.mget(found)
+        scores = {}
+        for raw in raws:
+            if raw is not None:
+                article = Article.from_dict(json.loads(raw))
+                scores[article.id] = stored_at(article)
+        if scores:
+            self._client.zadd(keys.ARTICLES_BY_TIME, scores)
+        return len(scores)
+
     def window(self, since: float, until: float | None = None) -> Iterator[list[Article]]:
         """The articles stored from ``since`` to ``until`` (unix times, inclusive), newest
         first, ``BATCH`` at a time: one ZREVRANGEBYSCORE and one MGET per batch, however

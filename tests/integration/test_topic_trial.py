@@ -20,7 +20,9 @@ from newswatch.config import Settings
 from newswatch.core.alerting import article_document
 from newswatch.core.models import Article
 from newswatch.core.query import explain
+from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
+from newswatch.store.articles import ArticleStore
 from tests.support.api import serve
 from tests.support.cli import newswatch
 from tests.support.origin import Origin, Route
@@ -245,3 +247,14 @@ def test_topics_test_on_a_page_fetched_from_its_url() -> None:
     assert fetched.returncode == 0, fetched.stderr
     assert fetched.stdout.startswith('MATCH: "fishing accord" AND title:Valdoria')
     assert 'found "Valdoria" (Valdoria) in title at 0-8' in fetched.stdout
+
+
+def test_articles_stored_before_the_time_index_are_indexed_once(
+    stored: list[Article], redis_client: redis.Redis
+) -> None:
+    redis_client.delete(keys.ARTICLES_BY_TIME)  # as a release before the index left them
+    store = ArticleStore(redis_client)
+    assert list(store.window(0)) == []
+    assert store.index_unindexed() == len(stored)
+    assert sum(len(batch) for batch in store.window(0)) == len(stored)
+    assert store.index_unindexed() == 0  # the index is there: nothing to do
