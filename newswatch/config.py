@@ -175,6 +175,9 @@ class Settings(BaseSettings):
     web_public: bool = False
     # hours a login lasts (the session cookie and its record in Redis expire together)
     web_session_hours: Annotated[int, _in_range(1, 90 * 24, unit=" hours")] = 12
+    # the session cookie is marked Secure (https only) even when the request came over http:
+    # for pages served over https by a proxy in front of the API
+    web_cookie_secure: bool = False
     # the Grafana dashboard's address, linked from the status page ("" = no link)
     grafana_url: str = ""
 

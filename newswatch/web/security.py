@@ -174,7 +174,9 @@ def login_token_ok(request: Request, given: Any) -> bool:
 
 
 def secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Whether cookies are for https only: a request over https, or the ``web_cookie_secure``
+    setting (a proxy in front of the API speaks https to the browser)."""
+    return request.url.scheme == "https" or bool(request.app.state.settings.web_cookie_secure)
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:

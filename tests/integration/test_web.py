@@ -579,3 +579,19 @@ def test_a_pack_topic_opens_in_the_editor_saying_so(
     assert "pack: summits" in web.get("/topics").text
     editor = web.get("/topics/summits")
     assert editor.status_code == 200 and "the topic pack's <code>summits</code>" in editor.text
+
+
+def test_the_session_cookie_is_secure_when_https_is_in_front(redis_client: redis.Redis) -> None:
+    for web in start(redis_client, web_cookie_secure=True):
+        form = web.get("/login")
+        assert "secure" in form.headers["set-cookie"].lower()
+        # (over plain http a client keeps a Secure cookie to itself: here it is sent by hand)
+        login_cookie = form.headers["set-cookie"].split(";", 1)[0]
+        answer = web.post(
+            "/login",
+            data={"csrf": csrf_of(form.text), "token": TOKEN},
+            headers={"Cookie": login_cookie},
+        )
+        assert answer.status_code == 303
+        cookie = answer.headers["set-cookie"]
+        assert "nw_session" in cookie and "Secure" in cookie and "HttpOnly" in cookie
