@@ -19,7 +19,7 @@ import redis
 from newswatch.api.contract import public_alert
 from newswatch.core.errors import ConfigError, NotFoundError
 from newswatch.core.models import Alert, AlertEvent, EventKind
-from newswatch.runtime import load_runtime, report_config_error
+from newswatch.runtime import find_instance, load_runtime
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.connection import connect
@@ -117,10 +117,7 @@ def run_alerts(
     def resolve() -> str:
         return load_runtime(config, data_dir=data_dir).redis_url
 
-    try:
-        url = resolve()
-    except ConfigError as exc:
-        return report_config_error("newswatch alerts", exc)
+    url = find_instance("newswatch alerts", config=config, data_dir=data_dir).redis_url
 
     client = connect(url)
     store, events = AlertStore(client), AlertEvents(client)

@@ -16,7 +16,6 @@ from typing import TextIO
 import redis
 
 from newswatch.config_file import WatchConfig
-from newswatch.core.errors import ConfigError
 from newswatch.core.plan import Plan, describe_change
 from newswatch.store.catalog import CatalogStore, file_origin, origin_label
 from newswatch.store.connection import connect
@@ -87,13 +86,10 @@ def run_apply(
     err: TextIO | None = None,
 ) -> int:
     from newswatch.checking import warnings_of
-    from newswatch.runtime import load_runtime, report_config_error
+    from newswatch.runtime import find_instance
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        runtime = load_runtime(path, data_dir=data_dir)
-    except ConfigError as exc:
-        return report_config_error("newswatch apply", exc)
+    runtime = find_instance("newswatch apply", config=path, data_dir=data_dir)
     assert runtime.config is not None
     allow_private = runtime.settings.allow_private_networks
     for warning in warnings_of(runtime.config, allow_private_networks=allow_private):

@@ -29,7 +29,7 @@ from newswatch.core.catalog import Kind
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
 from newswatch.core.problems import InvalidInput, Problem, errors, loc_path
 from newswatch.deliveries_cli import subscriptions_app
-from newswatch.runtime import Runtime, load_runtime, report_config_error
+from newswatch.runtime import Runtime, find_instance
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
@@ -74,14 +74,9 @@ class Instance:
 
 @contextlib.contextmanager
 def instance(program: str, data_dir: Path | None, config: Path | None = None) -> Iterator[Instance]:
-    """The instance as `newswatch alerts` finds it (NEWSWATCH_REDIS_URL, else the `newswatch
-    up` of ``data_dir``, of the data_dir setting of ``config``, or of ./.newswatch), with the
-    settings of ``config`` under the environment's. Refusals of the catalogue exit 2 with their
-    message; a Redis that fails exits 1."""
-    try:
-        runtime = load_runtime(config, data_dir=data_dir)
-    except ConfigError as exc:
-        raise typer.Exit(report_config_error(program, exc)) from None
+    """The instance as every command finds it (:func:`find_instance`), with its catalogue.
+    Refusals of the catalogue exit 2 with their message; a Redis that fails exits 1."""
+    runtime = find_instance(program, config=config, data_dir=data_dir)
     client = connect(runtime.redis_url, socket_timeout=10)
     found = Instance(program, runtime, client)
     try:

@@ -15,11 +15,11 @@ import typer
 
 from newswatch.core.catalog import Subscription
 from newswatch.core.channels import channel_id, redact_channel
-from newswatch.core.errors import ConfigError, NotFoundError
+from newswatch.core.errors import NotFoundError
 from newswatch.core.times import iso_from_unix
 from newswatch.delivery import content
 from newswatch.delivery.senders import Senders, Sent
-from newswatch.runtime import Runtime, load_runtime, report_config_error
+from newswatch.runtime import find_instance
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 from newswatch.store.deliveries import Delivery, DeliveryStore
@@ -30,13 +30,6 @@ deliveries_app = typer.Typer(help="Deliveries: what was sent, what failed, repla
 DataDir = Annotated[Path | None, typer.Option(help="Data directory of a running `newswatch up`.")]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 Limit = Annotated[int, typer.Option(help="How many, newest first (at most 1000).")]
-
-
-def _runtime(program: str, data_dir: Path | None) -> Runtime:
-    try:
-        return load_runtime(data_dir=data_dir)
-    except ConfigError as exc:
-        raise typer.Exit(report_config_error(program, exc)) from None
 
 
 def test_channels(
@@ -73,7 +66,7 @@ def test_command(
 ) -> None:
     """Send a sample alert through every channel of NAME now and report each outcome (exit 1
     when one failed)."""
-    runtime = _runtime("newswatch subscriptions test", data_dir)
+    runtime = find_instance("newswatch subscriptions test", data_dir=data_dir)
     client = connect(runtime.redis_url, socket_timeout=10)
     try:
         entry = CatalogStore(client).find("subscription", name)
@@ -121,7 +114,7 @@ def _print(deliveries: list[Delivery], as_json: bool) -> None:
 
 
 def _store(program: str, data_dir: Path | None) -> tuple[redis.Redis, DeliveryStore]:
-    client = connect(_runtime(program, data_dir).redis_url, socket_timeout=10)
+    client = connect(find_instance(program, data_dir=data_dir).redis_url, socket_timeout=10)
     return client, DeliveryStore(client)
 
 

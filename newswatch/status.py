@@ -24,12 +24,10 @@ from rq import Worker
 
 from newswatch.alerts_cli import format_line
 from newswatch.census import Census, FeedHealth, read_census
-from newswatch.config import load_settings
-from newswatch.core.errors import ConfigError
 from newswatch.core.freshness import Span, elapsed, quantile, trusted_published
 from newswatch.core.models import Alert
 from newswatch.core.times import unix_from_iso
-from newswatch.runtime import load_runtime, report_config_error
+from newswatch.runtime import find_instance
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
 from newswatch.store.codec import as_text
@@ -272,15 +270,10 @@ def run_status_cli(
     *, redis_url: str | None, metrics_url: str | None, as_json: bool, data_dir: Path | None
 ) -> int:
     """The command: find the Redis URL and the API's /metrics, then :func:`run_status`."""
-    try:
-        runtime = load_runtime(data_dir=data_dir) if redis_url is None else None
-        settings = runtime.settings if runtime is not None else load_settings(None)
-    except ConfigError as exc:
-        return report_config_error("newswatch status", exc)
-    url = redis_url or (runtime.redis_url if runtime is not None else "")
-    host = _reachable(settings.api_host)
-    metrics = metrics_url or f"http://{host}:{settings.api_port}/metrics"
-    return run_status(url, metrics_url=metrics, as_json_output=as_json)
+    runtime = find_instance("newswatch status", data_dir=data_dir, redis_url=redis_url)
+    host = _reachable(runtime.settings.api_host)
+    metrics = metrics_url or f"http://{host}:{runtime.settings.api_port}/metrics"
+    return run_status(runtime.redis_url, metrics_url=metrics, as_json_output=as_json)
 
 
 def _reachable(host: str) -> str:

@@ -26,7 +26,7 @@ from newswatch.core.errors import ConfigError, NewswatchError
 from newswatch.core.problems import InvalidInput, Problem
 from newswatch.core.query import Explanation, MatchDocument
 from newswatch.net.fetcher import Fetcher, FetchPolicy
-from newswatch.runtime import load_runtime, report_config_error
+from newswatch.runtime import find_instance, report_config_error
 from newswatch.store.connection import connect
 from newswatch.topic_trial import (
     MAX_DAYS,
@@ -97,11 +97,7 @@ def _settings(program: str, config: Path | None) -> Settings:
 def _client(program: str, config: Path | None, data_dir: Path | None) -> redis.Redis:
     """The Redis of the instance: NEWSWATCH_REDIS_URL, else the `newswatch up` of
     ``data_dir`` (or of ./.newswatch)."""
-    try:
-        url = load_runtime(config, data_dir=data_dir).redis_url
-    except ConfigError as exc:
-        raise typer.Exit(report_config_error(program, exc)) from None
-    return connect(url, socket_timeout=30)
+    return connect(find_instance(program, config=config, data_dir=data_dir).redis_url)
 
 
 async def _fetch(url: str, settings: Settings) -> bytes:
