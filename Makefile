@@ -13,6 +13,7 @@ help:
 	@echo "make bench   end-to-end throughput against bare trafilatura, as a ratio"
 	@echo "make eval    quality figures on real data (sections under eval/)"
 	@echo "make lint    ruff + mypy only"
+	@echo "make soak    chaos soak: 300 feeds, processes and Redis killed, then a ledger"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,9 @@ test: tools lint
 
 bench: dev
 	$(BIN)/python -m bench $(ARGS)
+
+soak: dev
+	$(BIN)/python -m tests.support.soak $(ARGS)
 
 eval: dev
 	$(BIN)/python -m eval $(ARGS)
