@@ -258,3 +258,24 @@ def test_articles_stored_before_the_time_index_are_indexed_once(
     assert store.index_unindexed() == len(stored)
     assert sum(len(batch) for batch in store.window(0)) == len(stored)
     assert store.index_unindexed() == 0  # the index is there: nothing to do
+
+
+def test_api_test_on_a_page_fetched_from_its_url(redis_client: redis.Redis) -> None:
+    settings = Settings(allow_private_networks=True, allowed_ports="1-65535")
+    policy = AccessPolicy(TOKEN, reads_open=True, token_hint="set a token")
+    site = Origin()
+    with site.running():
+        site.routes["/story.html"] = Route(article_page(HEADLINE, PARAGRAPHS))
+        site.routes["/gone.html"] = Route(b"gone", status=404)
+        app = create_app(redis_client, settings=settings, policy=policy)
+        with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=60) as api:
+            body = {"query": "fishing ONEAR/2 accord", "url": site.url("/story.html")}
+            tested = api.post("/api/topics/test", json=body)
+            gone = api.post("/api/topics/test", json={**body, "url": site.url("/gone.html")})
+    assert tested.status_code == 200, tested.text
+    result = tested.json()
+    assert result["matched"] is True
+    assert {h["text"] for h in result["highlights"]} >= {"fishing", "accord"}
+    assert gone.status_code == 422
+    assert gone.json()["problems"][0]["field"] == "url"
+    assert "404" in gone.json()["problems"][0]["message"]
