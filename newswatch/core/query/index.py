@@ -165,6 +165,8 @@ class TopicIndex:
                 self._direct.setdefault(atom, set()).add(number)
         for atom in _prefixes(found):
             self._prefixes[atom] = self._prefixes.get(atom, 0) + 1
+            if atom not in self._automaton_prefixes:
+                self._automaton = None  # built again at the next document
 
     def remove(self, number: int) -> None:
         found = self._plans.pop(number, None)
@@ -221,7 +223,7 @@ class TopicIndex:
 
     def _prefix_automaton(self) -> ahocorasick.Automaton:
         """An automaton of the prefixes (built again only when one was added)."""
-        if self._automaton is None or not self._prefixes.keys() <= self._automaton_prefixes:
+        if self._automaton is None:
             automaton = ahocorasick.Automaton()
             for atom in self._prefixes:
                 automaton.add_word(" " + atom[:-1], atom)
