@@ -30,7 +30,7 @@ import redis
 
 from newswatch import freshness, metrics
 from newswatch.core import neardup
-from newswatch.core.alerting import alerts_of
+from newswatch.core.alerting import alerts_of, article_document
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import Extracted
 from newswatch.core.fingerprint import url_key, words_fingerprint
@@ -228,7 +228,7 @@ def process_article(
     article = dataclasses.replace(article, text=content.text)
     with _timed("match"):
         # tokenised once: the same words make the fingerprint and feed the matcher
-        document = _document(article, job)
+        document = article_document(article)  # its feed_name is the job's
 
     # a short item is told apart by its title too: teasers share their boilerplate text
     words = dedup_words(document.title.tokens, document.text.tokens, short=content.short)
@@ -268,7 +268,9 @@ def _resume(
     # fetched again): finish from the stored article, not from the page, whose text may have
     # changed since and would make a second alert under a new fingerprint
     log.debug("already extracted")
-    return Outcome.extracted(_alert(context, matcher, stored, _document(stored, job)))
+    # matched under the job's feed name, as a first run matches it
+    document = article_document(dataclasses.replace(stored, feed_name=job.feed_name))
+    return Outcome.extracted(_alert(context, matcher, stored, document))
 
 
 def _missing_page(job: ArticleJob) -> Outcome:
@@ -326,17 +328,6 @@ def _build_article(job: ArticleJob, extracted: Extracted, located: _Located) -> 
         feed_id=job.feed_id,
         feed_name=job.feed_name,
         extracted_at=_now(),
-    )
-
-
-def _document(article: Article, job: ArticleJob) -> MatchDocument:
-    return MatchDocument.build(
-        title=article.title,
-        text=article.text,
-        language=article.language,
-        source=article.source,
-        url=article.url,
-        feed=job.feed_name,
     )
 
 
