@@ -1,5 +1,5 @@
 """Shared fixtures: a private Redis per test session (never the machine's 6379), a clean
-keyspace per test, and the location of the shared corpora."""
+keyspace per test, a local origin, and the location of the shared corpora."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from newswatch.embedded_redis import EmbeddedRedis
+from tests.support.origin import Origin
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = Path(os.environ.get("NEWSWATCH_CORPORA", REPO.parent / "shared" / "corpora"))
@@ -57,3 +58,10 @@ def keep_signal_handlers() -> Iterator[None]:
     yield
     for sig, handler in saved.items():
         signal.signal(sig, handler)
+
+
+@pytest.fixture
+def origin() -> Iterator[Origin]:
+    """A local HTTP origin for the test (a module needing routes at start defines its own)."""
+    with Origin().running() as server:
+        yield server

@@ -5,7 +5,6 @@ OPML lists of other readers imported, exported and imported again."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ LOCAL = {"allow_private_networks": "true", "allowed_ports": "1-65535"}  # the or
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Site news (Atom)</title>
 <id>urn:x</id><updated>2026-11-30T06:00:00Z</updated></feed>"""
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as running:
-        yield running
 
 
 def page(*links: str, base: str = "") -> Route:

@@ -5,7 +5,6 @@ outcome (refused, capped, polled), never by how long it took."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,12 +23,6 @@ from newswatch.store.feeds import FeedStateStore
 from scheduler.service import SchedulerService
 from tests.support import hostile
 from tests.support.origin import Origin, Route, rss
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 def settings_for(origin: Origin, redis_url: str, **overrides: Any) -> Settings:

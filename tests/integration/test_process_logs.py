@@ -12,14 +12,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 
 from newswatch.core.catalog import Feed
+from tests.support.cli import cli_env
 from tests.support.origin import Origin
 from tests.support.scheduling import items, queued_articles, serve_feed
 
@@ -27,24 +26,14 @@ REPO = Path(__file__).resolve().parents[2]
 WAIT = 60.0  # seconds; generous for a loaded machine, never asserted
 
 
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
-
-
-def environment(redis_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.update(
-        NEWSWATCH_REDIS_URL=redis_url,
-        NEWSWATCH_ALLOW_PRIVATE_NETWORKS="true",
-        NEWSWATCH_ALLOWED_PORTS="1-65535",
-        NEWSWATCH_METRICS_PORT="0",
-        NEWSWATCH_BATCH_LINGER="0.01",
-        **extra,
+def environment(redis_url: str) -> dict[str, str]:
+    return cli_env(
+        redis_url,
+        allow_private_networks="true",
+        allowed_ports="1-65535",
+        metrics_port="0",
+        batch_linger="0.01",
     )
-    return env
 
 
 def command(*args: str) -> list[str]:

@@ -4,20 +4,18 @@ only the take-back, not the lease running out, can explain the second poll."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import redis
 
 from newswatch.core.catalog import Feed
 from newswatch.store import keys
 from newswatch.store.feeds import FeedStateStore
+from tests.support.cli import cli_env
 from tests.support.origin import Origin
 from tests.support.scheduling import items, serve_feed
 
@@ -25,22 +23,14 @@ REPO = Path(__file__).resolve().parents[2]
 WAIT = 60.0  # seconds; generous for a loaded machine, never asserted
 
 
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
-
-
 def start(config: Path, redis_url: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.update(
-        NEWSWATCH_REDIS_URL=redis_url,
-        NEWSWATCH_ALLOW_PRIVATE_NETWORKS="true",
-        NEWSWATCH_ALLOWED_PORTS="1-65535",
-        NEWSWATCH_METRICS_PORT="0",
-        NEWSWATCH_SCHEDULER_NAME="restarted",
-        NEWSWATCH_SCHEDULER_LEASE="600",
+    env = cli_env(
+        redis_url,
+        allow_private_networks="true",
+        allowed_ports="1-65535",
+        metrics_port="0",
+        scheduler_name="restarted",
+        scheduler_lease="600",
     )
     with log.open("ab") as out:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
