@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 import redis
 
 from newswatch.store.deliveries import DeliveryStore
-from tests.support.cli import NEWSWATCH, cli_env
+from tests.support.cli import start_worker
 from tests.support.delivering import alert, subscribe
 from tests.support.receivers import Reply, WebhookReceiver, new_secret
 
@@ -25,16 +24,6 @@ SETTINGS = {
 }
 
 
-def _worker(redis_url: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [NEWSWATCH, "worker"],
-        env=cli_env(redis_url, **SETTINGS),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 def test_a_worker_killed_mid_send_causes_one_retry_with_the_same_id(
     redis_url: str, redis_client: redis.Redis
 ) -> None:
@@ -45,12 +34,12 @@ def test_a_worker_killed_mid_send_causes_one_retry_with_the_same_id(
             redis_client, ["trade"], channels=[receiver.url], webhook_secrets=[receiver.secret]
         )
         alert(redis_client, "trade", at=time.time())
-        first = _worker(redis_url)
+        first = start_worker(redis_url, **SETTINGS)
         try:
             assert receiver.arrived.wait(60), "the first worker never sent"
             os.killpg(first.pid, signal.SIGKILL)
             first.wait(10)
-            second = _worker(redis_url)
+            second = start_worker(redis_url, **SETTINGS)
             try:
                 receiver.wait_for(2, timeout=60)
                 deadline = time.monotonic() + 20

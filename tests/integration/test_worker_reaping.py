@@ -7,7 +7,6 @@ from __future__ import annotations
 import collections
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 
@@ -23,7 +22,7 @@ from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.heartbeats import HeartbeatStore
-from tests.support.cli import NEWSWATCH, cli_env
+from tests.support.cli import start_worker
 from tests.support.hostile import huge_paragraphs_page
 from tests.support.origin import Origin, Route
 from tests.support.scheduling import Clock, cycle, items, make_settings, serve_feed
@@ -37,16 +36,6 @@ SETTINGS = {"reap_after": "3", "metrics_port": "0", "max_page_bytes": str(8 * 10
 def origin() -> Iterator[Origin]:
     with Origin().running() as server:
         yield server
-
-
-def _worker(redis_url: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [NEWSWATCH, "worker"],
-        env=cli_env(redis_url, **SETTINGS),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def _until(what: str, condition: object) -> None:
@@ -77,7 +66,7 @@ def test_a_worker_killed_mid_batch_has_its_batch_recovered_by_another_once(
     assert len(job.args[0]) == 3
     started = StartedJobRegistry(keys.ARTICLE_QUEUE, connection=redis_client)
 
-    first = _worker(redis_url)
+    first = start_worker(redis_url, **SETTINGS)
     try:
         _until("the first worker to start the batch", lambda: job.id in started.get_job_ids())
         # best effort: let it record an article before the kill (the outcome holds either way)
@@ -91,7 +80,7 @@ def test_a_worker_killed_mid_batch_has_its_batch_recovered_by_another_once(
             os.killpg(first.pid, signal.SIGKILL)
     assert job.get_status(refresh=True) == "started"  # dead, and rq does not know it yet
 
-    second = _worker(redis_url)
+    second = start_worker(redis_url, **SETTINGS)
     try:
         _until("the batch to be finished", lambda: job.get_status(refresh=True) == "finished")
         workers = [b for b in HeartbeatStore(redis_client).all() if b.role == "worker"]

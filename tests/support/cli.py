@@ -32,3 +32,15 @@ def newswatch(
         timeout=120,
         cwd=cwd,
     )
+
+
+def start_worker(redis_url: str, **extra: str) -> subprocess.Popen[bytes]:
+    """A real `newswatch worker` on ``redis_url`` with ``extra`` settings, its output dropped,
+    in a session of its own (a test kills it with ``os.killpg``)."""
+    return subprocess.Popen(
+        [NEWSWATCH, "worker"],
+        env=cli_env(redis_url, **extra),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
