@@ -5,6 +5,7 @@ OPML lists of other readers imported, exported and imported again."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import redis
 from newswatch.core.catalog import Feed
 from newswatch.store import keys
 from newswatch.store.catalog import CatalogStore
-from tests.support.cli import newswatch
+from tests.support.cli import NEWSWATCH, cli_env, newswatch
 from tests.support.origin import Origin, Route, rss
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "opml"
@@ -178,6 +179,26 @@ def test_refusals_name_the_field_or_the_setting(
     assert unfetched.returncode == 0, unfetched.stderr
     assert "warning: url:" in unfetched.stderr and "allow_private_networks" in unfetched.stderr
     assert origin.hits("/nothing-here") == 0
+
+
+@pytest.mark.parametrize("command", [["export-opml"], ["list"], ["list", "--json"]])
+def test_output_into_a_closed_pipe_ends_quietly(command: list[str], redis_url: str) -> None:
+    # `newswatch feeds export-opml | head`: the reader goes away before the output is written
+    imported = newswatch(
+        "feeds", "import-opml", str(FIXTURES / "miniflux.opml"), redis_url=redis_url
+    )
+    assert imported.returncode == 0, imported.stderr
+    proc = subprocess.Popen(
+        [NEWSWATCH, "feeds", *command],
+        env=cli_env(redis_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert err == b""  # no traceback, no "Exception ignored" at exit
+    assert proc.returncode == 1  # typer's own EPIPE handling: quiet, not a success
 
 
 @pytest.mark.parametrize("export", ["miniflux.opml", "freshrss.opml", "feedly.opml"])
