@@ -29,7 +29,7 @@ from newswatch.core.catalog import Kind
 from newswatch.core.errors import ConfigError, ConflictError, NotFoundError
 from newswatch.core.problems import InvalidInput, Problem, errors, loc_path
 from newswatch.deliveries_cli import subscriptions_app
-from newswatch.runtime import Runtime, find_instance
+from newswatch.runtime import DataDir, Runtime, find_instance
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
@@ -39,10 +39,6 @@ EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 
 topics_app = typer.Typer(help="Topics: what newswatch looks for in every article.")
 
-DataDir = Annotated[
-    Path | None,
-    typer.Option(help="Data directory of a running `newswatch up` (default ./.newswatch)."),
-]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 SettingsFile = Annotated[
     Path | None,

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from newswatch.runtime import DataDir
+
 app = typer.Typer(
     help="newswatch: watch news feeds for the topics you care about.",
     no_args_is_help=True,
@@ -43,12 +45,6 @@ def check(config: ConfigOption) -> None:
     raise typer.Exit(run_check(config))
 
 
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(help="Data directory of a running `newswatch up` (default ./.newswatch)."),
-]
-
-
 @app.command()
 def apply(
     config: ConfigOption,
@@ -61,7 +57,7 @@ def apply(
             "--prune", help="Also remove items the file does not list (even API/CLI ones)."
         ),
     ] = False,
-    data_dir: DataDirOption = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Write a configuration file's feeds, topics and subscriptions into the running instance
     (prints what it adds, changes and removes; twice in a row changes nothing)."""
@@ -121,9 +117,7 @@ def alerts(
     limit: Annotated[int, typer.Option(help="How many of the newest alerts.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new ones.")] = False,
-    data_dir: Annotated[
-        Path | None, typer.Option(help="Data directory of a running `newswatch up`.")
-    ] = None,
+    data_dir: DataDir = None,
     config: SettingsConfig = None,
 ) -> None:
     """Print alerts, newest first (with --follow: then new ones as they arrive, across
@@ -159,7 +153,7 @@ def status(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
-    data_dir: DataDirOption = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The whole deployment on one screen: processes, queue, feeds by health (the worst
     five), the last hour's throughput and freshness, the last alerts."""

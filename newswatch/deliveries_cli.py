@@ -19,7 +19,7 @@ from newswatch.core.errors import NotFoundError
 from newswatch.core.times import iso_from_unix
 from newswatch.delivery import content
 from newswatch.delivery.senders import Senders, Sent
-from newswatch.runtime import find_instance
+from newswatch.runtime import DataDir, find_instance
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
 from newswatch.store.deliveries import Delivery, DeliveryStore
@@ -27,7 +27,6 @@ from newswatch.store.deliveries import Delivery, DeliveryStore
 subscriptions_app = typer.Typer(help="Subscriptions: who is told about which topics, and how.")
 deliveries_app = typer.Typer(help="Deliveries: what was sent, what failed, replaying it.")
 
-DataDir = Annotated[Path | None, typer.Option(help="Data directory of a running `newswatch up`.")]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 Limit = Annotated[int, typer.Option(help="How many, newest first (at most 1000).")]
 

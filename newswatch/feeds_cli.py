@@ -16,7 +16,6 @@ from newswatch.catalog_cli import (
     EXIT_REFUSED,
     ORIGIN,
     AsJson,
-    DataDir,
     Instance,
     SettingsFile,
     checked,
@@ -33,6 +32,7 @@ from newswatch.core.problems import InvalidInput
 from newswatch.core.validate import feed_identity
 from newswatch.discovering import GIVEN, USUAL, Discovery, FoundFeed, discover
 from newswatch.opml import read_opml_file
+from newswatch.runtime import DataDir
 from newswatch.store.feeds import FeedStateStore
 
 feeds_app = typer.Typer(help="Feeds: what newswatch polls.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,6 +14,12 @@ from newswatch.config import Settings, load_settings
 from newswatch.config_file import WatchConfig, load_config
 from newswatch.core.errors import ConfigError
 from newswatch.store.connection import resolve_redis_url
+
+# --data-dir of every command that talks to a running instance (read by find_instance)
+DataDir = Annotated[
+    Path | None,
+    typer.Option(help="Data directory of a running `newswatch up` (default ./.newswatch)."),
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,7 +26,7 @@ from newswatch.core.errors import ConfigError, NewswatchError
 from newswatch.core.problems import InvalidInput, Problem
 from newswatch.core.query import Explanation, MatchDocument
 from newswatch.net.fetcher import Fetcher, FetchPolicy
-from newswatch.runtime import find_instance, report_config_error
+from newswatch.runtime import DataDir, find_instance, report_config_error
 from newswatch.store.connection import connect
 from newswatch.topic_trial import (
     MAX_DAYS,
@@ -50,9 +50,6 @@ Languages = Annotated[
     typer.Option("--language", "-l", help="The topic's languages (repeat; default: all)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object.")]
-DataDir = Annotated[
-    Path | None, typer.Option(help="Data directory of a running `newswatch up` (./.newswatch).")
-]
 Config = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML file whose settings: block applies.")
 ]
