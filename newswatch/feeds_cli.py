@@ -45,18 +45,22 @@ feeds_app = typer.Typer(help="Feeds: what newswatch polls.")
 def feeds_list(
     data_dir: DataDir = None, as_json: AsJson = False, config: SettingsFile = None
 ) -> None:
-    """Every feed with its health and last poll (the last error of a failing one)."""
+    """Every feed with its health, last poll, current interval and why (the last error of a
+    failing one)."""
     with instance("newswatch feeds list", data_dir, config) as inst:
         entries = {entry.item.key: entry for entry in inst.catalog.entries("feed")}
         for state in FeedStateStore(inst.client).list_states():
             entry = entries.get(state["id"])
             if as_json:
                 view = entry_view(entry) if entry is not None else {}
-                print_json({**iso_times(state), **view})
+                current = {"current_interval": state["interval"] or None}
+                print_json({**iso_times(state), **view, **current})
                 continue
             print(f"{state['id']}  {state['health']:<7} {state['last_status']:<12} {state['name']}")
             if state["name"] != state["url"]:
                 print(f"    {state['url']}")
+            if state["interval"]:  # decided by the last poll (core.feed_state), and why
+                print(f"    every {state['interval']} s: {state['interval_reason']}")
             if state["last_error"]:
                 print(f"    last error: {state['last_error']}")
 

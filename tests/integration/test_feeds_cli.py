@@ -12,8 +12,10 @@ import pytest
 import redis
 
 from newswatch.core.catalog import Feed
+from newswatch.core.feed_state import FeedState
 from newswatch.store import keys
 from newswatch.store.catalog import CatalogStore
+from newswatch.store.feeds import FeedStateStore
 from tests.support.cli import NEWSWATCH, cli_env, newswatch
 from tests.support.origin import Origin, Route, rss
 
@@ -269,3 +271,22 @@ def test_an_import_reports_repeats_bad_entries_and_feeds_already_there(
     not_opml = newswatch("feeds", "import-opml", str(Path(__file__)), redis_url=redis_url)
     assert not_opml.returncode == 2
     assert "not an OPML subscription list" in not_opml.stderr
+
+
+def test_feeds_list_shows_each_feeds_current_interval_and_why(
+    redis_url: str, redis_client: redis.Redis
+) -> None:
+    feed = Feed("https://news.example/rss", name="News")
+    CatalogStore(redis_client).add(feed, origin="test")
+    FeedStateStore(redis_client).put_state(feed.id, FeedState(
+        last_status="not_modified", interval=3600,
+        interval_reason="about 0.14 new items per hour",
+    ))  # fmt: skip
+    listed = newswatch("feeds", "list", redis_url=redis_url)
+    assert listed.returncode == 0, listed.stderr
+    assert "    every 3600 s: about 0.14 new items per hour\n" in listed.stdout
+    (view,) = [json.loads(line) for line in newswatch(
+        "feeds", "list", "--json", redis_url=redis_url).stdout.splitlines()]  # fmt: skip
+    assert (view["current_interval"], view["interval_reason"]) == (
+        3600, "about 0.14 new items per hour",
+    )  # fmt: skip
