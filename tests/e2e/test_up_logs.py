@@ -67,7 +67,9 @@ def test_every_stderr_line_of_up_is_json_and_a_feed_can_be_followed(
         )  # fmt: skip
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            wait_for("an alert", lambda: up.poll() is None and http.get("/api/alerts").json())
+            wait_for(
+                "an alert", lambda: up.poll() is None and http.get("/api/alerts").json()["alerts"]
+            )
     finally:
         up.send_signal(signal.SIGTERM)
         code = up.wait(60)
