@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from math import prod
 from pathlib import Path
 
@@ -39,12 +38,6 @@ LABEL_VALUES = {
 MAX_SERIES = 60  # any metric without a topic label
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.+-]{1,40}$")  # no URL (no ':' or '/'), no text
 HEX_ID = re.compile(r"^[0-9a-f]{12,}$")  # a feed, article or story id
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 def write_config(origin: Origin, path: Path) -> int:

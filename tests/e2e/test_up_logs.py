@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,6 @@ from tests.support.scheduling import items, serve_feed
 from tests.support.up import wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 def records(path: Path) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,12 +28,6 @@ from worker import extraction
 from worker.extraction import InProcessExtractor
 
 BIG = str(8 * 1024 * 1024)
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 def _one_batch(client: redis.Redis, redis_url: str, origin: Origin) -> None:

@@ -34,12 +34,6 @@ SETTINGS = {
 }
 
 
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
-
-
 class Deployment:
     """Processes against one Redis that a test can restart empty."""
 

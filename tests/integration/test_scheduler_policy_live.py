@@ -7,8 +7,6 @@ test_scheduler_service.py and test_scheduler_timing.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import redis
 from prometheus_client import REGISTRY
@@ -31,12 +29,6 @@ from tests.support.scheduling import (
 
 POLICY = PollPolicy()
 HOUR = 3600.0
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 @pytest.fixture

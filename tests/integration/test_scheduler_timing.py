@@ -3,21 +3,12 @@ that took 90 s schedules the next one from its END, and a 429's Retry-After is h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import redis
 
 from newswatch.core.catalog import Feed
 from newswatch.store.feeds import FeedStateStore
 from tests.support.origin import Origin, Route
 from tests.support.scheduling import Clock, cycle, items, make_settings, publish, serve_feed
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 def test_a_90_s_poll_then_a_429_are_scheduled_from_the_end_of_the_poll(

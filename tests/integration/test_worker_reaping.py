@@ -8,9 +8,7 @@ import collections
 import os
 import signal
 import time
-from collections.abc import Iterator
 
-import pytest
 import redis
 from rq import Queue
 from rq.registry import StartedJobRegistry
@@ -30,12 +28,6 @@ from tests.support.scheduling import Clock, cycle, items, make_settings, serve_f
 WAIT = 120.0  # seconds; generous for a loaded machine, never asserted
 SETTINGS = {"reap_after": "3", "metrics_port": "0", "max_page_bytes": str(8 * 1024 * 1024),
             "extract_timeout": "120"}  # fmt: skip
-
-
-@pytest.fixture
-def origin() -> Iterator[Origin]:
-    with Origin().running() as server:
-        yield server
 
 
 def _until(what: str, condition: object) -> None:
