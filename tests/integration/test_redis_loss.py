@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from newswatch.store.catalog import CatalogStore
 from tests.support.cli import NEWSWATCH, cli_env
 from tests.support.origin import Origin
 from tests.support.scheduling import items, serve_feed
+from tests.support.up import wait_for as support_wait_for
 
 WAIT = 90.0  # seconds; generous for a loaded machine, never asserted
 SETTINGS = {
@@ -87,17 +87,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
 
 
 def wait_for(what: str, probe: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + WAIT
-    last: object = None
-    while time.monotonic() < deadline:
-        try:
-            value = probe()
-            if value:
-                return value
-        except (httpx.HTTPError, redis.RedisError, ValueError, KeyError) as exc:
-            last = exc
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what} (last error: {last!r})")
+    return support_wait_for(what, probe, deadline=WAIT)
 
 
 def test_a_redis_restarted_empty_gets_the_catalogue_back_from_the_schedulers_file(

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
@@ -29,6 +28,7 @@ from newswatch.store.catalog import CatalogStore
 from tests.support.cli import NEWSWATCH, cli_env
 from tests.support.origin import Origin
 from tests.support.scheduling import items, serve_feed
+from tests.support.up import wait_for as support_wait_for
 
 WAIT = 120.0  # seconds; generous for a loaded machine, never asserted
 OUTAGE = 30.0  # seconds Redis stays down, as in the row
@@ -44,17 +44,7 @@ TOPIC = Topic(name="stories", query="story AND paragraph")
 
 
 def wait_for(what: str, probe: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + WAIT
-    last: object = None
-    while time.monotonic() < deadline:
-        try:
-            value = probe()
-            if value:
-                return value
-        except (httpx.HTTPError, redis.RedisError) as exc:
-            last = exc
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what} (last error: {last!r})")
+    return support_wait_for(what, probe, deadline=WAIT)
 
 
 def start(role: str, redis_url: str, port: int, logs: Path) -> subprocess.Popen[bytes]:

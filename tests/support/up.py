@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 
 from newswatch.embedded_redis import free_port
 
@@ -29,7 +30,7 @@ def wait_for(what: str, probe: Callable[[], Any], deadline: float = DEADLINE) ->
             value = probe()
             if value:
                 return value
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
+        except (httpx.HTTPError, redis.RedisError, ValueError, KeyError) as exc:
             last_error = exc
         time.sleep(0.25)
     pytest.fail(f"timed out waiting for {what} (last error: {last_error!r})")
