@@ -103,8 +103,8 @@ def test_a_redis_restarted_empty_gets_the_catalogue_back_from_the_schedulers_fil
     before = CatalogStore(deployment.client()).generation()
     polls = origin.hits("/feed.xml")
 
-    deployment.restart_redis_empty()
-    assert deployment.client().dbsize() in (0, 1)  # empty (or the first heartbeat already)
+    deployment.restart_redis_empty()  # the processes may write again at once: a new
+    # generation below, not an empty Redis here, is what shows the catalogue was lost
 
     # the feed's interval is minutes: only a catalogue published again polls it again now
     wait_for("the feed polled again", lambda: origin.hits("/feed.xml") > polls)
