@@ -1,5 +1,5 @@
 """The scheduler's Redis, asynchronously: claim due feeds with their state in one round trip,
-keep leases alive, and write each poll's result in one pipelined transaction.
+keep leases alive, and write each poll's result in one script call (one round trip).
 
 Leases: ``keys.SCHEDULE`` maps feed id -> the time it is due. :meth:`PollStore.claim` takes due
 feeds and, in one Lua script, moves their score to the lease's end, records which scheduler
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -65,6 +64,54 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 return redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[2], ARGV[1])
 """
 
+# The one write per poll, one script call (one round trip; a MULTI/EXEC holding a script
+# costs redis-py a SCRIPT EXISTS round trip before it). KEYS: schedule, owners, state, seen,
+# seen-alt, attempts, failures. ARGV: feed id, next poll time, owner, now, seen limit,
+# failures maxlen, then counted lists: state (field, value) pairs, seen item keys, alt keys,
+# failures (each a counted list of (field, value) pairs). Then the release above.
+_WRITE = (
+    """
+local function chunks(first, last, step, call)
+  for from = first, last, step do call(from, math.min(from + step - 1, last)) end
+end
+local now, limit = ARGV[4], tonumber(ARGV[5])
+local i = 7
+local n = tonumber(ARGV[i])
+redis.call('DEL', KEYS[3])
+if n > 0 then redis.call('HSET', KEYS[3], unpack(ARGV, i + 1, i + 2 * n)) end
+i = i + 2 * n + 1
+n = tonumber(ARGV[i])
+if n > 0 then
+  chunks(i + 1, i + n, 500, function(a, b)
+    local args = {'NX'}
+    for j = a, b do args[#args + 1] = now; args[#args + 1] = ARGV[j] end
+    redis.call('ZADD', KEYS[4], unpack(args))
+    redis.call('HDEL', KEYS[6], unpack(ARGV, a, b))
+  end)
+  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -limit - 1)
+end
+i = i + n + 1
+n = tonumber(ARGV[i])
+if n > 0 then
+  chunks(i + 1, i + n, 500, function(a, b)
+    local args = {'NX'}
+    for j = a, b do args[#args + 1] = now; args[#args + 1] = ARGV[j] end
+    redis.call('ZADD', KEYS[5], unpack(args))
+  end)
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -2 * limit - 1)
+end
+i = i + n + 1
+n = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, n do
+  local m = tonumber(ARGV[i])
+  redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[6], '*', unpack(ARGV, i + 1, i + 2 * m))
+  i = i + 2 * m + 1
+end
+"""
+    + _RELEASE
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class Claim:
@@ -75,7 +122,7 @@ class Claim:
 
 @dataclasses.dataclass
 class PollWrite:
-    """Everything one poll changes, written in one transaction by :meth:`PollStore.write`."""
+    """Everything one poll changes, written atomically by :meth:`PollStore.write`."""
 
     feed_id: str
     state: FeedState
@@ -93,6 +140,7 @@ class PollStore:
         self._claim = client.register_script(_CLAIM)
         self._take_back = client.register_script(_TAKE_BACK)
         self._release = client.register_script(_RELEASE)
+        self._write = client.register_script(_WRITE)
 
     # -- leases ---------------------------------------------------------------------------
 
@@ -145,34 +193,32 @@ class PollStore:
     # -- the one write per poll -------------------------------------------------------------
 
     async def write(self, poll: PollWrite, now: float) -> None:
-        """The poll's state, its items taken, its failures, and the end of its lease (the
-        feed due at ``state.next_poll_at``), in one MULTI/EXEC."""
-        pipe = self.client.pipeline(transaction=True)
-        state_key = keys.feed_state(poll.feed_id)
-        pipe.delete(state_key)
-        pipe.hset(state_key, mapping=encode_state(poll.state))  # type: ignore[arg-type]
-        if poll.seen:
-            self._mark_seen(pipe, poll.feed_id, poll.seen, now)
-        for fields in poll.failures:
-            pipe.xadd(keys.FAILURES, fields, maxlen=FAILURES_MAXLEN, approximate=True)  # type: ignore[arg-type]
-        await self._release(
-            keys=[keys.SCHEDULE, keys.LEASE_OWNERS],
-            args=[poll.feed_id, repr(poll.state.next_poll_at), self.owner],
-            client=pipe,
-        )
-        await pipe.execute()
-
-    def _mark_seen(self, pipe: Any, feed_id: str, seen: dict[str, list[str]], now: float) -> None:
-        """Items remembered as taken (first-seen time kept), with their URL/title hashes for
-        the churn guard; the newest ``seen_limit`` kept; their retry counts forgotten."""
-        seen_key, alt_key = keys.feed_seen(feed_id), keys.feed_seen_alt(feed_id)
-        pipe.zadd(seen_key, dict.fromkeys(seen, now), nx=True)
-        pipe.zremrangebyrank(seen_key, 0, -self.seen_limit - 1)
-        alt = {alt for alts in seen.values() for alt in alts}
-        if alt:
-            pipe.zadd(alt_key, dict.fromkeys(alt, now), nx=True)
-            pipe.zremrangebyrank(alt_key, 0, -2 * self.seen_limit - 1)
-        pipe.hdel(keys.feed_attempts(feed_id), *seen)
+        """The poll's state, its items taken (first-seen time kept, the newest
+        ``seen_limit`` kept, with their URL/title hashes for the churn guard; their retry
+        counts forgotten), its failures, and the end of its lease (the feed due at
+        ``state.next_poll_at``), atomically in one script call."""
+        fid = poll.feed_id
+        args: list[str | int | float] = [fid, repr(poll.state.next_poll_at), self.owner,
+                                         repr(now), self.seen_limit, FAILURES_MAXLEN]  # fmt: skip
+        fields = encode_state(poll.state)
+        args.append(len(fields))
+        for pair in fields.items():
+            args += pair
+        args.append(len(poll.seen))
+        args += poll.seen
+        alt = list(dict.fromkeys(a for alts in poll.seen.values() for a in alts))
+        args.append(len(alt))
+        args += alt
+        args.append(len(poll.failures))
+        for failure in poll.failures:
+            args.append(len(failure))
+            for pair in failure.items():
+                args += pair
+        await self._write(
+            keys=[keys.SCHEDULE, keys.LEASE_OWNERS, keys.feed_state(fid), keys.feed_seen(fid),
+                  keys.feed_seen_alt(fid), keys.feed_attempts(fid), keys.FAILURES],
+            args=args,
+        )  # fmt: skip
 
     # -- items ----------------------------------------------------------------------------
 

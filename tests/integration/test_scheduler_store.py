@@ -158,6 +158,40 @@ def test_seen_sets_are_trimmed_to_the_newest(redis_url: str, redis_client: redis
     assert redis_client.zscore(keys.feed_seen("f"), "n5") == 2  # first-seen time kept
 
 
+def test_the_write_is_one_script_call_whatever_it_carries(
+    redis_client: redis.Redis, redis_url: str
+) -> None:
+    """One round trip per poll, even with many items (the script adds them in chunks) and
+    failures; no MULTI/EXEC, no SCRIPT EXISTS before it."""
+    redis_client.zadd(keys.SCHEDULE, {"f": 0})
+    seen = {f"item-{n}": [f"u:{n}", f"t:{n % 7}"] for n in range(1200)}
+    failures = [failure_entry(kind="page", reason="not_html", message=f"m{n}", at=1.0)
+                for n in range(2)]  # fmt: skip
+
+    def calls() -> dict[str, int]:
+        stats = redis_client.info("commandstats")
+        return {name: int(stats.get(f"cmdstat_{name}", {}).get("calls", 0))
+                for name in ("evalsha", "eval", "multi", "exec", "script|exists")}  # fmt: skip
+
+    async def use(store: PollStore) -> dict[str, int]:
+        await store.claim(now=0, lease=30, limit=1)
+        await store.write(PollWrite("f", FeedState(), seen={"warm": []}), now=1.0)  # loads it
+        before = calls()
+        await store.write(PollWrite("f", FeedState(next_poll_at=99.0), seen=seen,
+                                    failures=failures), now=2.0)  # fmt: skip
+        after = calls()
+        return {name: after[name] - before[name] for name in after}
+
+    assert with_store(redis_url, use) == {
+        "evalsha": 1, "eval": 0, "multi": 0, "exec": 0, "script|exists": 0,
+    }  # fmt: skip
+    assert redis_client.zcard(keys.feed_seen("f")) == 1201  # under SEEN_LIMIT
+    assert redis_client.zscore(keys.feed_seen("f"), "item-1199") == 2.0
+    assert redis_client.zcard(keys.feed_seen_alt("f")) == 1200 + 7
+    assert [f["message"] for f in read_failures(redis_client)] == ["m1", "m0"]
+    assert redis_client.zscore(keys.SCHEDULE, "f") == 99.0
+
+
 def test_attempts_count_up(redis_url: str, redis_client: redis.Redis) -> None:
     async def use(store: PollStore) -> list[int]:
         return [await store.record_attempt("f", "i") for _ in range(2)]
