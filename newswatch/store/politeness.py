@@ -7,9 +7,10 @@ instance's slots come back by themselves) and moves the host's next allowed star
 (``keys.host_next_start(host)``). Times are Redis's own clock (``TIME``), so instances whose
 clocks disagree still agree on the gap.
 
-Round trips are coalesced: every slot asked for, and every slot given back, while one script
-call is in flight goes out together in the next, so under load a request costs a fraction of a
-round trip.
+Round trips are coalesced: every slot asked for while one script call is in flight goes out
+together in the next, so under load a request costs a fraction of a round trip. A slot given
+back costs none of its own: it rides along with the next call for slots, or goes out alone
+after :data:`GIVE_LINGER` if none comes (so other instances see it free at most that late).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ log = get_logger(__name__)
 
 BUSY_RETRY = 0.05  # seconds before asking again for a host whose slots are all taken
 MAX_BUSY_RETRY = 0.5
+GIVE_LINGER = 0.05  # seconds a slot given back waits for a call for slots to ride along with
 
 # ARGV: slot prefix, next prefix, number of releases, then (host, token) per release, then
 # (host, token, limit, gap ms, slot ttl ms) per acquire. Returns one number per acquire:
@@ -103,6 +105,7 @@ class RedisHostGate:
         self._asks: list[tuple[str, str, asyncio.Future[int]]] = []
         self._gives: list[tuple[str, str]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._give_timer: asyncio.TimerHandle | None = None
         self._tokens = (f"{os.getpid()}-{n}" for n in itertools.count())
         self.round_trips = 0  # script calls made (for tests and the benchmark)
 
@@ -113,8 +116,7 @@ class RedisHostGate:
         try:
             yield
         finally:
-            self._gives.append((host, token))
-            self._wake()
+            self._give_back(host, token)
 
     async def pause(self, host: str, seconds: float) -> None:
         """No request to ``host`` starts for ``seconds`` (from any instance)."""
@@ -123,6 +125,9 @@ class RedisHostGate:
 
     async def close(self) -> None:
         """Give back the slots still held (best effort: they expire anyway)."""
+        if self._give_timer is not None:
+            self._give_timer.cancel()
+            self._give_timer = None
         if self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)
         if self._gives:
@@ -149,14 +154,28 @@ class RedisHostGate:
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(self._flush())
 
+    def _give_back(self, host: str, token: str) -> None:
+        """Queue the slot's release for the next call; make sure one comes soon."""
+        self._gives.append((host, token))
+        if self._give_timer is None:
+            self._give_timer = asyncio.get_running_loop().call_later(GIVE_LINGER, self._lingered)
+
+    def _lingered(self) -> None:
+        self._give_timer = None
+        if self._gives:
+            self._wake()
+
     def _take_gives(self) -> list[tuple[str, str]]:
         gives, self._gives = self._gives, []
         return gives
 
     async def _flush(self) -> None:
-        """Send what is waiting, then whatever arrived meanwhile, until nothing is left."""
+        """Send the asks waiting (with the gives), then whatever arrived meanwhile, until no
+        ask is left; gives left over wait for the next call (or the linger)."""
         await asyncio.sleep(0)  # let the requests of this loop iteration join
-        while self._asks or self._gives:
+        first = True
+        while self._asks or (first and self._gives):
+            first = False
             asks, self._asks = self._asks, []
             gives = self._take_gives()
             try:
@@ -171,7 +190,9 @@ class RedisHostGate:
                 if not future.done():
                     future.set_result(answer)
                 elif answer == 0:  # granted to a request cancelled meanwhile: give it back
-                    self._gives.append((host, token))
+                    self._give_back(host, token)
+        if self._gives and self._give_timer is None:
+            self._give_timer = asyncio.get_running_loop().call_later(GIVE_LINGER, self._lingered)
 
     async def _call(
         self, asks: list[tuple[str, str, asyncio.Future[int]]], gives: list[tuple[str, str]]
