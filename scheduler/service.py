@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import socket
 import time
@@ -45,6 +46,7 @@ TICK = 0.25  # seconds between looks at the schedule while nothing else happens
 MAX_CONCURRENT_POLLS = 32
 SHUTDOWN_GRACE = 5.0  # seconds in-flight polls get to finish on shutdown
 LAG_PROBE = 0.25  # seconds between event-loop lag probes
+CONFIG_CHECK = 0.25  # seconds between looks at the catalogue's version while claiming
 
 
 class SchedulerNameTaken(ConfigError):
@@ -111,6 +113,7 @@ class SchedulerService:
         self._config_stamp: tuple[str, int] | None = None  # (generation, feed version)
         self._config_current = False  # whether _feeds is the published configuration
         self._unreadable_stamp: tuple[str, int] | None = None
+        self._config_checked = -math.inf  # loop time of the last look at the version
         self.taken_back = 0  # feeds this instance took back from its previous life
         self._guards = list(guards or [])
         self._catalog_guard = catalog_guard
@@ -229,6 +232,7 @@ class SchedulerService:
         """Load the feeds again if they changed in the catalogue (its feed version moved);
         returns whether it did. Feeds missing from the schedule are made due now. The
         catalogue is read with the synchronous store on a thread, off the loop."""
+        self._config_checked = asyncio.get_running_loop().time()
         stamp = await asyncio.to_thread(self.catalog.stamp, "feed")
         version = stamp[1]
         if not force and stamp == self._config_stamp:
@@ -337,8 +341,12 @@ class SchedulerService:
             await self._shutdown(inflight)
 
     async def _claim_into(self, inflight: dict[str, asyncio.Task[PollReport | None]]) -> bool:
-        """Claim as many due feeds as there are free poll slots; True if all were filled."""
-        await self.reload_feeds()
+        """Claim as many due feeds as there are free poll slots; True if all were filled.
+        The catalogue's version is looked at every :data:`CONFIG_CHECK` seconds, not on every
+        claim (a round trip and a thread hop each; under load a claim follows every few
+        polls); a feed claimed but not known yet makes :meth:`poll_claimed` look at once."""
+        if asyncio.get_running_loop().time() - self._config_checked >= CONFIG_CHECK:
+            await self.reload_feeds()
         free = self.max_concurrent_polls - len(inflight) if self._config_current else 0
         if free <= 0:
             return bool(inflight)
