@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from newswatch.core.query import parse_query
+from newswatch.core.query import QueryError, parse_query
 from newswatch.core.query.ast import And, Not, Words, describe
+from newswatch.core.query.lexer import QUOTES, Kind, tokenize_query
 
 
 def shape(query: str) -> str:
@@ -99,3 +102,42 @@ def test_nodes_know_where_they_were_written_but_compare_without_it() -> None:
     assert isinstance(excluded, Not) and excluded.position == 6
     assert isinstance(excluded.child, Words) and excluded.child.position == 7
     assert parse_query('"b c"').root == parse_query('   "b c"').root
+
+
+# -- the lexer: every token stands where it says, and nothing is skipped but spaces ---------
+
+_PIECES = st.lists(
+    st.sampled_from(
+        ["a", "b", "x-y", "é", "AND", "OR", "NOT", "NEAR/3", "ONEAR/2", "NEARBY", "title:",
+         "lang:", "url:", " ", "  ", "\t", "\u00a0", "\u2003", "(", ")", '"', "“", "”", "„",
+         "-", "*", ":", "/"]
+    ),
+    max_size=10,
+)  # fmt: skip
+
+
+@given(_PIECES)
+def test_tokens_tile_the_query(pieces: list[str]) -> None:
+    query = "".join(pieces)
+    try:
+        tokens = tokenize_query(query)
+    except QueryError as err:
+        assert 0 <= (err.position or 0) <= len(query)
+        return
+    covered: set[int] = set()
+    for tok in tokens[:-1]:
+        written = tok.text
+        if tok.kind is Kind.PHRASE:
+            assert query[tok.position] in QUOTES
+            assert query[tok.position + 1 + len(written)] in QUOTES
+            written = query[tok.position : tok.position + len(written) + 2]
+        elif tok.kind is Kind.FIELD:
+            assert query[tok.position : tok.position + len(written)].lower() == written
+            written += ":"
+        else:
+            assert query[tok.position : tok.position + len(written)] == written
+        covered.update(range(tok.position, tok.position + len(written)))
+    assert [t.position for t in tokens] == sorted(t.position for t in tokens)
+    assert tokens[-1].kind is Kind.END and tokens[-1].position == len(query)
+    # what no token covers is space
+    assert all(query[i].isspace() for i in range(len(query)) if i not in covered)
