@@ -258,3 +258,21 @@ def test_index_never_loses_a_match(corpora: Path) -> None:
         assert [m.topic for m in matcher.match(doc)] == brute
         total += len(brute)
     assert total > len(documents)  # the sentences do exercise the topics
+
+
+def test_topics_of_the_same_query_are_parsed_once_and_stay_apart() -> None:
+    # a pack topic followed by many: one parse shared, each topic its own languages and life
+    specs = [
+        TopicSpec("all", "Putin summit"),
+        TopicSpec("french", "Putin summit", ("fr",)),
+        TopicSpec("other", "Xi"),
+        TopicSpec("again", "Putin summit"),
+    ]
+    matcher = TopicMatcher(specs)
+    slots = [matcher._slots[matcher._numbers[name]] for name in ("all", "french", "again")]
+    assert len({id(topic.query) for topic in slots if topic is not None}) == 1
+    english = MatchDocument.build(text="Putin at the summit", language="en")
+    assert [m.topic for m in matcher.match(english)] == ["all", "again"]
+    matcher.remove("all")
+    matcher.update([*specs[1:], TopicSpec("late", "Putin summit")])
+    assert [m.topic for m in matcher.match(english)] == ["again", "late"]

@@ -151,9 +151,12 @@ class TopicIndex:
     def __len__(self) -> int:
         return len(self._plans)
 
-    def add(self, number: int, root: Node) -> None:
+    def add(self, number: int, root: Node, found: Plan | None = None) -> None:
+        """File topic ``number``; ``found``: the plan of ``root`` when it is known already
+        (topics of the same query share one)."""
         self.remove(number)
-        found = plan(root)
+        if found is None:
+            found = plan(root)
         self._plans[number] = found
         if found.trigger is None:
             self._always.add(number)

@@ -14,6 +14,7 @@ Every fault raises QueryError with the offset of the token at fault and a hint.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newswatch.core.errors import QueryError
@@ -299,7 +300,7 @@ class _Parser:
     def _patterns(self, raw: str, offset: int) -> tuple[WordPattern, ...]:
         """The folded words of a term or phrase, checking where ``*`` wildcards stand."""
         if "*" not in raw and raw.isascii():  # the usual case, faster: the same words
-            plain = tuple(WordPattern(w) for w in _ASCII_WORD.findall(raw.lower()))
+            plain = _plain_patterns(raw)
             if plain:
                 return plain
         for i, ch in enumerate(raw):
@@ -344,6 +345,13 @@ class _Parser:
                 hint="remove it, or write the word you mean; use AND / OR for logic",
             )
         return tuple(words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain_patterns(raw: str) -> tuple[WordPattern, ...]:
+    """The words of an ASCII term or phrase without wildcards. Cached: the topics of a
+    catalogue repeat their words, and share these values (one parse less, less memory)."""
+    return tuple(WordPattern(w) for w in _ASCII_WORD.findall(raw.lower()))
 
 
 def _is_span(node: Node) -> bool:
