@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from newswatch.core.query import (
 )
 from newswatch.core.query.evaluator import evaluate
 from newswatch.core.query.index import TopicIndex, triggers
+from newswatch.core.query.matcher import BULK
 from newswatch.core.text import fold
 
 # the three example topics offered for examples/newswatch.yaml
@@ -276,3 +278,15 @@ def test_topics_of_the_same_query_are_parsed_once_and_stay_apart() -> None:
     matcher.remove("all")
     matcher.update([*specs[1:], TopicSpec("late", "Putin summit")])
     assert [m.topic for m in matcher.match(english)] == ["again", "late"]
+
+
+def test_a_bulk_build_leaves_its_topics_out_of_the_collectors_way() -> None:
+    gc.unfreeze()
+    try:
+        matcher = TopicMatcher(TopicSpec(f"t{n}", f"word{n} OR other{n}") for n in range(BULK))
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        doc = MatchDocument.build(text=f"word{BULK - 1}")
+        assert [m.topic for m in matcher.match(doc)] == [f"t{BULK - 1}"]
+    finally:
+        gc.unfreeze()
