@@ -75,6 +75,24 @@ SUMMITS = [
     ("ja", "岸田首相はバイデン大統領と首脳会談を行った。"),
     ("ko", "윤석열 대통령은 기시다 총리와 정상회담을 가졌다."),
     ("pl", "Przywódcy państw NATO zebrali się na szczycie w Waszyngtonie."),
+    # the meeting named before the two leaders it joins
+    ("en", "The summit between the leaders of the two Koreas has been postponed."),
+    ("en", "Chancellor Merz is due in Washington on Thursday for a meeting with President Trump."),
+    ("es", "La cumbre entre Trump y Putin en Alaska terminó sin acuerdo."),
+    ("fr", "La rencontre entre Vladimir Poutine et Donald Trump aura lieu en Alaska."),
+    ("fr", "Poutine et Xi Jinping se sont rencontrés à Moscou."),
+    ("de", "Das Treffen zwischen Trump und Putin in Alaska endete ohne Einigung."),
+    ("it", "L'incontro tra Trump e Putin si terrà in Alaska."),
+    ("pt", "O encontro entre Trump e Putin no Alasca terminou sem acordo."),
+    ("pt", "Lula e Macron se reuniram em Belém."),
+    ("ru", "Встреча Путина и Трампа состоялась на Аляске."),
+    ("ru", "Переговоры президентов России и США продлились почти три часа."),
+    ("uk", "Зустріч Зеленського і Трампа відбулася в Білому домі."),
+    # heads of state and government together
+    ("es", "Los jefes de Estado y de Gobierno de la UE se reunirán el jueves en Bruselas."),
+    ("fr", "Les chefs d'État et de gouvernement se réunissent jeudi à Bruxelles."),
+    ("it", "I capi di Stato e di governo si riuniscono a Bruxelles."),
+    ("pt", "Os chefes de Estado e de Governo reúnem-se em Bruxelas."),
 ]
 
 WARRANTS = [
@@ -173,6 +191,11 @@ TRAPS = [
     "Prezydent z wizytą w Krakowie otworzył szpital.",
     # ministers only, a phone call, a leader at home
     "Foreign ministers met in Brussels; the president's spokesman declined to comment.",
+    # ministers or a call, written with the meeting word before the names
+    "Встреча министров иностранных дел России и Китая прошла в Пекине.",
+    "La reunión entre el ministro Albares y su homólogo francés terminó sin acuerdo.",
+    "Телефонна розмова Зеленського і Трампа тривала годину.",
+    "The CEO's meeting with President Trump was cancelled.",
     # a teaser in a sidebar and censure motions are no arrest warrants
     "LOOK HERE: Opposition in France presents motion of censure against government.",
     # search warrants, financial warrants, loose "wanted", an arrest with no warrant
