@@ -290,3 +290,26 @@ def test_a_bulk_build_leaves_its_topics_out_of_the_collectors_way() -> None:
         assert [m.topic for m in matcher.match(doc)] == [f"t{BULK - 1}"]
     finally:
         gc.unfreeze()
+
+
+def test_queries_nested_as_deep_as_allowed_or_thousands_of_terms_wide_match_as_evaluated() -> None:
+    """Each topic becomes one generated function: the deepest nesting the parser accepts
+    and a query of thousands of alternatives still compile and agree with the reference."""
+    deep = "a"
+    for i in range(19):  # two groups a level: 38 of the 40 the parser allows
+        deep = f"(b{i} OR {deep}) AND -c{i}" if i % 2 else f'(b{i} AND ({deep} OR d NEAR/2 "e f"))'
+    wide = " OR ".join(f'"w{i} x"' for i in range(3000))
+    specs = [TopicSpec("deep", deep), TopicSpec("wide", wide)]
+    matcher = TopicMatcher(specs)
+    texts = [
+        ("a b0 b2 d x e f", " ".join(f"b{i}" for i in range(40)) + " w2999 x"),
+        ("a b0", "b1 c1 b2 w12 x w2999"),
+        ("b0 d", "e f b2 b4 b6 b8 b10 b12 b14 b16 b18"),
+    ]
+    found = []
+    for title, text in texts:
+        doc = MatchDocument.build(title=title, text=text)
+        expected = [s.name for s in specs if evaluate(parse_query(s.query).root, doc)]
+        found.append([m.topic for m in matcher.match(doc)])
+        assert found[-1] == expected
+    assert found[0] == ["deep", "wide"]  # both can match

@@ -9,11 +9,12 @@ from collections.abc import Iterable, Iterator
 
 from newswatch.core.errors import QueryError
 from newswatch.core.language import language_code
+from newswatch.core.query.codegen import Run, compile_run
 from newswatch.core.query.compiled import Query, parse_query
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.highlight import Highlight
 from newswatch.core.query.index import Plan, TopicIndex, plan
-from newswatch.core.query.program import Compiled, DocumentState, Interner, compile_node
+from newswatch.core.query.program import DocumentState, Interner
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,10 +36,10 @@ class TopicMatch:
 
 
 class _Topic:
-    """A parsed topic; its evaluation form is compiled the first time presearch picks it
+    """A parsed topic; its evaluation function is made the first time presearch picks it
     (most topics of a large catalogue are never candidates for most of the news)."""
 
-    __slots__ = ("_intern", "_program", "languages", "plan", "query", "spec")
+    __slots__ = ("_intern", "_run", "languages", "plan", "query", "spec")
 
     def __init__(
         self,
@@ -51,21 +52,18 @@ class _Topic:
         self.query, self.plan = parsed
         self.languages = languages
         self._intern = intern
-        self._program: Compiled | None = None
+        self._run: Run | None = None
 
     @property
     def name(self) -> str:
         return self.spec.name
 
     @property
-    def program(self) -> Compiled:
-        if self._program is None:
-            self._program = compile_node(self.query.root, self._intern)
-        return self._program
-
-    def accepts(self, language: str) -> bool:
-        # an article of unknown language is never filtered out
-        return not self.languages or not language or language in self.languages
+    def run(self) -> Run:
+        """The query as one function (codegen.py): None, or the terms that fired."""
+        if self._run is None:
+            self._run = compile_run(self.query.root, self._intern)
+        return self._run
 
 
 class TopicMatcher:
@@ -138,15 +136,18 @@ class TopicMatcher:
         """The topics that match ``doc``, in the order they were added."""
         found: list[TopicMatch] = []
         state = DocumentState(doc)
+        report = state.report
+        title, text, feed = doc.title.words, doc.text.words, doc.feed.words
+        language = doc.language  # an article of unknown language is never filtered out
         slots = self._slots
         for number in self._index.candidates(doc):
             topic = slots[number]
-            if topic is None or not topic.accepts(doc.language):
+            if topic is None or (language and topic.languages and language not in topic.languages):
                 continue
-            program = topic.program
-            if program.matches(state):
-                matched, highlights = state.report(program)
-                found.append(TopicMatch(topic.name, matched, highlights))
+            fired = topic.run(state, title, text, feed)
+            if fired is not None:
+                matched, highlights = report(fired)
+                found.append(TopicMatch(topic.spec.name, matched, highlights))
         return found
 
 

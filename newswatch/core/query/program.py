@@ -1,7 +1,9 @@
-"""A query compiled once for matching many documents: its tree turned into small node objects
-whose terms are interned to integer ids, evaluated against a per-document state that looks
-every term's positions up once and shares them with every topic, and that reports the words
-found in the same pass.
+"""The parts of compiled queries that hold word positions, and the per-document state they are
+evaluated against: every term (``CompiledWords``, one object per distinct term, shared by all
+the topics of a matcher) has its positions looked up once per document and shared with every
+topic; a proximity search (``CompiledNear``) pairs them once. A topic's query as a whole is one
+generated function (``codegen.py``) that returns the terms and proximity searches that fired;
+the state makes the report (matched words, highlights) of those once.
 
 The plain evaluator (``evaluator.py``) is the reference: the property tests hold this to
 agree with it, on what matches and on what is reported. Hits are kept as plain tuples
@@ -12,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, WordPattern, Words
+from newswatch.core.query.ast import Near, Node, Or, WordPattern, Words
 from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
-from newswatch.core.query.evaluator import DEFAULT_FIELDS, meta_matches, near
+from newswatch.core.query.evaluator import DEFAULT_FIELDS, near
 from newswatch.core.query.highlight import (
     MAX_HIGHLIGHTS,
     MAX_MATCHED_WORDS,
@@ -29,18 +31,20 @@ from newswatch.core.text import fold, normalize_whitespace
 Hit = tuple[str, str, Span]
 Occurrence = tuple[Span, tuple[Hit, ...]]
 Found = dict[Hit, None]  # ordered, without repeats
-# the terms and proximity searches that fired in a match, by id, in the reference's order
-Fired = dict[int, "CompiledWords | CompiledNear"]
+# what a topic reports: its matched words and highlights
+Report = tuple[list[str], tuple[Highlight, ...]]
 # a hit made into a highlight: (its place in article order, highlight, folded text, text)
 _Item = tuple[tuple[int, int, int], Highlight, str, str]
 
 
 class Interner:
-    """Integer ids for the word sequences and terms of all compiled queries (shared by a
-    matcher), so that topics sharing a term share its look-ups in a document."""
+    """Integer ids for the word sequences and terms of all compiled queries, and one
+    ``CompiledWords`` per distinct term (shared by a matcher), so that topics sharing a term
+    share its look-ups and reports in a document."""
 
     def __init__(self) -> None:
         self._ids: dict[Hashable, int] = {}
+        self._terms: dict[Hashable, CompiledWords] = {}
         self._fresh = 0
 
     def fresh(self) -> int:
@@ -54,6 +58,14 @@ class Interner:
             found = self._ids[words] = len(self._ids)
         return found
 
+    def term(self, node: Words) -> CompiledWords:
+        """The one ``CompiledWords`` of a term (its words, field and text as written)."""
+        key = (node.words, node.field, node.text)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = CompiledWords(node, self)
+        return found
+
 
 class DocumentState:
     """One document as every compiled query sees it: the spans of each word sequence in each
@@ -61,11 +73,22 @@ class DocumentState:
 
     def __init__(self, doc: MatchDocument) -> None:
         self.doc = doc
+        # read by the generated functions of topics (codegen.py)
+        self.language = doc.language
+        self.source = doc.source
+        self.url = doc.url
         self._spans: dict[tuple[int, str], list[Span]] = {}
         self.present: dict[int, bool] = {}  # term id -> whether it occurs
         self.near: dict[tuple[int, str], list[Occurrence]] = {}  # by id() of a CompiledNear
         self._items: dict[Hit, _Item] = {}
-        self._reports: dict[tuple[int, ...], tuple[list[str], tuple[Highlight, ...]]] = {}
+        self._reports: dict[tuple[Unit, ...], Report] = {}
+
+    def occurs(self, term: CompiledWords) -> bool:
+        """Whether ``term`` occurs in one of its fields (looked up once per document)."""
+        found = self.present.get(term.id)
+        if found is None:
+            found = self.present[term.id] = term.occurs(self)
+        return found
 
     def spans(self, term: CompiledWords, field: str) -> list[Span]:
         key = (term.words_id, field)
@@ -79,28 +102,25 @@ class DocumentState:
             self._spans[key] = found
         return found
 
-    def report(self, program: Compiled) -> tuple[list[str], tuple[Highlight, ...]]:
-        """(matched words, highlights) of a program that matches, as the reference makes
-        them from its hits. The terms and proximity searches that fired name the hits, so
-        topics where the same ones fired share the report without gathering hits again."""
-        fired: Fired = {}
-        program.collect(self, fired)
-        key = tuple(fired)
-        found = self._reports.get(key)
+    def report(self, fired: tuple[Unit, ...]) -> Report:
+        """(matched words, highlights) of a topic whose terms and proximity searches
+        ``fired`` (in the order the reference collects their hits), as the reference makes
+        them from its hits. Topics where the same ones fired share the report."""
+        found = self._reports.get(fired)
         if found is None:
             collected: Found = {}
-            for unit in fired.values():
+            for unit in fired:
                 collected.update(dict.fromkeys(unit.hits(self)))
             hits = tuple(collected)
-            found = self._reports[key] = self._fast_report(hits) or self._report(hits)
+            found = self._reports[fired] = self._fast_report(hits) or self._report(hits)
         return found
 
-    def _report(self, hits: tuple[Hit, ...]) -> tuple[list[str], tuple[Highlight, ...]]:
+    def _report(self, hits: tuple[Hit, ...]) -> Report:
         """The reference's way: ``select`` and ``matched_words`` of highlight.py."""
         highlights = select((self._item(h)[1] for h in hits), nested=False)
         return matched_words(highlights), highlights
 
-    def _fast_report(self, hits: tuple[Hit, ...]) -> tuple[list[str], tuple[Highlight, ...]] | None:
+    def _fast_report(self, hits: tuple[Hit, ...]) -> Report | None:
         """The same as ``_report`` in the usual case, from values made once per hit: at
         most MAX_HIGHLIGHTS outermost highlights, no two at the same place (where the
         reference keeps whichever its set yields first). None otherwise."""
@@ -136,6 +156,8 @@ def _place(item: _Item) -> tuple[int, int, int]:
 
 
 class CompiledWords:
+    """A term or phrase: made once per distinct term by ``Interner.term``."""
+
     __slots__ = ("exact", "fields", "id", "node", "single", "text", "words_id")
 
     def __init__(self, node: Words, intern: Interner) -> None:
@@ -150,13 +172,7 @@ class CompiledWords:
         one = node.words[0]
         self.single = one.word if len(node.words) == 1 and not one.prefix else None
 
-    def matches(self, state: DocumentState) -> bool:
-        found = state.present.get(self.id)
-        if found is None:
-            found = state.present[self.id] = self._occurs(state)
-        return found
-
-    def _occurs(self, state: DocumentState) -> bool:
+    def occurs(self, state: DocumentState) -> bool:
         doc = state.doc
         if self.single is not None:  # one word: a set look-up per field, no positions
             return any(self.single in doc.field(f).words for f in self.fields)
@@ -165,9 +181,6 @@ class CompiledWords:
             if word not in words:
                 return False
         return any(state.spans(self, f) for f in self.fields)
-
-    def collect(self, state: DocumentState, fired: Fired) -> None:
-        fired[self.id] = self
 
     def hits(self, state: DocumentState) -> list[Hit]:
         text = self.text
@@ -179,72 +192,26 @@ class CompiledWords:
         return [(span, ((self.text, field, span),)) for span in state.spans(self, field)]
 
 
-class CompiledMeta:
-    __slots__ = ("node",)
-
-    def __init__(self, node: Meta) -> None:
-        self.node = node
-
-    def matches(self, state: DocumentState) -> bool:
-        return meta_matches(self.node, state.doc)
-
-    def collect(self, state: DocumentState, fired: Fired) -> None:
-        pass
-
-
-class CompiledAnd:
-    __slots__ = ("children",)
-
-    def __init__(self, children: list[Compiled]) -> None:
-        self.children = children
-
-    def matches(self, state: DocumentState) -> bool:
-        return all(c.matches(state) for c in self.children)
-
-    def collect(self, state: DocumentState, fired: Fired) -> None:
-        for child in self.children:
-            child.collect(state, fired)
-
-
 class CompiledOr:
+    """An OR joined by a proximity search: the occurrences of its alternatives."""
+
     __slots__ = ("children",)
 
-    def __init__(self, children: list[Compiled]) -> None:
+    def __init__(self, children: list[Positional]) -> None:
         self.children = children
-
-    def matches(self, state: DocumentState) -> bool:
-        return any(c.matches(state) for c in self.children)
-
-    def collect(self, state: DocumentState, fired: Fired) -> None:
-        for child in self.children:
-            if child.matches(state):
-                child.collect(state, fired)
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         merged: dict[Span, tuple[Hit, ...]] = {}
         for child in self.children:
-            for span, parts in child.occurrences(state, field):  # type: ignore[union-attr]
+            for span, parts in child.occurrences(state, field):
                 merged.setdefault(span, parts)
         return sorted(merged.items())
-
-
-class CompiledNot:
-    __slots__ = ("child",)
-
-    def __init__(self, child: Compiled) -> None:
-        self.child = child
-
-    def matches(self, state: DocumentState) -> bool:
-        return not self.child.matches(state)
-
-    def collect(self, state: DocumentState, fired: Fired) -> None:
-        pass
 
 
 class CompiledNear:
     __slots__ = ("distance", "id", "left", "ordered", "right")
 
-    def __init__(self, node: Near, left: Compiled, right: Compiled, intern: Interner) -> None:
+    def __init__(self, node: Near, left: Positional, right: Positional, intern: Interner) -> None:
         self.id = intern.fresh()
         self.distance = node.distance
         self.ordered = node.ordered
@@ -253,9 +220,6 @@ class CompiledNear:
 
     def matches(self, state: DocumentState) -> bool:
         return any(self.occurrences(state, f) for f in WORD_FIELDS)
-
-    def collect(self, state: DocumentState, fired: Fired) -> None:
-        fired[self.id] = self
 
     def hits(self, state: DocumentState) -> list[Hit]:
         return [
@@ -269,29 +233,32 @@ class CompiledNear:
         key = (id(self), field)
         found = state.near.get(key)
         if found is None:
-            left = self.left.occurrences(state, field)  # type: ignore[union-attr]
-            right = self.right.occurrences(state, field) if left else []  # type: ignore[union-attr]
+            left = self.left.occurrences(state, field)
+            right = self.right.occurrences(state, field) if left else []
             found = state.near[key] = near(self.distance, self.ordered, left, right)
         return found
 
 
-Compiled = CompiledWords | CompiledMeta | CompiledAnd | CompiledOr | CompiledNot | CompiledNear
+# what a topic's generated function reports as fired
+Unit = CompiledWords | CompiledNear
+# what a proximity search joins (the parser allows nothing else there)
+Positional = CompiledWords | CompiledOr | CompiledNear
 
 
-def compile_node(node: Node, intern: Interner) -> Compiled:
-    if isinstance(node, Words):
-        return CompiledWords(node, intern)
-    if isinstance(node, Meta):
-        return CompiledMeta(node)
-    if isinstance(node, And):
-        return CompiledAnd([compile_node(c, intern) for c in node.children])
-    if isinstance(node, Or):
-        return CompiledOr([compile_node(c, intern) for c in node.children])
-    if isinstance(node, Not):
-        return CompiledNot(compile_node(node.child, intern))
+def compile_near(node: Near, intern: Interner) -> CompiledNear:
     return CompiledNear(
-        node, compile_node(node.left, intern), compile_node(node.right, intern), intern
+        node, _positional(node.left, intern), _positional(node.right, intern), intern
     )
+
+
+def _positional(node: Node, intern: Interner) -> Positional:
+    if isinstance(node, Words):
+        return intern.term(node)
+    if isinstance(node, Or):
+        return CompiledOr([_positional(c, intern) for c in node.children])
+    if isinstance(node, Near):
+        return compile_near(node, intern)
+    raise TypeError(f"{type(node).__name__} has no word positions")  # the parser prevents it
 
 
 def word_key(pattern: WordPattern) -> str:
