@@ -6,6 +6,9 @@ Layout (names from :mod:`newswatch.store.keys`): one hash per kind (``keys.FEEDS
 ``{"item": {...}, "origin": ..., "created_at": ..., "updated_at": ...}``; and
 ``keys.CATALOG_VERSION``, a hash counting the writes in all (``all``) and per kind, so a worker
 rebuilds its matcher only when topics changed and a scheduler reloads only when feeds did.
+The topic version comes with a change log (``keys.TOPIC_CHANGES``: each topic name scored by
+the version it last changed at, bounded to :data:`TOPIC_LOG_SIZE` names), so a worker that
+is at version v reads the topics changed since v, not the whole hash (:meth:`topic_changes`).
 
 Every write is one MULTI/EXEC under WATCH of what it read, so the checks that span items (a
 subscription names topics that exist, a topic followed by a subscription is not removed, a
@@ -47,6 +50,32 @@ from newswatch.store.codec import as_text
 
 GONE_FEED_TTL = 30 * 24 * 3600  # seconds the state of a removed feed is kept
 ALL = "all"
+# topic names the change log keeps (the most recently changed); a reader further behind, or
+# a write changing more topics at once, reads the whole catalogue instead
+TOPIC_LOG_SIZE = 10_000
+
+# KEYS: version hash, change log, floor; ARGV: log size, changed topic names. Bumps the topic
+# version and logs the names at it; when the log would exceed its size the oldest entries go
+# and the floor says up to which version the log is no longer complete.
+_BUMP_TOPICS = """
+local version = redis.call('HINCRBY', KEYS[1], 'topic', 1)
+local keep = tonumber(ARGV[1])
+if #ARGV - 1 > keep then
+    redis.call('DEL', KEYS[2])
+    redis.call('SET', KEYS[3], version)
+    return version
+end
+for i = 2, #ARGV do
+    redis.call('ZADD', KEYS[2], version, ARGV[i])
+end
+local excess = redis.call('ZCARD', KEYS[2]) - keep
+if excess > 0 then
+    local last = redis.call('ZRANGE', KEYS[2], excess - 1, excess - 1, 'WITHSCORES')
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
+    redis.call('SET', KEYS[3], last[2])
+end
+return version
+"""
 
 T = TypeVar("T", bound=Item)
 
@@ -91,6 +120,20 @@ def _decode(kind: Kind, field: Any, raw: Any) -> Entry[Any]:
         ) from None
 
 
+@dataclasses.dataclass(frozen=True)
+class TopicChanges:
+    """What :meth:`CatalogStore.topic_changes` found: the generation and topic version now,
+    and the names of the topics added, changed or removed since the version asked about
+    (their entries are read apart, so one may already be newer: the next version's changes
+    name it again). ``names`` is None when the log no longer reaches back that far: read
+    every topic. Meaningful only when ``generation`` is the one the version asked about
+    belonged to."""
+
+    generation: str
+    version: int
+    names: list[str] | None
+
+
 def _encode(entry: Entry[Any]) -> str:
     return json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
@@ -125,6 +168,22 @@ class CatalogStore:
         generation, version = pipe.execute()
         return (as_text(generation) if generation is not None else "", int(version or 0))
 
+    def topic_changes(self, since: int) -> TopicChanges:
+        """The topics changed after topic version ``since``, with the generation and version
+        they bring the reader to, read at one instant (see :class:`TopicChanges`)."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.get(keys.CATALOG_GENERATION)
+        pipe.hget(keys.CATALOG_VERSION, "topic")
+        pipe.get(keys.TOPIC_CHANGES_FLOOR)
+        pipe.zrangebyscore(keys.TOPIC_CHANGES, f"({since}", "+inf")
+        generation, version, floor, names = pipe.execute()
+        complete = since >= int(floor or 0)
+        return TopicChanges(
+            as_text(generation) if generation is not None else "",
+            int(version or 0),
+            [as_text(name) for name in names] if complete else None,
+        )
+
     def mark_generation(self) -> bool:
         """Set the generation if this Redis has none; True if it was set now."""
         return bool(self.client.set(keys.CATALOG_GENERATION, new_generation(), nx=True))
@@ -149,6 +208,16 @@ class CatalogStore:
 
     def catalog(self) -> Catalog:
         return Catalog(tuple(self.feeds()), tuple(self.topics()), tuple(self.subscriptions()))
+
+    def entries_of(self, kind: Kind, names: list[str]) -> dict[str, Entry[Any] | None]:
+        """The stored entries of ``names`` (None for a name not stored), in one HMGET."""
+        if not names:
+            return {}
+        raws: list[Any] = self.client.hmget(keys.CATALOG[kind], names)
+        return {
+            name: _decode(kind, name, raw) if raw is not None else None
+            for name, raw in zip(names, raws, strict=True)
+        }
 
     def get(self, kind: Kind, key: str) -> Entry[Any] | None:
         raw: Any = self.client.hget(keys.CATALOG[kind], key)
@@ -247,7 +316,7 @@ class CatalogStore:
             pipe.hdel(keys.CATALOG[kind], key)
             if kind == "feed":
                 _unschedule(pipe, [key])
-            _bump(pipe, {kind})
+            _bump(pipe, {kind}, [key] if kind == "topic" else ())
 
         self.client.transaction(transaction, *self._watched(kind))
         return removed[0]
@@ -275,7 +344,7 @@ class CatalogStore:
             pipe.hset(keys.CATALOG[kind], item.key, _encode(entry))
             if kind == "feed" and before is None:
                 _schedule(pipe, [item.key])
-            _bump(pipe, {kind})
+            _bump(pipe, {kind}, [item.key] if kind == "topic" else ())
 
         self.client.transaction(transaction, *self._watched(kind))
         return written[0]
@@ -343,7 +412,7 @@ class CatalogStore:
             feeds = [c for c in plan.changes if c.kind == "feed"]
             _schedule(pipe, [c.key for c in feeds if c.action == "add"])
             _unschedule(pipe, [c.key for c in feeds if c.action == "remove"])
-            _bump(pipe, plan.kinds())
+            _bump(pipe, plan.kinds(), [c.key for c in plan.changes if c.kind == "topic"])
 
         self.client.transaction(transaction, *keys.CATALOG.values())
         if not dry_run and not plans[0].problems:
@@ -375,10 +444,16 @@ def new_generation() -> str:
     return secrets.token_hex(8)
 
 
-def _bump(pipe: Any, kinds: Iterable[Kind]) -> None:
+def _bump(pipe: Any, kinds: Iterable[Kind], topics: Iterable[str] = ()) -> None:
+    """New versions for ``kinds``; ``topics``: the names of the topics written (logged with
+    the topic version)."""
     pipe.set(keys.CATALOG_GENERATION, new_generation(), nx=True)
     for kind in sorted(set(kinds)):
-        pipe.hincrby(keys.CATALOG_VERSION, kind, 1)
+        if kind == "topic":
+            log = (keys.CATALOG_VERSION, keys.TOPIC_CHANGES, keys.TOPIC_CHANGES_FLOOR)
+            pipe.eval(_BUMP_TOPICS, len(log), *log, TOPIC_LOG_SIZE, *sorted(set(topics)))
+        else:
+            pipe.hincrby(keys.CATALOG_VERSION, kind, 1)
     pipe.hincrby(keys.CATALOG_VERSION, ALL, 1)
 
 

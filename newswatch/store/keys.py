@@ -20,6 +20,11 @@ SUBSCRIPTIONS = PREFIX + "subscriptions"  # hash subscription name -> catalogue 
 # once seen means Redis lost its data (restarted empty) and the catalogue must be published again
 CATALOG_GENERATION = PREFIX + "catalog:generation"
 CATALOG = {"feed": FEEDS, "topic": TOPICS, "subscription": SUBSCRIPTIONS}
+# the topic change log: zset topic name -> the topic version at which it last changed (added,
+# replaced or removed), so a worker reads only the topics changed since its version; string:
+# the version up to which the log was trimmed (changes at or below it may be missing)
+TOPIC_CHANGES = PREFIX + "catalog:changes:topic"
+TOPIC_CHANGES_FLOOR = PREFIX + "catalog:changes:topic:floor"
 
 # scheduling
 SCHEDULE = PREFIX + "schedule"  # zset feed_id -> unix time when due (or lease expiry)
