@@ -1,6 +1,7 @@
 """Resources a worker process builds once and hands to every batch: the Redis client, the
 settings, the stores, and the compiled topic matcher (updated, topic by topic, only when the
-catalogue's topics change)."""
+catalogue's topics change: the topics changed since the matcher's version are read from the
+catalogue's change log and compiled, the others are not read at all)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ class WorkerContext:
         self._labelled: frozenset[str] = frozenset()
         self.events = AlertEvents(client, keep=settings.alert_events_keep)
         self._matcher: TopicMatcher | None = None
-        self._topics_version: int | None = None
+        # (catalogue generation, topic version) the matcher was built for: a Redis that lost
+        # its data and was given a catalogue again restarts the version, maybe at the same one
+        self._stamp: tuple[str, int] | None = None
 
     def metric_topic(self, topic: str) -> str:
         """The ``topic`` label of an alert of ``topic``: its name for the labelled topics,
@@ -63,36 +66,81 @@ class WorkerContext:
     @property
     def topics_version(self) -> int | None:
         """The catalogue's topic version the current matcher was built for."""
-        return self._topics_version
+        return self._stamp[1] if self._stamp is not None else None
 
     def matcher(self) -> TopicMatcher:
-        """The matcher for the topics in the catalogue now. Costs one HGET of the topic
-        version; the topics are read only when that version moved (a feed or subscription
-        written meanwhile changes nothing here), and then only the topics added or changed
-        are compiled (the others stay as they are). Call it once per batch."""
-        version = self.catalog.version("topic")
-        if self._matcher is None or version != self._topics_version:
-            try:
-                specs = topic_specs(self.catalog.topics())
-            except ConfigError as exc:
-                if self._matcher is None:
-                    raise
-                log.error(
-                    "topics unreadable, keeping the old ones",
-                    version=self._topics_version,
-                    error=str(exc),
-                )
-                return self._matcher
+        """The matcher for the topics in the catalogue now. Costs one round trip (the
+        catalogue's generation and topic version) when nothing changed (a feed or
+        subscription written meanwhile changes nothing here). When the topics changed, only
+        those changed since the matcher's version are read and compiled; the whole catalogue
+        is read (and only what differs compiled) for the first build, after the catalogue's
+        generation changed (Redis lost its data), or when the change log no longer reaches
+        back to the matcher's version. Call it once per batch."""
+        stamp = self.catalog.stamp("topic")
+        if self._matcher is not None and stamp == self._stamp:
+            return self._matcher
+        try:
+            changed = self._changed_topics(stamp)
+            if changed is None:
+                self._read_all(stamp)
+        except ConfigError as exc:
             if self._matcher is None:
-                self._matcher = TopicMatcher()
-            update_matcher(self._matcher, specs)
-            self._topics_version = version
-            self._labelled = labelled_topics(self._matcher.topics, self.settings)
-            # the compiled topics live until the next change: out of the collector's way,
-            # or every full collection would walk them all again
-            gc.freeze()
-            log.info("topic matcher updated", version=version, topics=len(self._matcher))
-        return self._matcher
+                raise
+            log.error(
+                "topics unreadable, keeping the old ones",
+                version=self.topics_version,
+                error=str(exc),
+            )
+            return self._matcher
+        matcher = self._matcher
+        assert matcher is not None
+        # the compiled topics live until the next change: out of the collector's way, or
+        # every full collection would walk them all again
+        gc.freeze()
+        log.info(
+            "topic matcher updated",
+            version=self.topics_version,
+            topics=len(matcher),
+            read="all" if changed is None else len(changed),
+        )
+        return matcher
+
+    def _changed_topics(self, stamp: tuple[str, int]) -> list[str] | None:
+        """Apply the topics changed since the matcher's version, from the change log; their
+        names, or None (nothing done) when the whole catalogue must be read."""
+        if self._matcher is None or self._stamp is None or stamp[0] != self._stamp[0]:
+            return None
+        changes = self.catalog.topic_changes(self._stamp[1])
+        if changes.names is None or changes.generation != self._stamp[0]:
+            return None
+        entries = self.catalog.entries_of("topic", changes.names)
+        specs = topic_specs(e.item for e in entries.values() if e is not None)
+        removed = [name for name, entry in entries.items() if entry is None]
+        change_matcher(self._matcher, specs, removed)
+        self._stamp = (changes.generation, changes.version)
+        self._relabel(changes.names)
+        return changes.names
+
+    def _relabel(self, changed: list[str]) -> None:
+        """Keep the labelled topics (the first ``topic_metric_labels`` names) after a
+        change of the topics ``changed``, without sorting every name unless a labelled
+        topic went (then the next name must be found)."""
+        matcher = self._matcher
+        assert matcher is not None
+        present = {name for name in changed if matcher.spec(name) is not None}
+        if any(name in self._labelled and name not in present for name in changed):
+            self._labelled = labelled_topics(matcher.topics, self.settings)
+        else:
+            # every name not labelled sorts after the labelled ones (or there are none)
+            self._labelled = labelled_topics(self._labelled | present, self.settings)
+
+    def _read_all(self, stamp: tuple[str, int]) -> None:
+        specs = topic_specs(self.catalog.topics())
+        if self._matcher is None:
+            self._matcher = TopicMatcher()
+        update_matcher(self._matcher, specs)
+        self._stamp = stamp
+        self._labelled = labelled_topics(self._matcher.topics, self.settings)
 
 
 def labelled_topics(names: Iterable[str], settings: Settings) -> frozenset[str]:
@@ -109,6 +157,34 @@ def topic_specs(topics: Iterable[Topic]) -> list[TopicSpec]:
     ]
 
 
+def change_matcher(matcher: TopicMatcher, specs: list[TopicSpec], removed: list[str]) -> None:
+    """Add or replace the topics of ``specs`` and remove those of ``removed`` in
+    ``matcher``. As in :func:`update_matcher`, a stored query that no longer parses is
+    skipped and logged (its topic removed: a full read would leave it out too)."""
+    try:
+        matcher.change(specs, removed)
+    except QueryError:
+        good, bad = _parsing(specs)
+        matcher.change(good, [*removed, *bad])
+
+
+def _parsing(specs: list[TopicSpec]) -> tuple[list[TopicSpec], list[str]]:
+    """(the specs whose query parses, the names of the others, each logged)."""
+    good: list[TopicSpec] = []
+    bad: list[str] = []
+    for spec in specs:
+        try:
+            parse_query(spec.query)
+        except QueryError as exc:
+            log.error(
+                "topic skipped", topic=spec.name, reason="query does not parse", error=str(exc)
+            )
+            bad.append(spec.name)
+        else:
+            good.append(spec)
+    return good, bad
+
+
 def update_matcher(matcher: TopicMatcher, specs: list[TopicSpec]) -> None:
     """Bring ``matcher`` to ``specs``, compiling only what is new or changed. The catalogue
     validated each query when it was written, so they are not checked again; a stored query
@@ -117,17 +193,7 @@ def update_matcher(matcher: TopicMatcher, specs: list[TopicSpec]) -> None:
     try:
         matcher.update(specs)
     except QueryError:
-        good = []
-        for spec in specs:
-            try:
-                parse_query(spec.query)
-            except QueryError as exc:
-                log.error(
-                    "topic skipped", topic=spec.name, reason="query does not parse", error=str(exc)
-                )
-            else:
-                good.append(spec)
-        matcher.update(good)
+        matcher.update(_parsing(specs)[0])
 
 
 _lock = threading.Lock()

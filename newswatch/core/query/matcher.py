@@ -102,20 +102,32 @@ class TopicMatcher:
             self._slots[number] = None
             self._index.remove(number)
 
+    def spec(self, name: str) -> TopicSpec | None:
+        """The spec of topic ``name``; None when there is no such topic."""
+        number = self._numbers.get(name)
+        topic = self._slots[number] if number is not None else None
+        return topic.spec if topic is not None else None
+
     def update(self, specs: Iterable[TopicSpec]) -> None:
         """Bring the topics to ``specs``: the topics gone are removed, the new and changed
         ones compiled and added, the unchanged ones left as they are. Raises QueryError, and
         changes nothing, when a new query is malformed."""
         wanted = {spec.name: spec for spec in specs}
-        current = {t.name: t.spec for t in self._slots if t is not None}
+        self.change(wanted.values(), [name for name in self._numbers if name not in wanted])
+
+    def change(self, specs: Iterable[TopicSpec], removed: Iterable[str] = ()) -> None:
+        """Add or replace the topics of ``specs`` (those unchanged are left as they are) and
+        remove the topics named in ``removed``; the other topics are not looked at, so a
+        change costs what changed, not the catalogue. Raises QueryError, and changes
+        nothing, when a new query is malformed."""
         with _collector_paused():
             parsed: _Parsed = {}
             fresh = [
                 _compile(spec, self._intern, parsed)
-                for name, spec in wanted.items()
-                if current.get(name) != spec
+                for spec in specs
+                if self.spec(spec.name) != spec
             ]
-            for name in current.keys() - wanted.keys():
+            for name in removed:
                 self.remove(name)
             for topic in fresh:
                 self._put(topic)
