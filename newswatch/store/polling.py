@@ -11,7 +11,9 @@ restarts under the same name (:meth:`PollStore.take_back`).
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -67,50 +69,49 @@ return redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[2], ARGV[1])
 # The one write per poll, one script call (one round trip; a MULTI/EXEC holding a script
 # costs redis-py a SCRIPT EXISTS round trip before it). KEYS: schedule, owners, state, seen,
 # seen-alt, attempts, failures. ARGV: feed id, next poll time, owner, now, seen limit,
-# failures maxlen, then counted lists: state (field, value) pairs, seen item keys, alt keys,
-# failures (each a counted list of (field, value) pairs). Then the release above.
+# failures maxlen, then JSON arrays (four arguments instead of one per field: redis-py packs
+# every argument in Python): the state's fields and values, the seen item keys, their
+# URL/title hashes, the failures (each its fields and values). Then the release above.
 _WRITE = (
     """
-local function chunks(first, last, step, call)
-  for from = first, last, step do call(from, math.min(from + step - 1, last)) end
+local function zadd_nx(key, now, members)
+  for from = 1, #members, 500 do
+    local args = {'NX'}
+    for j = from, math.min(from + 499, #members) do
+      args[#args + 1] = now
+      args[#args + 1] = members[j]
+    end
+    redis.call('ZADD', key, unpack(args))
+  end
 end
 local now, limit = ARGV[4], tonumber(ARGV[5])
-local i = 7
-local n = tonumber(ARGV[i])
+local state = cjson.decode(ARGV[7])
 redis.call('DEL', KEYS[3])
-if n > 0 then redis.call('HSET', KEYS[3], unpack(ARGV, i + 1, i + 2 * n)) end
-i = i + 2 * n + 1
-n = tonumber(ARGV[i])
-if n > 0 then
-  chunks(i + 1, i + n, 500, function(a, b)
-    local args = {'NX'}
-    for j = a, b do args[#args + 1] = now; args[#args + 1] = ARGV[j] end
-    redis.call('ZADD', KEYS[4], unpack(args))
-    redis.call('HDEL', KEYS[6], unpack(ARGV, a, b))
-  end)
+if #state > 0 then redis.call('HSET', KEYS[3], unpack(state)) end
+local seen = cjson.decode(ARGV[8])
+if #seen > 0 then
+  zadd_nx(KEYS[4], now, seen)
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -limit - 1)
+  for from = 1, #seen, 500 do
+    redis.call('HDEL', KEYS[6], unpack(seen, from, math.min(from + 499, #seen)))
+  end
 end
-i = i + n + 1
-n = tonumber(ARGV[i])
-if n > 0 then
-  chunks(i + 1, i + n, 500, function(a, b)
-    local args = {'NX'}
-    for j = a, b do args[#args + 1] = now; args[#args + 1] = ARGV[j] end
-    redis.call('ZADD', KEYS[5], unpack(args))
-  end)
+local alt = cjson.decode(ARGV[9])
+if #alt > 0 then
+  zadd_nx(KEYS[5], now, alt)
   redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -2 * limit - 1)
 end
-i = i + n + 1
-n = tonumber(ARGV[i])
-i = i + 1
-for _ = 1, n do
-  local m = tonumber(ARGV[i])
-  redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[6], '*', unpack(ARGV, i + 1, i + 2 * m))
-  i = i + 2 * m + 1
+for _, failure in ipairs(cjson.decode(ARGV[10])) do
+  redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[6], '*', unpack(failure))
 end
 """
     + _RELEASE
 )
+
+
+def _json(values: list[Any]) -> str:
+    # not ASCII-escaped: Lua's cjson reads UTF-8 as it is, and the text stays short
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,22 +199,15 @@ class PollStore:
         counts forgotten), its failures, and the end of its lease (the feed due at
         ``state.next_poll_at``), atomically in one script call."""
         fid = poll.feed_id
-        args: list[str | int | float] = [fid, repr(poll.state.next_poll_at), self.owner,
-                                         repr(now), self.seen_limit, FAILURES_MAXLEN]  # fmt: skip
-        fields = encode_state(poll.state)
-        args.append(len(fields))
-        for pair in fields.items():
-            args += pair
-        args.append(len(poll.seen))
-        args += poll.seen
-        alt = list(dict.fromkeys(a for alts in poll.seen.values() for a in alts))
-        args.append(len(alt))
-        args += alt
-        args.append(len(poll.failures))
-        for failure in poll.failures:
-            args.append(len(failure))
-            for pair in failure.items():
-                args += pair
+        alt = dict.fromkeys(a for alts in poll.seen.values() for a in alts)
+        args: list[str | int] = [
+            fid, repr(poll.state.next_poll_at), self.owner, repr(now), self.seen_limit,
+            FAILURES_MAXLEN,
+            _json([v for pair in encode_state(poll.state).items() for v in pair]),
+            _json(list(poll.seen)),
+            _json(list(alt)),
+            _json([[v for pair in f.items() for v in pair] for f in poll.failures]),
+        ]  # fmt: skip
         await self._write(
             keys=[keys.SCHEDULE, keys.LEASE_OWNERS, keys.feed_state(fid), keys.feed_seen(fid),
                   keys.feed_seen_alt(fid), keys.feed_attempts(fid), keys.FAILURES],

@@ -125,7 +125,8 @@ def test_one_write_stores_state_seen_items_failures_and_ends_the_lease(
 ) -> None:
     redis_client.zadd(keys.SCHEDULE, {"f": 0})
     redis_client.hset(keys.feed_attempts("f"), "item-1", 2)
-    state = FeedState(last_status="ok", next_poll_at=1234.5, items_total=2, health=Health.SLOW)
+    state = FeedState(last_status="ok", next_poll_at=1234.5, items_total=2, health=Health.SLOW,
+                      title="Über «😀»")  # fmt: skip
     failure = failure_entry(kind="page", reason="http_status", message="404", at=1.0)
 
     async def use(store: PollStore) -> None:
@@ -164,8 +165,9 @@ def test_the_write_is_one_script_call_whatever_it_carries(
     """One round trip per poll, even with many items (the script adds them in chunks) and
     failures; no MULTI/EXEC, no SCRIPT EXISTS before it."""
     redis_client.zadd(keys.SCHEDULE, {"f": 0})
-    seen = {f"item-{n}": [f"u:{n}", f"t:{n % 7}"] for n in range(1200)}
-    failures = [failure_entry(kind="page", reason="not_html", message=f"m{n}", at=1.0)
+    seen = {f"item-{n}": [f"u:{n}", f"t:{n % 7}"] for n in range(1199)}
+    seen['ключ "😀"\\'] = []  # any text, stored as it came
+    failures = [failure_entry(kind="page", reason="not_html", message=f"m{n} «é»", at=1.0)
                 for n in range(2)]  # fmt: skip
 
     def calls() -> dict[str, int]:
@@ -186,9 +188,10 @@ def test_the_write_is_one_script_call_whatever_it_carries(
         "evalsha": 1, "eval": 0, "multi": 0, "exec": 0, "script|exists": 0,
     }  # fmt: skip
     assert redis_client.zcard(keys.feed_seen("f")) == 1201  # under SEEN_LIMIT
-    assert redis_client.zscore(keys.feed_seen("f"), "item-1199") == 2.0
-    assert redis_client.zcard(keys.feed_seen_alt("f")) == 1200 + 7
-    assert [f["message"] for f in read_failures(redis_client)] == ["m1", "m0"]
+    assert redis_client.zscore(keys.feed_seen("f"), "item-1198") == 2.0
+    assert redis_client.zscore(keys.feed_seen("f"), 'ключ "😀"\\') == 2.0
+    assert redis_client.zcard(keys.feed_seen_alt("f")) == 1199 + 7
+    assert [f["message"] for f in read_failures(redis_client)] == ["m1 «é»", "m0 «é»"]
     assert redis_client.zscore(keys.SCHEDULE, "f") == 99.0
 
 
