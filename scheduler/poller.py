@@ -168,11 +168,17 @@ class FeedPoller:
         self.clock = clock
         self.max_items_per_poll = max_items_per_poll
         self._parsers: FeedParsers | None = None
+        self._fixed: dict[int, PollPolicy] = {}  # policy by configured interval (few)
 
     def policy_for(self, feed: Feed) -> PollPolicy:
         if feed.interval is None:
             return self.policy
-        return dataclasses.replace(self.policy, fixed_interval=feed.interval)
+        policy = self._fixed.get(feed.interval)
+        if policy is None:
+            policy = self._fixed[feed.interval] = dataclasses.replace(
+                self.policy, fixed_interval=feed.interval
+            )
+        return policy
 
     async def poll(self, feed: Feed, claim: Claim) -> PollReport:
         """Poll ``feed`` once and reschedule it. Feed-level failures are recorded, not raised;

@@ -245,14 +245,14 @@ class Fetcher:
                     raise
                 budget -= loop.time() - started
             if isinstance(outcome, FetchResult):
-                outcome = dataclasses.replace(outcome, moved_to=moved_to)
                 if outcome.not_modified:
                     return dataclasses.replace(
                         outcome,
+                        moved_to=moved_to,
                         etag=outcome.etag or etag,
                         last_modified=outcome.last_modified or last_modified,
                     )
-                return outcome
+                return dataclasses.replace(outcome, moved_to=moved_to) if moved_to else outcome
             status, location = outcome
             current = _redirect_target(current, location, host)
             permanent = permanent and status in _PERMANENT
