@@ -5,19 +5,32 @@ Real article pages from the shared corpus are served behind local RSS feeds on s
 hosts (127.0.0.x) with an injected origin latency; `newswatch up` (embedded Redis, scheduler,
 workers, API) processes them; the end-to-end rate (from the first request the origins see to
 the last article processed) is compared with the rate of bare `trafilatura.extract` on the same
-pages, measured in this same run. Absolute times on these machines are noisy; the ratio is the
-result. The pipeline extracts with trafilatura's fast mode, falls back to the full algorithm on
-pages where fast mode found little text, and checks readability's text as a cleaner candidate
-(see newswatch/core/main_text.py): the share of pages on each path is printed, and so is the
-rate of bare trafilatura making the same choices (`extract(fast=True)` on the pages newswatch
-kept in fast mode, `extract()` on the pages that took the fallback). Because elapsed times
-swing with whatever else the machine runs, the workers' CPU time per article (every stage,
-read from /proc) is printed next to bare trafilatura's, as a second ratio.
+pages, measured in this same run.
+
+The baseline is trafilatura run with the pipeline's settings: the full algorithm, comments
+left out (``include_comments=False``, as newswatch extracts; the default, comments included,
+costs bare trafilatura about 6 % more and is printed too), no metadata. The pipeline extracts
+with trafilatura's fast mode, falls back to the full algorithm on pages where fast mode found
+little text, and checks readability's text as a cleaner candidate on suspicious pages (see
+newswatch/core/main_text.py): the share of pages on each path is printed, and bare fast mode as
+a floor no extraction that starts with it can beat.
+
+Because elapsed times swing with whatever else the machine runs, CPU time is printed too: the
+workers' CPU per article counts each worker process and its children (the extraction sandbox,
+where the pages are parsed; rq's scheduler), read from Linux's /proc, against bare
+trafilatura's CPU per page; the CPU ratio is the steadier figure. Redis's own CPU per article is
+printed beside it (the scheduler's writes included). The shares per stage are of the workers'
+busy time (``newswatch_stage_duration_seconds``; "rq" is the rest of the busy time: dequeue,
+job bookkeeping). Redis round trips and commands per article are the worker's, counted by its
+client (``newswatch_redis_round_trips_total``): its article jobs and its rq bookkeeping; the
+commands Redis ran per article (INFO commandstats, which counts each command a script runs, and
+the scheduler's) are printed beside them.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import os
 import re
@@ -29,8 +42,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
+import redis
 import trafilatura
 
 from newswatch.core.extract import extract_article
@@ -115,18 +130,27 @@ class Origin:
         ).encode()
 
 
+# trafilatura's options as newswatch runs it (newswatch/core/main_text.py: no comments, no
+# metadata, the other output options at their defaults)
+PIPELINE_SETTINGS: dict[str, Any] = {"include_comments": False, "with_metadata": False}
+
+
 def bare_rate(pages: list[bytes], *, fast: bool = False) -> float:
-    """Pages per second of bare ``trafilatura.extract`` on one core (``fast=True`` skips its
-    fallback extractors, as the pipeline does)."""
+    """Pages per second of bare ``trafilatura.extract`` on one core, with the pipeline's
+    settings (``fast=True``: its fast mode, without the fallback extractors)."""
     return bare_run(pages, [fast] * len(pages))[0]
 
 
-def bare_run(pages: list[bytes], fast: list[bool]) -> tuple[float, float]:
-    """Bare ``trafilatura.extract`` on each page (``fast`` per page): pages per second of
-    elapsed time, and CPU seconds per page (less sensitive to other load on the machine)."""
+def bare_run(
+    pages: list[bytes], fast: list[bool], settings: dict[str, Any] | None = None
+) -> tuple[float, float]:
+    """Bare ``trafilatura.extract`` on each page (``fast`` per page; ``settings``: its other
+    options, the pipeline's by default): pages per second of elapsed time, and CPU seconds per
+    page (less sensitive to other load on the machine)."""
+    options = PIPELINE_SETTINGS if settings is None else settings
     start, cpu = time.perf_counter(), time.process_time()
     for page, quick in zip(pages, fast, strict=True):
-        trafilatura.extract(page, fast=quick)
+        trafilatura.extract(page, fast=quick, **options)
     cpu = time.process_time() - cpu
     return len(pages) / (time.perf_counter() - start), cpu / len(pages)
 
@@ -146,33 +170,61 @@ def extraction_paths(pages: list[bytes]) -> list[str]:
 
 def bare_same_choices_rate(pages: list[bytes], paths: list[str]) -> float:
     """Pages per second of bare ``trafilatura.extract`` on one core, full algorithm on the
-    pages where newswatch fell back to it, fast mode on the others."""
+    pages where newswatch's text came from the fallback to it, fast mode on the others."""
     return bare_run(pages, [path != "full" for path in paths])[0]
 
 
-def worker_cpu(up_pid: int) -> float:
-    """CPU seconds used so far by the worker processes of the `newswatch up` ``up_pid``
-    (its children running ``newswatch.cli worker``; read from Linux's /proc)."""
-    total = 0.0
+def _proc_stats() -> dict[int, tuple[int, float, bytes]]:
+    """pid -> (parent pid, CPU seconds of itself and its reaped children, command line), for
+    every process now (read from Linux's /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) != up_pid:
-                continue
-            args = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError, IndexError):
+            args = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
             continue  # a process that ended meanwhile
-        if b"worker" in args:
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        # utime, stime, then cutime, cstime: children it waited for (a recycled sandbox)
+        cpu = sum(int(f) for f in fields[11:15]) / ticks
+        found[int(stat.parent.name)] = (int(fields[1]), cpu, args)
+    return found
+
+
+def worker_cpu(up_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the worker processes of the `newswatch up` ``up_pid`` (its
+    children running ``newswatch.cli worker``), and by their own children (the extraction
+    sandbox, rq's scheduler), which do part of every article's work."""
+    procs = _proc_stats()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in procs.items():
+        children.setdefault(parent, []).append(pid)
+    own = below = 0.0
+    for pid in children.get(up_pid, []):
+        if b"worker" not in procs[pid][2].split(b"\0"):
+            continue
+        own += procs[pid][1]
+        todo = list(children.get(pid, []))
+        while todo:
+            child = todo.pop()
+            below += procs[child][1]
+            todo += children.get(child, [])
+    return own, below
 
 
 def metric_sum(http: httpx.Client, prefix: str) -> float:
     """The sum of every sample whose line starts with ``prefix`` on the API's /metrics."""
-    text = http.get("/metrics").text
-    return sum(
-        float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(prefix)
-    )
+    return metric_sums(http, [prefix])[0]
+
+
+def metric_sums(http: httpx.Client, prefixes: list[str]) -> list[float]:
+    """For each of ``prefixes``, the sum of the samples whose line starts with it, from one
+    read of the API's /metrics."""
+    lines = http.get("/metrics").text.splitlines()
+    return [
+        sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(prefix))
+        for prefix in prefixes
+    ]
 
 
 def pipeline_rate(
@@ -181,14 +233,54 @@ def pipeline_rate(
     """End-to-end articles per second of `newswatch up` on ``pages``."""
     return pipeline_run(
         pages, hosts=hosts, latency=latency, workers=workers, batch_size=batch_size
-    )[0]
+    ).rate
+
+
+STAGES = ("extract", "dedup", "match", "store")
+_STAGE = 'newswatch_stage_duration_seconds_sum{{stage="{}"}}'.format
+_WORKER_CLIENTS = ("worker_articles", "worker_queue")
+_COUNTED = [
+    "newswatch_articles_processed_total{",
+    *(f'newswatch_redis_round_trips_total{{client="{c}"}}' for c in _WORKER_CLIENTS),
+    *(f'newswatch_redis_commands_total{{client="{c}"}}' for c in _WORKER_CLIENTS),
+]
+
+
+@dataclasses.dataclass
+class PipelineRun:
+    """What one end-to-end run measured (per article unless said)."""
+
+    rate: float  # articles per second, elapsed
+    cpu: float  # CPU seconds of the workers and their children
+    cpu_workers: float  # of which the worker processes themselves
+    cpu_children: float  # and their children (the extraction sandbox)
+    cpu_redis: float  # Redis's own CPU seconds (every client's commands)
+    round_trips: dict[str, float]  # the worker's, by client
+    commands: dict[str, float]  # the worker's commands sent, by client
+    redis_commands: float  # commands Redis ran (scripts' included; every client)
+    busy: float  # share of the run the workers were in a job
+    shares: dict[str, float]  # share of the busy time per stage (and "rq": the rest)
+
+
+def _counters(http: httpx.Client) -> list[float]:
+    try:
+        return metric_sums(http, _COUNTED)
+    except httpx.HTTPError:
+        return [0.0] * len(_COUNTED)
+
+
+def _redis_counters(client: redis.Redis) -> tuple[float, float]:
+    """Redis's CPU seconds and the commands it ran so far."""
+    cpu: Any = client.info("cpu")
+    stats: Any = client.info("stats")
+    return cpu["used_cpu_sys"] + cpu["used_cpu_user"], float(stats["total_commands_processed"])
 
 
 def pipeline_run(
     pages: list[bytes], *, hosts: int, latency: float, workers: int, batch_size: int
-) -> tuple[float, float]:
-    """End-to-end articles per second, and the workers' CPU seconds per article (every
-    stage; from the origins' first request to the last article)."""
+) -> PipelineRun:
+    """One end-to-end run of `newswatch up` on ``pages`` (from the origins' first request to
+    the last article)."""
     shards = [pages[h::hosts] for h in range(hosts)]
     origins = [Origin(f"127.0.0.{h + 1}", shard, latency) for h, shard in enumerate(shards)]
     with tempfile.TemporaryDirectory(prefix="newswatch-bench-") as tmp:
@@ -208,45 +300,63 @@ def pipeline_run(
             NEWSWATCH_ALLOWED_PORTS="1-65535",
             NEWSWATCH_BATCH_SIZE=str(batch_size),
         )
+        data = Path(tmp) / "data"
         with (Path(tmp) / "up.log").open("wb") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "newswatch.cli", "up", "--config", str(config),
-                 "--workers", str(workers), "--data-dir", str(Path(tmp) / "data")],
+                 "--workers", str(workers), "--data-dir", str(data)],
                 env=env, stdout=subprocess.DEVNULL, stderr=log,
             )  # fmt: skip
         http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        store: redis.Redis | None = None
         try:
             deadline = time.monotonic() + 600
             done = 0.0
-            cpu_start: float | None = None
+            first: tuple[tuple[float, float], list[float], tuple[float, float]] | None = None
             while time.monotonic() < deadline:
-                if cpu_start is None and any(o.first_request is not None for o in origins):
-                    cpu_start = worker_cpu(proc.pid)
+                if store is None and (data / "redis.url").is_file():
+                    store = redis.Redis.from_url((data / "redis.url").read_text().strip())
+                if first is None and any(o.first_request is not None for o in origins):
+                    assert store is not None, "the origins were asked before Redis started"
+                    first = (worker_cpu(proc.pid), _counters(http), _redis_counters(store))
                 if proc.poll() is not None:
                     sys.exit("newswatch up exited:\n" + (Path(tmp) / "up.log").read_text()[-3000:])
-                try:
-                    done = metric_sum(http, "newswatch_articles_processed_total{")
-                except httpx.HTTPError:
-                    done = 0.0
+                done = _counters(http)[0]
                 if done >= len(pages):
                     break
                 time.sleep(0.05)
             end = time.monotonic()
-            cpu = (worker_cpu(proc.pid) - (cpu_start or 0.0)) / len(pages)
-            if done < len(pages):
+            last = (worker_cpu(proc.pid), _counters(http), _redis_counters(store))  # type: ignore[arg-type]
+            if done < len(pages) or first is None:
                 sys.exit(f"only {done:.0f} of {len(pages)} articles processed in time")
             start = min(o.first_request for o in origins if o.first_request is not None)
-            stage = 'newswatch_stage_duration_seconds_sum{{stage="{}"}}'.format
-            busy = metric_sum(http, stage("job"))
-            shares = ", ".join(
-                f"{name} {metric_sum(http, stage(name)) / busy:.0%}"
-                for name in ("extract", "dedup", "match", "store")
+            n = len(pages)
+            own, below = ((b - a) / n for a, b in zip(first[0], last[0], strict=True))
+            counted = [(b - a) / n for a, b in zip(first[1], last[1], strict=True)]
+            redis_cpu, redis_commands = (
+                (b - a) / n for a, b in zip(first[2], last[2], strict=True)
             )
-            print(f"  workers busy {busy / (end - start) / workers:.0%} of the run; "
-                  f"of that: {shares}")  # fmt: skip
-            return len(pages) / (end - start), cpu
+            stage_sums = metric_sums(http, [_STAGE(name) for name in ("job", *STAGES)])
+            job, per_stage = stage_sums[0], dict(zip(STAGES, stage_sums[1:], strict=True))
+            shares = {name: value / job for name, value in per_stage.items()}
+            shares["rq"] = max(0.0, 1 - sum(shares.values()))
+            k = len(_WORKER_CLIENTS)
+            return PipelineRun(
+                rate=n / (end - start),
+                cpu=own + below,
+                cpu_workers=own,
+                cpu_children=below,
+                cpu_redis=redis_cpu,
+                round_trips=dict(zip(_WORKER_CLIENTS, counted[1 : 1 + k], strict=True)),
+                commands=dict(zip(_WORKER_CLIENTS, counted[1 + k :], strict=True)),
+                redis_commands=redis_commands,
+                busy=job / (end - start) / workers,
+                shares=shares,
+            )
         finally:
             http.close()
+            if store is not None:
+                store.close()
             proc.send_signal(signal.SIGTERM)
             proc.wait(60)
             for o in origins:
@@ -266,6 +376,57 @@ def add_arguments(parser: argparse._ArgumentGroup) -> None:
     )
 
 
+# the bare baselines: name -> (fast mode, trafilatura's options)
+BASELINES: dict[str, tuple[bool, dict[str, Any]]] = {
+    "same settings": (False, PIPELINE_SETTINGS),
+    "default": (False, {}),
+    "fast mode": (True, PIPELINE_SETTINGS),
+}
+
+
+class Bare:
+    """Bare trafilatura's best rate and CPU per page for each baseline, measured again around
+    each pipeline run (the machine's speed drifts during a run)."""
+
+    def __init__(self, pages: list[bytes]) -> None:
+        self.pages = pages
+        self.rate: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def measure(self) -> None:
+        for name, (fast, options) in BASELINES.items():
+            rate, cpu = bare_run(self.pages, [fast] * len(self.pages), options)
+            self.rate[name] = max(self.rate.get(name, 0.0), rate)
+            self.cpu[name] = min(self.cpu.get(name, float("inf")), cpu)
+
+
+def print_run(got: PipelineRun, bare: Bare, *, batch: int, workers: int) -> None:
+    """The end-to-end table of one run against bare trafilatura."""
+    same = "same settings"
+    others = ", ".join(
+        f"{name} {got.rate / (bare.rate[name] * workers):.2f}" for name in BASELINES if name != same
+    )
+    print(f"end to end, batch {batch:3d}: {got.rate:8.1f} articles/s, bare (same settings) "
+          f"{bare.rate[same]:.1f}/s per core: ratio {got.rate / (bare.rate[same] * workers):.2f} "
+          f"elapsed (vs {others})")  # fmt: skip
+    others = ", ".join(
+        f"{name} {bare.cpu[name] / got.cpu:.2f}" for name in BASELINES if name != same
+    )
+    print(f"  CPU per article: {got.cpu * 1000:.1f} ms (worker processes "
+          f"{got.cpu_workers * 1000:.1f}, their children {got.cpu_children * 1000:.1f}); "
+          f"bare {bare.cpu[same] * 1000:.1f} ms: ratio {bare.cpu[same] / got.cpu:.2f} "
+          f"(vs {others}); Redis {got.cpu_redis * 1000:.2f} ms")  # fmt: skip
+    shares = ", ".join(f"{name} {share:.0%}" for name, share in got.shares.items())
+    print(f"  workers busy {got.busy:.0%} of the run; of that: {shares}")
+    trips = sum(got.round_trips.values())
+    print(f"  Redis per article: {trips:.2f} round trips ("
+          + ", ".join(f"{c} {v:.2f}" for c, v in got.round_trips.items())
+          + f"), {sum(got.commands.values()):.1f} commands sent ("
+          + ", ".join(f"{c} {v:.1f}" for c, v in got.commands.items())
+          + f"); Redis ran {got.redis_commands:.1f} (scripts' commands and the scheduler's "
+          "included)")  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> None:
     pages = load_pages(args.articles)
     print(f"{len(pages)} pages, origin latency {args.latency * 1000:.0f} ms, "
@@ -275,37 +436,15 @@ def run(args: argparse.Namespace) -> None:
     print(f"newswatch extraction paths: {shares} (full = the fallback)")
     checked = sum(p not in ("fast", "full") for p in paths) / len(paths)
     print(f"readability run on {checked:.1%} of pages (fast text suspicious)")
-    choices = {"default": [False] * len(pages), "fast=True": [True] * len(pages),
-               "same choices": [path != "full" for path in paths]}  # fmt: skip
-    walls: dict[str, float] = {}
-    cpus: dict[str, float] = {}
-
-    def measure_bare() -> None:
-        # keep the best of each: the machine's speed drifts during a run
-        for name, fast in choices.items():
-            wall, cpu = bare_run(pages, fast)
-            walls[name] = max(walls.get(name, 0.0), wall)
-            cpus[name] = min(cpus.get(name, float("inf")), cpu)
-
-    measure_bare()
-    print(f"bare trafilatura.extract:             {walls['default']:8.1f} articles/s (one core)")
-    print(f"bare trafilatura.extract(fast=True):  {walls['fast=True']:8.1f} articles/s (one core)")
-    print(
-        f"bare trafilatura, same choices:       {walls['same choices']:8.1f} articles/s (one core)"
-    )
+    bare = Bare(pages)
+    bare.measure()
+    for name, (fast, options) in BASELINES.items():
+        call = ", ".join(["fast=True"] * fast + [f"{k}={v}" for k, v in options.items()])
+        print(f"bare trafilatura.extract({call}) [{name}]: {bare.rate[name]:.1f} articles/s, "
+              f"{bare.cpu[name] * 1000:.1f} ms CPU per page (one core)")  # fmt: skip
     for batch in (int(b) for b in args.batch_sizes.split(",")):
-        rate, cpu = pipeline_run(
+        got = pipeline_run(
             pages, hosts=args.hosts, latency=args.latency, workers=args.workers, batch_size=batch
         )
-        measure_bare()
-        bare, bare_fast, bare_same = walls["default"], walls["fast=True"], walls["same choices"]
-        print(f"end to end, batch {batch:3d}: {rate:8.1f} articles/s   ratio per worker core: "
-              f"{rate / (bare * args.workers):.2f} (vs fast=True: "
-              f"{rate / (bare_fast * args.workers):.2f}, vs same choices: "
-              f"{rate / (bare_same * args.workers):.2f})")  # fmt: skip
-        # CPU time is less sensitive than elapsed time to other programs on the machine
-        print(f"  CPU per article: workers {cpu * 1000:.1f} ms, bare trafilatura.extract "
-              f"{cpus['default'] * 1000:.1f} ms (fast=True {cpus['fast=True'] * 1000:.1f}, same "
-              f"choices {cpus['same choices'] * 1000:.1f}); ratio {cpus['default'] / cpu:.2f} "
-              f"(vs fast=True: {cpus['fast=True'] / cpu:.2f}, vs same choices: "
-              f"{cpus['same choices'] / cpu:.2f})")  # fmt: skip
+        bare.measure()
+        print_run(got, bare, batch=batch, workers=args.workers)

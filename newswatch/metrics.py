@@ -151,6 +151,21 @@ FRESHNESS_SECONDS = Histogram(
              21600, 86400),
 )  # fmt: skip
 
+# Redis, counted by the client of every process (newswatch/store/connection.py)
+REDIS_ROUND_TRIPS = Counter(
+    "newswatch_redis_round_trips_total",
+    "Requests sent to Redis and answered (a pipeline or a script is one), by client "
+    "(worker_articles: the worker's jobs, worker_queue: its rq dequeue and bookkeeping, "
+    "worker_background: its heartbeat and deliveries, other: any other blocking client).",
+    ["client"],
+)
+REDIS_COMMANDS = Counter(
+    "newswatch_redis_commands_total",
+    "Commands sent to Redis (each of a pipeline; a script counts one, not the commands it runs), "
+    "by client (as newswatch_redis_round_trips_total).",
+    ["client"],
+)
+
 # every stage
 STAGE_SECONDS = Histogram(
     "newswatch_stage_duration_seconds",

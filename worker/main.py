@@ -39,7 +39,7 @@ def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
     return SimpleWorker(
         [keys.ARTICLE_QUEUE],
         name=name,
-        connection=connect(redis_url),
+        connection=connect(redis_url, client="worker_queue"),
         serializer=JSONSerializer,
     )
 
@@ -56,7 +56,7 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     setup_logging(log_format=settings.log_format)
     metrics.serve_own_metrics(settings.metrics_port)
 
-    jobs_client = connect(redis_url)
+    jobs_client = connect(redis_url, client="worker_articles")
     try:
         check_redis(jobs_client, settings, "newswatch worker")
     except RedisUnfit as exc:
@@ -78,7 +78,9 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
     delivery = None
     if not burst:
         # deliveries are I/O: a thread beside the article jobs, with its own connection
-        delivery = DeliveryService(connect(redis_url), settings, consumer=worker.name)
+        delivery = DeliveryService(
+            connect(redis_url, client="worker_background"), settings, consumer=worker.name
+        )
         delivery.start()
     try:
         # with_scheduler: one worker at a time also re-enqueues batches whose retry is due
@@ -130,7 +132,7 @@ def _rq_scheduler_keeper(worker: SimpleWorker) -> Callable[[float], None]:
 def _heartbeat(redis_url: str, name: str, reap_after: float) -> Heartbeat:
     """This worker's heartbeat (named as rq names the worker, which is how the reaper finds
     its jobs), and the reaper on the same beat."""
-    client = connect(redis_url, socket_timeout=5)
+    client = connect(redis_url, socket_timeout=5, client="worker_background")
     reaper = Reaper(client, reap_after=reap_after, owner=f"worker:{name}")
     guard = CatalogGuard(client)  # no configuration file here: a lost catalogue is reported
     return Heartbeat(

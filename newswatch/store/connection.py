@@ -1,12 +1,19 @@
-"""How every process finds and opens the one Redis."""
+"""How every process finds and opens the one Redis.
+
+A blocking client counts what it sends (``newswatch_redis_round_trips_total`` and
+``newswatch_redis_commands_total``, under the ``client`` name it was opened with): a round trip
+is one request answered, whether it carries one command, a pipeline or a script.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 
+from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.errors import ConfigError
 
@@ -29,12 +36,66 @@ def resolve_redis_url(settings: Settings, data_dir: Path | None = None) -> str:
     )
 
 
-def connect(url: str, *, socket_timeout: float = 30.0) -> redis.Redis:
+# the ``client`` label values (a closed set: see the metrics catalogue in the README)
+CLIENTS = ("worker_articles", "worker_queue", "worker_background", "other")
+
+
+class _Counting:
+    """Mixed into a redis-py connection class: counts its round trips and commands under the
+    ``client`` its pool was opened with."""
+
+    def __init__(self, *, client: str = "other", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._round_trips = metrics.REDIS_ROUND_TRIPS.labels(client)
+        self._commands = metrics.REDIS_COMMANDS.labels(client)
+
+    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        self._round_trips.inc()
+        super().send_packed_command(command, check_health)  # type: ignore[misc]
+
+    def send_command(self, *args: Any, **kwargs: Any) -> None:
+        self._commands.inc()
+        super().send_command(*args, **kwargs)  # type: ignore[misc]
+
+    def pack_commands(self, commands: Any) -> Any:
+        commands = list(commands)
+        self._commands.inc(len(commands))
+        return super().pack_commands(commands)  # type: ignore[misc]
+
+
+class _CountingTCP(_Counting, redis.Connection):
+    pass
+
+
+class _CountingTLS(_Counting, redis.SSLConnection):
+    pass
+
+
+class _CountingUnix(_Counting, redis.UnixDomainSocketConnection):
+    pass
+
+
+_COUNTING = {"redis": _CountingTCP, "rediss": _CountingTLS, "unix": _CountingUnix}
+
+
+def connect(url: str, *, socket_timeout: float = 30.0, client: str = "other") -> redis.Redis:
     """A client with timeouts, so a dead Redis is an error and not a hang. Interactive callers
-    (the API) pass a shorter ``socket_timeout`` than batch workers."""
-    return redis.Redis.from_url(
-        url, socket_connect_timeout=5, socket_timeout=socket_timeout, health_check_interval=30
+    (the API) pass a shorter ``socket_timeout`` than batch workers. ``client`` (one of
+    :data:`CLIENTS`) names it in the Redis round-trip metrics."""
+    if client not in CLIENTS:
+        raise ValueError(f"client must be one of {', '.join(CLIENTS)}, got {client!r}")
+    counting = _COUNTING.get(url.split("://", 1)[0].lower())
+    if counting is None:  # redis-py says what is wrong with the URL
+        return redis.Redis.from_url(url)
+    pool = redis.ConnectionPool.from_url(
+        url,
+        socket_connect_timeout=5,
+        socket_timeout=socket_timeout,
+        health_check_interval=30,
+        connection_class=counting,
+        client=client,
     )
+    return redis.Redis(connection_pool=pool)
 
 
 def connect_async(url: str, *, socket_timeout: float = 30.0) -> aioredis.Redis:
