@@ -172,6 +172,7 @@ class Sources:
         self._ecb: dict[str, dict[str, str]] | None = None
         self._aeb: dict[str, dict[str, str]] | None = None
         self.missing: dict[str, str] = {}  # what could not be read -> why
+        self.left_out: dict[str, int] = {}  # what could not be read -> documents left out
 
     def text(self, doc: str) -> Text | None:
         corpus, _, ident = doc.partition(":")
@@ -196,7 +197,9 @@ class Sources:
             zipfile.BadZipFile,
             subprocess.SubprocessError,
         ) as exc:
-            self.missing.setdefault(corpus, f"{type(exc).__name__}: {exc}")
+            source = _source_of(corpus, ident)
+            self.missing.setdefault(source, f"{type(exc).__name__}: {exc}")
+            self.left_out[source] = self.left_out.get(source, 0) + 1
             return None
         raise ValueError(f"unknown corpus in document id {doc!r}")
 
@@ -281,6 +284,14 @@ class Sources:
                 f"{self.cache / pattern} (run without --no-fetch to download {requirement})"
             )
         return found[0]
+
+
+def _source_of(corpus: str, ident: str) -> str:
+    """What a missing document is reported under: the corpus, or for a registry package the
+    package itself (``registry:gne==0.4.3``), so that each missing download is named."""
+    if corpus in ("registry", "wheel", "npm"):
+        return f"{corpus}:{ident.partition(':')[0]}"
+    return corpus
 
 
 def _seed(path: Path) -> Text:
@@ -388,8 +399,9 @@ def run(args: argparse.Namespace) -> None:
         f"topic pack ({', '.join(topics)}) on {len(results)} of {len(labels)} hand-labelled "
         f"documents: tuning part {counts['tune']}, held-back part {counts['heldout']}"
     )
-    for corpus, why in sorted(sources.missing.items()):
-        print(f"  not available, left out: {corpus} documents ({why})")
+    for source, why in sorted(sources.missing.items()):
+        count = sources.left_out[source]
+        print(f"  not available, left out: {count} documents of {source} ({why})")
     found = {label.doc: matched for label, matched in results}
     kept = [label for label, _ in results]
     for line in report(score(kept, lambda label: found[label.doc], topics), topics):

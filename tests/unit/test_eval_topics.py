@@ -128,8 +128,12 @@ def test_sources_read_each_corpus_and_say_what_is_missing(tmp_path: Path) -> Non
     registry = sources.text("registry:pkg==1.0:pkg-1.0/tests/a.txt")
     assert registry is not None and registry.text == "Texto de prueba, año."
     assert sources.text("registry:other==2.0:x.txt") is None
-    assert "without --no-fetch" in sources.missing["registry"]
-    assert "other-2.0.tar.gz" in sources.missing["registry"]
+    assert sources.text("registry:other==2.0:y.txt") is None
+    assert "without --no-fetch" in sources.missing["registry:other==2.0"]
+    assert "other-2.0.tar.gz" in sources.missing["registry:other==2.0"]
+    assert sources.left_out == {"registry:other==2.0": 2}  # each missing package, counted
+    assert sources.text("registry:third==1.0:z.txt") is None
+    assert "third-1.0.tar.gz" in sources.missing["registry:third==1.0"]
     with pytest.raises(ValueError, match="unknown corpus"):
         sources.text("nowhere:1")
 
@@ -144,10 +148,10 @@ def test_a_page_inside_an_npm_package_is_read_through_the_extraction(tmp_path: P
     text = sources.text("npm:@scope/pkg@2.1.0:package/fixtures/a.html")
     assert text is not None and text.title == UNRELATED_TITLE and not text.dropped
     assert sources.text("npm:@scope/pkg@2.1.0:package/fixtures/gone.html") is None
-    assert "gone.html" in sources.missing["npm"]
+    assert "gone.html" in sources.missing["npm:@scope/pkg@2.1.0"]
     offline = ev.Sources(tmp_path, tmp_path, fetch=False)
     assert offline.text("npm:other@1.0.0:package/a.html") is None
-    assert "other-1.0.0.tgz (run without --no-fetch" in offline.missing["npm"]
+    assert "other-1.0.0.tgz (run without --no-fetch" in offline.missing["npm:other@1.0.0"]
 
 
 def test_the_labels_in_the_repository_are_valid() -> None:
