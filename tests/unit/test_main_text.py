@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lxml.html import fromstring
+import pytest
+from lxml.html import HtmlElement, fromstring
 
 from newswatch.core import main_text as mt
 
@@ -46,22 +47,67 @@ def test_disjoint_halves_are_both_kept() -> None:
     assert not mt._disjoint(mt._Words(lead), mt._Words("Short teaser line."))  # too little
 
 
+def _lead_page(filler_copies: int, lead: str) -> HtmlElement:
+    """A page with ``lead`` alone in its <article> and the paragraphs, ``filler_copies``
+    times over, in <div> blocks around it (which fast mode leaves out)."""
+    filler = "".join(f"<div class='c'><span>{p}</span></div>" for p in PARAGRAPHS * filler_copies)
+    return fromstring(
+        f"<html><body><article><p>{lead}</p></article><div id='rest'>{filler}</div></body></html>"
+    )
+
+
+LEAD = "The lead of the story, short and alone in its paragraph element here. " * 2
+
+
 def test_fast_mode_keeping_a_lead_falls_back_to_the_full_algorithm() -> None:
     """A page whose article sits in blocks fast mode skips: the full algorithm's text is kept
-    when fast mode found under FALLBACK_SHARE of the page's visible text."""
-    filler = "".join(f"<div class='c'><span>{p}</span></div>" for p in PARAGRAPHS * 3)
-    page = fromstring(
-        "<html><body><article><p>"
-        + "The lead of the story, short and alone in its paragraph element here. " * 2
-        + f"</p></article><div id='rest'>{filler}</div></body></html>"
-    )
-    got = mt.main_text(page, "https://ex.com/a")
+    when fast mode found under FALLBACK_SHARE of the page's visible text (readability finds
+    the blocks too, so the full algorithm is worth running)."""
+    page = _lead_page(10, LEAD)
     fast = mt._trafilatura(page, "https://ex.com/a", fast=True)
-    if len(fast) < mt.FALLBACK_SHARE * mt._visible_length(page):
-        assert got.method == "full"
-        assert len(got.text) > mt.FALLBACK_GAIN * len(fast)
-    else:  # fast mode found the blocks itself: nothing to fall back for
-        assert got.method != "full"
+    assert len(fast) < mt.FALLBACK_SHARE * mt._visible_length(page)
+    got = mt.main_text(page, "https://ex.com/a")
+    assert got.method == "full"
+    assert len(got.text) > mt.FALLBACK_GAIN * len(fast)
+    # with fewer blocks fast mode's lead is no longer little for the page: no fallback
+    assert mt.main_text(_lead_page(3, LEAD), "https://ex.com/a").method != "full"
+
+
+def test_the_full_algorithm_is_not_run_when_readability_agrees_with_fast_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Little text for the page (a short article in a long footer of links), but readability
+    finds no more than fast mode: the full algorithm (fast mode again, then readability's
+    comparison) is not run. Under MIN_TEXT characters it is (trafilatura asks jusText too)."""
+    runs: list[bool] = []
+    trafilatura = mt._trafilatura
+
+    def counted(tree: HtmlElement, url: str, *, fast: bool) -> str:
+        runs.append(fast)
+        return trafilatura(tree, url, fast=fast)
+
+    monkeypatch.setattr(mt, "_trafilatura", counted)
+    links = "".join(
+        f"<li><a href='/s/{i}'>Section number {i} of the site</a></li>" for i in range(300)
+    )
+
+    def page(paragraphs: int) -> HtmlElement:
+        article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:paragraphs])
+        return fromstring(
+            f"<html><body><article>{article}</article><footer><ul>{links}</ul></footer>"
+            "</body></html>"
+        )
+
+    got = mt.main_text(page(5), "https://ex.com/a")
+    assert len(got.text) < mt.FALLBACK_SHARE * mt._visible_length(page(5))
+    assert len(got.text) >= mt.MIN_TEXT
+    assert got.text == "\n".join(PARAGRAPHS[:5])
+    assert runs == [True]  # fast mode only
+    runs.clear()
+    got = mt.main_text(page(2), "https://ex.com/a")
+    assert len(got.text) < mt.MIN_TEXT
+    assert got.text == "\n".join(PARAGRAPHS[:2])
+    assert runs == [True, False]  # too little text: the full algorithm is asked
 
 
 def test_a_plain_article_stays_in_fast_mode() -> None:
