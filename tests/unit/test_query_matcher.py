@@ -17,6 +17,7 @@ from newswatch.core.query import (
     TopicSpec,
     parse_query,
 )
+from newswatch.core.query.ast import positive_words
 from newswatch.core.query.evaluator import evaluate
 from newswatch.core.query.index import TopicIndex, triggers
 from newswatch.core.query.matcher import BULK
@@ -313,3 +314,14 @@ def test_queries_nested_as_deep_as_allowed_or_thousands_of_terms_wide_match_as_e
         found.append([m.topic for m in matcher.match(doc)])
         assert found[-1] == expected
     assert found[0] == ["deep", "wide"]  # both can match
+
+
+def test_topics_share_the_values_they_have_in_common() -> None:
+    # 100,000 topics in memory: one empty language set, one clause per word, one string
+    matcher = TopicMatcher([TopicSpec("a", "Putin summit"), TopicSpec("b", "Putin talks")])
+    a, b = (matcher._slots[matcher._numbers[name]] for name in ("a", "b"))
+    assert a is not None and b is not None
+    assert a.languages is b.languages
+    clauses = [next(c for c in (*t.plan.checks, t.plan.trigger) if c == {"putin"}) for t in (a, b)]
+    assert clauses[0] is clauses[1]
+    assert positive_words(a.query.root)[0].text is positive_words(b.query.root)[0].text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from typing import NamedTuple
 
 from newswatch.core.errors import QueryError
@@ -127,7 +128,8 @@ def _word(query: str, start: int, end: int, word: str, tokens: list[Token]) -> N
         if field:
             _field(query, start, end, field.group(1), tokens)
             return
-    tokens.append(Token(Kind.WORD, word, start))
+    # interned: the words of a catalogue's topics repeat, and the tree keeps them
+    tokens.append(Token(Kind.WORD, sys.intern(word), start))
 
 
 def _near_token(query: str, start: int, word: str, near: re.Match[str]) -> Token:

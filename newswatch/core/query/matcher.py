@@ -197,6 +197,9 @@ def _settle(compiled: int) -> None:
 _Parsed = dict[str, tuple[Query, Plan]]
 
 
+_EVERY: frozenset[str] = frozenset()
+
+
 def _compile(spec: TopicSpec, intern: Interner, parsed: _Parsed) -> _Topic:
     try:
         found = parsed.get(spec.query)
@@ -212,7 +215,8 @@ def _compile(spec: TopicSpec, intern: Interner, parsed: _Parsed) -> _Topic:
         ) from err
     # a lone string ("en") is one language, not the letters "e" and "n"
     given = (spec.languages,) if isinstance(spec.languages, str) else spec.languages
-    languages = frozenset(language_code(lang) for lang in given if lang.strip())
+    # the empty set shared by the topics of every language (most of them)
+    languages = frozenset(language_code(lang) for lang in given if lang.strip()) or _EVERY
     return _Topic(spec, found, languages, intern)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 
 from newswatch.core.errors import QueryError
 from newswatch.core.query.ast import (
@@ -274,7 +275,7 @@ class _Parser:
         if scope in META_FIELDS:
             return self._meta(tok, tok.text.strip(), scope or "")
         words = self._patterns(tok.text, tok.position + 1)
-        text = normalize_whitespace(tok.text)
+        text = sys.intern(normalize_whitespace(tok.text))  # as the lexer does for words
         return Words(words, text, scope, quoted=True, position=tok.position)
 
     def _meta(self, tok: Token, raw: str, field: str) -> Meta:
