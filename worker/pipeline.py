@@ -38,7 +38,7 @@ from newswatch.core.item_text import ItemText, dedup_words, item_text
 from newswatch.core.language import language_code
 from newswatch.core.models import Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatcher
-from newswatch.core.urls import canonical_url, source_of
+from newswatch.core.urls import canonical_url, source_of_canonical
 from newswatch.logs import bound, get_logger
 from newswatch.store.pages import drop_pages, load_pages
 from newswatch.store.stories import Placement
@@ -246,9 +246,10 @@ def _locate(job: ArticleJob, canonical: str | None) -> _Located | Outcome:
     with _timed("dedup"):
         try:
             # the batch found the URL invalid: ask again for the reason, to record it
-            return _Located(canonical or canonical_url(job.url), source_of(job.url))
+            canonical = canonical or canonical_url(job.url)
         except NewswatchError as exc:
             return Outcome.failed("canonicalize", exc.reason, exc.message)
+        return _Located(canonical, source_of_canonical(canonical))
 
 
 def _resume(

@@ -105,6 +105,11 @@ def source_of(url: str) -> str:
     ``https://WWW.Example.com:8080/x`` -> ``example.com``. Raises :class:`InvalidURLError`
     like :func:`canonical_url`.
     """
-    host = urllib.parse.urlsplit(canonical_url(url)).hostname or ""
+    return source_of_canonical(canonical_url(url))
+
+
+def source_of_canonical(canonical: str) -> str:
+    """:func:`source_of` an URL already in :func:`canonical_url`'s form (not checked again)."""
+    host = urllib.parse.urlsplit(canonical).hostname or ""
     host = host.rstrip(".")
     return host.removeprefix("www.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from newswatch.core.errors import InvalidURLError
-from newswatch.core.urls import MAX_URL_LENGTH, canonical_url, source_of
+from newswatch.core.urls import MAX_URL_LENGTH, canonical_url, source_of, source_of_canonical
 
 
 @pytest.mark.parametrize(
@@ -93,6 +93,8 @@ def test_canonical_url_refuses_overlong_url() -> None:
 )
 def test_source_of(url: str, expected: str) -> None:
     assert source_of(url) == expected
+    # the worker asks with the canonical URL it already has: the same answer
+    assert source_of_canonical(canonical_url(url)) == expected
 
 
 def test_source_of_refuses_non_http() -> None:
