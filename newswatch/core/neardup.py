@@ -50,7 +50,12 @@ _MASK64 = (1 << 64) - 1
 # a 64-bit odd multiplier for the rolling shingle hash (the golden ratio, as in splitmix64)
 _K = np.uint64(0x9E3779B97F4A7C15)
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+# datasketch's affine32 scheme: each shingle hash is mixed once by MurmurHash3's 32-bit
+# finaliser, then permuted as a * h + b modulo 2^32 by NUM_PERM (a, b) pairs drawn from SEED
+_A, _B = (
+    np.asarray(p, dtype=np.uint32).reshape(1, NUM_PERM)
+    for p in MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,12 +93,19 @@ def shingle_hashes(tokens: Sequence[str]) -> npt.NDArray[np.uint32]:
 
 
 def minhash_values(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    """The ``NUM_PERM`` 32-bit minimum hashes of a set of shingle hashes."""
-    minhash = MinHash(
-        num_perm=NUM_PERM, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
-    )
-    minhash.update_batch(hashes.tolist())
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    """The ``NUM_PERM`` 32-bit minimum hashes of a set of shingle hashes: datasketch's
+    ``MinHash(scheme="affine32")`` values for them, computed in numpy without its per-value
+    Python loop (the unit tests check the two agree)."""
+    if len(hashes) == 0:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    h = hashes.astype(np.uint32).reshape(-1, 1)  # wraps modulo 2^32, as meant
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    values: npt.NDArray[np.uint32] = (h * _A + _B).min(axis=0)
+    return values
 
 
 def fingerprint(tokens: Sequence[str]) -> NearFingerprint | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from datasketch import MinHash
 
 from newswatch.core import neardup
 from newswatch.core.text import tokenize
@@ -81,3 +82,18 @@ def test_other_band_layouts_cut_the_same_values() -> None:
     ]
     with pytest.raises(ValueError, match="need 132 values"):
         neardup.bands_of(values, 33, 4)
+
+
+def test_minhash_values_are_datasketchs() -> None:
+    """minhash_values computes datasketch's affine32 MinHash (the index's stored signatures
+    were made with it) without datasketch's per-value loop: the same values."""
+    rng = np.random.default_rng(7)
+    for size in (1, 10, 997, 20_000):
+        hashes = np.unique(rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32))
+        reference = MinHash(
+            num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme="affine32", hashfunc=int
+        )
+        reference.update_batch(hashes.tolist())
+        assert np.array_equal(neardup.minhash_values(hashes), reference.hashvalues)
+    reference = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme="affine32")
+    assert np.array_equal(neardup.minhash_values(np.zeros(0, np.uint32)), reference.hashvalues)
