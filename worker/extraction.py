@@ -40,6 +40,9 @@ def extract_counting(html: bytes, *, reset_every: int, **kwargs: Any) -> Extract
 
 
 class Extractor(Protocol):
+    def start(self) -> None:
+        """Be ready for the first page now (the sandbox child imports its modules)."""
+
     def extract(self, html: bytes, **kwargs: Any) -> Extracted: ...
 
     def close(self) -> None: ...
@@ -50,6 +53,9 @@ class InProcessExtractor:
 
     def __init__(self, settings: Settings) -> None:
         self.reset_every = settings.extract_cache_reset
+
+    def start(self) -> None:
+        pass
 
     def extract(self, html: bytes, **kwargs: Any) -> Extracted:
         return extract_counting(html, reset_every=self.reset_every, **kwargs)
@@ -71,6 +77,9 @@ class SandboxedExtractor:
             preload=("worker.extraction",),
             name="extraction",
         )
+
+    def start(self) -> None:
+        self.sandbox.start()
 
     def extract(self, html: bytes, **kwargs: Any) -> Extracted:
         return self.sandbox.call(

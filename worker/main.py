@@ -99,14 +99,19 @@ def main(burst: bool = False, config_path: Path | None = None) -> int:
 
 
 def _warm(installed: context.WorkerContext) -> None:
-    """Read the topic pack and compile the topics before the first job rather than during
-    it: that takes about a second (the pack's YAML files), which the first batch's articles
-    would otherwise wait for. A failure here is not fatal: the first batch builds the matcher
-    again and fails or logs as it always does."""
+    """Read the topic pack and compile the topics, and start the extraction sandbox (its
+    child imports trafilatura), before the first job rather than during it: each takes about
+    a second, which the first batch's articles would otherwise wait for. A failure here is not
+    fatal: the first batch builds the matcher or starts the child again and fails or logs as it
+    always does."""
     try:
         installed.matcher()
     except Exception as exc:  # the first batch tries again and reports it
         log.warning("topic matcher not built at start", error=f"{type(exc).__name__}: {exc}")
+    try:
+        installed.extractor.start()
+    except Exception as exc:  # the first extraction tries again and reports it
+        log.warning("extraction sandbox not started", error=f"{type(exc).__name__}: {exc}")
 
 
 def _rq_scheduler_keeper(worker: SimpleWorker) -> Callable[[float], None]:

@@ -94,3 +94,29 @@ def test_the_matcher_is_built_before_the_first_job(redis_client: redis.Redis) ->
     unwarmed = context.WorkerContext(gone, Settings())
     _warm(unwarmed)
     assert unwarmed._matcher is None
+
+
+def test_the_extraction_sandbox_is_started_before_the_first_job(
+    redis_client: redis.Redis,
+) -> None:
+    """The sandbox's child (which imports trafilatura) is started at start too, and is the
+    one the first page is extracted in."""
+    from newswatch.config import Settings
+    from worker.extraction import SandboxedExtractor
+    from worker.main import _warm
+
+    publish_topics(redis_client, TOPICS)
+    extractor = SandboxedExtractor(Settings())
+    warmed = context.WorkerContext(redis_client, Settings(), extractor=extractor)
+    try:
+        assert extractor.sandbox.pid is None
+        _warm(warmed)
+        started = extractor.sandbox.pid
+        assert started is not None
+        page = b"<html><body><article><p>" + b"A sentence of the article. " * 20 + b"</p>"
+        got = extractor.extract(page + b"</article></body></html>", url="https://ex.com/a",
+                                max_bytes=1 << 20)  # fmt: skip
+        assert "A sentence of the article." in got.text
+        assert extractor.sandbox.pid == started and extractor.sandbox.starts == 1
+    finally:
+        extractor.close()
