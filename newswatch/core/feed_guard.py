@@ -16,7 +16,9 @@ feedparser sees a document, :func:`guard_feed`:
   text cap, whichever is larger;
 - reads at most :data:`MAX_ITEMS` items, and per item or channel at most
   :data:`MAX_REPEATS` fields of one name and :data:`MAX_FIELDS` fields in all;
-- refuses a document nested deeper than :data:`MAX_DEPTH`.
+- refuses a document nested deeper than :data:`MAX_DEPTH`;
+- reports where each item it read starts and ends in its output (``item_spans``), so a caller
+  can hand feedparser only some of the items (:func:`newswatch.core.feed.parse_feed`).
 
 It tokenises with ``bytes.find`` only (no regex that can backtrack), so its cost is linear in
 the document. UTF-16/32 documents are converted to UTF-8 first, so the caps see real tags.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import itertools
 import re
 
 from newswatch.core.errors import FeedParseError
@@ -70,6 +73,9 @@ class GuardedFeed:
     body: bytes
     warnings: list[str]
     items: int  # items found in the document, including those not read
+    # (start, end) in ``body`` of each item read, its start tag to its end tag, in document
+    # order; empty when they do not pair up (an item inside an item, one left open)
+    item_spans: tuple[tuple[int, int], ...] = ()
 
 
 def guard_feed(body: bytes) -> GuardedFeed:
@@ -80,7 +86,7 @@ def guard_feed(body: bytes) -> GuardedFeed:
     walker = _Walker(data)
     walker.run()
     warnings += walker.warnings()
-    return GuardedFeed(b"".join(walker.out), warnings, walker.items)
+    return GuardedFeed(b"".join(walker.out), warnings, walker.items, walker.spans())
 
 
 def _as_utf8(body: bytes) -> tuple[bytes, list[str]]:
@@ -173,6 +179,9 @@ class _Walker:
         self.entities_removed = 0
         self.close_skipped = False  # whether the skipped element's end tag is written (a cut
         # field keeps its element; an item or field beyond the count caps goes entirely)
+        self.item_spans: list[tuple[int, int]] = []  # as indexes into ``out``
+        self.item_open: int | None = None  # index in ``out`` of the open item's start tag
+        self.items_paired = True
 
     # -- the token loop --------------------------------------------------------------------
 
@@ -277,6 +286,9 @@ class _Walker:
                 self._skip_items(qname, parent)
                 return
         if local in _CONTAINERS:
+            if local in _ITEMS and not closed:
+                self.items_paired = self.items_paired and self.item_open is None
+                self.item_open = len(self.out)
             self._emit(tag)
             if not closed:
                 self.stack.append(_Open(qname, local, True))
@@ -321,6 +333,17 @@ class _Walker:
              if self.stack[i].local == local),
             -1,
         )  # fmt: skip
+        closed = self.stack[at:] if at >= 0 else []
+        ends_item = bool(closed) and closed[0].container and closed[0].local in _ITEMS
+        if any(o.container and o.local in _ITEMS for o in closed[1:]):
+            self.items_paired = False  # an item left open, closed by its container's end
+        self._close(tag, at)
+        if ends_item and self.item_open is not None:
+            self.item_spans.append((self.item_open, len(self.out)))
+            self.item_open = None
+
+    def _close(self, tag: bytes, at: int) -> None:
+        """An end tag; ``at`` is the stack index of the element it closes (-1: none)."""
         if at < 0:  # an end tag that closes nothing open
             if self.skipping:
                 return
@@ -402,6 +425,12 @@ class _Walker:
         self.out.append(chunk)
 
     # -- the report ------------------------------------------------------------------------
+
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        if not self.items_paired or self.item_open is not None:
+            return ()
+        offsets = list(itertools.accumulate(map(len, self.out), initial=0))
+        return tuple((offsets[start], offsets[end]) for start, end in self.item_spans)
 
     def warnings(self) -> list[str]:
         found = []

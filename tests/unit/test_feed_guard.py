@@ -147,3 +147,27 @@ def test_unterminated_markup_ends_the_document_instead_of_looping() -> None:
         body = b"<rss><channel><title>t</title>" + tail * 3
         guarded = guard_feed(body)
         assert guarded.body.startswith(b"<rss><channel><title>t</title>")
+
+
+def test_item_spans_cover_each_item_whatever_its_text_holds() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>a</title><description><![CDATA[<item>not one</item>]]></description>"
+        b"</item>\n<!-- <item>nor this</item> --><item><title>b &lt;item&gt;</title></item>"
+        b"</channel></rss>"
+    )
+    guarded = guard_feed(body)
+    assert [guarded.body[a:b] for a, b in guarded.item_spans] == [
+        b"<item><title>a</title><description><![CDATA[<item>not one</item>]]></description></item>",
+        b"<item><title>b &lt;item&gt;</title></item>",
+    ]
+
+
+def test_item_spans_are_left_out_when_items_do_not_pair_up() -> None:
+    nested = (
+        b"<rss><channel><item><title>a</title><item><title>b</title></item></item></channel></rss>"
+    )
+    assert guard_feed(nested).item_spans == ()
+    atom = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id></entry><entry><id>2</id>'
+    assert len(guard_feed(atom + b"</entry></feed>").item_spans) == 2
+    assert guard_feed(atom + b"</feed>").item_spans == ()  # the last one left open

@@ -455,3 +455,61 @@ def test_an_unknown_http_charset_is_ignored() -> None:
     body = CYRILLIC_RSS.encode()
     parsed = parse_feed(body, url="http://example.com/feed", content_type="text/xml; charset=bogus")
     assert parsed.items[0].title == "Привет мир"
+
+
+def _rss(*items: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><ttl>60</ttl>'
+        f"<link>https://news.example.org/</link>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+def _rss_item(n: int, text: str = "text") -> str:
+    return (
+        f"<item><title>Story {n}</title><link>https://news.example.org/{n}</link>"
+        f"<description><![CDATA[<p>{text} <item>{n}</item></p>]]></description>"
+        "<pubDate>Mon, 30 Nov 2026 06:00:00 GMT</pubDate></item>"
+    )
+
+
+def test_with_the_last_parse_s_hashes_only_items_written_since_are_read() -> None:
+    before = parse_feed(_rss(_rss_item(2), _rss_item(1), _rss_item(0)), url=FEED_URL)
+    now = _rss(_rss_item(3), _rss_item(2, "edited"), _rss_item(1), _rss_item(0))
+    whole = parse_feed(now, url=FEED_URL)
+
+    partial = parse_feed(now, url=FEED_URL, known=before.item_hashes)
+
+    assert (before.partial, whole.partial, partial.partial) == (False, False, True)
+    assert [i.title for i in partial.items] == ["Story 3", "Story 2"]  # new, and edited
+    assert partial.items == whole.items[:2]  # read exactly as a whole parse reads them
+    assert partial.item_hashes == whole.item_hashes and len(whole.item_hashes) == 4
+    assert (partial.in_feed, partial.title, partial.ttl, partial.link) == (
+        4, whole.title, whole.ttl, whole.link,
+    )  # fmt: skip
+    nothing_new = parse_feed(now, url=FEED_URL, known=whole.item_hashes)
+    assert (nothing_new.partial, nothing_new.items, nothing_new.in_feed) == (True, [], 4)
+
+
+def test_the_whole_feed_is_read_when_the_items_left_do_not_read_as_one_entry_each() -> None:
+    before = parse_feed(_rss(_rss_item(1)), url=FEED_URL)
+    # an item split across another's markup: its spans do not pair up, nothing is skipped
+    odd = _rss(_rss_item(2).replace("</item>", ""), _rss_item(1))
+    parsed = parse_feed(odd, url=FEED_URL, known=before.item_hashes)
+    assert not parsed.partial
+    assert parsed.items == parse_feed(odd, url=FEED_URL).items
+
+
+@pytest.mark.skipif(not REAL_CAPTURES, reason="shared corpora not found")
+def test_a_new_item_in_real_feeds_is_read_alone_and_as_a_whole_parse_reads_it() -> None:
+    """Every real capture of two items or more, its first item taken as the new one."""
+    checked = 0
+    for row in REAL_CAPTURES:
+        body = (CORPORA / "feeds" / row["path"]).read_bytes()
+        whole = parse_feed(body, url=FEED_URL)
+        if len(set(whole.item_hashes)) < 2 or not whole.items:
+            continue
+        partial = parse_feed(body, url=FEED_URL, known=whole.item_hashes[1:])
+        assert partial.partial, row["path"]
+        assert partial.items == whole.items[:1], row["path"]  # the same item, read the same
+        checked += 1
+    assert checked >= 10
