@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
 from newswatch.config import Settings
@@ -38,15 +39,26 @@ class FeedParsers:
         # the threads only wait on the child's socket; one per child
         self._threads = ThreadPoolExecutor(processes, thread_name_prefix="newswatch-feed-parse")
 
-    async def parse(self, body: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
+    async def parse(
+        self,
+        body: bytes,
+        *,
+        url: str,
+        content_type: str | None,
+        known: Collection[str] = (),
+    ) -> ParsedFeed:
+        """``known``: the item hashes of the feed's last parse (see :func:`parse_feed`)."""
         loop = asyncio.get_running_loop()
-        call = functools.partial(self._parse, body, url=url, content_type=content_type)
+        call = functools.partial(self._parse, body, url=url, content_type=content_type, known=known)
         return await loop.run_in_executor(self._threads, call)
 
-    def _parse(self, body: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
+    def _parse(
+        self, body: bytes, *, url: str, content_type: str | None, known: Collection[str]
+    ) -> ParsedFeed:
+        extra = {"known": known} if known else {}
         try:
             return self._pool.call(
-                PARSE, body, url=url, content_type=content_type, timeout=self.timeout
+                PARSE, body, url=url, content_type=content_type, timeout=self.timeout, **extra
             )
         except SandboxError as exc:
             raise FeedParseError(

@@ -43,6 +43,12 @@ FEED_POLL_ERRORS = Counter(
     ["reason"],
 )
 FEED_ITEMS_NEW = Counter("newswatch_feed_items_new_total", "Feed items not seen before.")
+FEED_PARSES = Counter(
+    "newswatch_feed_parses_total",
+    "Feed bodies parsed, by what was read: whole, or new_items (the items written since the "
+    "last parse only).",
+    ["read"],
+)
 PAGES_FETCHED = Counter(
     "newswatch_pages_fetched_total",
     "Article page fetches by result (ok, error, feed_content).",

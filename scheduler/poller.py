@@ -308,18 +308,32 @@ class FeedPoller:
         if body_unchanged(state, body_hash):
             outcome = dataclasses.replace(common, result=PollResult.UNCHANGED, body_hash=body_hash)
             return _Found(outcome, write, PollReport(feed.id, feed.display_name, "unchanged", 0))
-        parsed = await self.parse(result)
+        parsed = await self.parse(result, known=await self._known_items(feed, state))
+        write.item_hashes = parsed.item_hashes
         return await self._take_items(feed, state, parsed, common, body_hash, write)
 
-    async def parse(self, result: FetchResult) -> ParsedFeed:
+    async def _known_items(self, feed: Feed, state: FeedState) -> frozenset[str]:
+        """The items of the feed's last parsed body, which this parse may skip; none when
+        every item must be read: items wait for another try, or the first parse (the
+        publishing rate is learnt from every item's date)."""
+        if state.pending_items or state.rate_at is None or not state.body_hash:
+            return frozenset()
+        return await self.store.item_hashes(feed.id)
+
+    async def parse(
+        self, result: FetchResult, *, known: frozenset[str] = frozenset()
+    ) -> ParsedFeed:
         """The one place feeds are parsed: in child processes with a deadline and a memory
         bound (:mod:`newswatch.feed_parsing`), so no feed can stall the loop or another feed;
-        a parse past them raises FeedParseError (reason too_slow / too_large)."""
+        a parse past them raises FeedParseError (reason too_slow / too_large). Items written
+        as in ``known`` are not parsed again (:func:`newswatch.core.feed.parse_feed`)."""
         if self._parsers is None:
             self._parsers = FeedParsers(self.settings)
-        return await self._parsers.parse(
-            result.body, url=result.url, content_type=result.content_type
+        parsed = await self._parsers.parse(
+            result.body, url=result.url, content_type=result.content_type, known=known
         )
+        metrics.FEED_PARSES.labels(read="new_items" if parsed.partial else "whole").inc()
+        return parsed
 
     # -- items -------------------------------------------------------------------------------
 
@@ -335,9 +349,10 @@ class FeedPoller:
         for warning in parsed.warnings:
             log.info("feed warning", feed_id=feed.id, feed=feed.display_name, warning=warning)
         items = parsed.items  # parse_feed already dropped repeated entries
+        in_feed = parsed.in_feed if parsed.partial else len(items)  # partial: the new only
         unseen = set(await self.store.unseen(feed.id, [item.key for item in items]))
         new = [item for item in items if item.key in unseen]
-        new, churned = await self._churn_guard(feed, state, items, new, write)
+        new, churned = await self._churn_guard(feed, state, in_feed, new, write)
         metrics.FEED_ITEMS_NEW.inc(len(new))
         freshness.discovered(new, common.started_at)
         batch, deferred = new[: self.max_items_per_poll], max(len(new) - self.max_items_per_poll, 0)
@@ -365,7 +380,7 @@ class FeedPoller:
             common,
             result=PollResult.OK,
             body_hash=body_hash,
-            items_seen=len(items),
+            items_seen=in_feed,
             new_items=len(new),
             taken=len(ready),
             pending=len(retry) + deferred,
@@ -391,14 +406,14 @@ class FeedPoller:
         self,
         feed: Feed,
         state: FeedState,
-        items: list[FeedItem],
+        in_feed: int,
         new: list[FeedItem],
         write: PollWrite,
     ) -> tuple[list[FeedItem], list[FeedItem]]:
-        """When an established feed suddenly presents mostly new items, the ones known by
-        canonical URL or title under an old GUID are remembered under the new GUID and not
-        queued. Returns (new items, items held back)."""
-        if not churn_suspected(state, len(items), len(new), self.policy):
+        """When an established feed suddenly presents mostly new items (``in_feed``: items in
+        the feed), the ones known by canonical URL or title under an old GUID are remembered
+        under the new GUID and not queued. Returns (new items, items held back)."""
+        if not churn_suspected(state, in_feed, len(new), self.policy):
             return new, []
         alts = {item.key: alt_keys(item) for item in new}
         known = await self.store.known_alt(feed.id, [k for keys in alts.values() for k in keys])
@@ -407,7 +422,7 @@ class FeedPoller:
             write.seen[item.key] = alts[item.key]
         metrics.CHURN_ITEMS.inc(len(churned))
         log.warning(
-            "guid churn", feed_id=feed.id, feed=feed.display_name, items=len(items),
+            "guid churn", feed_id=feed.id, feed=feed.display_name, items=in_feed,
             new=len(new), known=len(churned),
         )  # fmt: skip
         held = {item.key for item in churned}

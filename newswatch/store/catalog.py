@@ -427,6 +427,7 @@ def _schedule(pipe: Any, feed_ids: Iterable[str]) -> None:
     for feed_id in ids:
         pipe.persist(keys.feed_state(feed_id))
         pipe.persist(keys.feed_seen(feed_id))
+        pipe.persist(keys.feed_items(feed_id))
     if ids:
         pipe.zadd(keys.SCHEDULE, dict.fromkeys(ids, 0), nx=True)
 
@@ -436,6 +437,7 @@ def _unschedule(pipe: Any, feed_ids: Iterable[str]) -> None:
     for feed_id in ids:
         pipe.expire(keys.feed_state(feed_id), GONE_FEED_TTL)
         pipe.expire(keys.feed_seen(feed_id), GONE_FEED_TTL)
+        pipe.expire(keys.feed_items(feed_id), GONE_FEED_TTL)
     if ids:
         pipe.zrem(keys.SCHEDULE, *ids)
 

@@ -52,6 +52,12 @@ def feed_seen_alt(feed_id: str) -> str:
     return f"{PREFIX}feed:{feed_id}:seen-alt"
 
 
+def feed_items(feed_id: str) -> str:
+    """String: hashes of the items of the feed's last parsed body, comma-separated (the next
+    parse reads only the items written since, ``core.feed.parse_feed``)."""
+    return f"{PREFIX}feed:{feed_id}:items"
+
+
 def feed_attempts(feed_id: str) -> str:
     """Hash: item key -> number of failed attempts to fetch its page (retryable errors)."""
     return f"{PREFIX}feed:{feed_id}:attempts"

@@ -68,10 +68,11 @@ return redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[2], ARGV[1])
 
 # The one write per poll, one script call (one round trip; a MULTI/EXEC holding a script
 # costs redis-py a SCRIPT EXISTS round trip before it). KEYS: schedule, owners, state, seen,
-# seen-alt, attempts, failures. ARGV: feed id, next poll time, owner, now, seen limit,
-# failures maxlen, then JSON arrays (four arguments instead of one per field: redis-py packs
-# every argument in Python): the state's fields and values, the seen item keys, their
-# URL/title hashes, the failures (each its fields and values). Then the release above.
+# seen-alt, attempts, failures, item hashes. ARGV: feed id, next poll time, owner, now, seen
+# limit, failures maxlen, then JSON arrays (four arguments instead of one per field: redis-py
+# packs every argument in Python): the state's fields and values, the seen item keys, their
+# URL/title hashes, the failures (each its fields and values); then the item hashes of the
+# body parsed ("-": none parsed, leave them). Then the release above.
 _WRITE = (
     """
 local function zadd_nx(key, now, members)
@@ -104,6 +105,11 @@ end
 for _, failure in ipairs(cjson.decode(ARGV[10])) do
   redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[6], '*', unpack(failure))
 end
+if ARGV[11] == '' then
+  redis.call('DEL', KEYS[8])
+elseif ARGV[11] ~= '-' then
+  redis.call('SET', KEYS[8], ARGV[11])
+end
 """
     + _RELEASE
 )
@@ -129,6 +135,7 @@ class PollWrite:
     state: FeedState
     seen: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # key -> alt keys
     failures: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    item_hashes: tuple[str, ...] | None = None  # of the body parsed (None: none was)
 
 
 class PollStore:
@@ -207,10 +214,12 @@ class PollStore:
             _json(list(poll.seen)),
             _json(list(alt)),
             _json([[v for pair in f.items() for v in pair] for f in poll.failures]),
+            "-" if poll.item_hashes is None else ",".join(poll.item_hashes),
         ]  # fmt: skip
         await self._write(
             keys=[keys.SCHEDULE, keys.LEASE_OWNERS, keys.feed_state(fid), keys.feed_seen(fid),
-                  keys.feed_seen_alt(fid), keys.feed_attempts(fid), keys.FAILURES],
+                  keys.feed_seen_alt(fid), keys.feed_attempts(fid), keys.FAILURES,
+                  keys.feed_items(fid)],
             args=args,
         )  # fmt: skip
 
@@ -222,6 +231,11 @@ class PollStore:
             return []
         scores = await self.client.zmscore(keys.feed_seen(feed_id), list(item_keys))
         return [k for k, score in zip(item_keys, scores, strict=True) if score is None]
+
+    async def item_hashes(self, feed_id: str) -> frozenset[str]:
+        """The item hashes of the feed's last parsed body (``PollWrite.item_hashes``)."""
+        value = await self.client.get(keys.feed_items(feed_id))
+        return frozenset(lenient_text(value).split(",")) if value else frozenset()
 
     async def known_alt(self, feed_id: str, alt_keys: Sequence[str]) -> set[str]:
         """Which URL/title hashes (``scheduler.churn.alt_keys``) items taken before had."""

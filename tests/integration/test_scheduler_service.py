@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import redis
 from aiohttp.abc import AbstractResolver, ResolveResult
+from prometheus_client import REGISTRY
 
 from newswatch.config import Settings
 from newswatch.core.catalog import Feed
@@ -148,6 +149,35 @@ def test_changed_feed_enqueues_only_the_new_item(
     assert sorted(keys_queued) == ["story-1", "story-2", "story-3"]
     assert origin.hits("/a/1") == 1  # old pages are not fetched again
     assert FeedStateStore(redis_client).get_state(feed.id).items_total == 3
+
+
+def test_a_changed_feed_is_parsed_for_its_new_items_only(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    def parses() -> dict[str, float]:
+        return {read: REGISTRY.get_sample_value("newswatch_feed_parses_total", {"read": read})
+                or 0.0 for read in ("whole", "new_items")}  # fmt: skip
+
+    serve_feed(origin, "/feed.xml", items(1, 2), etag='"v1"')
+    feed = Feed(url=origin.url("/feed.xml"))
+    publish(redis_client, feed)
+    before = parses()
+    cycle(redis_client, settings, clock)
+    serve_feed(origin, "/feed.xml", items(3, 1, 2), etag='"v2"')
+    clock.advance(1200)
+    (report,) = cycle(redis_client, settings, clock)
+    edited = [{**entry, "title": "Story number 1, corrected"} for entry in items(1)]
+    serve_feed(origin, "/feed.xml", items(3) + edited + items(2), etag='"v3"')
+    clock.advance(1200)
+    (again,) = cycle(redis_client, settings, clock)
+
+    after = parses()
+    assert (after["whole"] - before["whole"], after["new_items"] - before["new_items"]) == (1, 2)
+    assert (report.new_items, again.result, again.new_items) == (1, "ok", 0)
+    assert sorted(job["item_key"] for job in queued_articles(redis_client)) == [
+        "story-1", "story-2", "story-3",
+    ]  # fmt: skip
+    assert len(redis_client.get(keys.feed_items(feed.id)).split(b",")) == 3
 
 
 def test_failing_feeds_record_specific_errors_and_back_off_while_the_good_one_flows(
