@@ -4,7 +4,10 @@
 
     canonical URL -> copy of a claimed URL? -> already processed? -> page -> extract
     -> build article -> fingerprint -> place in a story (copies of a claimed URL stop here)
-    -> save -> alert (one per story and topic: a copy updates the story's alerts)
+    -> save and alert (one per story and topic: a copy updates the story's alerts)
+
+An article costs two Redis round trips: the story placement script, then the article's save
+and the alerts script in one pipeline (the save first, as if sent alone).
 
 Each stage either hands its value to the next or ends the article with an :class:`Outcome`
 (extracted, duplicate or failed, with the stage and reason of a failure). The batch around it
@@ -236,8 +239,8 @@ def process_article(
     if isinstance(placed, Outcome):
         return placed
     article, placement = placed
-    _save(context, article)
-    created, updated = _alert(context, matcher, article, document)
+    # saved in the alerts' round trip, ahead of them (as a save then an alert would be)
+    created, updated = _alert(context, matcher, article, document, save=True)
     freshness.alerted(job, extracted_at, created, time.time())
     return Outcome.extracted((created, updated), copy=placement.status == "exact")
 
@@ -361,17 +364,18 @@ def _place(
     return dataclasses.replace(article, story_id=placement.story_id), placement
 
 
-def _save(context: WorkerContext, article: Article) -> None:
-    with _timed("store"):
-        context.articles.save(article)
-
-
 def _alert(
-    context: WorkerContext, matcher: TopicMatcher, article: Article, document: MatchDocument
+    context: WorkerContext,
+    matcher: TopicMatcher,
+    article: Article,
+    document: MatchDocument,
+    *,
+    save: bool = False,
 ) -> tuple[int, int]:
-    """Raise the alerts of a stored article's topics on its story, and bring the story's
-    other alerts up to its sources; returns (alerts created, alerts updated). Alert ids are
-    deterministic per story and topic, so recording them again adds nothing."""
+    """Raise the alerts of an article's topics on its story, and bring the story's other
+    alerts up to its sources; returns (alerts created, alerts updated). ``save``: store the
+    article first, in the same round trip (a stored article, resumed, is not saved again).
+    Alert ids are deterministic per story and topic, so recording them again adds nothing."""
     with _timed("match"):
         matches = matcher.match(document)
 
@@ -379,7 +383,13 @@ def _alert(
     now = _now()
     with _timed("store"):
         alerts = alerts_of(matches, article, story_id, now)
-        created, updated = context.alerts.record(story_id, alerts, article_id=article.id, at=now)
+        created, updated = context.alerts.record(
+            story_id,
+            alerts,
+            article_id=article.id,
+            at=now,
+            before=(lambda pipe: context.articles.save_on(pipe, article)) if save else None,
+        )
     for topic in created:
         metrics.ALERTS_CREATED.labels(context.metric_topic(topic)).inc()
         log.info("alert created", topic=topic, story_id=story_id)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -191,13 +192,22 @@ class AlertStore:
         self._record = client.register_script(_RECORD_SCRIPT)
 
     def record(
-        self, story_id: str, alerts: builtins.list[Alert], *, article_id: str, at: str
+        self,
+        story_id: str,
+        alerts: builtins.list[Alert],
+        *,
+        article_id: str,
+        at: str,
+        before: Callable[[Any], None] | None = None,
     ) -> tuple[builtins.list[str], int]:
         """The alerts an article of story ``story_id`` raised (one per matched topic, ids
         from Alert.make_id(topic, story_id)), and the update of the story's other alerts to
         its current sources, atomically; ``at`` (ISO) is the time of the events. Returns
         (the topics of the alerts created, the number of alerts updated). Recording the same
-        article twice adds nothing."""
+        article twice adds nothing.
+
+        ``before`` queues other writes on a pipeline: they are sent ahead of the alerts' in
+        the same round trip (the worker saves the article that way), and run before them."""
         args: builtins.list[str | float] = [
             story_id,
             at,
@@ -215,17 +225,43 @@ class AlertStore:
                 encode_alert(alert),
                 repr(iso_to_unix(alert.created_at)),
             ]
-        created, updated = self._record(
-            keys=[
-                keys.ALERTS_BY_TIME,
-                keys.ALERT_TOPICS,
-                keys.ALERT_STREAM,
-                keys.story_alerts(story_id),
-                keys.story_sources(story_id),
-            ],
-            args=args,
-        )
+        script_keys = [
+            keys.ALERTS_BY_TIME,
+            keys.ALERT_TOPICS,
+            keys.ALERT_STREAM,
+            keys.story_alerts(story_id),
+            keys.story_sources(story_id),
+        ]
+        if before is None:
+            reply = self._record(keys=script_keys, args=args)
+        else:
+            reply = self._record_after(before, script_keys, args)
+        created, updated = reply
         return [as_text(topic) for topic in created], int(updated)
+
+    def _record_after(
+        self,
+        before: Callable[[Any], None],
+        script_keys: builtins.list[str],
+        args: builtins.list[Any],
+    ) -> Any:
+        """The writes ``before`` queues, then the record script, in one round trip. Called as
+        EVALSHA directly: redis-py's pipelined scripts would ask SCRIPT EXISTS first, a round
+        trip each time. A Redis that lost its scripts (restarted, SCRIPT FLUSH) answers
+        NOSCRIPT: the script is then run on its own (loading it), after ``before``'s writes."""
+        pipe = self.client.pipeline(transaction=False)
+        before(pipe)
+        pipe.evalsha(self._record.sha, len(script_keys), *script_keys, *args)
+        replies = pipe.execute(raise_on_error=False)
+        for reply in replies[:-1]:
+            if isinstance(reply, Exception):
+                raise reply
+        reply = replies[-1]
+        if isinstance(reply, redis.exceptions.NoScriptError):
+            return self._record(keys=script_keys, args=args)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
 
     def add(self, alert: Alert) -> bool:
         """Store and index one alert (of its ``story_id``, if any); False if it exists."""

@@ -67,6 +67,12 @@ class ArticleStore:
 
     def save(self, article: Article) -> None:
         pipe = self._client.pipeline(transaction=False)
+        self.save_on(pipe, article)
+        pipe.execute()
+
+    def save_on(self, pipe: Any, article: Article) -> None:
+        """Queue :meth:`save`'s writes on ``pipe`` (a pipeline the caller executes, so they
+        share a round trip with its other writes)."""
         pipe.set(
             keys.article(article.id),
             json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":")),
@@ -75,7 +81,6 @@ class ArticleStore:
         pipe.zadd(keys.ARTICLES_BY_TIME, {article.id: stored_at(article)})
         # the articles themselves expire by TTL; their index entries go with the next save
         pipe.zremrangebyscore(keys.ARTICLES_BY_TIME, "-inf", f"({time.time() - self._retention!r}")
-        pipe.execute()
 
     def index_unindexed(self) -> int:
         """Index articles stored before the time index existed (once: nothing happens when

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import redis
 
 from newswatch.core.models import Alert
@@ -159,3 +160,29 @@ def test_decoded_responses_client_works_too(redis_url: str) -> None:
         assert events.groups()[0].name == "g"
     finally:
         client.close()
+
+
+def test_writes_queued_before_the_alerts_share_their_round_trip(redis_client: redis.Redis) -> None:
+    """record(before=...) sends the caller's writes ahead of the alerts script in one
+    pipeline; a Redis that lost its scripts (SCRIPT FLUSH, a restart) still records, and the
+    caller's writes are not doubled by the retry."""
+    store = AlertStore(redis_client)
+
+    def before(pipe: redis.client.Pipeline) -> None:
+        pipe.incr("writes-before")
+
+    alert = make_alert(1)
+    created, _ = store.record("", [alert], article_id="art0001", at=alert.created_at,
+                              before=before)  # fmt: skip
+    assert created == ["summits"] and redis_client.get("writes-before") == b"1"
+    redis_client.script_flush()
+    second = make_alert(2)
+    created, _ = store.record("", [second], article_id="art0002", at=second.created_at,
+                              before=before)  # fmt: skip
+    assert created == ["summits"] and redis_client.get("writes-before") == b"2"
+    assert store.count() == 2
+    # an error in the caller's writes is raised, as it would be sent alone
+    redis_client.set("a-string", "x")
+    with pytest.raises(redis.ResponseError):
+        store.record("", [make_alert(3)], article_id="art0003", at=second.created_at,
+                     before=lambda pipe: pipe.incr("a-string"))  # fmt: skip

@@ -389,3 +389,33 @@ def test_a_redelivered_article_whose_page_changed_is_not_alerted_twice(
     assert again["alerts"] == 0
     assert AlertStore(redis_client).count() == 2
     assert redis_client.xlen(keys.FAILURES) == 0
+
+
+def test_an_article_costs_two_redis_round_trips(
+    redis_url: str, seed: tuple[str, list[str]]
+) -> None:
+    """Counted by the worker's own client: per article the story placement, then the save
+    and the alerts in one pipeline; per batch the pages, the URL claims, the topic version,
+    and the pages' removal (and the event stream's trim when alerts were raised or updated)."""
+    from newswatch import metrics
+    from newswatch.store.connection import connect
+
+    client = connect(redis_url, client="worker_articles")
+    title, paragraphs = seed
+    publish_topics(client, TOPICS)
+    context = WorkerContext(client, Settings())
+    page = news_page(title, paragraphs)
+    # a first batch loads the scripts (the first call of each is answered NOSCRIPT)
+    first = ArticleJob.from_dict(make_job(client, "art-0", URL, page))
+    assert pipeline.process_batch(context, [first])["alerts"] == 2
+
+    trips = metrics.REDIS_ROUND_TRIPS.labels("worker_articles")
+    jobs = [
+        ArticleJob.from_dict(make_job(client, f"art-{n}", f"{URL}&copy={n}", page))
+        for n in range(1, 4)
+    ]
+    before = trips._value.get()
+    counts = pipeline.process_batch(context, jobs)
+    assert counts["duplicate"] == 3 and counts["updates"] == 0  # copies of art-0's text
+    assert trips._value.get() - before == 2 * len(jobs) + 4
+    client.close()
