@@ -18,7 +18,8 @@ from newswatch.core.query import (
     parse_query,
 )
 from newswatch.core.query.ast import positive_words
-from newswatch.core.query.evaluator import evaluate
+from newswatch.core.query.evaluator import evaluate, hits
+from newswatch.core.query.highlight import MAX_HIGHLIGHTS, highlight, matched_words, select
 from newswatch.core.query.index import TopicIndex, triggers
 from newswatch.core.query.matcher import BULK
 from newswatch.core.text import fold
@@ -325,3 +326,21 @@ def test_topics_share_the_values_they_have_in_common() -> None:
     clauses = [next(c for c in (*t.plan.checks, t.plan.trigger) if c == {"putin"}) for t in (a, b)]
     assert clauses[0] is clauses[1]
     assert positive_words(a.query.root)[0].text is positive_words(b.query.root)[0].text
+
+
+def test_a_page_repeating_its_words_reports_what_the_reference_selects() -> None:
+    """More highlights than MAX_HIGHLIGHTS: the first occurrence of every word, then the
+    others in article order, as ``select`` chooses (a phrase across a line break too)."""
+    text = " ".join(["Summit talks", "summits", "the Summit\nmeeting"] * 30) + " Kyiv"
+    doc = MatchDocument.build(title="Summit talks", text=text)  # Kyiv only after the 50th
+    queries = ["summit* OR kyiv", '"summit meeting" OR summit OR talks', "kyiv AND summit*"]
+    matcher = TopicMatcher(TopicSpec(q, q) for q in queries)
+    for found in matcher.match(doc):
+        root = parse_query(found.topic).root
+        expected = select(
+            (highlight(doc, h.words.text, h.field, h.span) for h in hits(root, doc)), nested=False
+        )
+        assert len(expected) == MAX_HIGHLIGHTS
+        assert found.highlights == expected
+        assert "kyiv" not in found.topic or expected[-1].text == "Kyiv"
+        assert found.matched == matched_words(expected)

@@ -12,6 +12,7 @@ agree with it, on what matches and on what is reported. Hits are kept as plain t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable
 
 from newswatch.core.query.ast import Near, Node, Or, WordPattern, Words
@@ -81,6 +82,7 @@ class DocumentState:
         self.present: dict[int, bool] = {}  # term id -> whether it occurs
         self.near: dict[tuple[int, str], list[Occurrence]] = {}  # by id() of a CompiledNear
         self._items: dict[Hit, _Item] = {}
+        self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
 
     def occurs(self, term: CompiledWords) -> bool:
@@ -105,41 +107,35 @@ class DocumentState:
     def report(self, fired: tuple[Unit, ...]) -> Report:
         """(matched words, highlights) of a topic whose terms and proximity searches
         ``fired`` (in the order the reference collects their hits), as the reference makes
-        them from its hits. Topics where the same ones fired share the report."""
+        them from its hits. Topics where the same ones fired share the report; topics
+        sharing some share the highlights of those (made once per document, in order)."""
         found = self._reports.get(fired)
         if found is None:
-            collected: Found = {}
-            for unit in fired:
-                collected.update(dict.fromkeys(unit.hits(self)))
-            hits = tuple(collected)
-            found = self._reports[fired] = self._fast_report(hits) or self._report(hits)
+            if len(fired) == 1:
+                items = self._unit_items(fired[0])
+            else:
+                items = sorted(
+                    itertools.chain.from_iterable(map(self._unit_items, fired)), key=_place
+                )
+            found = _fast_report(items) or self._report(fired)
+            self._reports[fired] = found
         return found
 
-    def _report(self, hits: tuple[Hit, ...]) -> Report:
-        """The reference's way: ``select`` and ``matched_words`` of highlight.py."""
-        highlights = select((self._item(h)[1] for h in hits), nested=False)
+    def _report(self, fired: tuple[Unit, ...]) -> Report:
+        """The reference's way, from the hits in its order: ``select`` and
+        ``matched_words`` of highlight.py."""
+        collected: Found = {}
+        for unit in fired:
+            collected.update(dict.fromkeys(unit.hits(self)))
+        highlights = select((self._item(h)[1] for h in collected), nested=False)
         return matched_words(highlights), highlights
 
-    def _fast_report(self, hits: tuple[Hit, ...]) -> Report | None:
-        """The same as ``_report`` in the usual case, from values made once per hit: at
-        most MAX_HIGHLIGHTS outermost highlights, no two at the same place (where the
-        reference keeps whichever its set yields first). None otherwise."""
-        items = sorted((self._item(h) for h in hits), key=_place)
-        kept: list[_Item] = []
-        for item in items:
-            if kept:
-                last = kept[-1][0]
-                if last == item[0]:
-                    return None
-                if last[0] == item[0][0] and -item[0][2] <= -last[2]:
-                    continue  # inside the previous one
-            kept.append(item)
-        if len(kept) > MAX_HIGHLIGHTS:
-            return None
-        words: dict[str, str] = {}
-        for item in kept:
-            words.setdefault(item[2], item[3])
-        return list(words.values())[:MAX_MATCHED_WORDS], tuple(item[1] for item in kept)
+    def _unit_items(self, unit: Unit) -> list[_Item]:
+        """The hits of a term or proximity search made into items, in article order."""
+        found = self._items_of.get(unit)
+        if found is None:
+            found = self._items_of[unit] = sorted(map(self._item, unit.hits(self)), key=_place)
+        return found
 
     def _item(self, hit: Hit) -> _Item:
         made = self._items.get(hit)
@@ -153,6 +149,44 @@ class DocumentState:
 
 def _place(item: _Item) -> tuple[int, int, int]:
     return item[0]
+
+
+def _fast_report(items: list[_Item]) -> Report | None:
+    """What ``_report`` makes, from items in article order: the outermost highlights
+    (``select(nested=False)``), at most MAX_HIGHLIGHTS of them with the first occurrence of
+    every word first, and their words. None when two different hits stand at the same place
+    (where the reference keeps whichever its set yields first)."""
+    kept: list[_Item] = []
+    for item in items:
+        if kept:
+            last = kept[-1]
+            if last[0] == item[0]:
+                if last is item:
+                    continue  # the same hit of two terms
+                return None
+            if last[0][0] == item[0][0] and -item[0][2] <= -last[0][2]:
+                continue  # inside the previous one
+        kept.append(item)
+    if len(kept) > MAX_HIGHLIGHTS:
+        kept = _limited(kept)
+    words: dict[str, str] = {}
+    for item in kept:
+        words.setdefault(item[2], item[3])
+    return list(words.values())[:MAX_MATCHED_WORDS], tuple(item[1] for item in kept)
+
+
+def _limited(kept: list[_Item]) -> list[_Item]:
+    """``select``'s choice of MAX_HIGHLIGHTS: the first occurrence of every word, then the
+    others in article order, shown in article order."""
+    firsts: dict[str, _Item] = {}
+    for item in kept:
+        firsts.setdefault(fold(item[1].text), item)  # as select() folds: line breaks kept
+    chosen = {id(item) for item in list(firsts.values())[:MAX_HIGHLIGHTS]}
+    for item in kept:
+        if len(chosen) >= MAX_HIGHLIGHTS:
+            break
+        chosen.add(id(item))
+    return [item for item in kept if id(item) in chosen]
 
 
 class CompiledWords:
