@@ -12,11 +12,12 @@ agree with it, on what matches and on what is reported. Hits are kept as plain t
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Hashable
 
 from newswatch.core.query.ast import Near, Node, Or, WordPattern, Words
-from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
+from newswatch.core.query.document import WORD_FIELDS, FieldIndex, MatchDocument, Span
 from newswatch.core.query.evaluator import DEFAULT_FIELDS, near
 from newswatch.core.query.highlight import (
     MAX_HIGHLIGHTS,
@@ -99,6 +100,8 @@ class DocumentState:
             index = self.doc.field(field)
             if term.single is not None:
                 found = [(p, p + 1) for p in index.where(term.single)]
+            elif term.phrase:  # words without a wildcard: compared as a slice of tokens
+                found = _phrase(index, term.phrase)
             else:
                 found = index.find(term.node.words)
             self._spans[key] = found
@@ -147,6 +150,16 @@ class DocumentState:
         return made
 
 
+def _phrase(index: FieldIndex, words: list[str]) -> list[Span]:
+    """Spans where ``words`` (two or more, no wildcard) stand one after the other."""
+    present = index.words
+    for word in words:
+        if word not in present:
+            return []
+    tokens, rest, n = index.tokens, words[1:], len(words)
+    return [(p, p + n) for p in index.where(words[0]) if tokens[p + 1 : p + n] == rest]
+
+
 def _place(item: _Item) -> tuple[int, int, int]:
     return item[0]
 
@@ -192,7 +205,7 @@ def _limited(kept: list[_Item]) -> list[_Item]:
 class CompiledWords:
     """A term or phrase: made once per distinct term by ``Interner.term``."""
 
-    __slots__ = ("exact", "fields", "id", "node", "single", "text", "words_id")
+    __slots__ = ("exact", "fields", "id", "node", "phrase", "single", "text", "words_id")
 
     def __init__(self, node: Words, intern: Interner) -> None:
         self.node = node
@@ -205,6 +218,8 @@ class CompiledWords:
         self.exact = tuple(dict.fromkeys(w.word for w in node.words if not w.prefix))
         one = node.words[0]
         self.single = one.word if len(node.words) == 1 and not one.prefix else None
+        wildcard = any(w.prefix for w in node.words)
+        self.phrase = [w.word for w in node.words] if len(node.words) > 1 and not wildcard else []
 
     def occurs(self, state: DocumentState) -> bool:
         doc = state.doc
@@ -225,6 +240,9 @@ class CompiledWords:
             return []
         return [(span, ((self.text, field, span),)) for span in state.spans(self, field)]
 
+    def spans_in(self, state: DocumentState, field: str) -> list[Span]:
+        return state.spans(self, field) if field in self.fields else []
+
 
 class CompiledOr:
     """An OR joined by a proximity search: the occurrences of its alternatives."""
@@ -241,6 +259,9 @@ class CompiledOr:
                 merged.setdefault(span, parts)
         return sorted(merged.items())
 
+    def spans_in(self, state: DocumentState, field: str) -> list[Span]:
+        return sorted({span for child in self.children for span in child.spans_in(state, field)})
+
 
 class CompiledNear:
     __slots__ = ("distance", "id", "left", "ordered", "right")
@@ -253,7 +274,16 @@ class CompiledNear:
         self.right = right
 
     def matches(self, state: DocumentState) -> bool:
-        return any(self.occurrences(state, f) for f in WORD_FIELDS)
+        """Whether some field has an occurrence, from the spans of the two sides (their
+        occurrences, with the hits making them up, are made for a report only)."""
+        for field in WORD_FIELDS:
+            left = self.left.spans_in(state, field)
+            if left and _within(left, self.right.spans_in(state, field), self):
+                return True
+        return False
+
+    def spans_in(self, state: DocumentState, field: str) -> list[Span]:
+        return [span for span, _parts in self.occurrences(state, field)]
 
     def hits(self, state: DocumentState) -> list[Hit]:
         return [
@@ -271,6 +301,29 @@ class CompiledNear:
             right = self.right.occurrences(state, field) if left else []
             found = state.near[key] = near(self.distance, self.ordered, left, right)
         return found
+
+
+def _within(left: list[Span], right: list[Span], near: CompiledNear) -> bool:
+    """Whether a span of ``right`` follows one of ``left`` (or, unless ordered, precedes it)
+    with at most ``near.distance`` words between them: where ``evaluator.near`` pairs the
+    nearest partners, some pair exists exactly when the nearest is close enough. Both
+    sorted by start."""
+    if not right:
+        return False
+    n = near.distance
+    starts = [start for start, _end in right]
+    for _start, end in left:
+        i = bisect.bisect_left(starts, end)
+        if i < len(starts) and starts[i] <= end + n:
+            return True
+    if near.ordered:
+        return False
+    ends = sorted(end for _start, end in right)
+    for start, _end in left:
+        i = bisect.bisect_right(ends, start)
+        if i and ends[i - 1] >= start - n:
+            return True
+    return False
 
 
 # what a topic's generated function reports as fired
