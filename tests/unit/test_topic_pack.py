@@ -93,6 +93,7 @@ SUMMITS = [
     ("fr", "Les chefs d'État et de gouvernement se réunissent jeudi à Bruxelles."),
     ("it", "I capi di Stato e di governo si riuniscono a Bruxelles."),
     ("pt", "Os chefes de Estado e de Governo reúnem-se em Bruxelas."),
+    ("zh", "德国总理默克尔拒绝出席面对面的G7会议。"),
 ]
 
 WARRANTS = [
@@ -196,6 +197,13 @@ TRAPS = [
     "La reunión entre el ministro Albares y su homólogo francés terminó sin acuerdo.",
     "Телефонна розмова Зеленського і Трампа тривала годину.",
     "The CEO's meeting with President Trump was cancelled.",
+    # sports tables, mountains and a German chancellor's summit with the federal states
+    "El presidente del club celebró que el equipo sigue en la cumbre de la clasificación.",
+    "Le président du club a salué la victoire au sommet du classement.",
+    "Lider Galatasaray zirvedeki yerini korudu; kulüp başkanı taraftarlara teşekkür etti.",
+    "Dağcılar Ağrı Dağı'nın zirvesine tırmandı; Cumhurbaşkanı ekibi tebrik etti.",
+    "Kanzler Merz traf die Ministerpräsidenten der Länder zu einem Gipfel im Kanzleramt.",
+    "七国集团外长会议在意大利举行，美国总统的发言人未置评。",
     # a teaser in a sidebar and censure motions are no arrest warrants
     "LOOK HERE: Opposition in France presents motion of censure against government.",
     # search warrants, financial warrants, loose "wanted", an arrest with no warrant
