@@ -150,6 +150,13 @@ ARMS = [
     ("ja", "防衛装備品のフィリピンへの輸出を決めた。"),
     ("fr", "Le Conseil fédéral a autorisé l'exportation de matériel de guerre vers l'Ukraine."),
     ("pl", "Polska przekazała Ukrainie czołgi Leopard."),
+    # drones, jets and the like count with a state or an armed group receiving them
+    ("en", "Iran supplied drones to Russia, Western officials said."),
+    ("es", "Irán suministra drones a Rusia."),
+    ("fr", "L'Iran a livré des drones à la Russie."),
+    ("de", "Der Iran liefert Drohnen an Russland."),
+    ("it", "L'Iran ha fornito droni alla Russia."),
+    ("pt", "O Irã enviou drones para a Rússia."),
 ]
 
 
@@ -234,6 +241,17 @@ TRAPS = [
     # military help that moves no weapons: troops after a disaster, a pact to train together
     "The governor requested military assistance after the earthquake; troops helped with rescue.",
     "Australia and Japan signed a defence deal allowing troops to train in each other's country.",
+    # civilian drones, airliners, rescue helicopters, space rockets; warplanes sent on a mission
+    "Amazon began delivering parcels by drones in Texas.",
+    "Boeing delivered 40 jets in March, up from 27 a year earlier.",
+    "Airbus sold 120 jets to IndiGo at the Paris Air Show.",
+    "The government sent helicopters to evacuate flood victims.",
+    "SpaceX shipped the rockets to the launch site in Florida.",
+    "Amazon lance la livraison de colis par drones en France.",
+    "Amazon enviará paquetes con drones en España.",
+    "Die Post liefert Pakete mit Drohnen aus.",
+    "京东提供自己的无人机参与搜救。",
+    "NATO sent warplanes to Poland to patrol its airspace.",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
