@@ -64,6 +64,8 @@ def parse_tree(query: str) -> Node:
             hint="split it into several topics",
         )
     node = _Parser(query, tokenize_query(query)).parse()
+    if "-" not in query and "NOT" not in query:
+        return node  # nothing excluded: every node requires something
     _check_alternatives(node, query)
     if not is_positive(node):
         raise QueryError(
@@ -127,19 +129,31 @@ class _Parser:
         return QueryError(message, query=self.query, position=tok.position, hint=hint)
 
     # -- grammar ------------------------------------------------------------------------
+    # (the token list is read in place rather than through _peek/_next: these run for every
+    # operand of every topic of a catalogue)
     def _or(self, scope: str | None) -> Node:
-        children = [self._and(scope)]
-        while self._peek().kind is Kind.OR:
-            op = self._next()
+        first = self._and(scope)
+        tokens = self.tokens
+        if tokens[self.index].kind is not Kind.OR:
+            return first
+        children = [first]
+        while tokens[self.index].kind is Kind.OR:
+            op = tokens[self.index]
+            self.index += 1
             children.append(self._and(scope, op))
         return _flatten(Or, children)
 
     def _and(self, scope: str | None, after: Token | None = None) -> Node:
-        children = [self._unary(scope, after)]
+        first = self._unary(scope, after)
+        tokens = self.tokens
+        kind = tokens[self.index].kind
+        if kind is not Kind.AND and kind not in _STARTS:
+            return first
+        children = [first]
         while True:
-            tok = self._peek()
+            tok = tokens[self.index]
             if tok.kind is Kind.AND:
-                self._next()
+                self.index += 1
                 children.append(self._unary(scope, tok))
             elif tok.kind in _STARTS:
                 children.append(self._unary(scope, None))
@@ -147,43 +161,44 @@ class _Parser:
                 return _flatten(And, children)
 
     def _unary(self, scope: str | None, after: Token | None) -> Node:
-        tok = self._peek()
-        if tok.kind in (Kind.NOT, Kind.MINUS):
-            self._next()
+        tok = self.tokens[self.index]
+        if tok.kind is Kind.NOT or tok.kind is Kind.MINUS:
+            self.index += 1
             self._enter(tok)
             child = self._unary(scope, tok)
             self.depth -= 1
             return Not(child, position=tok.position)
-        return self._near(scope, after)
-
-    def _near(self, scope: str | None, after: Token | None) -> Node:
         left = self._primary(scope, after)
-        while self._peek().kind is Kind.NEAR:
-            op = self._next()
-            right = self._primary(scope, op)
-            for side in (left, right):
-                if not _is_span(side):
-                    raise self._error(
-                        f"{op.label} can only join words, phrases and OR groups of them",
-                        op,
-                        f"keep AND, NOT and {', '.join(f + ':' for f in META_FIELDS)} outside "
-                        f"the proximity, e.g. (Putin {op.label} summit) AND Moscow",
-                    )
-            left = Near(left, right, op.distance, op.ordered, position=op.position)
+        while self.tokens[self.index].kind is Kind.NEAR:
+            left = self._near(scope, left)
         return left
 
+    def _near(self, scope: str | None, left: Node) -> Node:
+        op = self._next()
+        right = self._primary(scope, op)
+        for side in (left, right):
+            if not _is_span(side):
+                raise self._error(
+                    f"{op.label} can only join words, phrases and OR groups of them",
+                    op,
+                    f"keep AND, NOT and {', '.join(f + ':' for f in META_FIELDS)} outside "
+                    f"the proximity, e.g. (Putin {op.label} summit) AND Moscow",
+                )
+        return Near(left, right, op.distance, op.ordered, position=op.position)
+
     def _primary(self, scope: str | None, after: Token | None) -> Node:
-        tok = self._peek()
-        if tok.kind is Kind.WORD:
-            self._next()
+        tok = self.tokens[self.index]
+        kind = tok.kind
+        if kind is Kind.WORD:
+            self.index += 1
             return self._word(tok, scope)
-        if tok.kind is Kind.PHRASE:
-            self._next()
+        if kind is Kind.PHRASE:
+            self.index += 1
             return self._phrase(tok, scope)
-        if tok.kind is Kind.LPAREN:
+        if kind is Kind.LPAREN:
             return self._group(scope)
-        if tok.kind is Kind.FIELD:
-            self._next()
+        if kind is Kind.FIELD:
+            self.index += 1
             if scope is not None:
                 raise self._error(
                     f"{tok.text}: cannot be used inside {scope}:(…)",
@@ -262,7 +277,7 @@ class _Parser:
 
     # -- leaves -------------------------------------------------------------------------
     def _word(self, tok: Token, scope: str | None) -> Node:
-        if scope in META_FIELDS:
+        if scope is not None and scope in META_FIELDS:
             return self._meta(tok, tok.text, scope or "")
         words = self._patterns(tok.text, tok.position)
         return Words(words, tok.text, scope, quoted=False, position=tok.position)
