@@ -65,7 +65,9 @@ def add_arguments(parser: argparse._ArgumentGroup) -> None:
         default="1000,10000,100000",
         help="topic counts to measure, comma-separated (default 1000,10000,100000)",
     )
-    parser.add_argument("--articles", type=int, default=500, help="articles measured (default 500)")
+    parser.add_argument(
+        "--matching-articles", type=int, default=500, help="articles measured (default 500)"
+    )
 
 
 class Article:
@@ -282,7 +284,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"the shared corpora are not at {corpora}: set NEWSWATCH_CORPORA")
         return
     measured, other = _articles(corpora)
-    articles = measured[: args.articles]
+    articles = measured[: args.matching_articles]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     token = _tokenising(articles)
     print(f"{len(articles)} news articles; one tokenising pass {1000 * token:.3f} ms/article")

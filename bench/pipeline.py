@@ -367,7 +367,7 @@ def pipeline_run(
 def add_arguments(parser: argparse._ArgumentGroup) -> None:
     # six editions of the 181 corpus pages: long enough that the pipeline's fill time (one
     # feed and one page latency before the first job exists) is a small part of the run
-    parser.add_argument("--articles", type=int, default=1086, help="pages to process")
+    parser.add_argument("--pipeline-articles", type=int, default=1086, help="pages to process")
     parser.add_argument("--latency", type=float, default=0.2, help="origin latency, seconds")
     parser.add_argument("--hosts", type=int, default=16, help="loopback hosts serving feeds")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
@@ -428,7 +428,7 @@ def print_run(got: PipelineRun, bare: Bare, *, batch: int, workers: int) -> None
 
 
 def run(args: argparse.Namespace) -> None:
-    pages = load_pages(args.articles)
+    pages = load_pages(args.pipeline_articles)
     print(f"{len(pages)} pages, origin latency {args.latency * 1000:.0f} ms, "
           f"{args.hosts} hosts, {args.workers} worker(s)")  # fmt: skip
     paths = extraction_paths(pages)
