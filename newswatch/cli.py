@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +24,10 @@ ConfigOption = Annotated[
 PublishedConfig = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c", help="YAML file to apply to the catalogue before starting (optional)."
+        "--config",
+        "-c",
+        help="YAML file whose settings: block applies and whose feeds, topics and "
+        "subscriptions are applied to the catalogue before starting (optional).",
     ),
 ]
 SettingsConfig = Annotated[
@@ -80,8 +84,9 @@ def up(
         bool, typer.Option("--verbose", "-v", help="Show every process's full log here too.")
     ] = False,
 ) -> None:
-    """Run everything (Redis unless NEWSWATCH_REDIS_URL is set, scheduler, workers, API). On a
-    terminal it prints one line per alert and a status line; every process's log goes to
+    """Run everything: Redis (unless NEWSWATCH_REDIS_URL is set), scheduler, workers, API.
+
+    On a terminal it prints one line per alert and a status line; every process's log goes to
     DATA_DIR/logs/ (and to the console with --verbose, or when stderr is not a terminal)."""
     from newswatch.supervisor import run_up
 
@@ -105,7 +110,7 @@ def worker(
 
 @app.command()
 def api(config: SettingsConfig = None) -> None:
-    """Run the HTTP API (alerts, articles, feeds, /healthz, /metrics)."""
+    """Run the HTTP API and the web pages (alerts, articles, feeds, /healthz, /metrics)."""
     from newswatch.api.server import run_api
 
     raise typer.Exit(run_api(config))
@@ -178,7 +183,21 @@ def _add_groups() -> None:
     app.add_typer(deliveries_app, name="deliveries")
 
 
+def _one_line_summaries(group: typer.Typer) -> None:
+    """A command list shows each command's first paragraph; rich help keeps its line breaks
+    there (the command's own --help joins them), so give each command that paragraph on one
+    line, which the list wraps to the terminal."""
+    for command in group.registered_commands:
+        doc = command.callback.__doc__ if command.callback else None
+        if command.short_help is None and doc:
+            command.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _one_line_summaries(sub.typer_instance)
+
+
 _add_groups()
+_one_line_summaries(app)
 
 
 def main() -> None:

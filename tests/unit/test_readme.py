@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import typer
+
+from newswatch.cli import app
 from newswatch.config import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,3 +53,43 @@ def test_the_commands_it_names_exist() -> None:
     assert named >= {"check", "up", "scheduler", "worker", "api", "alerts"}
     for command in named:
         assert re.search(rf"│ {command}\s", help_text), f"`newswatch {command}` is not a command"
+
+
+def _help(*args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "newswatch.cli", *args, "--help"],
+        capture_output=True, text=True, check=True, env={"COLUMNS": "300", "PATH": ""},
+    ).stdout  # fmt: skip
+
+
+def test_every_flag_it_shows_a_command_with_exists() -> None:
+    """Each `newswatch ...` the README shows (code spans and command lines) names a command,
+    and every option on it is one of that command's options."""
+    root = typer.main.get_command(app)
+    spans = re.findall(r"`newswatch ([^`]+)`", README)
+    lines = re.findall(r"^(?:\$ )?newswatch ([^\n]+)", README, re.M)
+    problems = []
+    for text in (" ".join(found.split()) for found in spans + lines):
+        words, command, path = text.split(" "), root, list[str]()
+        while len(path) < len(words) and words[len(path)] in getattr(command, "commands", {}):
+            command = command.commands[words[len(path)]]  # type: ignore[attr-defined]
+            path.append(words[len(path) - 1])
+        if len(path) < len(words) and words[len(path)].endswith(":"):
+            continue  # a message that starts with the program's name
+        if not path or hasattr(command, "commands"):
+            problems.append(f"not a command: newswatch {text}")
+            continue
+        options = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+        for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])(?![\w-])", text):
+            if flag not in options:
+                problems.append(f"newswatch {' '.join(path)} has no {flag}: {text}")
+    assert problems == []
+
+
+def test_command_lists_show_each_summary_as_one_paragraph() -> None:
+    """A command list wraps each command's summary to the terminal, not at the docstring's
+    line breaks: at 300 columns every summary fits on its command's line."""
+    for group in ("", "feeds", "topics", "subscriptions", "deliveries"):
+        panel = _help(*group.split()).split("Commands ─", 1)[1].split("╰", 1)[0]
+        rows = panel.splitlines()[1:]
+        assert rows and all(re.match(r"│ [a-z]", row) for row in rows), (group, rows)
