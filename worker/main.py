@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from redis.client import Pipeline
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
@@ -33,10 +34,24 @@ from worker.extraction import SandboxedExtractor
 log = get_logger("newswatch.worker")
 
 
+class ArticleWorker(SimpleWorker):
+    """rq's SimpleWorker with its heartbeat's writes (the worker hash's last_heartbeat, two
+    EXPIREs) sent in one round trip rather than three. rq beats before and after every
+    dequeue, so that is four round trips fewer per batch; the commands are the same."""
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Pipeline | None = None) -> None:
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline=pipeline)
+            return
+        with self.connection.pipeline(transaction=False) as batched:
+            super().heartbeat(timeout, pipeline=batched)
+            batched.execute()
+
+
 def build_worker(redis_url: str, *, name: str | None = None) -> SimpleWorker:
     """A SimpleWorker on the article queue, with its own connection (rq raises that one's
     socket timeout above its blocking dequeue; the jobs keep the context's short one)."""
-    return SimpleWorker(
+    return ArticleWorker(
         [keys.ARTICLE_QUEUE],
         name=name,
         connection=connect(redis_url, client="worker_queue"),

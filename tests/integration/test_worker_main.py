@@ -120,3 +120,26 @@ def test_the_extraction_sandbox_is_started_before_the_first_job(
         assert extractor.sandbox.pid == started and extractor.sandbox.starts == 1
     finally:
         extractor.close()
+
+
+def test_the_rq_heartbeat_is_one_round_trip(redis_url: str, redis_client: redis.Redis) -> None:
+    """rq's worker heartbeat (before and after every dequeue) writes the worker hash's
+    last_heartbeat and two TTLs: sent together, one round trip; the same writes."""
+    from newswatch import metrics
+    from worker.main import build_worker
+
+    worker = build_worker(redis_url, name="beating")
+    trips = metrics.REDIS_ROUND_TRIPS.labels("worker_queue")
+    worker.connection.ping()  # the connection's handshake is counted too: start after it
+    before = trips._value.get()
+    worker.heartbeat()
+    assert trips._value.get() - before == 1
+    assert redis_client.hget(worker.key, "last_heartbeat") is not None
+    assert 0 < redis_client.ttl(worker.key) <= worker.worker_ttl + 60
+    before = trips._value.get()
+    with worker.connection.pipeline() as pipe:  # rq's own pipelined calls are left alone
+        worker.heartbeat(30, pipeline=pipe)
+        assert trips._value.get() == before
+        pipe.execute()
+    assert redis_client.ttl(worker.key) <= 30
+    worker.connection.close()
