@@ -118,6 +118,16 @@ WARRANTS = [
     ("ko", "법원은 전 장관에 대한 구속영장을 발부했다."),
     ("ar", "أصدرت المحكمة الجنائية الدولية مذكرتي اعتقال بحق نتنياهو وغالانت"),
     ("pl", "Sąd wydał list gończy za byłym prezesem spółki."),
+    # a court's or a prosecutor's order to hold the person
+    ("es", "La Fiscalía pidió la detención del alcalde."),
+    ("es", "El juez decretó prisión provisional para el empresario."),
+    ("pt", "A Justiça converteu a prisão em flagrante em preventiva."),
+    ("fr", "Le juge a délivré un mandat de dépôt contre le suspect."),
+    ("de", "Gegen den Mann wurde Untersuchungshaft angeordnet."),
+    ("ru", "Суд санкционировал арест бывшего замминистра."),
+    ("it", "La procura ha disposto il fermo del sospettato."),
+    ("tr", "Mahkeme, eski belediye başkanının tutuklanmasına karar verdi."),
+    ("tr", "Uluslararası Ceza Mahkemesi Netanyahu hakkında tutuklama emri çıkardı."),
 ]
 
 ARMS = [
@@ -252,6 +262,10 @@ TRAPS = [
     "Die Post liefert Pakete mit Drohnen aus.",
     "京东提供自己的无人机参与搜救。",
     "NATO sent warplanes to Poland to patrol its airspace.",
+    # remand and requests with no court behind them
+    "La oposición pidió la detención del ministro.",
+    "El Congreso debate reformar la prisión preventiva.",
+    "Il fermo immagine mostra il presidente.",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
