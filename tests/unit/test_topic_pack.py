@@ -166,6 +166,17 @@ ARMS = [
     ("fr", "L'Iran a livré des drones à la Russie."),
     ("de", "Der Iran liefert Drohnen an Russland."),
     ("it", "L'Iran ha fornito droni alla Russia."),
+    ("en", "Sweden will donate Archer artillery systems to Ukraine."),
+    ("en", "Russia is receiving artillery shells and missiles from North Korea, officials say."),
+    ("es", "Rusia recibe proyectiles de artillería de Corea del Norte."),
+    ("fr", "Les Etats-Unis ont suspendu des livraisons de bombes à Israël."),
+    ("de", "Nordkorea schickt Artilleriegranaten nach Russland."),
+    ("de", "Deutschland stellt der Ukraine weitere Luftabwehrsysteme zur Verfügung."),
+    ("ru", "Индия закупает у России С-400."),
+    ("ru", "Украина получила первые истребители F-16."),
+    ("uk", "Україна отримала нову партію снарядів від партнерів."),
+    ("tr", "İran'ın Rusya'ya füze gönderdiği iddia edildi."),
+    ("ja", "政府はフィリピンに巡視船を供与する。"),
     ("pt", "O Irã enviou drones para a Rússia."),
 ]
 
@@ -262,6 +273,12 @@ TRAPS = [
     "Die Post liefert Pakete mit Drohnen aus.",
     "京东提供自己的无人机参与搜救。",
     "NATO sent warplanes to Poland to patrol its airspace.",
+    # attacks, a factory's deliveries to its own army, a police force's new pistols
+    "Rusya, Ukrayna'ya füze ve İHA'larla saldırdı.",
+    "İsrail'e füze saldırısı düzenlendi.",
+    "Уралвагонзавод поставил в войска новую партию танков Т-90М в рамках гособоронзаказа.",
+    "Войска получили новые танки Т-90 с завода.",
+    "La Guardia Civil recibió armas nuevas para sus agentes.",
     # remand and requests with no court behind them
     "La oposición pidió la detención del ministro.",
     "El Congreso debate reformar la prisión preventiva.",
