@@ -411,6 +411,26 @@ def test_the_feed_is_decoded_with_the_charset_its_server_names(
     assert FeedStateStore(redis_client).get_state(feed.id).title == "Новости"
 
 
+def test_a_redis_error_during_a_poll_hands_the_feed_back_due_after_its_usual_interval(
+    redis_client: redis.Redis, origin: Origin, settings: Settings, clock: Clock
+) -> None:
+    serve_feed(origin, "/feed.xml", items(1), etag='"v1"')
+    feed = Feed(url=origin.url("/feed.xml"), interval=600)
+    publish(redis_client, feed)
+    cycle(redis_client, settings, clock)
+    serve_feed(origin, "/feed.xml", items(2, 1), etag='"v2"')
+    # a key of the wrong type: Redis refuses the poll's look at the seen items (WRONGTYPE)
+    redis_client.delete(keys.feed_seen(feed.id))
+    redis_client.set(keys.feed_seen(feed.id), "not a sorted set")
+    clock.advance(700)  # due (600 s, jitter 10 %)
+
+    assert cycle(redis_client, settings, clock) == []
+
+    # not after min_backoff (60 s): a Redis restart is not the feed's failure
+    assert redis_client.zscore(keys.SCHEDULE, feed.id) == clock.now + 600
+    assert redis_client.hget(keys.LEASE_OWNERS, feed.id) is None
+
+
 class Exploding(AbstractResolver):
     """A resolver with a bug of its own: every lookup raises an unexpected error."""
 
