@@ -8,6 +8,7 @@ import bisect
 import dataclasses
 import functools
 import itertools
+import re
 
 from newswatch.core.language import language_code
 from newswatch.core.query.ast import WordPattern
@@ -27,7 +28,10 @@ class FieldIndex:
     def __init__(self, original: str) -> None:
         self.original = original
         self.folded = fold(original)
-        self.tokens: list[str] = words_pattern(self.folded).findall(self.folded)
+        # one scan gives the words and the gaps between them, [gap, word, gap, ..., gap]:
+        # about what findall costs, and highlights need no second scan for offsets
+        self._parts: list[str] = _splitter(words_pattern(self.folded)).split(self.folded)
+        self.tokens: list[str] = self._parts[1::2]
         self.words = frozenset(self.tokens)
 
     @classmethod
@@ -93,11 +97,10 @@ class FieldIndex:
     def _bounds(self) -> list[int]:
         """Offsets in the folded text: where token k starts at [2k], where it ends at
         [2k + 1] (the lengths of the gaps and tokens added up, all in C)."""
-        gaps = words_pattern(self.folded).split(self.folded)
-        # one gap more than tokens: the last (after the last token) is left out
-        pairs = zip(map(len, gaps), map(len, self.tokens), strict=False)
-        lengths = itertools.chain.from_iterable(pairs)
-        return list(itertools.accumulate(lengths))
+        # the last gap (after the last token) is left out
+        return list(
+            itertools.accumulate(map(len, itertools.islice(self._parts, len(self._parts) - 1)))
+        )
 
     @functools.cached_property
     def _offsets(self) -> FoldedOffsets | None:
@@ -109,6 +112,12 @@ class FieldIndex:
         start, end = bounds[2 * span[0]], bounds[2 * span[1] - 1]
         offsets = self._offsets
         return (start, end) if offsets is None else (offsets.start(start), offsets.end(end))
+
+
+@functools.cache
+def _splitter(words: re.Pattern[str]) -> re.Pattern[str]:
+    """``words`` capturing what it matches: its ``split`` keeps the words between the gaps."""
+    return re.compile(f"({words.pattern})", words.flags)
 
 
 def _fits(token: str, pattern: WordPattern) -> bool:

@@ -220,15 +220,17 @@ class TopicIndex:
         for atom in present & direct.keys():
             found |= direct[atom]
         checked = self._checked
+        disjoint = present.isdisjoint
         for atom in present & checked.keys():
             for number, checks in checked[atom].items():
-                if number in found:
+                # the checks are few (CHECKED_CLAUSES): unrolled, a topic costs no loop
+                if (
+                    disjoint(checks[0])
+                    or (len(checks) > 1 and disjoint(checks[1]))
+                    or (len(checks) > 2 and any(map(disjoint, checks[2:])))
+                ):
                     continue
-                for clause in checks:
-                    if clause.isdisjoint(present):
-                        break
-                else:
-                    found.add(number)
+                found.add(number)
         return sorted(found)
 
     def _prefix_automaton(self) -> ahocorasick.Automaton:

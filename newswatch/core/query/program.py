@@ -137,16 +137,25 @@ class DocumentState:
         """The hits of a term or proximity search made into items, in article order."""
         found = self._items_of.get(unit)
         if found is None:
-            found = self._items_of[unit] = sorted(map(self._item, unit.hits(self)), key=_place)
+            made = list(map(self._item, unit.hits(self)))
+            if isinstance(unit, CompiledNear):  # a term's hits come in article order
+                made.sort(key=_place)
+            found = self._items_of[unit] = made
         return found
 
     def _item(self, hit: Hit) -> _Item:
         made = self._items.get(hit)
         if made is None:
             light = highlight(self.doc, *hit)
-            text = normalize_whitespace(light.text)
+            text = light.text
+            start, end = hit[2]
+            if end - start == 1 and text.isascii():
+                folded = text.lower()  # one ASCII word: no space inside, folding lowers it
+            else:
+                text = normalize_whitespace(text)
+                folded = fold(text)
             place = (WORD_FIELDS.index(light.field), light.start, -light.end)
-            made = self._items[hit] = (place, light, fold(text), text)
+            made = self._items[hit] = (place, light, folded, text)
         return made
 
 
