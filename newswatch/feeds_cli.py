@@ -60,7 +60,8 @@ def feeds_list(
             if state["name"] != state["url"]:
                 print(f"    {state['url']}")
             if state["interval"]:  # decided by the last poll (core.feed_state), and why
-                print(f"    every {state['interval']} s: {state['interval_reason']}")
+                why = f": {state['interval_reason']}" if state["interval_reason"] else ""
+                print(f"    every {state['interval']} s{why}")
             if state["last_error"]:
                 print(f"    last error: {state['last_error']}")
 
@@ -114,7 +115,10 @@ def _not_there(inst: Instance, url: str) -> None:
 
 def _add_one(inst: Instance, raw: dict[str, Any]) -> bool:
     """Validate and add one feed; False (and a line saying why) when it is there already."""
-    feed: Feed = checked(inst, "feed", raw)
+    return _add_feed(inst, checked(inst, "feed", raw))
+
+
+def _add_feed(inst: Instance, feed: Feed) -> bool:
     try:
         inst.catalog.add(feed, origin=ORIGIN)
     except ConflictError as exc:
@@ -162,11 +166,11 @@ def feeds_add(
         raw["interval"] = interval
     with instance("newswatch feeds add", data_dir, config) as inst:
         # the URL as given must be a valid feed URL before anything is fetched
-        checked(inst, "feed", {**raw, **({"name": name} if name is not None else {})})
+        named = {**raw, **({"name": name} if name is not None else {})}
+        given: Feed = checked(inst, "feed", named)
         _not_there(inst, url)  # before anything is fetched
-        if not discover_feeds:
-            one = _add_one(inst, {**raw, **({"name": name} if name is not None else {})})
-            raise typer.Exit(0 if one else EXIT_REFUSED)
+        if not discover_feeds:  # added as checked (its warnings printed once)
+            raise typer.Exit(0 if _add_feed(inst, given) else EXIT_REFUSED)
         feeds = _discover(inst, url).feeds
         chosen = feeds if add_all else feeds[:1]
         if len(feeds) > 1 and not add_all:
