@@ -22,7 +22,7 @@ ENDPOINTS = {
     "cursor= (every list answers next: the link to the next page)",
     "/api/alerts/{id}": "one alert",
     "/api/stories": "stories (copies of one news story across outlets), latest update first; "
-    "query: since= (ISO-8601), limit= (1-500)",
+    "query: since= (ISO-8601), limit= (1-500), cursor=",
     "/api/stories/{id}": "one story with its sources, articles and alerts",
     "/api/articles": "stored articles, newest first; query: q= (a topic query), feed=, since=, "
     "limit=, cursor=",
@@ -35,6 +35,12 @@ ENDPOINTS = {
     "/api/subscriptions/{name}": "one subscription; PUT changes it, DELETE removes it (token)",
     "/api/failures": "recent failures (feeds, pages, extraction) with reasons; query: limit=, "
     "cursor=",
+    "/api/deliveries": "recent deliveries: status, attempts, last error; query: limit=, cursor=",
+    "/api/deliveries/dead": "the dead-letter list and the disabled channels; query: limit=, "
+    "cursor=",
+    "/api/deliveries/{id}/replay": "POST: send a dead letter again, enabling its channel (token)",
+    "/feeds/topics/{name}.atom": "the newest alerts of a topic as an Atom feed (.json: the same as JSON)",
+    "/feeds/subscriptions/{name}.atom": "the newest alerts of a subscription's topics (.json too)",
     "/api/topics/test": "POST: does a query match a text, page or stored article, and why",
     "/api/topics/backtest": "POST: a query over the stored articles of the last days",
     "/healthz": "Redis reachable, a scheduler and a worker alive (each process's last "
