@@ -39,7 +39,7 @@ ENDPOINTS = {
     "/api/deliveries/dead": "the dead-letter list and the disabled channels; query: limit=, "
     "cursor=",
     "/api/deliveries/{id}/replay": "POST: send a dead letter again, enabling its channel (token)",
-    "/feeds/topics/{name}.atom": "the newest alerts of a topic as an Atom feed (.json: the same as JSON)",
+    "/feeds/topics/{name}.atom": "the newest alerts of a topic as an Atom feed (.json: as JSON)",
     "/feeds/subscriptions/{name}.atom": "the newest alerts of a subscription's topics (.json too)",
     "/api/topics/test": "POST: does a query match a text, page or stored article, and why",
     "/api/topics/backtest": "POST: a query over the stored articles of the last days",
