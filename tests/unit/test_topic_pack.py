@@ -94,6 +94,11 @@ SUMMITS = [
     ("it", "I capi di Stato e di governo si riuniscono a Bruxelles."),
     ("pt", "Os chefes de Estado e de Governo reúnem-se em Bruxelas."),
     ("zh", "德国总理默克尔拒绝出席面对面的G7会议。"),
+    ("fr", "Emmanuel Macron s'est entretenu avec Vladimir Poutine au fort de Brégançon."),
+    ("es", "Milei viajará a Washington para reunirse con Trump."),
+    ("it", "Meloni vola a Washington per incontrare Trump."),
+    ("ru", "Саммит Россия — Африка пройдет в Санкт-Петербурге."),
+    ("tr", "Şanghay İşbirliği Örgütü Zirvesi Astana'da başladı."),
 ]
 
 WARRANTS = [
@@ -128,6 +133,9 @@ WARRANTS = [
     ("it", "La procura ha disposto il fermo del sospettato."),
     ("tr", "Mahkeme, eski belediye başkanının tutuklanmasına karar verdi."),
     ("tr", "Uluslararası Ceza Mahkemesi Netanyahu hakkında tutuklama emri çıkardı."),
+    ("uk", "Суд видав дозвіл на затримання колишнього народного депутата."),
+    ("pt", "STF determina prisão do deputado."),
+    ("tr", "Ekrem İmamoğlu hakkında tutuklama talebi."),
 ]
 
 ARMS = [
@@ -177,6 +185,9 @@ ARMS = [
     ("uk", "Україна отримала нову партію снарядів від партнерів."),
     ("tr", "İran'ın Rusya'ya füze gönderdiği iddia edildi."),
     ("ja", "政府はフィリピンに巡視船を供与する。"),
+    ("en", "Biden administration pauses bomb shipment to Israel"),
+    ("es", "España venderá cinco corbetas a Arabia Saudí."),
+    ("ru", "Россия получила от КНДР миллионы снарядов."),
     ("pt", "O Irã enviou drones para a Rússia."),
 ]
 
@@ -279,10 +290,14 @@ TRAPS = [
     "Уралвагонзавод поставил в войска новую партию танков Т-90М в рамках гособоронзаказа.",
     "Войска получили новые танки Т-90 с завода.",
     "La Guardia Civil recibió armas nuevas para sus agentes.",
+    "Минобороны России получило партию новых танков.",
+    "Türk Silahlı Kuvvetleri'ne yeni tanklar teslim edildi.",
     # remand and requests with no court behind them
     "La oposición pidió la detención del ministro.",
     "El Congreso debate reformar la prisión preventiva.",
     "Il fermo immagine mostra il presidente.",
+    "A polícia cumpriu mandados de busca e apreensão.",
+    "El presidente del Gobierno se reunió con los sindicatos en La Moncloa.",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
