@@ -5,7 +5,9 @@ Real article pages from the shared corpus are served behind local RSS feeds on s
 hosts (127.0.0.x) with an injected origin latency; `newswatch up` (embedded Redis, scheduler,
 workers, API) processes them; the end-to-end rate (from the first request the origins see to
 the last article processed) is compared with the rate of bare `trafilatura.extract` on the same
-pages, measured in this same run.
+pages, measured in this same run. The origins answer once every worker has logged its start
+(imports, topics compiled, the extraction sandbox started): a worker starts once, not per
+article, as bare trafilatura's import is not counted either.
 
 The baseline is trafilatura run with the pipeline's settings: the full algorithm, comments
 left out (``include_comments=False``, as newswatch extracts; the default, comments included,
@@ -85,10 +87,16 @@ def load_pages(count: int) -> list[bytes]:
 class Origin:
     """One loopback host serving a feed of its pages, each response delayed by ``latency``."""
 
-    def __init__(self, host: str, pages: list[bytes], latency: float) -> None:
+    def __init__(
+        self, host: str, pages: list[bytes], latency: float, *, opened: bool = True
+    ) -> None:
         self.pages = pages
         self.latency = latency
         self.first_request: float | None = None
+        # requests wait (up to a minute) until the origin is opened
+        self.opened = threading.Event()
+        if opened:
+            self.opened.set()
         origin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,6 +104,7 @@ class Origin:
                 pass
 
             def do_GET(self) -> None:
+                origin.opened.wait(60)
                 if origin.first_request is None:
                     origin.first_request = time.monotonic()
                 time.sleep(origin.latency)
@@ -276,13 +285,23 @@ def _redis_counters(client: redis.Redis) -> tuple[float, float]:
     return cpu["used_cpu_sys"] + cpu["used_cpu_user"], float(stats["total_commands_processed"])
 
 
+def _workers_started(log: Path) -> int:
+    """How many workers of `newswatch up` logged their start (their log is echoed in its)."""
+    try:
+        return log.read_text(errors="replace").count('"worker started"')
+    except OSError:
+        return 0
+
+
 def pipeline_run(
     pages: list[bytes], *, hosts: int, latency: float, workers: int, batch_size: int
 ) -> PipelineRun:
     """One end-to-end run of `newswatch up` on ``pages`` (from the origins' first request to
     the last article)."""
     shards = [pages[h::hosts] for h in range(hosts)]
-    origins = [Origin(f"127.0.0.{h + 1}", shard, latency) for h, shard in enumerate(shards)]
+    origins = [
+        Origin(f"127.0.0.{h + 1}", shard, latency, opened=False) for h, shard in enumerate(shards)
+    ]
     with tempfile.TemporaryDirectory(prefix="newswatch-bench-") as tmp:
         config = Path(tmp) / "bench.yaml"
         lines = ["feeds:"]
@@ -310,6 +329,20 @@ def pipeline_run(
         http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
         store: redis.Redis | None = None
         try:
+            # the origins answer once every worker is ready (imports, topics compiled, the
+            # sandbox's child started): a worker's start is not per-article work
+            ready_by = time.monotonic() + 120
+            while time.monotonic() < ready_by and not all(o.opened.is_set() for o in origins):
+                if proc.poll() is not None:
+                    sys.exit("newswatch up exited:\n" + (Path(tmp) / "up.log").read_text()[-3000:])
+                if _workers_started(Path(tmp) / "up.log") >= workers:
+                    for o in origins:
+                        o.opened.set()
+                time.sleep(0.05)
+            if not all(o.opened.is_set() for o in origins):
+                print("  (the workers did not log their start within 120 s: origins opened anyway)")
+                for o in origins:
+                    o.opened.set()
             deadline = time.monotonic() + 600
             done = 0.0
             first: tuple[tuple[float, float], list[float], tuple[float, float]] | None = None
