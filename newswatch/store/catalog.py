@@ -54,15 +54,28 @@ ALL = "all"
 # a write changing more topics at once, reads the whole catalogue instead
 TOPIC_LOG_SIZE = 10_000
 
-# KEYS: version hash, change log, floor; ARGV: log size, changed topic names. Bumps the topic
-# version and logs the names at it; when the log would exceed its size the oldest entries go
-# and the floor says up to which version the log is no longer complete.
+# KEYS: version hash, change log, floor, last logged version; ARGV: log size, changed topic
+# names. Bumps the topic version and logs the names at it. The floor rises to the version at
+# or below which the log may miss changes: the oldest entries trimmed when the log exceeds
+# its size (or all of them, for a write of more names than that), or topic versions written
+# without the log (by a release before it: the version moved past the last one logged).
 _BUMP_TOPICS = """
+local function raise_floor(version)
+    local floor = tonumber(redis.call('GET', KEYS[3]) or '0')
+    if version > floor then
+        redis.call('SET', KEYS[3], version)
+    end
+end
+local before = tonumber(redis.call('HGET', KEYS[1], 'topic') or '0')
+if before ~= tonumber(redis.call('GET', KEYS[4]) or '0') then
+    raise_floor(before)
+end
 local version = redis.call('HINCRBY', KEYS[1], 'topic', 1)
+redis.call('SET', KEYS[4], version)
 local keep = tonumber(ARGV[1])
 if #ARGV - 1 > keep then
     redis.call('DEL', KEYS[2])
-    redis.call('SET', KEYS[3], version)
+    raise_floor(version)
     return version
 end
 for i = 2, #ARGV do
@@ -72,7 +85,7 @@ local excess = redis.call('ZCARD', KEYS[2]) - keep
 if excess > 0 then
     local last = redis.call('ZRANGE', KEYS[2], excess - 1, excess - 1, 'WITHSCORES')
     redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-    redis.call('SET', KEYS[3], last[2])
+    raise_floor(tonumber(last[2]))
 end
 return version
 """
@@ -175,9 +188,12 @@ class CatalogStore:
         pipe.get(keys.CATALOG_GENERATION)
         pipe.hget(keys.CATALOG_VERSION, "topic")
         pipe.get(keys.TOPIC_CHANGES_FLOOR)
+        pipe.get(keys.TOPIC_CHANGES_LOGGED)
         pipe.zrangebyscore(keys.TOPIC_CHANGES, f"({since}", "+inf")
-        generation, version, floor, names = pipe.execute()
-        complete = since >= int(floor or 0)
+        generation, version, floor, logged, names = pipe.execute()
+        # complete when nothing after ``since`` may be missing, and the last topic version
+        # was logged (a release without the log may have written it)
+        complete = since >= int(floor or 0) and int(logged or 0) == int(version or 0)
         return TopicChanges(
             as_text(generation) if generation is not None else "",
             int(version or 0),
@@ -452,7 +468,12 @@ def _bump(pipe: Any, kinds: Iterable[Kind], topics: Iterable[str] = ()) -> None:
     pipe.set(keys.CATALOG_GENERATION, new_generation(), nx=True)
     for kind in sorted(set(kinds)):
         if kind == "topic":
-            log = (keys.CATALOG_VERSION, keys.TOPIC_CHANGES, keys.TOPIC_CHANGES_FLOOR)
+            log = (
+                keys.CATALOG_VERSION,
+                keys.TOPIC_CHANGES,
+                keys.TOPIC_CHANGES_FLOOR,
+                keys.TOPIC_CHANGES_LOGGED,
+            )
             pipe.eval(_BUMP_TOPICS, len(log), *log, TOPIC_LOG_SIZE, *sorted(set(topics)))
         else:
             pipe.hincrby(keys.CATALOG_VERSION, kind, 1)

@@ -21,10 +21,12 @@ SUBSCRIPTIONS = PREFIX + "subscriptions"  # hash subscription name -> catalogue 
 CATALOG_GENERATION = PREFIX + "catalog:generation"
 CATALOG = {"feed": FEEDS, "topic": TOPICS, "subscription": SUBSCRIPTIONS}
 # the topic change log: zset topic name -> the topic version at which it last changed (added,
-# replaced or removed), so a worker reads only the topics changed since its version; string:
-# the version up to which the log was trimmed (changes at or below it may be missing)
+# replaced or removed), so a worker reads only the topics changed since its version; strings:
+# the version at or below which changes may be missing from it (trimmed, or written by a
+# release without the log), and the topic version of the last change it logged
 TOPIC_CHANGES = PREFIX + "catalog:changes:topic"
 TOPIC_CHANGES_FLOOR = PREFIX + "catalog:changes:topic:floor"
+TOPIC_CHANGES_LOGGED = PREFIX + "catalog:changes:topic:logged"
 
 # scheduling
 SCHEDULE = PREFIX + "schedule"  # zset feed_id -> unix time when due (or lease expiry)

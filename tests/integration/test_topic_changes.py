@@ -14,7 +14,8 @@ from newswatch.config import Settings
 from newswatch.core.catalog import Catalog, Topic
 from newswatch.core.query import MatchDocument
 from newswatch.store import catalog as catalog_module
-from newswatch.store.catalog import CatalogStore
+from newswatch.store import keys
+from newswatch.store.catalog import CatalogStore, Entry, _encode
 from worker.context import OTHER_TOPICS, WorkerContext
 
 DOC = MatchDocument.build(title="Putin and Xi meet", text="Talks on trade in Moscow.")
@@ -79,7 +80,7 @@ def test_the_log_is_bounded_and_says_when_it_no_longer_reaches_back(
         store.add(Topic(name=name, query=name * 2), origin="api")
     assert store.topic_changes(0).names is None  # "a" (version 1) was trimmed
     assert sorted(store.topic_changes(1).names or []) == ["b", "c"]
-    assert redis_client.zcard(catalog_module.keys.TOPIC_CHANGES) == 2
+    assert redis_client.zcard(keys.TOPIC_CHANGES) == 2
     # one write of more topics than the log holds: every older reader reads everything
     publish(redis_client, *(Topic(name=f"t{n}", query=f"word{n}") for n in range(3)))
     assert store.topic_changes(3).names is None
@@ -163,3 +164,31 @@ def test_the_labelled_topics_follow_a_change(redis_client: redis.Redis) -> None:
     writer.remove("topic", "a")
     context.matcher()
     assert context.metric_topic("m") == "m"
+
+
+def test_topic_versions_written_without_the_log_are_never_taken_as_logged(
+    redis_client: redis.Redis,
+) -> None:
+    # a release before the log (a rolling upgrade, an older `newswatch apply`) writes the
+    # topic and bumps the version, and logs nothing: by hand here, as that release did
+    def old_release_writes(name: str, query: str) -> None:
+        entry = Entry(Topic(name=name, query=query), "api", "", "")
+        redis_client.hset(keys.TOPICS, name, _encode(entry))
+        redis_client.hincrby(keys.CATALOG_VERSION, "topic", 1)
+
+    publish(redis_client, Topic(name="putin", query="Putin"))
+    context, store = context_on(redis_client)
+    assert matched(context) == ["putin"]
+    old_release_writes("xi", "Xi")  # the last version unlogged
+    assert sorted(matched(context)) == ["putin", "xi"]
+    assert store.full_reads == 2
+    old_release_writes("talks", "talks")
+    CatalogStore(redis_client).add(Topic(name="trade", query="trade"), origin="api")
+    # a logged change after an unlogged one: the log holds "trade" only, and says so
+    since = CatalogStore(redis_client).version("topic") - 2
+    assert CatalogStore(redis_client).topic_changes(since).names is None
+    assert sorted(matched(context)) == ["putin", "talks", "trade", "xi"]
+    assert store.full_reads == 3
+    CatalogStore(redis_client).add(Topic(name="moscow", query="Moscow"), origin="api")
+    assert sorted(matched(context)) == ["moscow", "putin", "talks", "trade", "xi"]
+    assert store.full_reads == 3  # logged again from there on
