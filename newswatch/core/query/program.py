@@ -222,7 +222,7 @@ class CompiledWords:
         keys = tuple(word_key(w) for w in node.words)  # strings hash faster than patterns
         self.words_id = intern(keys)
         self.id = intern((keys, node.field, node.text))
-        self.fields = (node.field,) if node.field else DEFAULT_FIELDS
+        self.fields: tuple[str, ...] = (node.field,) if node.field else DEFAULT_FIELDS
         # the words without a wildcard: all must be somewhere in the document
         self.exact = tuple(dict.fromkeys(w.word for w in node.words if not w.prefix))
         one = node.words[0]
@@ -256,10 +256,14 @@ class CompiledWords:
 class CompiledOr:
     """An OR joined by a proximity search: the occurrences of its alternatives."""
 
-    __slots__ = ("children",)
+    __slots__ = ("children", "fields")
 
     def __init__(self, children: list[Positional]) -> None:
         self.children = children
+        # the fields it can occur in: those of any alternative
+        self.fields: tuple[str, ...] = tuple(
+            f for f in WORD_FIELDS if any(f in c.fields for c in children)
+        )
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         merged: dict[Span, tuple[Hit, ...]] = {}
@@ -273,7 +277,7 @@ class CompiledOr:
 
 
 class CompiledNear:
-    __slots__ = ("distance", "id", "left", "ordered", "right")
+    __slots__ = ("distance", "fields", "id", "left", "ordered", "right")
 
     def __init__(self, node: Near, left: Positional, right: Positional, intern: Interner) -> None:
         self.id = intern.fresh()
@@ -281,11 +285,13 @@ class CompiledNear:
         self.ordered = node.ordered
         self.left = left
         self.right = right
+        # the fields it can occur in: both sides must (elsewhere it has no occurrence)
+        self.fields: tuple[str, ...] = tuple(f for f in left.fields if f in right.fields)
 
     def matches(self, state: DocumentState) -> bool:
         """Whether some field has an occurrence, from the spans of the two sides (their
         occurrences, with the hits making them up, are made for a report only)."""
-        for field in WORD_FIELDS:
+        for field in self.fields:
             left = self.left.spans_in(state, field)
             if left and _within(left, self.right.spans_in(state, field), self):
                 return True
@@ -297,7 +303,7 @@ class CompiledNear:
     def hits(self, state: DocumentState) -> list[Hit]:
         return [
             part
-            for field in WORD_FIELDS
+            for field in self.fields
             for _span, parts in self.occurrences(state, field)
             for part in parts
         ]
