@@ -72,6 +72,20 @@ def _check_token(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+USER_AGENT_CHARS = (1, 512)
+
+
+def _check_user_agent(value: str) -> str:
+    """A header value: printable ASCII, spaces allowed (a line break or a non-ASCII letter
+    would fail every request at send time, far from the setting)."""
+    low, high = USER_AGENT_CHARS
+    if not low <= len(value) <= high:
+        raise _invalid(f"a user agent has {low} to {high} characters, this one has {len(value)}")
+    if not all(" " <= char <= "~" for char in value):
+        raise _invalid("a user agent is printable ASCII (it is sent in a header)")
+    return value
+
+
 MAX_WORKERS_PER_CORE = 4  # more worker processes than this only queue for the CPU
 _MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
 _MB = 1024 * 1024
@@ -99,7 +113,9 @@ class Settings(BaseSettings):
     ] = 0
 
     # fetching
-    user_agent: str = "newswatch/0.1 (self-hosted news monitor)"
+    user_agent: Annotated[str, AfterValidator(_check_user_agent)] = (
+        "newswatch/0.1 (self-hosted news monitor)"
+    )
     fetch_concurrency: Annotated[int, _in_range(1, 4096)] = 64
     fetch_per_host: Annotated[int, _in_range(1, 64)] = 2
     fetch_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 20.0

@@ -92,3 +92,10 @@ def test_port_lists_are_normalised_or_refused() -> None:
     for bad in ("", "http", "0", "80-70", "65536"):
         with pytest.raises(ValueError, match="port list"):
             Settings(allowed_ports=bad)
+
+
+@pytest.mark.parametrize("bad", ["", "newswatch\nX-Injected: 1", "newswätch", "x" * 513])
+def test_a_user_agent_is_a_header_value(bad: str) -> None:
+    with pytest.raises(ValueError, match="user agent"):
+        Settings(user_agent=bad)
+    assert Settings(user_agent="my-monitor/1.0 (+https://example.org)").user_agent
