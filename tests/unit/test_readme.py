@@ -93,3 +93,14 @@ def test_command_lists_show_each_summary_as_one_paragraph() -> None:
         panel = _help(*group.split()).split("Commands ─", 1)[1].split("╰", 1)[0]
         rows = panel.splitlines()[1:]
         assert rows and all(re.match(r"│ [a-z]", row) for row in rows), (group, rows)
+
+
+def test_the_bench_and_eval_sections_it_names_exist() -> None:
+    from bench.__main__ import SECTIONS as BENCH
+    from eval.__main__ import SECTIONS as EVAL
+
+    for tool, sections in (("bench", BENCH), ("eval", EVAL)):
+        named = set(re.findall(rf"make {tool} ARGS=([a-z]+)", README))
+        named |= set(re.findall(rf"python -m {tool} ([a-z]+)", README))
+        assert named, tool
+        assert named <= set(sections), f"README names {tool} sections that do not exist"
