@@ -110,6 +110,8 @@ class WorkerContext:
         names, or None (nothing done) when the whole catalogue must be read."""
         if self._matcher is None or self._stamp is None or stamp[0] != self._stamp[0]:
             return None
+        if stamp[1] < self._stamp[1]:
+            return None  # the version went back (Redis restored from a backup): read it all
         changes = self.catalog.topic_changes(self._stamp[1])
         if changes.names is None or changes.generation != self._stamp[0]:
             return None

@@ -192,3 +192,20 @@ def test_topic_versions_written_without_the_log_are_never_taken_as_logged(
     CatalogStore(redis_client).add(Topic(name="moscow", query="Moscow"), origin="api")
     assert sorted(matched(context)) == ["moscow", "putin", "talks", "trade", "xi"]
     assert store.full_reads == 3  # logged again from there on
+
+
+def test_a_catalogue_restored_from_a_backup_is_read_again(redis_client: redis.Redis) -> None:
+    publish(redis_client, Topic(name="putin", query="Putin"))
+    backup = {key: redis_client.dump(key) for key in redis_client.keys("nw:*")}
+    context, store = context_on(redis_client)
+    CatalogStore(redis_client).add(Topic(name="xi", query="Xi"), origin="api")
+    assert matched(context) == ["putin", "xi"]
+
+    # the same generation, an older topic version and older topics
+    for key, value in backup.items():
+        redis_client.restore(key, 0, value, replace=True)
+    added = set(redis_client.keys("nw:*")) - set(backup)
+    if added:
+        redis_client.delete(*added)
+    assert matched(context) == ["putin"]
+    assert store.full_reads == 2
