@@ -113,12 +113,14 @@ def extract_article(
         if tree is None:
             raise ValueError("no HTML tree")
         meta = read_page_metadata(tree)
-        found = main_text(tree, url)
+        # the trafilatura metadata fallback reads the tree after the text: else it is done
+        fill = metadata_fallback and not (meta.title and meta.published_at)
+        found = main_text(tree, url, keep_tree=fill)
     except Exception as exc:  # translate whatever lxml/trafilatura raise at the boundary
         raise ExtractionError(
             f"could not parse page {url}: {type(exc).__name__}: {exc}", reason="parse_error"
         ) from exc
-    if metadata_fallback and not (meta.title and meta.published_at):
+    if fill:
         meta = _fill_from_trafilatura(meta, tree, url)
     return Extracted(
         title=meta.title,

@@ -231,3 +231,23 @@ def test_parse_html_gives_every_element_the_plain_class() -> None:
     theirs = load_html(page)
     assert theirs is not None and tree.text_content() == theirs.text_content()
     assert parse_html("just a line of text") is None  # trafilatura's "not HTML" test
+
+
+def test_readability_on_the_tree_itself_finds_what_it_finds_on_a_copy(corpora: Path) -> None:
+    """When the caller is done with the tree (the worker, given the feed's date), readability
+    rewrites it instead of a copy: the same text on the benchmark's pages where it runs."""
+    from newswatch.core.charset import decode_page
+    from newswatch.core.html_tree import parse_html
+    from newswatch.core.main_text import main_text
+
+    pages = sorted((corpora / "article-extraction-benchmark" / "html").glob("*.html.gz"))
+    checked = 0
+    for path in pages[::4]:
+        text = decode_page(gzip.decompress(path.read_bytes()), "").text
+        kept, consumed = parse_html(text), parse_html(text)
+        assert kept is not None and consumed is not None
+        copy = main_text(kept, "https://bench.example/a")
+        itself = main_text(consumed, "https://bench.example/a", keep_tree=False)
+        assert itself == copy, path.name
+        checked += copy.checked
+    assert checked >= 10  # readability ran on enough of them
