@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from newswatch.core.errors import ConfigError
 from newswatch.core.item_text import DEFAULT_MIN_TEXT_CHARS
@@ -271,6 +271,12 @@ def _problems(error: ValidationError, source: str) -> list[str]:
 def _env_settings() -> Settings:
     try:
         return Settings()
+    except SettingsError as exc:  # a list or mapping that is not JSON: named, not a traceback
+        found = re.search(r'field "([a-z_]+)"', str(exc))
+        name = found.group(1).upper() if found else "?"
+        raise ConfigError(
+            [f'environment NEWSWATCH_{name}: not JSON: a list is written as \'["a", "b"]\'']
+        ) from None
     except ValidationError as exc:
         problems = []
         for item in exc.errors():

@@ -99,3 +99,16 @@ def test_a_user_agent_is_a_header_value(bad: str) -> None:
     with pytest.raises(ValueError, match="user agent"):
         Settings(user_agent=bad)
     assert Settings(user_agent="my-monitor/1.0 (+https://example.org)").user_agent
+
+
+def test_a_list_in_the_environment_that_is_not_json_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSWATCH_RETRY_AFTER_HOSTS", "*")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.problems == [
+        'environment NEWSWATCH_RETRY_AFTER_HOSTS: not JSON: a list is written as \'["a", "b"]\''
+    ]
+    monkeypatch.setenv("NEWSWATCH_RETRY_AFTER_HOSTS", '["*"]')
+    assert load_settings().retry_after_hosts == ["*"]
