@@ -129,9 +129,11 @@ def bands_of(
     (other layouts than the index's are for the evaluation)."""
     if bands * rows > len(values):
         raise ValueError(f"{bands} bands of {rows} need {bands * rows} values")
+    raw = values[: bands * rows].astype(">u4").tobytes()  # one conversion for every band
+    width = rows * 4
     made = []
     for number in range(bands):
-        key = bytes([number]) + values[number * rows : (number + 1) * rows].astype(">u4").tobytes()
+        key = bytes((number,)) + raw[number * width : (number + 1) * width]
         made.append(Band(key, _spread(key)))
     return tuple(made)
 
