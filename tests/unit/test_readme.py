@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -104,3 +105,22 @@ def test_the_bench_and_eval_sections_it_names_exist() -> None:
         named |= set(re.findall(rf"python -m {tool} ([a-z]+)", README))
         assert named, tool
         assert named <= set(sections), f"README names {tool} sections that do not exist"
+
+
+def test_its_webhook_verifier_accepts_what_newswatch_signs() -> None:
+    import base64
+    import time
+
+    from newswatch.core.signing import signature_headers
+
+    (code,) = re.findall(r"```python\n(.*?)```", README, re.S)
+    scope: dict[str, Any] = {}
+    exec(code, scope)  # the README's own example, run as a reader would
+    secret = "whsec_" + base64.b64encode(bytes(range(32))).decode()
+    other = "whsec_" + base64.b64encode(bytes(range(1, 33))).decode()
+    body = b'{"id": "a1", "topic": "summits"}'
+    headers = signature_headers([other, secret], "msg_1", int(time.time()), body)
+    assert scope["verify"](secret, headers, body)
+    assert not scope["verify"](secret, headers, body + b" ")
+    stale = signature_headers([secret], "msg_1", int(time.time()) - 3600, body)
+    assert not scope["verify"](secret, stale, body)
