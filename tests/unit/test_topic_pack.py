@@ -99,6 +99,8 @@ SUMMITS = [
     ("it", "Meloni vola a Washington per incontrare Trump."),
     ("ru", "Саммит Россия — Африка пройдет в Санкт-Петербурге."),
     ("tr", "Şanghay İşbirliği Örgütü Zirvesi Astana'da başladı."),
+    ("ar", "استقبل الملك عبدالله الثاني الرئيس الفلسطيني محمود عباس في عمان"),
+    ("ar", "بحث الرئيس السيسي مع نظيره الفرنسي ماكرون في القاهرة العلاقات الثنائية"),
 ]
 
 WARRANTS = [
@@ -136,6 +138,9 @@ WARRANTS = [
     ("uk", "Суд видав дозвіл на затримання колишнього народного депутата."),
     ("pt", "STF determina prisão do deputado."),
     ("tr", "Ekrem İmamoğlu hakkında tutuklama talebi."),
+    ("ar", "أصدرت النيابة العامة أمرا بضبط وإحضار المتهم"),
+    ("zh", "法院以涉嫌受贿罪对其决定逮捕。"),
+    ("pl", "Sąd zdecydował o tymczasowym aresztowaniu podejrzanego."),
 ]
 
 ARMS = [
@@ -188,6 +193,8 @@ ARMS = [
     ("en", "Biden administration pauses bomb shipment to Israel"),
     ("es", "España venderá cinco corbetas a Arabia Saudí."),
     ("ru", "Россия получила от КНДР миллионы снарядов."),
+    ("ar", "تسلمت أوكرانيا الدفعة الأولى من مقاتلات إف-16"),
+    ("ja", "米国はウクライナに対する追加の武器支援を発表した。"),
     ("pt", "O Irã enviou drones para a Rússia."),
 ]
 
@@ -298,6 +305,8 @@ TRAPS = [
     "Il fermo immagine mostra il presidente.",
     "A polícia cumpriu mandados de busca e apreensão.",
     "El presidente del Gobierno se reunió con los sindicatos en La Moncloa.",
+    "بحث الرئيس السيسي هاتفيا مع نظيره الفرنسي ماكرون العلاقات الثنائية",
+    "استقبل الرئيس وزير الخارجية الأمريكي في القصر",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
