@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
 
 from newswatch.cli import app
@@ -124,3 +125,15 @@ def test_its_webhook_verifier_accepts_what_newswatch_signs() -> None:
     assert not scope["verify"](secret, headers, body + b" ")
     stale = signature_headers([secret], "msg_1", int(time.time()) - 3600, body)
     assert not scope["verify"](secret, stale, body)
+
+
+def test_its_configuration_example_passes_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newswatch.checking import run_check
+
+    example = re.findall(r"```yaml\n(.*?)```", README, re.S)[0]
+    assert example.startswith("feeds:")
+    path = tmp_path / "example.yaml"
+    path.write_text(example)
+    assert run_check(path) == 0, capsys.readouterr().err
