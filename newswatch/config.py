@@ -72,6 +72,17 @@ def _check_token(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _check_redis_url(value: str | None) -> str | None:
+    """A URL redis-py can open (else every process failed later with a traceback)."""
+    if value and not value.lower().startswith(REDIS_SCHEMES):  # "": unset
+        shown = value.split("@")[-1][:80]  # never the password of a mistyped URL
+        raise _invalid(f"must start with {', '.join(REDIS_SCHEMES)}, got {shown!r}")
+    return value
+
+
 USER_AGENT_CHARS = (1, 512)
 
 
@@ -98,7 +109,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NEWSWATCH_", extra="forbid")
 
-    redis_url: str | None = None  # None: `newswatch up` starts an embedded Redis
+    # None: `newswatch up` starts an embedded Redis
+    redis_url: Annotated[str | None, AfterValidator(_check_redis_url)] = None
     data_dir: Path = Path(".newswatch")
     api_host: str = "127.0.0.1"
     # bearer token for API writes (and reads beyond loopback); unset: DATA_DIR/api-token

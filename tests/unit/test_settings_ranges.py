@@ -112,3 +112,15 @@ def test_a_list_in_the_environment_that_is_not_json_is_named(
     ]
     monkeypatch.setenv("NEWSWATCH_RETRY_AFTER_HOSTS", '["*"]')
     assert load_settings().retry_after_hosts == ["*"]
+
+
+def test_a_redis_url_is_one_redis_can_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    for good in ("redis://redis:6379/0", "rediss://:pw@h:6380/1", "unix:///run/r.sock", ""):
+        assert Settings(redis_url=good).redis_url == good
+    monkeypatch.setenv("NEWSWATCH_REDIS_URL", "user:secret@localhost:6379")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.problems == [
+        "environment NEWSWATCH_REDIS_URL: must start with redis://, rediss://, unix://, "
+        "got 'localhost:6379'"
+    ]
