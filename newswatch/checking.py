@@ -36,7 +36,8 @@ def summary(cfg: WatchConfig) -> list[str]:
                 span += f" to {format_interval(intervals[-1])}"
             lines.append(f"  feeds polled every {span}")
         if adaptive:
-            lines.append(f"  {_count(adaptive, 'feed')} polled as often as they publish")
+            verb = "it publishes" if adaptive == 1 else "they publish"
+            lines.append(f"  {_count(adaptive, 'feed')} polled as often as {verb}")
     for topic in catalog.topics:
         languages = f" [{', '.join(topic.languages)}]" if topic.languages else ""
         what = f"pack {topic.pack}" if topic.pack else topic.query

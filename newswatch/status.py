@@ -177,7 +177,8 @@ def _duration(seconds: float) -> str:
 def _feed_line(feed: FeedHealth) -> str:
     state = feed.state
     why = state.last_error or state.error_reason or ""
-    errors = f"{state.consecutive_errors} errors" if state.consecutive_errors else ""
+    count = state.consecutive_errors
+    errors = f"{count} error{'' if count == 1 else 's'}" if count else ""
     parts = [f"{state.health.value:<8}", feed.name[:40], errors, why[:70]]
     return "    " + "  ".join(p for p in parts if p)
 

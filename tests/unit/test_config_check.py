@@ -41,6 +41,9 @@ def test_valid_file_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixture
         "  topic summits [en]: summit AND president",
         "  subscription desk (instant): summits -> no channels",
     ]
+    path.write_text(GOOD.replace("    interval: 10m\n", ""))
+    assert run_check(path) == 0
+    assert "  1 feed polled as often as it publishes\n" in capsys.readouterr().out
 
 
 def test_invalid_file_prints_every_problem(
