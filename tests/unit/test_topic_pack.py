@@ -307,6 +307,12 @@ TRAPS = [
     "El presidente del Gobierno se reunió con los sindicatos en La Moncloa.",
     "بحث الرئيس السيسي هاتفيا مع نظيره الفرنسي ماكرون العلاقات الثنائية",
     "استقبل الرئيس وزير الخارجية الأمريكي في القصر",
+    # idioms and other bodies' presidents and ministers
+    "Residents are up in arms over the plan to sell the park to developers.",
+    "The judge said the evidence did not warrant an arrest.",
+    "The president of the football federation met the president of UEFA at a summit in Nyon.",
+    "The G7 finance ministers' summit ended with a statement on Russian assets.",
+    "Il vertice G7 dei ministri delle Finanze si chiude a Stresa.",
     # weapons seized, in several languages
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
