@@ -58,17 +58,22 @@ def _number(value: float) -> str:
 TOKEN_CHARS = (16, 1024)
 
 
+def _check_header_value(value: str, what: str, chars: tuple[int, int], spaces: bool) -> None:
+    """A value sent in an HTTP header: its length within ``chars`` and printable ASCII (a line
+    break or a non-ASCII letter would fail every request at send time, far from the setting).
+    The message never shows the value."""
+    low, high = chars
+    if not low <= len(value) <= high:
+        raise _invalid(f"{what} has {low} to {high} characters, this one has {len(value)}")
+    if not all(("!", " ")[spaces] <= char <= "~" for char in value):
+        kind = "printable ASCII" if spaces else "printable ASCII without spaces"
+        raise _invalid(f"{what} is {kind} (it is sent in a header)")
+
+
 def _check_token(value: SecretStr | None) -> SecretStr | None:
-    """A bearer token: printable ASCII without spaces (it travels in a header). The message
-    never shows the value."""
-    if value is None:
-        return None
-    token = value.get_secret_value()
-    low, high = TOKEN_CHARS
-    if not low <= len(token) <= high:
-        raise _invalid(f"an API token has {low} to {high} characters, this one has {len(token)}")
-    if not all("!" <= char <= "~" for char in token):
-        raise _invalid("an API token is printable ASCII without spaces (it is sent in a header)")
+    """A bearer token: printable ASCII without spaces."""
+    if value is not None:
+        _check_header_value(value.get_secret_value(), "an API token", TOKEN_CHARS, spaces=False)
     return value
 
 
@@ -87,13 +92,8 @@ USER_AGENT_CHARS = (1, 512)
 
 
 def _check_user_agent(value: str) -> str:
-    """A header value: printable ASCII, spaces allowed (a line break or a non-ASCII letter
-    would fail every request at send time, far from the setting)."""
-    low, high = USER_AGENT_CHARS
-    if not low <= len(value) <= high:
-        raise _invalid(f"a user agent has {low} to {high} characters, this one has {len(value)}")
-    if not all(" " <= char <= "~" for char in value):
-        raise _invalid("a user agent is printable ASCII (it is sent in a header)")
+    """A header value: printable ASCII, spaces allowed."""
+    _check_header_value(value, "a user agent", USER_AGENT_CHARS, spaces=True)
     return value
 
 
