@@ -7,7 +7,6 @@ test_scheduler_service.py and test_scheduler_timing.py.)"""
 
 from __future__ import annotations
 
-import pytest
 import redis
 from prometheus_client import REGISTRY
 
@@ -21,7 +20,6 @@ from tests.support.scheduling import (
     Clock,
     cycle,
     items,
-    make_settings,
     publish,
     queued_articles,
     serve_feed,
@@ -29,16 +27,6 @@ from tests.support.scheduling import (
 
 POLICY = PollPolicy()
 HOUR = 3600.0
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def settings(redis_url: str) -> Settings:
-    return make_settings(redis_url)
 
 
 def state_of(client: redis.Redis, feed: Feed) -> FeedState:

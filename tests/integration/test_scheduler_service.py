@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 from aiohttp.abc import AbstractResolver, ResolveResult
 from prometheus_client import REGISTRY
@@ -48,16 +47,6 @@ from tests.support.scheduling import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def settings(redis_url: str) -> Settings:
-    return make_settings(redis_url)
 
 
 # -- tests -------------------------------------------------------------------------------------
