@@ -77,12 +77,18 @@ def _check_token(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+# the schemes redis-py opens (store.connection counts each one's connections), the one list
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def _check_redis_url(value: str | None) -> str | None:
-    """A URL redis-py can open (else every process failed later with a traceback)."""
-    if value and not value.lower().startswith(REDIS_SCHEMES):  # "": unset
+    """A URL redis-py can open (else every process failed later with a traceback). The scheme
+    is written in lower case: redis-py refuses ``REDIS://``."""
+    if not value:  # "": unset
+        return value
+    scheme, sep, rest = value.partition("://")
+    value = scheme.lower() + sep + rest
+    if not value.startswith(REDIS_SCHEMES):
         shown = value.split("@")[-1][:80]  # never the password of a mistyped URL
         raise _invalid(f"must start with {', '.join(REDIS_SCHEMES)}, got {shown!r}")
     return value

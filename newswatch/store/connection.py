@@ -12,6 +12,7 @@ from typing import Any
 
 import redis
 import redis.asyncio as aioredis
+from redis.connection import parse_url
 
 from newswatch import metrics
 from newswatch.config import Settings
@@ -75,7 +76,13 @@ class _CountingUnix(_Counting, redis.UnixDomainSocketConnection):
     pass
 
 
-_COUNTING = {"redis": _CountingTCP, "rediss": _CountingTLS, "unix": _CountingUnix}
+# keyed by the class redis-py picks for a URL's scheme: the schemes themselves are
+# newswatch.config.REDIS_SCHEMES, and redis-py's parse_url is what reads them
+_COUNTING: dict[type, type[_Counting]] = {
+    redis.Connection: _CountingTCP,
+    redis.SSLConnection: _CountingTLS,
+    redis.UnixDomainSocketConnection: _CountingUnix,
+}
 
 
 def connect(url: str, *, socket_timeout: float = 30.0, client: str = "other") -> redis.Redis:
@@ -84,15 +91,14 @@ def connect(url: str, *, socket_timeout: float = 30.0, client: str = "other") ->
     :data:`CLIENTS`) names it in the Redis round-trip metrics."""
     if client not in CLIENTS:
         raise ValueError(f"client must be one of {', '.join(CLIENTS)}, got {client!r}")
-    counting = _COUNTING.get(url.split("://", 1)[0].lower())
-    if counting is None:  # redis-py says what is wrong with the URL
-        return redis.Redis.from_url(url)
+    # a scheme redis-py does not open raises its ValueError, which names the ones it does
+    base = parse_url(url).get("connection_class", redis.Connection)  # type: ignore[no-untyped-call]
     pool = redis.ConnectionPool.from_url(
         url,
         socket_connect_timeout=5,
         socket_timeout=socket_timeout,
         health_check_interval=30,
-        connection_class=counting,
+        connection_class=_COUNTING[base],
         client=client,
     )
     return redis.Redis(connection_pool=pool)

@@ -5,9 +5,11 @@ script is one round trip, a pipeline's commands each count."""
 from __future__ import annotations
 
 import pytest
+import redis
 
 from newswatch import metrics
-from newswatch.store.connection import connect
+from newswatch.config import REDIS_SCHEMES, Settings
+from newswatch.store.connection import _Counting, connect
 
 
 def _counts(client: str) -> tuple[float, float]:
@@ -42,3 +44,24 @@ def test_round_trips_and_commands_are_counted_per_client(redis_url: str) -> None
 def test_an_unknown_client_name_is_refused(redis_url: str) -> None:
     with pytest.raises(ValueError, match="client must be one of"):
         connect(redis_url, client="worker")
+
+
+def test_a_url_the_settings_accept_opens_and_is_counted(redis_url: str) -> None:
+    """The settings and the connection read the schemes from one list: a scheme written in
+    capitals (accepted by the settings, refused by redis-py) is opened and counted."""
+    shouted = redis_url.replace("redis://", "REDIS://", 1)
+    client = connect(Settings(redis_url=shouted).redis_url or "", client="worker_queue")
+    before = _counts("worker_queue")
+    assert client.ping()
+    assert _counts("worker_queue")[0] > before[0]
+    client.close()
+
+
+@pytest.mark.parametrize("scheme", REDIS_SCHEMES)
+def test_every_scheme_the_settings_accept_gets_a_counting_connection(scheme: str) -> None:
+    rest = "/run/redis.sock" if scheme == "unix://" else "127.0.0.1:6380/0"
+    url = Settings(redis_url=scheme.upper() + rest).redis_url or ""
+    pool = connect(url).connection_pool
+    expected = redis.connection.parse_url(url).get("connection_class", redis.Connection)
+    assert issubclass(pool.connection_class, expected)
+    assert issubclass(pool.connection_class, _Counting)  # counts its round trips

@@ -124,3 +124,9 @@ def test_a_redis_url_is_one_redis_can_open(monkeypatch: pytest.MonkeyPatch) -> N
         "environment NEWSWATCH_REDIS_URL: must start with redis://, rediss://, unix://, "
         "got 'localhost:6379'"
     ]
+
+
+def test_a_redis_url_scheme_is_written_as_redis_py_reads_it() -> None:
+    """redis-py refuses ``REDIS://``: the setting keeps the scheme in lower case."""
+    assert Settings(redis_url="REDIS://h:6379/0").redis_url == "redis://h:6379/0"
+    assert Settings(redis_url="Unix:///run/R.sock").redis_url == "unix:///run/R.sock"
