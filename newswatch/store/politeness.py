@@ -170,29 +170,34 @@ class RedisHostGate:
         return gives
 
     async def _flush(self) -> None:
-        """Send the asks waiting (with the gives), then whatever arrived meanwhile, until no
-        ask is left; gives left over wait for the next call (or the linger)."""
+        """Send what waits (asks and gives), then the asks that arrived meanwhile (with the
+        gives), until no ask is left; gives left over wait for the next ask (or the linger).
+        The first call is never empty: this task is started by an ask or by the linger."""
         await asyncio.sleep(0)  # let the requests of this loop iteration join
-        first = True
-        while self._asks or (first and self._gives):
-            first = False
+        while True:
             asks, self._asks = self._asks, []
-            gives = self._take_gives()
-            try:
-                answers = await self._call(asks, gives)
-            except Exception as exc:  # Redis down: the waiting requests fail, loudly
-                log.error("host gate failed", asks=len(asks), error=str(exc))
-                for _, _, future in asks:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (host, token, future), answer in zip(asks, answers, strict=True):
-                if not future.done():
-                    future.set_result(answer)
-                elif answer == 0:  # granted to a request cancelled meanwhile: give it back
-                    self._give_back(host, token)
+            await self._answer(asks, self._take_gives())
+            if not self._asks:
+                break
         if self._gives and self._give_timer is None:
             self._give_timer = asyncio.get_running_loop().call_later(GIVE_LINGER, self._lingered)
+
+    async def _answer(
+        self, asks: list[tuple[str, str, asyncio.Future[int]]], gives: list[tuple[str, str]]
+    ) -> None:
+        try:
+            answers = await self._call(asks, gives)
+        except Exception as exc:  # Redis down: the waiting requests fail, loudly
+            log.error("host gate failed", asks=len(asks), error=str(exc))
+            for _, _, future in asks:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (host, token, future), answer in zip(asks, answers, strict=True):
+            if not future.done():
+                future.set_result(answer)
+            elif answer == 0:  # granted to a request cancelled meanwhile: give it back
+                self._give_back(host, token)
 
     async def _call(
         self, asks: list[tuple[str, str, asyncio.Future[int]]], gives: list[tuple[str, str]]
