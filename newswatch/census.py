@@ -18,7 +18,14 @@ from rq.registry import (
     StartedJobRegistry,
 )
 
-from newswatch.core.feed_state import FeedState, Health, interval_bucket, is_silent
+from newswatch.core.feed_state import (
+    SHOWN_HEALTH,
+    FeedState,
+    Health,
+    interval_bucket,
+    is_silent,
+    shown_health,
+)
 from newswatch.store import keys
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.feed_state import decode_state
@@ -40,7 +47,7 @@ class FeedHealth:
 
 @dataclasses.dataclass(frozen=True)
 class Census:
-    feeds_by_health: dict[str, int]
+    feeds_by_health: dict[str, int]  # ok, slow, failing, parked, new (not polled yet)
     feeds_by_interval: dict[str, int]
     feeds_silent: int
     feeds_overdue: int
@@ -66,10 +73,10 @@ def read_census(client: redis.Redis, now: float, *, worst: int = 5) -> Census:
     states = [decode_state(raw) for raw in replies[: len(feeds)]]
     overdue, dead_letters, newest = replies[len(feeds) :]
 
-    health = dict.fromkeys((h.value for h in Health), 0)
+    health = dict.fromkeys(SHOWN_HEALTH, 0)
     intervals: dict[str, int] = {}
     for state in states:
-        health[state.health.value] += 1
+        health[shown_health(state)] += 1
         if state.interval:
             bucket = interval_bucket(state.interval)
             intervals[bucket] = intervals.get(bucket, 0) + 1

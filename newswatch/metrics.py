@@ -187,7 +187,10 @@ SCRAPE_TIME_GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
         "(the state gauges are then missing).",
         (),
     ),
-    "newswatch_feeds": ("Configured feeds by health (ok, slow, failing, parked).", ("health",)),
+    "newswatch_feeds": (
+        "Configured feeds by health (ok, slow, failing, parked; new: not polled yet).",
+        ("health",),
+    ),
     "newswatch_feeds_by_interval": (
         "Configured feeds by current poll interval (upto: 300, 900, 3600, 21600, 86400, more).",
         ("upto",),

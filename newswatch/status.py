@@ -24,6 +24,7 @@ from rq import Worker
 
 from newswatch.alerts_cli import format_line
 from newswatch.census import Census, FeedHealth, read_census
+from newswatch.core.feed_state import NOT_POLLED
 from newswatch.core.freshness import Span, elapsed, quantile, trusted_published
 from newswatch.core.models import Alert
 from newswatch.core.times import unix_from_iso
@@ -164,6 +165,9 @@ def _bucket_quantile(buckets: list[tuple[float, float]], q: float) -> float:
 # -- rendering -----------------------------------------------------------------------------
 
 
+_HEALTH_WORDS = {NOT_POLLED: "not yet polled"}
+
+
 def _duration(seconds: float) -> str:
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
@@ -194,7 +198,7 @@ def render(status: Status, out: TextIO) -> None:
     for queue, states in c.queue_jobs.items():
         lines.append(f"Queue       {queue}: " + ", ".join(f"{n} {s}" for s, n in states.items()))
     lines.append(f"Deliveries  {c.dead_letters} dead letters waiting for a replay")
-    health = ", ".join(f"{n} {h}" for h, n in c.feeds_by_health.items())
+    health = ", ".join(f"{n} {_HEALTH_WORDS.get(h, h)}" for h, n in c.feeds_by_health.items())
     lines.append(
         f"Feeds       {c.feeds}: {health}; {c.feeds_silent} silent, {c.feeds_overdue} overdue"
     )

@@ -20,6 +20,7 @@ import redis
 
 from newswatch.alerts_cli import format_event_line
 from newswatch.census import Census, read_census
+from newswatch.core.feed_state import NOT_POLLED
 from newswatch.store import keys
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
@@ -71,15 +72,17 @@ def pump(source: IO[bytes], sink: LogFile, echo: IO[bytes] | None) -> threading.
 
 
 def status_line(census: Census, articles: int, alerts: int, at: float) -> str:
-    """``16:20:05  feeds 12 ok, 1 failing, 0 parked · queue 3 · 340 articles · 12 alerts``"""
+    """``16:20:05  feeds 12 ok, 1 failing, 0 parked · queue 3 · 340 articles · 12 alerts``
+    (``, 2 not yet polled`` after ``parked`` while feeds wait for their first poll)."""
     health = census.feeds_by_health
     failing = health.get("failing", 0) + health.get("slow", 0)
+    new = health.get(NOT_POLLED, 0)
     queue = sum(jobs.get("queued", 0) for jobs in census.queue_jobs.values())
     clock = time.strftime("%H:%M:%S", time.localtime(at))
     return (
         f"{clock}  feeds {health.get('ok', 0)} ok, {failing} failing, "
-        f"{health.get('parked', 0)} parked · queue {queue} · {articles} articles · "
-        f"{alerts} alerts"
+        f"{health.get('parked', 0)} parked{f', {new} not yet polled' if new else ''} · "
+        f"queue {queue} · {articles} articles · {alerts} alerts"
     )
 
 

@@ -41,6 +41,11 @@ class Health(StrEnum):
     PARKED = "parked"  # failed too long (or 410 Gone): retried rarely, shown as dead
 
 
+NEVER_POLLED = "never_polled"  # the last_status of a feed not polled yet
+NOT_POLLED = "new"  # the health it is counted and shown under (never "ok": nothing fetched it)
+SHOWN_HEALTH = (*(h.value for h in Health), NOT_POLLED)
+
+
 class PollResult(StrEnum):
     OK = "ok"  # a body with items to look at
     NOT_MODIFIED = "not_modified"  # 304
@@ -94,7 +99,7 @@ class PollPolicy:
 class FeedState:
     """Everything kept about a feed between polls (one Redis hash, see ``store/feed_state``)."""
 
-    last_status: str = "never_polled"  # a PollResult value, or never_polled
+    last_status: str = NEVER_POLLED  # a PollResult value, or never_polled
     last_polled_at: float | None = None  # end of the last poll
     last_duration: float = 0.0  # seconds the last poll took
     last_http_status: int | None = None
@@ -506,6 +511,12 @@ def is_silent(state: FeedState, now: float) -> bool:
     if state.rate is None or state.rate <= 0 or state.last_new_at is None:
         return False
     return (now - state.last_new_at) / 3600.0 * state.rate >= SILENT_EXPECTED_ITEMS
+
+
+def shown_health(state: FeedState) -> str:
+    """The health a feed is counted and shown under: :data:`NOT_POLLED` until its first poll
+    (its state's ``health`` is only the default ``ok`` then), else its ``health``."""
+    return NOT_POLLED if state.last_status == NEVER_POLLED else state.health.value
 
 
 def interval_bucket(interval: int) -> str:

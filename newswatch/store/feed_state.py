@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from newswatch.core.feed_state import FeedState, Health
+from newswatch.core.feed_state import FeedState, Health, shown_health
 from newswatch.store.codec import lenient_text
 
 _FIELDS = {field.name: field for field in dataclasses.fields(FeedState)}
@@ -71,6 +71,6 @@ def decode_state(raw: Mapping[Any, Any]) -> FeedState:
 def state_fields(state: FeedState) -> dict[str, Any]:
     """``state`` as JSON-ready values (for ``/api/feeds``)."""
     out = dataclasses.asdict(state)
-    out["health"] = state.health.value
+    out["health"] = shown_health(state)  # "new" until the first poll
     out.pop("body_hash", None)  # internal
     return out

@@ -48,8 +48,6 @@ def feed_rows(request: Request) -> list[dict[str, Any]]:
     for row in rows:
         rate = row.get("rate")
         row["per_day"] = rate * 24 if isinstance(rate, int | float) else None
-        if row.get("last_status") == "never_polled":
-            row["health"] = "new"
     rows.sort(key=lambda r: (HEALTH_ORDER.get(str(r.get("health")), 4), str(r.get("name"))))
     return rows
 

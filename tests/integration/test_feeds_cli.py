@@ -111,12 +111,12 @@ def test_a_feed_url_is_added_with_its_title_and_listed_and_removed(
 
     listed = newswatch("feeds", "list", redis_url=redis_url)
     assert listed.returncode == 0, listed.stderr
-    assert f"{Feed(url).id}  ok      never_polled The Feed\n    {url}\n" in listed.stdout
+    assert f"{Feed(url).id}  new     never_polled The Feed\n    {url}\n" in listed.stdout
     views = [json.loads(line) for line in newswatch(
         "feeds", "list", "--json", redis_url=redis_url).stdout.splitlines()]  # fmt: skip
     assert {(v["name"], v["origin"], v["health"]) for v in views} == {
-        ("The Feed", "cli", "ok"),
-        ("Mine", "cli", "ok"),
+        ("The Feed", "cli", "new"),  # not polled yet
+        ("Mine", "cli", "new"),
     }
     assert all(v["created_at"].endswith("+00:00") or v["created_at"].endswith("Z") for v in views)
 

@@ -4,6 +4,7 @@ them), silent and overdue feeds, the rq queue and its registries, the newest ale
 
 from __future__ import annotations
 
+import io
 import time
 
 import redis
@@ -19,11 +20,13 @@ from newswatch.core.models import Alert
 from newswatch.core.times import iso_from_unix
 from newswatch.embedded_redis import free_port
 from newswatch.state_metrics import StateCollector
+from newswatch.status import as_json, collect, render
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.feeds import FeedStateStore
 from newswatch.store.heartbeats import HeartbeatStore
+from newswatch.up_console import status_line
 
 NOW = time.time()
 
@@ -39,6 +42,7 @@ def _feeds(client: redis.Redis) -> dict[str, Feed]:
         feed = Feed(url=f"https://site{n}.example/rss", name=f"site{n}")
         catalog.add(feed, origin="test")
         states.put_state(feed.id, FeedState(
+            last_status="error" if errors else "ok", last_polled_at=NOW - 600,
             health=health, consecutive_errors=errors, interval=interval,
             # site1 published ten items an hour, and nothing for a day
             rate=10.0 if n == 1 else None, last_new_at=NOW - 86400 if n == 1 else None,
@@ -65,7 +69,7 @@ def test_census_counts_feeds_queues_and_the_newest_alert(redis_client: redis.Red
 
     census = read_census(redis_client, NOW)
 
-    assert census.feeds_by_health == {"ok": 2, "slow": 1, "failing": 2, "parked": 1}
+    assert census.feeds_by_health == {"ok": 2, "slow": 1, "failing": 2, "parked": 1, "new": 0}
     assert census.feeds == 6
     assert census.feeds_by_interval == {"300": 2, "900": 2, "3600": 1, "86400": 1}
     assert census.feeds_silent == 1
@@ -76,6 +80,32 @@ def test_census_counts_feeds_queues_and_the_newest_alert(redis_client: redis.Red
     assert census.dead_letters == 0
     assert census.newest_alert_at is not None
     assert abs(census.newest_alert_at - (NOW - 30)) < 1
+
+
+def test_feeds_never_polled_are_counted_apart_not_as_ok(redis_client: redis.Redis) -> None:
+    _feeds(redis_client)
+    for n in (6, 7):  # configured, not polled yet (no state, or the default one)
+        feed = Feed(url=f"https://site{n}.example/rss", name=f"site{n}")
+        CatalogStore(redis_client).add(feed, origin="test")
+    FeedStateStore(redis_client).put_state(Feed(url="https://site7.example/rss").id, FeedState())
+
+    census = read_census(redis_client, NOW)
+    assert census.feeds_by_health == {"ok": 2, "slow": 1, "failing": 2, "parked": 1, "new": 2}
+    assert "site6" not in [f.name for f in census.worst_feeds]  # not unhealthy either
+    families = _families(metrics.render_latest([StateCollector(redis_client, reap_after=60)])[0])
+    assert ({"health": "ok"}, 2.0) in families["newswatch_feeds"]
+    assert ({"health": "new"}, 2.0) in families["newswatch_feeds"]
+    status = collect(redis_client, NOW, None)
+    screen = io.StringIO()
+    render(status, screen)
+    assert (
+        "Feeds       8: 2 ok, 1 slow, 2 failing, 1 parked, 2 not yet polled;" in screen.getvalue()
+    )
+    assert as_json(status)["feeds"]["by_health"]["new"] == 2
+    line = status_line(census, articles=0, alerts=0, at=NOW)
+    assert "feeds 2 ok, 3 failing, 1 parked, 2 not yet polled · queue 0" in line
+    shown = {row["name"]: row["health"] for row in FeedStateStore(redis_client).list_states()}
+    assert shown["site6"] == shown["site7"] == "new" and shown["site0"] == "ok"
 
 
 def test_an_empty_deployment_has_no_newest_alert(redis_client: redis.Redis) -> None:
