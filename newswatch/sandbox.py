@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 import os
 import queue
 import resource
+import select
 import socket
 import subprocess
 import sys
@@ -69,13 +71,38 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _resident_bytes(pid: int) -> int:
-    """Resident set size of ``pid`` (0 when it cannot be read: not Linux, or gone)."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
+class _Watch:
+    """The parent's view of one child, opened once per child rather than per look: its
+    ``/proc/<pid>/statm`` (read again with ``pread``, a tenth of an ``open`` and a ``read``)
+    and a poll object on the socket to it. Every call looks at the child's memory after it
+    answers and waits on the socket at least once: per page, that was a file opened, read and
+    closed and a selector built and registered, each time."""
+
+    def __init__(self, pid: int, conn: Connection) -> None:
+        try:
+            self._statm: int | None = os.open(f"/proc/{pid}/statm", os.O_RDONLY)
+        except OSError:
+            self._statm = None  # not Linux: no memory watch beyond RLIMIT_AS
+        self._poll = select.poll()
+        self._poll.register(conn.fileno(), select.POLLIN)
+
+    def resident(self) -> int:
+        """The child's resident set size (0 when it cannot be read: not Linux, or gone)."""
+        if self._statm is None:
+            return 0
+        try:
+            return int(os.pread(self._statm, 128, 0).split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    def readable(self, timeout: float) -> bool:
+        """Whether the child's answer (or its hang-up) arrived within ``timeout`` seconds."""
+        return bool(self._poll.poll(max(0, math.ceil(timeout * 1000))))
+
+    def close(self) -> None:
+        if self._statm is not None:
+            os.close(self._statm)
+            self._statm = None
 
 
 class Sandbox:
@@ -101,6 +128,7 @@ class Sandbox:
         self.starts = 0  # children started so far (tests and logs)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
+        self._watch: _Watch | None = None
         self._at_rest = 0  # resident bytes of the child when idle after start
         self._calls = 0
 
@@ -129,6 +157,7 @@ class Sandbox:
         finally:
             child_end.close()
         self._conn = Connection(parent_end.detach())
+        self._watch = _Watch(self._process.pid, self._conn)
         self.starts += 1
         self._calls = 0
         if not self._conn.poll(_START_TIMEOUT):
@@ -141,16 +170,16 @@ class Sandbox:
             raise SandboxCrash(
                 f"{self.name}: the child process exited at start (code {code_})"
             ) from None
-        self._at_rest = _resident_bytes(self._process.pid)
+        self._at_rest = self._watch.resident()
 
     def call(self, func: Callable[..., T], /, *args: Any, timeout: float, **kwargs: Any) -> T:
         """``func(*args, **kwargs)`` in the child; ``func`` must be importable by name."""
         self.start()
-        conn, process = self._conn, self._process
-        assert conn is not None and process is not None
+        conn, watch = self._conn, self._watch
+        assert conn is not None and watch is not None
         try:
             conn.send((func, args, kwargs))
-            self._wait(conn, process.pid, timeout)
+            self._wait(watch, timeout)
             reply = conn.recv()
         except (OSError, EOFError):  # the child died (or close() was called meanwhile)
             code = self._stop()
@@ -160,7 +189,7 @@ class Sandbox:
         result: T = self._result(reply)
         return result
 
-    def _wait(self, conn: Connection, pid: int, timeout: float) -> None:
+    def _wait(self, watch: _Watch, timeout: float) -> None:
         """Block until the child answers; kill it past the deadline or the memory bound."""
         deadline = time.monotonic() + timeout
         while True:
@@ -168,9 +197,9 @@ class Sandbox:
             if left <= 0:
                 self._stop()
                 raise SandboxTimeout(f"{self.name}: no result within {timeout:g} s; stopped")
-            if conn.poll(min(left, _WATCH_INTERVAL)):
+            if watch.readable(min(left, _WATCH_INTERVAL)):
                 return
-            if _resident_bytes(pid) - self._at_rest > self.memory_bytes:
+            if watch.resident() - self._at_rest > self.memory_bytes:
                 self._stop()
                 raise SandboxMemoryError(
                     f"{self.name}: used more than {self.memory_bytes // (1024 * 1024)} MB; stopped"
@@ -178,9 +207,9 @@ class Sandbox:
 
     def _maybe_recycle(self, outcome: str) -> None:
         """A child that ran out of memory, grew at rest, or served its calls is replaced."""
-        if self._process is None:
+        if self._watch is None:
             return
-        grown = _resident_bytes(self._process.pid) - self._at_rest
+        grown = self._watch.resident() - self._at_rest
         if (
             outcome == "memory"
             or grown > self.memory_bytes // 2
@@ -203,8 +232,11 @@ class Sandbox:
 
     def _stop(self) -> int | None:
         """Kill the child (if any); returns its exit code."""
-        process, conn = self._process, self._conn
+        process, conn, watch = self._process, self._conn, self._watch
         self._process = self._conn = None
+        self._watch = None
+        if watch is not None:
+            watch.close()
         if conn is not None:
             conn.close()
         if process is None:
