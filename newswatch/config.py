@@ -7,6 +7,7 @@ The file itself (its ``settings:`` block and its catalogue) is read by
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -103,6 +104,55 @@ def _check_user_agent(value: str) -> str:
     return value
 
 
+HOST_CHARS = (1, 253)  # a DNS name's longest written form
+_HOST_LABEL = re.compile(r"[^\W_]([\w-]{0,61}[^\W_])?")  # letters of any script, digits, -
+
+
+def _check_host(value: str, what: str, why: str) -> str:
+    """An IP address or a host name (labels of 1 to 63 letters, digits or hyphens), folded to
+    lower case as URLs carry it; the message says ``why`` the setting needs one."""
+    low, high = HOST_CHARS
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    labels = value.removesuffix(".").split(".")
+    if not low <= len(value) <= high or not all(_HOST_LABEL.fullmatch(part) for part in labels):
+        raise _invalid(
+            f"{what}must be an IP address or a host name of {low} to {high} characters "
+            f"({why}), got {value[:80]!r}"
+        )
+    return value.lower()
+
+
+def _check_api_host(value: str) -> str:
+    return _check_host(value, "", "the address the API listens on")
+
+
+RETRY_AFTER_HOSTS = 1000  # the most hosts retry_after_hosts may list
+
+
+def _check_retry_after_hosts(value: list[str]) -> list[str]:
+    """Host names (``*``: every host), as the fetcher compares them."""
+    if len(value) > RETRY_AFTER_HOSTS:
+        raise _invalid(f"must list 0 to {RETRY_AFTER_HOSTS} hosts, this one lists {len(value)}")
+    why = "a host whose Retry-After pauses it; '*' for every host"
+    return [host if host == "*" else _check_host(host, "each entry ", why) for host in value]
+
+
+SCHEDULER_NAME = re.compile(r"[A-Za-z0-9._-]{0,64}")
+
+
+def _check_scheduler_name(value: str) -> str:
+    """Names this scheduler's leases in Redis and its log lines: a host-name-like word."""
+    if not SCHEDULER_NAME.fullmatch(value):
+        raise _invalid(
+            "must be 0 to 64 letters, digits, '.', '_' or '-' (it names this scheduler's leases "
+            f"in Redis; empty: the host name), got {value[:80]!r}"
+        )
+    return value
+
+
 MAX_WORKERS_PER_CORE = 4  # more worker processes than this only queue for the CPU
 _MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
 _MB = 1024 * 1024
@@ -118,7 +168,7 @@ class Settings(BaseSettings):
     # None: `newswatch up` starts an embedded Redis
     redis_url: Annotated[str | None, AfterValidator(_check_redis_url)] = None
     data_dir: Path = Path(".newswatch")
-    api_host: str = "127.0.0.1"
+    api_host: Annotated[str, AfterValidator(_check_api_host)] = "127.0.0.1"
     # bearer token for API writes (and reads beyond loopback); unset: DATA_DIR/api-token
     api_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = None
     api_port: Annotated[int, _in_range(0, 65535)] = 8080
@@ -146,12 +196,14 @@ class Settings(BaseSettings):
     allowed_ports: str = "80,443"  # ports fetched from: "80,443,8000-8099"; "1-65535" for any
     # seconds between the starts of two requests to one host, across every scheduler
     fetch_host_gap: Annotated[float, _in_range(0, 60, unit=" seconds")] = 0.25
-    retry_after_hosts: list[str] = []  # hosts whose Retry-After pauses the host ("*": all)
+    # hosts whose Retry-After pauses the host ("*": all)
+    retry_after_hosts: Annotated[list[str], AfterValidator(_check_retry_after_hosts)] = []
 
     # scheduling: bounds of the adaptive interval (a feed's own interval fixes it)
     poll_interval_min: Annotated[int, _in_range(30, 7 * _DAY, unit=" seconds")] = 300
     poll_interval_max: Annotated[int, _in_range(30, 7 * _DAY, unit=" seconds")] = _DAY
-    scheduler_name: str = ""  # names this scheduler's leases; "" = the host name
+    # names this scheduler's leases; "" = the host name
+    scheduler_name: Annotated[str, AfterValidator(_check_scheduler_name)] = ""
     # seconds a claimed feed stays a scheduler's without renewal
     scheduler_lease: Annotated[float, _in_range(5, 600, unit=" seconds")] = 30.0
 

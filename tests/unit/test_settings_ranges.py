@@ -130,3 +130,51 @@ def test_a_redis_url_scheme_is_written_as_redis_py_reads_it() -> None:
     """redis-py refuses ``REDIS://``: the setting keeps the scheme in lower case."""
     assert Settings(redis_url="REDIS://h:6379/0").redis_url == "redis://h:6379/0"
     assert Settings(redis_url="Unix:///run/R.sock").redis_url == "unix:///run/R.sock"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("api_host", "", "must be an IP address or a host name of 1 to 253 characters (the "
+         "address the API listens on), got ''"),
+        ("api_host", "http://0.0.0.0:8080", "must be an IP address or a host name"),
+        ("api_host", "a" * 254, "of 1 to 253 characters"),
+        ("scheduler_name", "x" * 65, "must be 0 to 64 letters, digits, '.', '_' or '-' (it "
+         "names this scheduler's leases in Redis; empty: the host name)"),
+        ("scheduler_name", "sched 1\n", "must be 0 to 64 letters"),
+        ("retry_after_hosts", '["https://proxy.example/"]', "each entry must be an IP address "
+         "or a host name of 1 to 253 characters (a host whose Retry-After pauses it"),
+        ("retry_after_hosts", '[""]', "each entry must be"),
+        ("retry_after_hosts", '["h"' + ', "h"' * 1000 + "]", "must list 0 to 1000 hosts, this "
+         "one lists 1001"),
+    ],
+)  # fmt: skip
+def test_names_and_hosts_have_a_range(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(f"NEWSWATCH_{name.upper()}", value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"environment NEWSWATCH_{name.upper()}: ")
+    assert message in problem
+
+
+def test_hosts_are_kept_as_urls_carry_them(tmp_path: Path) -> None:
+    path = tmp_path / "watch.yaml"
+    path.write_text(
+        "settings:\n  api_host: LocalHost\n  scheduler_name: sched-1.eu\n"
+        "  retry_after_hosts: ['*', Proxy.Example.ORG, '::1', bücher.example]\n"
+    )
+    settings = load_settings(load_config(path).settings)
+    assert (settings.api_host, settings.scheduler_name) == ("localhost", "sched-1.eu")
+    assert settings.retry_after_hosts == ["*", "proxy.example.org", "::1", "bücher.example"]
+    assert Settings(api_host="0.0.0.0").api_host == "0.0.0.0"
+    assert Settings(api_host="::").api_host == "::"
+    path.write_text("settings:\n  api_host: 'my host'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(load_config(path).settings)
+    assert caught.value.problems == [
+        f"{path}:2: settings.api_host: must be an IP address or a host name of 1 to 253 "
+        "characters (the address the API listens on), got 'my host'"
+    ]
