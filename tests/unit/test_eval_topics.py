@@ -154,6 +154,36 @@ def test_a_page_inside_an_npm_package_is_read_through_the_extraction(tmp_path: P
     assert "other-1.0.0.tgz (run without --no-fetch" in offline.missing["npm:other@1.0.0"]
 
 
+def test_a_feed_item_inside_a_package_is_read_as_the_product_reads_an_unfetched_item(
+    tmp_path: Path,
+) -> None:
+    feed = (
+        '<?xml version="1.0" encoding="windows-1251"?>\n<rss version="2.0"><channel>'
+        "<title>Новости</title><link>http://example.org/</link><language>ru</language>"
+        "<item><title>Первая</title><link>http://example.org/1</link>"
+        "<description>Первый текст.</description></item>"
+        "<item><title>Вторая новость</title><link>http://example.org/2</link>"
+        "<description>Текст второй новости.</description></item>"
+        "</channel></rss>"
+    ).encode("cp1251")
+    spanish = "La Guardia Civil detuvo a un profesor, según informó la Comandancia de Madrid."
+    latin = spanish.encode("latin-1")  # not UTF-8: read as the product reads a page
+    with tarfile.open(tmp_path / "pkg-1.0.tar.gz", "w:gz") as tar:
+        for name, data in (("pkg-1.0/tests/feed.xml", feed), ("pkg-1.0/tests/es.txt", latin)):
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+    sources = ev.Sources(tmp_path, tmp_path, fetch=False)
+
+    item = sources.text("registry:pkg==1.0:pkg-1.0/tests/feed.xml#1")
+    assert item is not None and not item.dropped
+    assert (item.title, item.language) == ("Вторая новость", "ru")
+    assert "Текст второй новости." in item.text
+    assert sources.text("registry:pkg==1.0:pkg-1.0/tests/feed.xml#2") is None  # no third item
+    text = sources.text("registry:pkg==1.0:pkg-1.0/tests/es.txt")
+    assert text is not None and text.text == spanish
+
+
 def test_the_labels_in_the_repository_are_valid() -> None:
     labels = ev.read_labels(ev.LABELS, TOPICS)
     assert len(labels) > 1000

@@ -128,6 +128,7 @@ WARRANTS = [
     # a court's or a prosecutor's order to hold the person
     ("es", "La Fiscalía pidió la detención del alcalde."),
     ("es", "El juez decretó prisión provisional para el empresario."),
+    ("es", "La autoridad judicial decretó su inmediato ingreso en prisión."),
     ("pt", "A Justiça converteu a prisão em flagrante em preventiva."),
     ("fr", "Le juge a délivré un mandat de dépôt contre le suspect."),
     ("de", "Gegen den Mann wurde Untersuchungshaft angeordnet."),
@@ -302,6 +303,11 @@ TRAPS = [
     # remand and requests with no court behind them
     "La oposición pidió la detención del ministro.",
     "El Congreso debate reformar la prisión preventiva.",
+    "Cumple condena desde su ingreso en prisión en 2019.",
+    # Russian news feed items of 2006 (the chardet test feeds of the labelled set)
+    "«Газпром» — это главное оружие Путина в борьбе за влияние и власть.",
+    "«Ильюшин Финанс» намерен продать в Китай восемь грузовых Ил-96-400.",
+    "«Газпром» прекратил поставки газа на Украину.",
     "Il fermo immagine mostra il presidente.",
     "A polícia cumpriu mandados de busca e apreensão.",
     "El presidente del Gobierno se reunió con los sindicatos en La Moncloa.",
