@@ -91,6 +91,13 @@ def _redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def _none_yet(topic: str | None, limit: int, follow: bool) -> str:
+    """The line printed instead of an empty list, with the filter that made it empty."""
+    line = "no alerts yet" if limit else "no alerts shown (--limit 0)"
+    line += f" for topic {topic!r}" if topic is not None else ""
+    return line + ("; waiting for new ones (Ctrl-C stops)" if follow else "")
+
+
 def _error(message: str) -> None:
     print(f"newswatch alerts: {message}", file=sys.stderr)
 
@@ -127,8 +134,11 @@ def run_alerts(
             if topic is not None:
                 check_topic_name(client, topic)
             position = events.position()  # before listing: nothing falls in between
-            for alert in store.list(topic=topic, limit=limit):
+            alerts = store.list(topic=topic, limit=limit)
+            for alert in alerts:
                 print(render(alert), file=stream, flush=True)
+            if not alerts and not as_json:  # JSON lines: no line is the empty list
+                print(_none_yet(topic, limit, follow), file=stream, flush=True)
         except NotFoundError as exc:
             _error(exc.message)
             return 2

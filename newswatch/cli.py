@@ -125,8 +125,9 @@ def alerts(
     data_dir: DataDir = None,
     config: SettingsConfig = None,
 ) -> None:
-    """Print alerts, newest first (with --follow: then new ones as they arrive, across
-    restarts of `newswatch up`). An unknown --topic exits 2 with the closest name."""
+    """Print alerts, newest first, or "no alerts yet" (with --follow: then new ones as they
+    arrive, across restarts of `newswatch up`). An unknown --topic exits 2 with the closest
+    name."""
     from newswatch.alerts_cli import run_alerts
 
     raise typer.Exit(

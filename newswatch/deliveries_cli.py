@@ -107,9 +107,13 @@ def _line(delivery: Delivery) -> str:
     return line
 
 
-def _print(deliveries: list[Delivery], as_json: bool) -> None:
+def _print(deliveries: list[Delivery], as_json: bool, *, empty: str) -> None:
+    """One line per delivery; ``empty`` for none (not in JSON lines, where no line is the
+    empty list)."""
     for delivery in deliveries:
         print(json.dumps(_view(delivery)) if as_json else _line(delivery))
+    if not deliveries and not as_json:
+        print(empty)
 
 
 def _store(program: str, data_dir: Path | None) -> tuple[redis.Redis, DeliveryStore]:
@@ -119,19 +123,23 @@ def _store(program: str, data_dir: Path | None) -> tuple[redis.Redis, DeliverySt
 
 @deliveries_app.command("list")
 def list_command(data_dir: DataDir = None, as_json: AsJson = False, limit: Limit = 50) -> None:
-    """Recent deliveries, newest first: status, attempts, the last error."""
+    """Recent deliveries, newest first: status, attempts, the last error (or "no deliveries
+    yet")."""
     client, store = _store("newswatch deliveries list", data_dir)
     with client:
-        _print(store.recent(limit=limit), as_json)
+        _print(store.recent(limit=limit), as_json, empty="no deliveries yet")
 
 
 @deliveries_app.command("dead")
 def dead_command(data_dir: DataDir = None, as_json: AsJson = False, limit: Limit = 50) -> None:
-    """The dead-letter list (deliveries that failed for good), then the disabled channels."""
+    """The dead-letter list (deliveries that failed for good), then the disabled channels (or
+    "no dead letters")."""
     client, store = _store("newswatch deliveries dead", data_dir)
     with client:
-        _print(store.dead_letters(limit=limit), as_json)
-        for channel, why in sorted(store.disabled().items()):
+        disabled = store.disabled()
+        none = "no dead letters" + ("" if disabled else " and no disabled channels")
+        _print(store.dead_letters(limit=limit), as_json, empty=none)
+        for channel, why in sorted(disabled.items()):
             if as_json:
                 print(json.dumps({"disabled_channel": channel, **why}))
             else:

@@ -216,3 +216,17 @@ def test_follow_shows_a_new_source_of_a_story(redis_url: str, redis_client: redi
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def test_an_empty_list_says_so_with_its_filter(redis_url: str, redis_client: redis.Redis) -> None:
+    from newswatch.core.catalog import Topic
+    from newswatch.store.catalog import CatalogStore
+
+    CatalogStore(redis_client).add(Topic("summits", "summit"), origin="test")
+    shown = run_cli([], redis_url)
+    assert (shown.returncode, shown.stdout) == (0, "no alerts yet\n"), shown.stderr
+    shown = run_cli(["--topic", "summits"], redis_url)
+    assert shown.stdout == "no alerts yet for topic 'summits'\n"
+    assert run_cli(["--json"], redis_url).stdout == ""  # JSON lines: no line, no list
+    AlertStore(redis_client).add(make_alert(1, topic="summits"))
+    assert run_cli(["--limit", "0"], redis_url).stdout == "no alerts shown (--limit 0)\n"

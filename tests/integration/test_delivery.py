@@ -306,3 +306,16 @@ def test_cli_lists_dead_letters_replays_them_and_tests_a_subscription(
     assert lines[1].startswith("json://127.0.0.1:9/***: FAILED")
     assert json.loads(receiver.received[-1].body)["delivery"]["kind"] == "test"
     assert unknown.returncode == 2 and "no dead letter 'nope'" in unknown.stderr
+
+
+def test_empty_delivery_lists_say_so(redis_url: str, redis_client: redis.Redis) -> None:
+    from tests.support.cli import newswatch
+
+    listed = newswatch("deliveries", "list", redis_url=redis_url)
+    assert (listed.returncode, listed.stdout) == (0, "no deliveries yet\n"), listed.stderr
+    dead = newswatch("deliveries", "dead", redis_url=redis_url)
+    assert dead.stdout == "no dead letters and no disabled channels\n"
+    assert newswatch("deliveries", "list", "--json", redis_url=redis_url).stdout == ""
+    DeliveryStore(redis_client).disable("chan1", subscription="sub", why="410 Gone", now=1.0)
+    dead = newswatch("deliveries", "dead", redis_url=redis_url)
+    assert dead.stdout == "no dead letters\nchannel chan1 of sub disabled: 410 Gone\n"
