@@ -101,6 +101,21 @@ SUMMITS = [
     ("tr", "Şanghay İşbirliği Örgütü Zirvesi Astana'da başladı."),
     ("ar", "استقبل الملك عبدالله الثاني الرئيس الفلسطيني محمود عباس في عمان"),
     ("ar", "بحث الرئيس السيسي مع نظيره الفرنسي ماكرون في القاهرة العلاقات الثنائية"),
+    # visits abroad and meetings as the press of each language writes them (issue 8)
+    ("es", "El mandatario argentino se reunió con su par estadounidense en la Casa Blanca."),
+    ("fr", "Le chef de l'État s'est rendu à Kiev où il a rencontré Volodymyr Zelensky."),
+    ("fr", "Emmanuel Macron se rendra en Chine la semaine prochaine."),
+    ("de", "Scholz ist zu Gesprächen mit Präsident Xi in Peking eingetroffen."),
+    ("ru", "Путин прибыл в Пхеньян с визитом."),
+    ("ru", "Глава государства провел переговоры с президентом Египта в Кремле."),
+    ("ru", "Путин посетит Индию в декабре, сообщил Песков."),
+    ("uk", "Президент України Володимир Зеленський прибув до Берліна."),
+    ("tr", "Erdoğan, Macaristan Başbakanı Orban'ı Külliye'de resmi törenle karşıladı."),
+    ("zh", "上海合作组织成员国元首理事会第二十五次会议在天津举行。"),
+    ("es", "El presidente de Brasil se entrevistó con su homólogo argentino en Brasilia."),
+    ("es", "La Cumbre de las Américas se celebrará en Punta Cana."),
+    ("fr", "Emmanuel Macron et Donald Trump se sont entretenus à la Maison Blanche."),
+    ("it", "Meloni e Macron si sono incontrati a Roma."),
 ]
 
 WARRANTS = [
@@ -142,6 +157,14 @@ WARRANTS = [
     ("ar", "أصدرت النيابة العامة أمرا بضبط وإحضار المتهم"),
     ("zh", "法院以涉嫌受贿罪对其决定逮捕。"),
     ("pl", "Sąd zdecydował o tymczasowym aresztowaniu podejrzanego."),
+    # remand ordered by a judge, a court sending a suspect to custody (issue 8)
+    ("de", "Ein Richter ordnete U-Haft an."),
+    ("ru", "Суд отправил под арест бывшего замминистра обороны."),
+    # a warrant to bring someone before a court, Taiwan's 拘票 and court-ordered custody
+    ("ar", "أصدرت المحكمة مذكرة جلب بحق المتهم"),
+    ("zh", "法院对其签发拘票。"),
+    ("zh", "台北地院裁定羈押禁見。"),
+    ("fr", "La justice a lancé un mandat de recherche contre le fugitif."),
 ]
 
 ARMS = [
@@ -197,6 +220,10 @@ ARMS = [
     ("ar", "تسلمت أوكرانيا الدفعة الأولى من مقاتلات إف-16"),
     ("ja", "米国はウクライナに対する追加の武器支援を発表した。"),
     ("pt", "O Irã enviou drones para a Rússia."),
+    # a deal both ways is a sale (issue 8)
+    ("es", "España suspende la compraventa de armas con Israel."),
+    ("es", "El Gobierno autorizó la exportación de material de defensa a Arabia Saudí."),
+    ("de", "Die USA liefern Israel weitere Bomben."),
 ]
 
 
@@ -323,6 +350,51 @@ TRAPS = [
     "La policía incautó armas y municiones en una operación contra el narcotráfico.",
     "Die Polizei beschlagnahmte Waffen und Munition bei einer Razzia.",
     "Полиция изъяла оружие и боеприпасы у членов банды.",
+    # issue 8, per language: cycling and business summits, a leader meeting the heads of the
+    # legislature, courts, regions, companies or clubs of their own country, ministers' and
+    # domestic working visits, deliveries to the country's own forces, oil tankers ("танкер"),
+    # missing people searched for, an administrative "fermo" of a ship, the rapper Haftbefehl,
+    # fireworks and unlicensed guns sold at home
+    "El líder de la general coronó en solitario la cumbre del Tourmalet.",
+    "La cumbre empresarial reunió al presidente de Telefónica y al presidente del Banco Santander.",
+    "Milei se reunió con el presidente de la Corte Suprema en la Casa Rosada.",
+    "Petro se reunió con el presidente del Senado para discutir la reforma.",
+    "Le sommet Choose France a réuni 200 patrons autour du président à Versailles.",
+    "Emmanuel Macron a reçu le président du Sénat, Gérard Larcher, à l'Élysée.",
+    "Dassault a livré ses premiers Rafale F4 à l'armée de l'Air et de l'Espace.",
+    "Außenministerin Baerbock ist zu ihrem Antrittsbesuch in Paris eingetroffen.",
+    "Beim Gipfel der Wirtschaft sprach Kanzler Merz mit den Präsidenten der Verbände.",
+    "Rapper Haftbefehl spricht in der Netflix-Doku über seine Drogensucht.",
+    "Rheinmetall liefert 100 Kampfpanzer an die Bundeswehr.",
+    "Die Bundeswehr bekommt neue Rüstungsgüter im Wert von 20 Milliarden Euro.",
+    "Президент России прибыл с рабочим визитом в Курскую область.",
+    "Путин встретился с президентом РЖД Олегом Белозеровым.",
+    "Поставки российской нефти танкерами теневого флота выросли.",
+    "Полиция объявила в розыск пропавшего без вести школьника.",
+    "Суд арестовал танкер в порту.",
+    "Зеленський з робочим візитом відвідав Харківщину.",
+    "Поліція оголосила в розшук зниклу безвісти дівчину.",
+    "Постачання нафти танкерами тіньового флоту зросли.",
+    "Vertice in Prefettura con il sindaco e il presidente della Regione sulla sicurezza.",
+    "Meloni ha incontrato il presidente di Confindustria.",
+    "La Capitaneria ha disposto il fermo amministrativo della nave Ong.",
+    "L'opposizione chiede l'arresto del ministro.",
+    "Sequestrati razzi e botti: vendita illegale in un negozio di Napoli.",
+    "Lula se reuniu com o presidente da Câmara, Hugo Motta, no Palácio do Planalto.",
+    "Lula recebeu o presidente do Senado, Davi Alcolumbre, para um jantar.",
+    "Cumhurbaşkanı Erdoğan, Galatasaray Kulüp Başkanı'nı kabul etti.",
+    "Cumhurbaşkanı Erdoğan, belediye başkanlarıyla bir araya geldi.",
+    "Cumhurbaşkanı Erdoğan, TÜSİAD heyetini kabul etti.",
+    "Ruhsatsız silah satışı yapan şahıs yakalandı.",
+    # Cairo's derby ("القمة"), a business summit's chairman, GWM's Tank car brand, a Japanese
+    # or Korean leader's talks with party leaders or business, ministers' talks
+    "فاز الأهلي في مباراة القمة أمام الزمالك بحضور رئيس النادي",
+    "阿里巴巴董事局主席蔡崇信在世界人工智能大会峰会上发表演讲。",
+    "长城汽车旗下坦克品牌10月交付新车超过两万辆。",
+    "石破首相は公明党の斉藤代表と党首会談を行った。",
+    "首相は経団連会長と首相官邸で会談した。",
+    "윤석열 대통령과 이재명 대표의 영수회담이 열렸다.",
+    "한미 외교장관 회담이 열렸다. 대통령실은 논평하지 않았다.",
 ]
 
 
