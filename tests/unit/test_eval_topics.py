@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,20 @@ def test_a_feed_item_inside_a_package_is_read_as_the_product_reads_an_unfetched_
     assert sources.text("registry:pkg==1.0:pkg-1.0/tests/feed.xml#2") is None  # no third item
     text = sources.text("registry:pkg==1.0:pkg-1.0/tests/es.txt")
     assert text is not None and text.text == spanish
+
+
+def test_a_string_of_a_python_module_in_a_wheel_is_read_without_running_it(
+    tmp_path: Path,
+) -> None:
+    module = 'import os\nos.remove("x")\ntexts = ["Primera noticia.", "Segunda noticia."]\n'
+    with zipfile.ZipFile(tmp_path / "pkg-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("pkg/test_x.py", module)
+    sources = ev.Sources(tmp_path, tmp_path, fetch=False)
+
+    text = sources.text("wheel:pkg==1.0:pkg/test_x.py#texts[1]")
+    assert text is not None and (text.title, text.text) == ("", "Segunda noticia.")
+    assert sources.text("wheel:pkg==1.0:pkg/test_x.py#other[0]") is None
+    assert "other[0]" in sources.missing["wheel:pkg==1.0"]
 
 
 def test_the_labels_in_the_repository_are_valid() -> None:
