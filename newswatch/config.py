@@ -82,6 +82,9 @@ def _check_token(value: SecretStr | None) -> SecretStr | None:
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
+REDIS_URL_CHARS = 2048
+
+
 def _check_redis_url(value: str | None) -> str | None:
     """A URL redis-py can open (else every process failed later with a traceback). The scheme
     is written in lower case: redis-py refuses ``REDIS://``."""
@@ -89,9 +92,26 @@ def _check_redis_url(value: str | None) -> str | None:
         return value
     scheme, sep, rest = value.partition("://")
     value = scheme.lower() + sep + rest
+    if len(value) > REDIS_URL_CHARS:
+        raise _invalid(f"must be at most {REDIS_URL_CHARS} characters, this one has {len(value)}")
     if not value.startswith(REDIS_SCHEMES):
         shown = value.split("@")[-1][:80]  # never the password of a mistyped URL
         raise _invalid(f"must start with {', '.join(REDIS_SCHEMES)}, got {shown!r}")
+    return value
+
+
+PATH_CHARS = 4096  # Linux's PATH_MAX
+
+
+def _check_data_dir(value: Path) -> Path:
+    """A directory the OS can open: at most PATH_MAX characters, no NUL (else `newswatch up`
+    failed later, far from the setting)."""
+    text = str(value)
+    if len(text) > PATH_CHARS or "\0" in text:
+        raise _invalid(
+            f"must be a path of at most {PATH_CHARS} characters without NUL, "
+            f"this one has {len(text)}"
+        )
     return value
 
 
@@ -167,7 +187,7 @@ class Settings(BaseSettings):
 
     # None: `newswatch up` starts an embedded Redis
     redis_url: Annotated[str | None, AfterValidator(_check_redis_url)] = None
-    data_dir: Path = Path(".newswatch")
+    data_dir: Annotated[Path, AfterValidator(_check_data_dir)] = Path(".newswatch")
     api_host: Annotated[str, AfterValidator(_check_api_host)] = "127.0.0.1"
     # bearer token for API writes (and reads beyond loopback); unset: DATA_DIR/api-token
     api_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = None

@@ -178,3 +178,19 @@ def test_hosts_are_kept_as_urls_carry_them(tmp_path: Path) -> None:
         f"{path}:2: settings.api_host: must be an IP address or a host name of 1 to 253 "
         "characters (the address the API listens on), got 'my host'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [("redis_url", "redis://h/" + "x" * 2048, "must be at most 2048 characters, this one has "
+      "2058"),
+     ("data_dir", "d" * 4097, "must be a path of at most 4096 characters without NUL, this one "
+      "has 4097")],
+)  # fmt: skip
+def test_a_redis_url_and_the_data_dir_have_a_length(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    found = problems(tmp_path, f"  {name}: {value}\n")
+    assert found == [f"{tmp_path}/watch.yaml:4: settings.{name}: {message}"]
+    with pytest.raises(ValueError, match="without NUL"):
+        Settings(data_dir="data\0dir")
