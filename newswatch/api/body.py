@@ -1,7 +1,9 @@
-"""Reading a JSON request body: capped, parsed, and refused with a clear message."""
+"""Reading a JSON request body: capped in bytes and in time, parsed, and refused with a
+clear message."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -10,20 +12,32 @@ from starlette.requests import Request
 from newswatch.api.errors import ApiError
 
 MAX_BODY_BYTES = 256 * 1024  # a catalogue item is a few hundred bytes; a tested text more
+# seconds a client has to send a request body (JSON or a web form): one that trickles it, or
+# declares more than it sends, would otherwise hold its connection and a task for ever
+BODY_SECONDS = 30.0
+
+
+def too_slow() -> str:
+    return f"the request body did not arrive within {BODY_SECONDS:g} seconds"
 
 
 async def read_json_object(request: Request, *, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
-    """The body as a JSON object; 413 beyond ``max_bytes``, 400 for anything not an object."""
+    """The body as a JSON object; 413 beyond ``max_bytes``, 408 when it takes longer than
+    :data:`BODY_SECONDS` to arrive, 400 for anything not an object."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise ApiError(413, f"request body larger than {max_bytes} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ApiError(413, f"request body larger than {max_bytes} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ApiError(413, f"request body larger than {max_bytes} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ApiError(408, too_slow()) from None
     raw = b"".join(chunks)
     if not raw.strip():
         raise ApiError(400, "the request needs a JSON object as its body")

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hmac
 import secrets
@@ -23,6 +24,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from newswatch.api import body
 from newswatch.api.auth import AccessPolicy
 from newswatch.store.web_sessions import WebSessions
 
@@ -137,11 +139,18 @@ def _equal(given: str, expected: str) -> bool:
 
 async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> FormData:
     """The form, refused (413) when it declares more than ``max_bytes`` (and the multipart
-    overhead); each field is capped at ``max_bytes`` too."""
+    overhead), or (408) when it takes longer than ``api.body.BODY_SECONDS`` to arrive; each
+    field is capped at ``max_bytes`` too."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
         raise PageError(413, f"the form is larger than {max_bytes // 1024} KiB")
-    return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=max_bytes)
+    try:
+        async with asyncio.timeout(body.BODY_SECONDS):
+            return await request.form(
+                max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=max_bytes
+            )
+    except TimeoutError:
+        raise PageError(408, body.too_slow()) from None
 
 
 async def change_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> FormData:
