@@ -155,15 +155,29 @@ class _Words:
         self.text = text
         self.words = tokenize(text)
         self._shingles: Counter[tuple[str, ...]] | None = None
+        self._repeated: set[tuple[str, ...]] | None = None
 
     @property
     def shingles(self) -> Counter[tuple[str, ...]]:
         if self._shingles is None:
             words = self.words
-            self._shingles = Counter(
-                tuple(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - 3))
-            )
+            if len(words) <= _SHINGLE:  # a short text is one shingle
+                self._shingles = Counter([tuple(words)])
+            else:  # the word tuples zipped in C (the shifted copies end unevenly, by design)
+                shifted = (words[k:] for k in range(_SHINGLE))
+                self._shingles = Counter(zip(*shifted, strict=False))
         return self._shingles
+
+    @property
+    def repeated(self) -> set[tuple[str, ...]]:
+        """The shingles that occur more than once."""
+        if self._repeated is None:
+            shingles = self.shingles
+            if shingles.total() == len(shingles):  # none repeats: no loop over them
+                self._repeated = set()
+            else:
+                self._repeated = {k for k, n in shingles.items() if n > 1}
+        return self._repeated
 
 
 def _cleaner(candidate: _Words, text: _Words) -> bool:
@@ -187,6 +201,11 @@ def _disjoint(one: _Words, other: _Words) -> bool:
 
 def _contained(candidate: _Words, text: _Words) -> float:
     """The share of ``candidate``'s 4-word shingles that ``text`` holds too."""
-    wanted = candidate.shingles
-    total = sum(wanted.values())
-    return sum((wanted & text.shingles).values()) / total if total else 0.0
+    wanted, have = candidate.shingles, text.shingles
+    total = wanted.total()
+    # what ``wanted & have`` counts, without building that Counter or a loop over every key:
+    # each shared key counts one, and more only where it repeats on both sides (rarely)
+    keys = wanted.keys() & have.keys()
+    repeated = keys & candidate.repeated & text.repeated
+    shared = len(keys) + sum(min(wanted[k], have[k]) - 1 for k in repeated)
+    return shared / total if total else 0.0
