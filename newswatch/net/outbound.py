@@ -7,7 +7,9 @@ resolves to must be public unless ``allow_private_networks``; the port must be o
 
 - :func:`post` sends one request with httpx, on a connection pool whose network backend
   resolves and checks the host itself and connects to the very address it checked (no DNS
-  rebinding between check and connect). Redirects are not followed.
+  rebinding between check and connect). Redirects are not followed. The timeout bounds the
+  whole request (httpx's bounds each read: a receiver trickling its answer would outlast
+  it, and the delivery's lease, and be sent twice).
 - :func:`guarded_resolution` is for libraries with no transport seam (apprise, and the
   smtplib and requests under it): for the current thread only, every ``getaddrinfo`` answer
   is checked, and those libraries connect to what it returned.
@@ -16,10 +18,12 @@ resolves to must be public unless ``allow_private_networks``; the port must be o
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import ipaddress
 import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -59,6 +63,49 @@ class Answer:
     body: bytes  # at most MAX_ANSWER_BYTES
 
 
+# the monotonic time the request being sent in this thread must end by (None: no deadline)
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+def _left(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left before the deadline; ``error`` once it is past."""
+    end = _deadline.get()
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise error("past the request's deadline")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the request's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     def __init__(self, policy: GuardPolicy) -> None:
         self._policy = policy
@@ -77,8 +124,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
+                left = _left(timeout, httpcore.ConnectTimeout)
+                return _DeadlineStream(
+                    self._inner.connect_tcp(str(address), port, left, local_address, socket_options)
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
@@ -116,6 +164,7 @@ class Poster:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._policy = policy
+        self._timeout = timeout
         self._client = httpx.Client(
             transport=transport or _GuardedTransport(policy),
             follow_redirects=False,
@@ -126,7 +175,9 @@ class Poster:
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
         """Send ``body``; the receiver's answer whatever its status. Raises a FetchError
-        (``retryable`` says whether to try again) when there is no answer."""
+        (``retryable`` says whether to try again) when there is no answer, or not all of it
+        within the timeout."""
+        token = _deadline.set(time.monotonic() + self._timeout)
         try:
             with self._client.stream("POST", url, content=body, headers=headers) as response:
                 received = b""
@@ -147,6 +198,8 @@ class Poster:
             raise InvalidURLError(f"invalid webhook URL: {exc}") from None
         except (httpx.TransportError, OSError) as exc:
             raise ConnectError(f"cannot reach the receiver: {type(exc).__name__}: {exc}") from None
+        finally:
+            _deadline.reset(token)
 
     def close(self) -> None:
         self._client.close()

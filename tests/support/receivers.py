@@ -30,6 +30,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
+    drip: float = 0.0  # seconds between two bytes of the answer, headers included (a trickle)
 
 
 @dataclass
@@ -97,6 +98,9 @@ class WebhookReceiver:
                 receiver.arrived.set()
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.drip:
+                    self._trickle(status, reply)
+                    return
                 try:
                     self.send_response(status)
                     for name, value in reply.headers.items():
@@ -104,6 +108,17 @@ class WebhookReceiver:
                     self.send_header("Content-Length", "2")
                     self.end_headers()
                     self.wfile.write(b"ok")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting
+
+            def _trickle(self, status: int, reply: Reply) -> None:
+                self.close_connection = True
+                answer = f"HTTP/1.1 {status} OK\r\nContent-Length: 40\r\n\r\n{'o' * 40}"
+                try:
+                    for byte in answer.encode():
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting
 
