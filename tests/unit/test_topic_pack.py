@@ -116,6 +116,11 @@ SUMMITS = [
     ("es", "La Cumbre de las Américas se celebrará en Punta Cana."),
     ("fr", "Emmanuel Macron et Donald Trump se sont entretenus à la Maison Blanche."),
     ("it", "Meloni e Macron si sono incontrati a Roma."),
+    # a leader's tour or visit abroad in Korean, Japanese and Chinese (순방, 訪米, 出访)
+    ("ko", "이재명 대통령은 미국 순방 일정을 마치고 귀국했다."),
+    ("ko", "트럼프 대통령의 방한을 앞두고 경호가 강화됐다."),
+    ("ja", "石破首相は来週訪米し、トランプ大統領と会う。"),
+    ("zh", "国家主席习近平将出访俄罗斯。"),
 ]
 
 WARRANTS = [
@@ -224,6 +229,7 @@ ARMS = [
     ("es", "España suspende la compraventa de armas con Israel."),
     ("es", "El Gobierno autorizó la exportación de material de defensa a Arabia Saudí."),
     ("de", "Die USA liefern Israel weitere Bomben."),
+    ("uk", "Швеція передасть Україні літаки ДРЛВ та бронетехніку."),
 ]
 
 
@@ -395,6 +401,23 @@ TRAPS = [
     "首相は経団連会長と首相官邸で会談した。",
     "윤석열 대통령과 이재명 대표의 영수회담이 열렸다.",
     "한미 외교장관 회담이 열렸다. 대통령실은 논평하지 않았다.",
+    # civilian gun sales after a shooting, collectors and hunters; a court stopping building works
+    "La venta de armas en Estados Unidos se disparó tras el tiroteo en la escuela.",
+    "El juez ordenó la detención de las obras del estadio.",
+    # ministers' and vice-premiers' trips, winter clothing (방한용품)
+    "블링컨 국무장관이 방한해 대통령을 예방했다.",
+    "대통령은 한파에 대비해 방한용품을 점검했다.",
+    "岩屋外相が訪中し、首相の親書を手渡した。",
+    "外交部长王毅出访欧洲，会见法国总统顾问。",
+    "国务院副总理出访非洲。",
+    "A venda de armas para CACs cresceu durante o governo Bolsonaro.",
+    "O Exército registrou recorde na venda de armas de fogo para colecionadores e atiradores.",
+    "Les ventes d'armes ont explosé aux États-Unis après la fusillade.",
+    "Der Waffenverkauf an Privatpersonen ist in den USA kaum reguliert.",
+    "Jäger kaufen Munition im Fachhandel; der Waffenhandel boomt.",
+    "Продажи оружия в США выросли после стрельбы в школе.",
+    "ABD'de silah satışları okul saldırısının ardından arttı.",
+    "ارتفعت مبيعات الأسلحة في الولايات المتحدة بعد حادث إطلاق النار",
 ]
 
 
