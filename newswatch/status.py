@@ -36,7 +36,8 @@ from newswatch.store.codec import as_text
 HOUR = 3600.0
 LAST_ALERTS = 5
 MAX_HOUR_ALERTS = 2000  # alerts read for the hour's freshness (the newest ones)
-METRICS_TIMEOUT = 3.0
+METRICS_TIMEOUT = 3.0  # seconds for the whole /metrics answer
+MAX_METRICS_BYTES = 32 * 1024 * 1024  # of the /metrics answer (thousands of topic series fit)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,12 +118,20 @@ def _feeds_polled(client: redis.Redis, now: float) -> int:
 
 def _from_metrics(url: str) -> dict[str, Any] | None:
     """Counters and freshness quantiles since the processes started, from /metrics; None
-    when it does not answer."""
+    when it does not answer, or answers more than :data:`MAX_METRICS_BYTES`, or not all
+    within :data:`METRICS_TIMEOUT`."""
+    end = time.monotonic() + METRICS_TIMEOUT
+    body = bytearray()
     try:
-        text = httpx.get(url, timeout=METRICS_TIMEOUT).raise_for_status().text
+        with httpx.stream("GET", url, timeout=METRICS_TIMEOUT) as response:
+            response.raise_for_status()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_METRICS_BYTES or time.monotonic() > end:
+                    return None
     except httpx.HTTPError:
         return None
-    return since_start(text)
+    return since_start(body.decode("utf-8", "replace"))
 
 
 def since_start(text: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import time
 
+import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 from rq import Queue
@@ -27,6 +28,7 @@ from newswatch.store.catalog import CatalogStore
 from newswatch.store.feeds import FeedStateStore
 from newswatch.store.heartbeats import HeartbeatStore
 from newswatch.up_console import status_line
+from tests.support.origin import Origin, Route
 
 NOW = time.time()
 
@@ -165,3 +167,17 @@ def test_heartbeats_give_each_roles_freshest_age_and_its_silent_processes(
     assert processes[("worker", "alive")] == 1 and processes[("worker", "silent")] == 1
     assert processes[("scheduler", "alive")] == 0 and processes[("scheduler", "silent")] == 1
     assert processes[("api", "alive")] == processes[("api", "silent")] == 0
+
+
+def test_the_counts_since_start_are_read_from_metrics_within_a_byte_cap(
+    origin: Origin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newswatch import status as status_module
+
+    exposition = b'newswatch_articles_processed_total{result="extracted"} 3.0\n' + b"#\n" * 500
+    origin.routes["/metrics"] = Route(exposition, content_type="text/plain")
+    assert status_module._from_metrics(origin.url("/metrics")) == {
+        "articles": {"extracted": 3.0}, "freshness": {},
+    }  # fmt: skip
+    monkeypatch.setattr(status_module, "MAX_METRICS_BYTES", 1000)  # the answer is 1060 bytes
+    assert status_module._from_metrics(origin.url("/metrics")) is None
