@@ -72,19 +72,33 @@ def test_bounds_split_between_file_and_environment_are_checked_together(
 
 
 @pytest.mark.parametrize(
-    ("name", "value"),
-    [("fetch_timeout", "nan"), ("feed_parse_timeout", "0"), ("extract_timeout", "inf"),
-     ("page_ttl", "99999999999"), ("batch_size", "0"), ("reap_after", "1")],
+    ("name", "value", "message"),
+    [("fetch_timeout", "nan", "must be"), ("feed_parse_timeout", "0", "must be"),
+     ("extract_timeout", "inf", "must be"), ("page_ttl", "99999999999", "must be"),
+     ("batch_size", "0", "must be"), ("reap_after", "1", "must be"),
+     ("api_host", "", "must be an IP address or a host name of 1 to 253 characters (the "
+      "address the API listens on), got ''"),
+     ("api_host", "http://0.0.0.0:8080", "must be an IP address or a host name"),
+     ("api_host", "a" * 254, "of 1 to 253 characters"),
+     ("scheduler_name", "x" * 65, "must be 0 to 64 letters, digits, '.', '_' or '-' (it "
+      "names this scheduler's leases in Redis; empty: the host name)"),
+     ("scheduler_name", "sched 1\n", "must be 0 to 64 letters"),
+     ("retry_after_hosts", '["https://proxy.example/"]', "each entry must be an IP address "
+      "or a host name of 1 to 253 characters (a host whose Retry-After pauses it"),
+     ("retry_after_hosts", '[""]', "each entry must be"),
+     ("retry_after_hosts", '["h"' + ', "h"' * 1000 + "]", "must list 0 to 1000 hosts, this "
+      "one lists 1001"),
+    ],
 )  # fmt: skip
 def test_environment_values_out_of_range_are_refused(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
 ) -> None:
     monkeypatch.setenv(f"NEWSWATCH_{name.upper()}", value)
     with pytest.raises(ConfigError) as caught:
         load_settings()
     (problem,) = caught.value.problems
     assert problem.startswith(f"environment NEWSWATCH_{name.upper()}: ")
-    assert "must be" in problem
+    assert message in problem
 
 
 def test_port_lists_are_normalised_or_refused() -> None:
@@ -130,34 +144,6 @@ def test_a_redis_url_scheme_is_written_as_redis_py_reads_it() -> None:
     """redis-py refuses ``REDIS://``: the setting keeps the scheme in lower case."""
     assert Settings(redis_url="REDIS://h:6379/0").redis_url == "redis://h:6379/0"
     assert Settings(redis_url="Unix:///run/R.sock").redis_url == "unix:///run/R.sock"
-
-
-@pytest.mark.parametrize(
-    ("name", "value", "message"),
-    [
-        ("api_host", "", "must be an IP address or a host name of 1 to 253 characters (the "
-         "address the API listens on), got ''"),
-        ("api_host", "http://0.0.0.0:8080", "must be an IP address or a host name"),
-        ("api_host", "a" * 254, "of 1 to 253 characters"),
-        ("scheduler_name", "x" * 65, "must be 0 to 64 letters, digits, '.', '_' or '-' (it "
-         "names this scheduler's leases in Redis; empty: the host name)"),
-        ("scheduler_name", "sched 1\n", "must be 0 to 64 letters"),
-        ("retry_after_hosts", '["https://proxy.example/"]', "each entry must be an IP address "
-         "or a host name of 1 to 253 characters (a host whose Retry-After pauses it"),
-        ("retry_after_hosts", '[""]', "each entry must be"),
-        ("retry_after_hosts", '["h"' + ', "h"' * 1000 + "]", "must list 0 to 1000 hosts, this "
-         "one lists 1001"),
-    ],
-)  # fmt: skip
-def test_names_and_hosts_have_a_range(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
-) -> None:
-    monkeypatch.setenv(f"NEWSWATCH_{name.upper()}", value)
-    with pytest.raises(ConfigError) as caught:
-        load_settings()
-    (problem,) = caught.value.problems
-    assert problem.startswith(f"environment NEWSWATCH_{name.upper()}: ")
-    assert message in problem
 
 
 def test_hosts_are_kept_as_urls_carry_them(tmp_path: Path) -> None:
