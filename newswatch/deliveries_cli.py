@@ -22,13 +22,15 @@ from newswatch.delivery.senders import Senders, Sent
 from newswatch.runtime import DataDir, find_instance
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.connection import connect
-from newswatch.store.deliveries import Delivery, DeliveryStore
+from newswatch.store.deliveries import MAX_LIST, Delivery, DeliveryStore
 
 subscriptions_app = typer.Typer(help="Subscriptions: who is told about which topics, and how.")
 deliveries_app = typer.Typer(help="Deliveries: what was sent, what failed, replaying it.")
 
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
-Limit = Annotated[int, typer.Option(help="How many, newest first (at most 1000).")]
+Limit = Annotated[
+    int, typer.Option(min=1, max=MAX_LIST, help=f"How many, newest first (1 to {MAX_LIST}).")
+]
 
 
 def test_channels(

@@ -319,3 +319,12 @@ def test_empty_delivery_lists_say_so(redis_url: str, redis_client: redis.Redis) 
     DeliveryStore(redis_client).disable("chan1", subscription="sub", why="410 Gone", now=1.0)
     dead = newswatch("deliveries", "dead", redis_url=redis_url)
     assert dead.stdout == "no dead letters\nchannel chan1 of sub disabled: 410 Gone\n"
+
+
+def test_a_limit_out_of_its_range_is_refused_not_clamped(redis_url: str) -> None:
+    from tests.support.cli import newswatch
+
+    for command, limit in (("list", "0"), ("dead", "1001")):
+        refused = newswatch("deliveries", command, "--limit", limit, redis_url=redis_url)
+        assert refused.returncode == 2, refused.stdout  # was: 1 or 1000 deliveries shown
+        assert "Invalid value for '--limit'" in refused.stderr
