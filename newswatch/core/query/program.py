@@ -48,6 +48,9 @@ class Interner:
     def __init__(self) -> None:
         self._ids: dict[Hashable, int] = {}
         self._terms: dict[Hashable, CompiledWords] = {}
+        # proximity searches and the ORs they join, by their parts: topics writing the same
+        # one share it, and its look-ups in a document
+        self._positional: dict[Hashable, CompiledOr | CompiledNear] = {}
         self._fresh = 0
 
     def fresh(self) -> int:
@@ -69,6 +72,26 @@ class Interner:
             found = self._terms[key] = CompiledWords(node, self)
         return found
 
+    def near(self, node: Near) -> CompiledNear:
+        """The one ``CompiledNear`` of a proximity search (of its distance, order and
+        operands)."""
+        left, right = _positional(node.left, self), _positional(node.right, self)
+        key = ("near", node.distance, node.ordered, left, right)
+        found = self._positional.get(key)
+        if found is None:
+            found = self._positional[key] = CompiledNear(node, left, right, self)
+        assert isinstance(found, CompiledNear)
+        return found
+
+    def either(self, children: tuple[Positional, ...]) -> CompiledOr:
+        """The one ``CompiledOr`` of these alternatives, in this order."""
+        key = ("or", *children)
+        found = self._positional.get(key)
+        if found is None:
+            found = self._positional[key] = CompiledOr(list(children), self)
+        assert isinstance(found, CompiledOr)
+        return found
+
 
 class DocumentState:
     """One document as every compiled query sees it: the spans of each word sequence in each
@@ -82,7 +105,11 @@ class DocumentState:
         self.url = doc.url
         self._spans: dict[tuple[int, str], list[Span]] = {}
         self.present: dict[int, bool] = {}  # term id -> whether it occurs
-        self.near: dict[tuple[int, str], list[Occurrence]] = {}  # by id() of a CompiledNear
+        # by (id, field) of a term, OR or proximity search (ids unique among them)
+        self.occurrences: dict[tuple[int, str], list[Occurrence]] = {}
+        self.positional: dict[tuple[int, str], list[Span]] = {}  # spans of an OR or NEAR
+        self.near_matches: dict[int, bool] = {}  # CompiledNear.id -> whether it matches
+        self._bounds: dict[int, Bounds] = {}  # by id() of a list of spans (kept inside)
         self._items: dict[Hit, _Item] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
@@ -106,6 +133,16 @@ class DocumentState:
             else:
                 found = index.find(term.node.words)
             self._spans[key] = found
+        return found
+
+    def bounds(self, spans: list[Span]) -> Bounds:
+        """``spans`` (sorted by start) with their starts and their ends sorted, made once per
+        list (every list of spans is kept by the state, so its id() is never reused)."""
+        found = self._bounds.get(id(spans))
+        if found is None:
+            starts = [start for start, _end in spans]
+            ends = sorted(end for _start, end in spans)
+            found = self._bounds[id(spans)] = (spans, starts, ends)
         return found
 
     def report(self, fired: tuple[Unit, ...]) -> Report:
@@ -239,7 +276,10 @@ class CompiledWords:
         for word in self.exact:
             if word not in words:
                 return False
-        return any(state.spans(self, f) for f in self.fields)
+        for field in self.fields:  # noqa: SIM110 - a loop makes no generator (hot path)
+            if state.spans(self, field):
+                return True
+        return False
 
     def hits(self, state: DocumentState) -> list[Hit]:
         text = self.text
@@ -248,7 +288,14 @@ class CompiledWords:
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         if field not in self.fields:
             return []
-        return [(span, ((self.text, field, span),)) for span in state.spans(self, field)]
+        key = (self.id, field)
+        found = state.occurrences.get(key)
+        if found is None:
+            text = self.text
+            found = state.occurrences[key] = [
+                (span, ((text, field, span),)) for span in state.spans(self, field)
+            ]
+        return found
 
     def spans_in(self, state: DocumentState, field: str) -> list[Span]:
         return state.spans(self, field) if field in self.fields else []
@@ -257,9 +304,10 @@ class CompiledWords:
 class CompiledOr:
     """An OR joined by a proximity search: the occurrences of its alternatives."""
 
-    __slots__ = ("children", "fields")
+    __slots__ = ("children", "fields", "id")
 
-    def __init__(self, children: list[Positional]) -> None:
+    def __init__(self, children: list[Positional], intern: Interner) -> None:
+        self.id = intern.fresh()
         self.children = children
         # the fields it can occur in: those of any alternative
         self.fields: tuple[str, ...] = tuple(
@@ -267,18 +315,35 @@ class CompiledOr:
         )
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
-        merged: dict[Span, tuple[Hit, ...]] = {}
-        for child in self.children:
-            for span, parts in child.occurrences(state, field):
-                merged.setdefault(span, parts)
-        return sorted(merged.items())
+        key = (self.id, field)
+        found = state.occurrences.get(key)
+        if found is None:
+            merged: dict[Span, tuple[Hit, ...]] = {}
+            for child in self.children:
+                for span, parts in child.occurrences(state, field):
+                    merged.setdefault(span, parts)
+            found = state.occurrences[key] = sorted(merged.items())
+        return found
 
     def spans_in(self, state: DocumentState, field: str) -> list[Span]:
-        return sorted({span for child in self.children for span in child.spans_in(state, field)})
+        key = (self.id, field)
+        found = state.positional.get(key)
+        if found is None:
+            found = state.positional[key] = sorted(
+                {span for child in self.children for span in child.spans_in(state, field)}
+            )
+        return found
+
+
+def _alternatives(node: Positional) -> tuple[Positional, ...]:
+    """The alternatives of an OR (of ORs inside it too); anything else is its own."""
+    if isinstance(node, CompiledOr):
+        return tuple(dict.fromkeys(a for c in node.children for a in _alternatives(c)))
+    return (node,)
 
 
 class CompiledNear:
-    __slots__ = ("distance", "fields", "id", "left", "ordered", "right")
+    __slots__ = ("distance", "fields", "id", "left", "lefts", "ordered", "right", "rights")
 
     def __init__(self, node: Near, left: Positional, right: Positional, intern: Interner) -> None:
         self.id = intern.fresh()
@@ -286,20 +351,42 @@ class CompiledNear:
         self.ordered = node.ordered
         self.left = left
         self.right = right
+        # whether some pair is close enough is whether it is for some pair of alternatives:
+        # tested that way, an OR's spans need no merging
+        self.lefts = _alternatives(left)
+        self.rights = _alternatives(right)
         # the fields it can occur in: both sides must (elsewhere it has no occurrence)
         self.fields: tuple[str, ...] = tuple(f for f in left.fields if f in right.fields)
 
     def matches(self, state: DocumentState) -> bool:
-        """Whether some field has an occurrence, from the spans of the two sides (their
-        occurrences, with the hits making them up, are made for a report only)."""
+        """Whether some field has an occurrence (once per document)."""
+        found = state.near_matches.get(self.id)
+        if found is None:
+            found = state.near_matches[self.id] = self._matches(state)
+        return found
+
+    def _matches(self, state: DocumentState) -> bool:
+        """From the spans of the two sides' alternatives (their occurrences, with the hits
+        making them up, are made for a report only)."""
         for field in self.fields:
-            left = self.left.spans_in(state, field)
-            if left and _within(left, self.right.spans_in(state, field), self):
-                return True
+            for left in self.lefts:
+                spans = left.spans_in(state, field)
+                if not spans:
+                    continue
+                for right in self.rights:
+                    other = right.spans_in(state, field)
+                    if other and _within(spans, state.bounds(other), self):
+                        return True
         return False
 
     def spans_in(self, state: DocumentState, field: str) -> list[Span]:
-        return [span for span, _parts in self.occurrences(state, field)]
+        key = (self.id, field)
+        found = state.positional.get(key)
+        if found is None:
+            found = state.positional[key] = [
+                span for span, _parts in self.occurrences(state, field)
+            ]
+        return found
 
     def hits(self, state: DocumentState) -> list[Hit]:
         return [
@@ -310,31 +397,33 @@ class CompiledNear:
         ]
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
-        key = (id(self), field)
-        found = state.near.get(key)
+        key = (self.id, field)
+        found = state.occurrences.get(key)
         if found is None:
             left = self.left.occurrences(state, field)
             right = self.right.occurrences(state, field) if left else []
-            found = state.near[key] = near(self.distance, self.ordered, left, right)
+            found = state.occurrences[key] = near(self.distance, self.ordered, left, right)
         return found
 
 
-def _within(left: list[Span], right: list[Span], near: CompiledNear) -> bool:
+# spans sorted by start, their starts, and their ends sorted
+Bounds = tuple[list[Span], list[int], list[int]]
+
+
+def _within(left: list[Span], right: Bounds, near: CompiledNear) -> bool:
     """Whether a span of ``right`` follows one of ``left`` (or, unless ordered, precedes it)
     with at most ``near.distance`` words between them: where ``evaluator.near`` pairs the
-    nearest partners, some pair exists exactly when the nearest is close enough. Both
+    nearest partners, some pair exists exactly when the nearest is close enough. ``left``
     sorted by start."""
-    if not right:
-        return False
     n = near.distance
-    starts = [start for start, _end in right]
+    _spans, starts, ends = right
+    count = len(starts)
     for _start, end in left:
         i = bisect.bisect_left(starts, end)
-        if i < len(starts) and starts[i] <= end + n:
+        if i < count and starts[i] <= end + n:
             return True
     if near.ordered:
         return False
-    ends = sorted(end for _start, end in right)
     for start, _end in left:
         i = bisect.bisect_right(ends, start)
         if i and ends[i - 1] >= start - n:
@@ -349,18 +438,16 @@ Positional = CompiledWords | CompiledOr | CompiledNear
 
 
 def compile_near(node: Near, intern: Interner) -> CompiledNear:
-    return CompiledNear(
-        node, _positional(node.left, intern), _positional(node.right, intern), intern
-    )
+    return intern.near(node)
 
 
 def _positional(node: Node, intern: Interner) -> Positional:
     if isinstance(node, Words):
         return intern.term(node)
     if isinstance(node, Or):
-        return CompiledOr([_positional(c, intern) for c in node.children])
+        return intern.either(tuple(_positional(c, intern) for c in node.children))
     if isinstance(node, Near):
-        return compile_near(node, intern)
+        return intern.near(node)
     raise TypeError(f"{type(node).__name__} has no word positions")  # the parser prevents it
 
 
