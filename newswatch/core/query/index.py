@@ -214,15 +214,20 @@ class TopicIndex:
         return doc.words | extra
 
     def candidates(self, doc: MatchDocument) -> list[int]:
-        present = self.atoms(doc)
         found = set(self._always)
-        direct = self._direct
-        for atom in present & direct.keys():
-            found |= direct[atom]
-        checked = self._checked
+        direct, checked = self._direct.get, self._checked.get
+        present = self.atoms(doc)
         disjoint = present.isdisjoint
-        for atom in present & checked.keys():
-            for number, checks in checked[atom].items():
+        # one pass over the document's atoms, each looked up in both postings (cheaper
+        # than intersecting the atoms with each postings' keys)
+        for atom in present:
+            numbers = direct(atom)
+            if numbers is not None:
+                found |= numbers
+            topics = checked(atom)
+            if topics is None:
+                continue
+            for number, checks in topics.items():
                 # the checks are few (CHECKED_CLAUSES): unrolled, a topic costs no loop
                 if (
                     disjoint(checks[0])

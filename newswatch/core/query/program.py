@@ -198,13 +198,22 @@ class DocumentState:
 
 
 def _phrase(index: FieldIndex, words: list[str]) -> list[Span]:
-    """Spans where ``words`` (two or more, no wildcard) stand one after the other."""
+    """Spans where ``words`` (two or more, no wildcard) stand one after the other, found
+    from the positions of the word occurring least often."""
     present = index.words
     for word in words:
         if word not in present:
             return []
-    tokens, rest, n = index.tokens, words[1:], len(words)
-    return [(p, p + n) for p in index.where(words[0]) if tokens[p + 1 : p + n] == rest]
+    where = index.where
+    at, positions = 0, where(words[0])
+    for i in range(1, len(words)):
+        other = where(words[i])
+        if len(other) < len(positions):
+            at, positions = i, other
+    tokens, n = index.tokens, len(words)
+    return [
+        (p - at, p - at + n) for p in positions if p >= at and tokens[p - at : p - at + n] == words
+    ]
 
 
 # an item's place in article order (a C call: sorting many items calls it for each)
