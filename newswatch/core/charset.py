@@ -2,8 +2,19 @@
 
 The order is the HTML standard's ("determining the character encoding"): a byte-order mark,
 then the charset of the HTTP Content-Type, then a ``<meta>`` declaration near the top of the
-page, then a guess. Labels are resolved as the WHATWG Encoding standard says (``webencodings``):
-"iso-8859-1" and "ascii" mean windows-1252, a ``<meta>`` claiming UTF-16 means UTF-8.
+page, then a guess (with the page's language, see below). Labels are resolved as the WHATWG
+Encoding standard says (``webencodings``): "iso-8859-1" and "ascii" mean windows-1252, a
+``<meta>`` claiming UTF-16 means UTF-8.
+
+The guess (statistics over windows-1252 and the legacy encodings of other scripts) leaves out
+the Latin-script variants (windows-1250, -1254, -1257, -1258, iso-8859-2): statistics mistake
+them for windows-1252. So when nothing is declared, the bytes are not UTF-8 and the guess is
+windows-1252, the page's own language picks the legacy default browsers use for that locale,
+from the HTML standard's table "suggested default encoding" (``<html lang="tr">`` -> windows-1254,
+so "şığ" is not read as "þýð"); the language is read like the ``<meta>`` prescan, from the
+``lang`` of ``<html>`` or else a ``<meta http-equiv="content-language">``, and the
+``DecodedPage.source`` of such a choice is "lang". A language the table does not list keeps
+windows-1252.
 
 One check goes beyond what browsers do, because servers and CMSs mislabel pages far more often
 than real text happens to be valid UTF-8:
@@ -54,13 +65,37 @@ _BOMS = (
 )
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?\s*([^\s;\"']{1,40})", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
+_META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
+_LANG_TAG = rb"""\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"""
+_LANG_ATTR = re.compile(rb"(?<![\w:-])lang" + _LANG_TAG, re.I)  # not xml:lang, data-lang
+_CONTENT_LANGUAGE = re.compile(rb"""http-equiv\s*=\s*["']?\s*content-language\b""", re.I)
+_CONTENT_ATTR = re.compile(rb"content" + _LANG_TAG, re.I)
+# The HTML standard, "determining the character encoding", table "suggested default encoding"
+# per locale (https://html.spec.whatwg.org/multipage/parsing.html, "derived from the
+# intersection of Windows, Chrome, and Firefox defaults"); a locale it does not list gets
+# windows-1252. Keys: primary language subtag, or language-region where the table has the
+# region; values: WHATWG labels, resolved to Python codecs by codec_for_label.
+_LOCALE_DEFAULT_LABELS = {
+    "ar": "windows-1256", "ba": "windows-1251", "be": "windows-1251", "bg": "windows-1251",
+    "cs": "windows-1250", "el": "iso-8859-7", "et": "windows-1257", "fa": "windows-1256",
+    "he": "windows-1255", "hr": "windows-1250", "hu": "iso-8859-2", "ja": "shift_jis",
+    "kk": "windows-1251", "ko": "euc-kr", "ku": "windows-1254", "ky": "windows-1251",
+    "lt": "windows-1257", "lv": "windows-1257", "mk": "windows-1251", "pl": "iso-8859-2",
+    "ru": "windows-1251", "sah": "windows-1251", "sk": "windows-1250", "sl": "iso-8859-2",
+    "sr": "windows-1251", "tg": "windows-1251", "th": "windows-874", "tr": "windows-1254",
+    "tt": "windows-1251", "uk": "windows-1251", "vi": "windows-1258",
+    "zh-cn": "gb18030", "zh-tw": "big5",
+}  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
 class DecodedPage:
     text: str
     encoding: str  # Python codec name, e.g. "utf-8", "cp1252"
-    source: str  # "bom", "http", "meta", "utf-8" (undeclared, valid UTF-8) or "guess"
+    # "bom", "http", "meta", "utf-8" (undeclared, valid UTF-8), "guess" or "lang" (undeclared,
+    # guessed windows-1252, the page's language has another legacy default: see the module doc)
+    source: str
     corrected: bool = False  # True when a declaration was overruled (see the module doc)
 
 
@@ -114,8 +149,36 @@ def decode_page(data: bytes, http_charset: str = "") -> DecodedPage:
         return DecodedPage(data.decode(codec, errors="replace"), codec, source, overruled)
     if utf8.text is not None:
         return DecodedPage(utf8.text, "utf-8", "utf-8", corrected=overruled)
-    codec = _guess(data)
-    return DecodedPage(data.decode(codec, errors="replace"), codec, "guess", corrected=overruled)
+    codec, source = _guess(data), "guess"
+    if codec == "cp1252":
+        codec = locale_default(page_language(data)) or codec
+        source = "guess" if codec == "cp1252" else "lang"
+    return DecodedPage(data.decode(codec, errors="replace"), codec, source, corrected=overruled)
+
+
+def page_language(data: bytes) -> str:
+    """The language a page states near its top, lower case ("tr", "zh-tw"; "" when none):
+    the ``lang`` of ``<html>``, else the first language of a
+    ``<meta http-equiv="content-language">``."""
+    head = data[:META_PRESCAN_BYTES]
+    html = _HTML_TAG.search(head)
+    match = _LANG_ATTR.search(html.group(0)) if html else None
+    if match is None:
+        for meta in _META_TAG.finditer(head):
+            if _CONTENT_LANGUAGE.search(meta.group(0)):
+                match = _CONTENT_ATTR.search(meta.group(0))
+                break
+    return match.group(1).decode("ascii").lower().replace("_", "-") if match else ""
+
+
+def locale_default(language: str) -> str | None:
+    """The Python codec of the HTML standard's suggested default encoding for a language tag;
+    None when the table gives it windows-1252 (it lists only the locales that differ)."""
+    parts = language.lower().replace("_", "-").split("-")
+    if "latn" in parts[1:]:
+        return None  # "sr-Latn": the table's default (windows-1251) is for the other script
+    label = _LOCALE_DEFAULT_LABELS.get("-".join(parts[:2])) or _LOCALE_DEFAULT_LABELS.get(parts[0])
+    return codec_for_label(label) if label else None
 
 
 class _Utf8:

@@ -116,3 +116,65 @@ def test_labels_and_content_types() -> None:
         None,
         None,
     ]
+
+
+TURKISH = (
+    "Dışişleri Bakanlığı, İstanbul'daki görüşmelerin ardından Şam'a gidecek heyetin "
+    "ağırlıklı olarak güvenlik ve göç konularını ele alacağını açıkladı. Ğ ş ı İ Ş ğ."
+)
+
+
+def lang_page(body: str, lang: str | None = None, meta: str | None = None) -> str:
+    return page(body, meta).replace("<html>", f'<html lang="{lang}">' if lang else "<html>")
+
+
+def test_undeclared_windows_1254_is_read_by_the_page_language() -> None:
+    """The issue's case: an undeclared Turkish page in windows-1254 came out as windows-1252
+    ("Ýstanbul", "Dýþiþleri")."""
+    got = decode_page(lang_page(TURKISH, "tr").encode("cp1254"))
+    assert TURKISH in got.text
+    assert (got.encoding, got.source, got.corrected) == ("cp1254", "lang", False)
+
+
+def test_content_language_meta_and_region_subtags() -> None:
+    data = (
+        '<html><head><meta content="tr-TR" http-equiv="Content-Language"><title>t</title>'
+        f"</head><body><p>{TURKISH}</p></body></html>"
+    ).encode("cp1254")
+    got = decode_page(data)
+    assert TURKISH in got.text
+    assert (got.encoding, got.source) == ("cp1254", "lang")
+
+
+def test_without_a_language_the_guess_stays_windows_1252() -> None:
+    data = lang_page(TURKISH).encode("cp1254")
+    got = decode_page(data)
+    assert (got.encoding, got.source) == ("cp1252", "guess")
+    assert TURKISH not in got.text
+    # a language the standard's table leaves on windows-1252 changes nothing either
+    got = decode_page(lang_page(GERMAN, "de").encode("cp1252"))
+    assert (got.encoding, got.source) == ("cp1252", "guess")
+    assert GERMAN in got.text
+
+
+def test_a_declared_charset_wins_over_the_language() -> None:
+    data = lang_page(GERMAN, "tr", "windows-1252").encode("cp1252")
+    got = decode_page(data)
+    assert GERMAN in got.text
+    assert (got.encoding, got.source) == ("cp1252", "meta")
+    got = decode_page(lang_page(GERMAN, "tr").encode("cp1252"), "iso-8859-1")
+    assert GERMAN in got.text
+    assert (got.encoding, got.source) == ("cp1252", "http")
+
+
+def test_utf8_with_a_language_stays_utf8() -> None:
+    got = decode_page(lang_page(TURKISH, "tr").encode("utf-8"))
+    assert TURKISH in got.text
+    assert (got.encoding, got.source) == ("utf-8", "utf-8")
+
+
+def test_a_guess_other_than_windows_1252_is_kept() -> None:
+    """The language only replaces the windows-1252 default, not a guess of another script."""
+    got = decode_page(lang_page(RUSSIAN * 2, "tr").encode("cp1251"))
+    assert RUSSIAN in got.text
+    assert (got.encoding, got.source) == ("cp1251", "guess")
