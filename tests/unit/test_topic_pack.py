@@ -410,6 +410,7 @@ TRAPS = [
     "岩屋外相が訪中し、首相の親書を手渡した。",
     "外交部长王毅出访欧洲，会见法国总统顾问。",
     "国务院副总理出访非洲。",
+    "Kanzler Merz sprach über den Besuch des chinesischen Außenministers in Berlin.",
     "A venda de armas para CACs cresceu durante o governo Bolsonaro.",
     "O Exército registrou recorde na venda de armas de fogo para colecionadores e atiradores.",
     "Les ventes d'armes ont explosé aux États-Unis après la fusillade.",
