@@ -73,9 +73,11 @@ _CONTENT_LANGUAGE = re.compile(rb"""http-equiv\s*=\s*["']?\s*content-language\b"
 _CONTENT_ATTR = re.compile(rb"content" + _LANG_TAG, re.I)
 # The HTML standard, "determining the character encoding", table "suggested default encoding"
 # per locale (https://html.spec.whatwg.org/multipage/parsing.html, "derived from the
-# intersection of Windows, Chrome, and Firefox defaults"); a locale it does not list gets
-# windows-1252. Keys: primary language subtag, or language-region where the table has the
-# region; values: WHATWG labels, resolved to Python codecs by codec_for_label.
+# intersection of Windows, Chrome, and Firefox defaults"), as its earlier revisions list it:
+# later ones say UTF-8 for some of these locales, which says nothing about bytes already found
+# not to be UTF-8, so their legacy encoding is kept. A locale not listed gets windows-1252.
+# Keys: primary language subtag, or language-region where the table has the region; values:
+# WHATWG labels, resolved to Python codecs by codec_for_label.
 _LOCALE_DEFAULT_LABELS = {
     "ar": "windows-1256", "ba": "windows-1251", "be": "windows-1251", "bg": "windows-1251",
     "cs": "windows-1250", "el": "iso-8859-7", "et": "windows-1257", "fa": "windows-1256",

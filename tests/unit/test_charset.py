@@ -69,6 +69,11 @@ def test_bom_beats_everything() -> None:
     assert GERMAN in got.text
 
 
+def head_page(head: str, body: str) -> str:
+    """A page with ``head`` (e.g. a <meta>) in its <head> and ``body`` in one paragraph."""
+    return f"<html><head>{head}</head><body><p>{body}</p></body></html>"
+
+
 def test_meta_claiming_utf16_means_utf8() -> None:
     got = decode_page(page(GERMAN, "utf-16").encode("utf-8"))
     assert GERMAN in got.text
@@ -76,11 +81,10 @@ def test_meta_claiming_utf16_means_utf8() -> None:
 
 
 def test_http_equiv_declaration() -> None:
-    data = (
-        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
-        f"</head><body><p>{RUSSIAN}</p></body></html>"
-    ).encode("cp1251")
-    got = decode_page(data)
+    data = head_page(
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">', RUSSIAN
+    )
+    got = decode_page(data.encode("cp1251"))
     assert RUSSIAN in got.text
     assert (got.encoding, got.source) == ("cp1251", "meta")
 
@@ -137,11 +141,10 @@ def test_undeclared_windows_1254_is_read_by_the_page_language() -> None:
 
 
 def test_content_language_meta_and_region_subtags() -> None:
-    data = (
-        '<html><head><meta content="tr-TR" http-equiv="Content-Language"><title>t</title>'
-        f"</head><body><p>{TURKISH}</p></body></html>"
-    ).encode("cp1254")
-    got = decode_page(data)
+    data = head_page(
+        '<meta content="tr-TR" http-equiv="Content-Language"><title>t</title>', TURKISH
+    )
+    got = decode_page(data.encode("cp1254"))
     assert TURKISH in got.text
     assert (got.encoding, got.source) == ("cp1254", "lang")
 
