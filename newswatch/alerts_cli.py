@@ -138,7 +138,10 @@ def run_alerts(
             for alert in alerts:
                 print(render(alert), file=stream, flush=True)
             if not alerts and not as_json:  # JSON lines: no line is the empty list
-                print(_none_yet(topic, limit, follow), file=stream, flush=True)
+                # following, stdout carries only alerts (it is often piped): the notice that
+                # none came yet goes to stderr
+                notice = sys.stderr if follow else stream
+                print(_none_yet(topic, limit, follow), file=notice, flush=True)
         except NotFoundError as exc:
             _error(exc.message)
             return 2

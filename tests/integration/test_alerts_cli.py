@@ -230,3 +230,31 @@ def test_an_empty_list_says_so_with_its_filter(redis_url: str, redis_client: red
     assert run_cli(["--json"], redis_url).stdout == ""  # JSON lines: no line, no list
     AlertStore(redis_client).add(make_alert(1, topic="summits"))
     assert run_cli(["--limit", "0"], redis_url).stdout == "no alerts shown (--limit 0)\n"
+
+
+def test_following_an_empty_list_says_so_on_stderr_and_prints_only_alerts(
+    redis_url: str, redis_client: redis.Redis
+) -> None:
+    with subprocess.Popen(
+        [NEWSWATCH, "alerts", "--follow"],
+        env=cli_env(redis_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            lines: queue.Queue[str] = queue.Queue()
+            notices: queue.Queue[str] = queue.Queue()
+            _pump(process.stdout, lines)
+            _pump(process.stderr, notices)
+            notice = notices.get(timeout=WAIT)
+            assert notice == "no alerts yet; waiting for new ones (Ctrl-C stops)\n"
+            AlertStore(redis_client).add(make_alert(1))
+            assert "Summit story 1" in lines.get(timeout=WAIT)  # the first line on stdout
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=WAIT) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
