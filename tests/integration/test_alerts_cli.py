@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -144,35 +146,43 @@ def _pump(pipe: IO[str], lines: queue.Queue[str]) -> threading.Thread:
     return thread
 
 
-def test_follow_prints_alerts_added_after_start(redis_url: str, redis_client: redis.Redis) -> None:
-    store = AlertStore(redis_client)
-    store.add(make_alert(1))
+@contextlib.contextmanager
+def _following(args: list[str], redis_url: str) -> Iterator[subprocess.Popen[str]]:
+    """``newswatch alerts --follow`` with ``args``, its pipes open; killed if a test fails
+    before it ends."""
     with subprocess.Popen(
-        [NEWSWATCH, "alerts", "--json", "--follow", "--topic", "summits"],
+        [NEWSWATCH, "alerts", *args, "--follow"],
         env=cli_env(redis_url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     ) as process:
         try:
-            assert process.stdout is not None and process.stderr is not None
-            lines: queue.Queue[str] = queue.Queue()
-            reader = _pump(process.stdout, lines)
-            assert json.loads(lines.get(timeout=WAIT))["id"] == make_alert(1).id  # backlog
-
-            store.add(make_alert(2, topic="warrants"))  # another topic: filtered out
-            store.add(make_alert(3))
-            assert json.loads(lines.get(timeout=WAIT))["id"] == make_alert(3).id
-
-            process.send_signal(signal.SIGINT)  # Ctrl-C ends a follow cleanly
-            assert process.wait(timeout=WAIT) == 0
-            reader.join(timeout=WAIT)
-            assert lines.empty()  # nothing else was printed (the warrants alert was not)
-            assert "Traceback" not in process.stderr.read()
+            yield process
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def test_follow_prints_alerts_added_after_start(redis_url: str, redis_client: redis.Redis) -> None:
+    store = AlertStore(redis_client)
+    store.add(make_alert(1))
+    with _following(["--json", "--topic", "summits"], redis_url) as process:
+        assert process.stdout is not None and process.stderr is not None
+        lines: queue.Queue[str] = queue.Queue()
+        reader = _pump(process.stdout, lines)
+        assert json.loads(lines.get(timeout=WAIT))["id"] == make_alert(1).id  # backlog
+
+        store.add(make_alert(2, topic="warrants"))  # another topic: filtered out
+        store.add(make_alert(3))
+        assert json.loads(lines.get(timeout=WAIT))["id"] == make_alert(3).id
+
+        process.send_signal(signal.SIGINT)  # Ctrl-C ends a follow cleanly
+        assert process.wait(timeout=WAIT) == 0
+        reader.join(timeout=WAIT)
+        assert lines.empty()  # nothing else was printed (the warrants alert was not)
+        assert "Traceback" not in process.stderr.read()
 
 
 def test_follow_shows_a_new_source_of_a_story(redis_url: str, redis_client: redis.Redis) -> None:
@@ -192,30 +202,19 @@ def test_follow_shows_a_new_source_of_a_story(redis_url: str, redis_client: redi
         )
         store.record(story, [alert], article_id=article.id, at=alert.created_at)
 
-    with subprocess.Popen(
-        [NEWSWATCH, "alerts", "--follow"],
-        env=cli_env(redis_url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            assert process.stdout is not None
-            lines: queue.Queue[str] = queue.Queue()
-            _pump(process.stdout, lines)
-            # the first alert is printed as backlog or as an event: either way the follower has
-            # its position by then, so the update comes as an event
-            arrive(make_story_article("c1", "herald.example", PARAGRAPHS, HEADLINE))
-            assert f"[fishing]  {HEADLINE} — herald.example" in lines.get(timeout=WAIT)
-            arrive(make_story_article("c2", "courier.example", PARAGRAPHS[1:], "Other title"))
-            update = lines.get(timeout=WAIT)
-            assert f"[fishing]  +1 source: courier.example (2 sources)  {HEADLINE}" in update
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=WAIT) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    with _following([], redis_url) as process:
+        assert process.stdout is not None
+        lines: queue.Queue[str] = queue.Queue()
+        _pump(process.stdout, lines)
+        # the first alert is printed as backlog or as an event: either way the follower has
+        # its position by then, so the update comes as an event
+        arrive(make_story_article("c1", "herald.example", PARAGRAPHS, HEADLINE))
+        assert f"[fishing]  {HEADLINE} — herald.example" in lines.get(timeout=WAIT)
+        arrive(make_story_article("c2", "courier.example", PARAGRAPHS[1:], "Other title"))
+        update = lines.get(timeout=WAIT)
+        assert f"[fishing]  +1 source: courier.example (2 sources)  {HEADLINE}" in update
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0
 
 
 def test_an_empty_list_says_so_with_its_filter(redis_url: str, redis_client: redis.Redis) -> None:
@@ -235,26 +234,15 @@ def test_an_empty_list_says_so_with_its_filter(redis_url: str, redis_client: red
 def test_following_an_empty_list_says_so_on_stderr_and_prints_only_alerts(
     redis_url: str, redis_client: redis.Redis
 ) -> None:
-    with subprocess.Popen(
-        [NEWSWATCH, "alerts", "--follow"],
-        env=cli_env(redis_url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            assert process.stdout is not None and process.stderr is not None
-            lines: queue.Queue[str] = queue.Queue()
-            notices: queue.Queue[str] = queue.Queue()
-            _pump(process.stdout, lines)
-            _pump(process.stderr, notices)
-            notice = notices.get(timeout=WAIT)
-            assert notice == "no alerts yet; waiting for new ones (Ctrl-C stops)\n"
-            AlertStore(redis_client).add(make_alert(1))
-            assert "Summit story 1" in lines.get(timeout=WAIT)  # the first line on stdout
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=WAIT) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    with _following([], redis_url) as process:
+        assert process.stdout is not None and process.stderr is not None
+        lines: queue.Queue[str] = queue.Queue()
+        notices: queue.Queue[str] = queue.Queue()
+        _pump(process.stdout, lines)
+        _pump(process.stderr, notices)
+        notice = notices.get(timeout=WAIT)
+        assert notice == "no alerts yet; waiting for new ones (Ctrl-C stops)\n"
+        AlertStore(redis_client).add(make_alert(1))
+        assert "Summit story 1" in lines.get(timeout=WAIT)  # the first line on stdout
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0
