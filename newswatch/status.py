@@ -24,7 +24,7 @@ from rq import Worker
 
 from newswatch.alerts_cli import format_line
 from newswatch.census import Census, FeedHealth, read_census
-from newswatch.core.feed_state import NOT_POLLED
+from newswatch.core.feed_state import NOT_POLLED, NOT_POLLED_WORDS
 from newswatch.core.freshness import Span, elapsed, quantile, trusted_published
 from newswatch.core.models import Alert
 from newswatch.core.times import unix_from_iso
@@ -174,7 +174,7 @@ def _bucket_quantile(buckets: list[tuple[float, float]], q: float) -> float:
 # -- rendering -----------------------------------------------------------------------------
 
 
-_HEALTH_WORDS = {NOT_POLLED: "not yet polled"}
+_HEALTH_WORDS = {NOT_POLLED: NOT_POLLED_WORDS}
 
 
 def _duration(seconds: float) -> str:

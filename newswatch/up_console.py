@@ -20,7 +20,7 @@ import redis
 
 from newswatch.alerts_cli import format_event_line
 from newswatch.census import Census, read_census
-from newswatch.core.feed_state import NOT_POLLED
+from newswatch.core.feed_state import NOT_POLLED, NOT_POLLED_WORDS
 from newswatch.store import keys
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
@@ -81,7 +81,7 @@ def status_line(census: Census, articles: int, alerts: int, at: float) -> str:
     clock = time.strftime("%H:%M:%S", time.localtime(at))
     return (
         f"{clock}  feeds {health.get('ok', 0)} ok, {failing} failing, "
-        f"{health.get('parked', 0)} parked{f', {new} not yet polled' if new else ''} · "
+        f"{health.get('parked', 0)} parked{f', {new} {NOT_POLLED_WORDS}' if new else ''} · "
         f"queue {queue} · {articles} articles · {alerts} alerts"
     )
 

@@ -43,6 +43,7 @@ class Health(StrEnum):
 
 NEVER_POLLED = "never_polled"  # the last_status of a feed not polled yet
 NOT_POLLED = "new"  # the health it is counted and shown under (never "ok": nothing fetched it)
+NOT_POLLED_WORDS = "not yet polled"  # how status lines write it
 SHOWN_HEALTH = (*(h.value for h in Health), NOT_POLLED)
 
 
