@@ -28,6 +28,7 @@ from newswatch.core.feed_state import NOT_POLLED, NOT_POLLED_WORDS
 from newswatch.core.freshness import Span, elapsed, quantile, trusted_published
 from newswatch.core.models import Alert
 from newswatch.core.times import unix_from_iso
+from newswatch.net.capped import read_capped
 from newswatch.runtime import find_instance
 from newswatch.store import keys
 from newswatch.store.alerts import AlertStore
@@ -121,17 +122,13 @@ def _from_metrics(url: str) -> dict[str, Any] | None:
     when it does not answer, or answers more than :data:`MAX_METRICS_BYTES`, or not all
     within :data:`METRICS_TIMEOUT`."""
     end = time.monotonic() + METRICS_TIMEOUT
-    body = bytearray()
     try:
         with httpx.stream("GET", url, timeout=METRICS_TIMEOUT) as response:
             response.raise_for_status()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_METRICS_BYTES or time.monotonic() > end:
-                    return None
+            body, whole = read_capped(response, MAX_METRICS_BYTES, end)
     except httpx.HTTPError:
         return None
-    return since_start(body.decode("utf-8", "replace"))
+    return since_start(body.decode("utf-8", "replace")) if whole else None
 
 
 def since_start(text: str) -> dict[str, Any]:

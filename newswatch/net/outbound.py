@@ -39,6 +39,7 @@ from newswatch.core.errors import (
 )
 from newswatch.core.ports import PortRanges
 from newswatch.net import guard
+from newswatch.net.capped import PAST_DEADLINE, read_capped
 
 MAX_ANSWER_BYTES = 64 * 1024  # of a receiver's answer: only its status and headers matter
 
@@ -74,7 +75,7 @@ def _left(timeout: float | None, error: type[Exception]) -> float | None:
         return timeout
     left = end - time.monotonic()
     if left <= 0:
-        raise error("past the request's deadline")
+        raise error(PAST_DEADLINE)
     return left if timeout is None else min(timeout, left)
 
 
@@ -177,17 +178,12 @@ class Poster:
         """Send ``body``; the receiver's answer whatever its status. Raises a FetchError
         (``retryable`` says whether to try again) when there is no answer, or not all of it
         within the timeout."""
-        token = _deadline.set(time.monotonic() + self._timeout)
+        end = time.monotonic() + self._timeout
+        token = _deadline.set(end)
         try:
             with self._client.stream("POST", url, content=body, headers=headers) as response:
-                received = b""
-                for chunk in response.iter_bytes():
-                    received += chunk
-                    if len(received) >= MAX_ANSWER_BYTES:
-                        break
-                return Answer(
-                    response.status_code, dict(response.headers), received[:MAX_ANSWER_BYTES]
-                )
+                received, _ = read_capped(response, MAX_ANSWER_BYTES, end)  # the rest: unread
+                return Answer(response.status_code, dict(response.headers), received)
         except FetchError:
             raise
         except httpx.TimeoutException as exc:

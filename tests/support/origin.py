@@ -3,9 +3,9 @@
 Routes are mutable while the server runs (tests change a feed between polls). A route serves
 a status, a body, validators (an ETag derived from the body by default, or a fixed one that a
 test can leave stale on purpose, and Last-Modified), a Location, extra headers, and may hang
-before answering. The origin logs every request with its headers, counts hits per path and
-the most requests it saw in flight at once per host, and calls ``on_request`` (tests move a
-clock from there, to make a poll "take" 90 s).
+before answering or trickle its body. The origin logs every request with its headers, counts
+hits per path and the most requests it saw in flight at once per host, and calls
+``on_request`` (tests move a clock from there, to make a poll "take" 90 s).
 
 Several hosts: ``Origin(hosts=("127.0.0.1", "127.0.0.2"))`` serves the same routes on each
 loopback address (each its own port); ``url(path, host=...)`` names one.
@@ -35,6 +35,7 @@ class Route:
     last_modified: str | None = None
     location: str | None = None  # a path (on the same host) or a URL
     hang: float = 0.0  # seconds to wait before answering
+    drip: float = 0.0  # seconds between two bytes of the body (a trickle)
     headers: dict[str, str] = field(default_factory=dict)
 
     def current_etag(self) -> str | None:
@@ -131,7 +132,13 @@ class Origin:
         handler.end_headers()
         # a request abandoned by the client closes the connection before the body
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            handler.wfile.write(route.body)
+            if not route.drip:
+                handler.wfile.write(route.body)
+                return
+            for byte in route.body:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(route.drip)
 
     def _handler(self, host: str) -> type[BaseHTTPRequestHandler]:
         origin = self
