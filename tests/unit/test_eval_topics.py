@@ -199,6 +199,16 @@ def test_a_string_of_a_python_module_in_a_wheel_is_read_without_running_it(
     assert "other[0]" in sources.missing["wheel:pkg==1.0"]
 
 
+def test_a_whole_file_in_a_wheel_is_one_document_decoded_as_a_page(tmp_path: Path) -> None:
+    turkish = "Öcalan hakkında tutuklama kararı çıkarıldı; güneşli bir gün."
+    with zipfile.ZipFile(tmp_path / "pkg-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("pkg/raw/a.txt", turkish.encode("utf-8"))  # one line, no final newline
+    sources = ev.Sources(tmp_path, tmp_path, fetch=False)
+
+    text = sources.text("wheel:pkg==1.0:pkg/raw/a.txt")
+    assert text is not None and (text.title, text.text) == ("", turkish)
+
+
 def test_the_labels_in_the_repository_are_valid() -> None:
     labels = ev.read_labels(ev.LABELS, TOPICS)
     assert len(labels) > 1000
