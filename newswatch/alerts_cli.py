@@ -26,6 +26,7 @@ from newswatch.store.connection import connect
 from newswatch.topic_names import check_topic_name
 
 FOLLOW_BLOCK_MS = 5000
+MAX_LIMIT = 10_000  # alerts one listing reads (and holds) at once; the API pages instead
 RECONNECT_DELAYS = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts; then every 2 s
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # no terminal escapes from feed text
 
@@ -116,10 +117,7 @@ def run_alerts(
     reached, the topic is unknown, or the arguments are invalid. The instance is found as
     every command finds it: NEWSWATCH_REDIS_URL, else the `newswatch up` of ``data_dir``, of
     the ``data_dir`` setting of ``config``, or of ./.newswatch."""
-    stream = out or sys.stdout
-    if limit < 0:
-        _error(f"--limit must be 0 or more, got {limit}")
-        return 2
+    stream = out or sys.stdout  # ``limit``: 0 to MAX_LIMIT, checked by the command's option
 
     def resolve() -> str:
         return load_runtime(config, data_dir=data_dir).redis_url

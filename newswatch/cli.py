@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from newswatch.alerts_cli import MAX_LIMIT as MAX_ALERTS
+from newswatch.config import MAX_WORKERS, MAX_WORKERS_PER_CORE
 from newswatch.runtime import DataDir
 
 app = typer.Typer(
@@ -74,7 +76,13 @@ def apply(
 def up(
     config: ConfigOption,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: one per CPU core).")
+        int | None,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help=f"Worker processes, 1 to {MAX_WORKERS} ({MAX_WORKERS_PER_CORE} per CPU core "
+            "here; default: the workers setting, else one per CPU core).",
+        ),
     ] = None,
     data_dir: Annotated[
         Path | None,
@@ -119,7 +127,15 @@ def api(config: SettingsConfig = None) -> None:
 @app.command()
 def alerts(
     topic: Annotated[str | None, typer.Option(help="Only alerts of this topic.")] = None,
-    limit: Annotated[int, typer.Option(help="How many of the newest alerts.")] = 20,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=MAX_ALERTS,
+            help=f"How many of the newest alerts, 0 to {MAX_ALERTS} (0: none; with --follow, "
+            "only new ones).",
+        ),
+    ] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new ones.")] = False,
     data_dir: DataDir = None,

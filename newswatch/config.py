@@ -174,7 +174,7 @@ def _check_scheduler_name(value: str) -> str:
 
 
 MAX_WORKERS_PER_CORE = 4  # more worker processes than this only queue for the CPU
-_MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
 _MB = 1024 * 1024
 _DAY = 24 * 3600
 
@@ -197,7 +197,7 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     # 0: one per CPU core
     workers: Annotated[
-        int, _in_range(0, _MAX_WORKERS, unit=f" ({MAX_WORKERS_PER_CORE} per CPU core here)")
+        int, _in_range(0, MAX_WORKERS, unit=f" ({MAX_WORKERS_PER_CORE} per CPU core here)")
     ] = 0
 
     # fetching

@@ -22,6 +22,7 @@ from newswatch.catalog_cli import topics_app
 from newswatch.config import Settings, load_settings
 from newswatch.config_file import load_config
 from newswatch.core.alerting import article_document
+from newswatch.core.backtest import MAX_SAMPLE
 from newswatch.core.errors import ConfigError, NewswatchError
 from newswatch.core.problems import InvalidInput, Problem
 from newswatch.core.query import Explanation, MatchDocument
@@ -189,7 +190,9 @@ def topics_test(
 def topics_backtest(
     query: QueryArg,
     days: Annotated[int, typer.Option(help=f"How many days back (1 to {MAX_DAYS}).")] = 7,
-    sample: Annotated[int, typer.Option(help="How many matching titles to show.")] = 10,
+    sample: Annotated[
+        int, typer.Option(help=f"How many matching titles to show (0 to {MAX_SAMPLE}).")
+    ] = 10,
     language: Languages = None,
     as_json: AsJson = False,
     config: Config = None,
@@ -200,8 +203,8 @@ def topics_backtest(
     program = "newswatch topics backtest"
     if not 1 <= days <= MAX_DAYS:
         raise _fail(program, f"--days must be from 1 to {MAX_DAYS}, got {days}")
-    if not 0 <= sample <= 100:
-        raise _fail(program, f"--sample must be from 0 to 100, got {sample}")
+    if not 0 <= sample <= MAX_SAMPLE:
+        raise _fail(program, f"--sample must be from 0 to {MAX_SAMPLE}, got {sample}")
     trial = _trial(program, query, language)
     client = _client(program, config, data_dir)
     try:

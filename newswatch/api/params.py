@@ -12,6 +12,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 MAX_TOPIC_CHARS = 200
+MAX_REF_CHARS = 2048  # a feed's URL, a name or an id
 _SHOWN_CHARS = 80
 
 
@@ -25,6 +26,15 @@ def parse_id(value: str, *, what: str) -> str:
         raise ApiError(
             400,
             f"invalid {what} id {_shown(value)}: expected 1 to 64 characters of A-Z a-z 0-9 _ -",
+        )
+    return value
+
+
+def parse_ref(value: str, *, what: str = "id or name") -> str:
+    """A catalogue item's id or name (a feed's also its URL), in a path or a query."""
+    if not value or len(value) > MAX_REF_CHARS:
+        raise ApiError(
+            400, f"invalid {what} {_shown(value)}: expected 1 to {MAX_REF_CHARS} characters"
         )
     return value
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from newswatch.api.paging import paged, parse_cursor
-from newswatch.api.params import parse_limit, parse_since
+from newswatch.api.params import parse_limit, parse_ref, parse_since
 from newswatch.core.alerting import article_document
 from newswatch.core.cursor import Position
 from newswatch.core.models import Article
@@ -52,7 +52,8 @@ def _feed_id(request: Request) -> str | None:
     ref = request.query_params.get("feed")
     if not ref:
         return None
-    return str(CatalogStore(request.app.state.redis).find("feed", ref).item.id)  # 404 if unknown
+    catalog = CatalogStore(request.app.state.redis)
+    return str(catalog.find("feed", parse_ref(ref, what="feed")).item.id)  # 404 if unknown
 
 
 def list_articles(request: Request) -> Response:

@@ -27,7 +27,7 @@ from newswatch.api.body import read_json_object
 from newswatch.api.errors import ApiError
 from newswatch.api.feed_discovery import discovered_body, wants_discovery
 from newswatch.api.paging import paged, parse_cursor
-from newswatch.api.params import MAX_LIMIT, parse_limit
+from newswatch.api.params import MAX_LIMIT, parse_limit, parse_ref
 from newswatch.backfill import MAX_BACKFILL_DAYS, backfill
 from newswatch.catalog_items import CHECKS as _CHECKS
 from newswatch.catalog_items import entry_view
@@ -42,7 +42,6 @@ from newswatch.store.catalog import CatalogStore, Entry
 from newswatch.store.feeds import FeedStateStore
 
 ORIGIN = "api"
-MAX_REF_CHARS = 2048
 _IDENTITY = {"feed": "url", "topic": "name", "subscription": "name"}
 
 
@@ -51,10 +50,7 @@ def _catalog(request: Request) -> CatalogStore:
 
 
 def _ref(request: Request) -> str:
-    ref: str = request.path_params["ref"]
-    if not ref or len(ref) > MAX_REF_CHARS:
-        raise ApiError(400, f"an id or name has 1 to {MAX_REF_CHARS} characters")
-    return ref
+    return parse_ref(request.path_params["ref"])
 
 
 def _validated(kind: Kind, body: dict[str, Any]) -> tuple[Any, list[Problem]]:

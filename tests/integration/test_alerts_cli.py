@@ -231,6 +231,16 @@ def test_an_empty_list_says_so_with_its_filter(redis_url: str, redis_client: red
     assert run_cli(["--limit", "0"], redis_url).stdout == "no alerts shown (--limit 0)\n"
 
 
+def test_a_limit_out_of_its_range_is_refused_naming_the_option(redis_url: str) -> None:
+    from newswatch.alerts_cli import MAX_LIMIT
+
+    for limit in (-1, MAX_LIMIT + 1):
+        refused = run_cli(["--limit", str(limit)], redis_url)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert "Invalid value for '--limit'" in refused.stderr
+    assert run_cli(["--limit", str(MAX_LIMIT)], redis_url).returncode == 0
+
+
 def test_following_an_empty_list_says_so_on_stderr_and_prints_only_alerts(
     redis_url: str, redis_client: redis.Redis
 ) -> None:

@@ -434,3 +434,11 @@ def test_stories_and_alerts_carry_their_sources(
     assert api.get("/api/stories/bad.id").status_code == 400
     assert api.get("/api/stories", params={"limit": "0"}).status_code == 400
     assert api.get("/api/stories", params={"since": "2026-11-29"}).json()["count"] == 0
+
+
+def test_a_feed_filter_longer_than_any_reference_is_400_naming_it(api: httpx.Client) -> None:
+    response = api.get("/api/articles", params={"feed": "https://news.example.org/" + "a" * 3000})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith("invalid feed ") and "1 to 2048 characters" in error
+    assert len(error) < 200  # the value is shown shortened
