@@ -121,6 +121,13 @@ SUMMITS = [
     ("ko", "트럼프 대통령의 방한을 앞두고 경호가 강화됐다."),
     ("ja", "石破首相は来週訪米し、トランプ大統領と会う。"),
     ("zh", "国家主席习近平将出访俄罗斯。"),
+    # a fourth battery (issue 8): a leader's "three-day visit to", ASEAN spelt out, the Irish
+    # taoiseach, "the two presidents", a handshake between two listed leaders
+    ("en", "The Indonesian president is on a three-day visit to Beijing, his first in office."),
+    ("en", "Leaders of the Association of Southeast Asian Nations opened their annual summit."),
+    ("en", "Mr Starmer will host the Irish taoiseach at Downing Street on Thursday."),
+    ("en", "The Kremlin said the two presidents would meet in Budapest in the coming weeks."),
+    ("en", "Xi and Trump shook hands at the start of their talks in Busan."),
 ]
 
 WARRANTS = [
@@ -230,6 +237,10 @@ ARMS = [
     ("es", "El Gobierno autorizó la exportación de material de defensa a Arabia Saudí."),
     ("de", "Die USA liefern Israel weitere Bomben."),
     ("uk", "Швеція передасть Україні літаки ДРЛВ та бронетехніку."),
+    # IRIS-T and SAMP/T sent as Patriot is, "artillery rounds" as shells (issue 8)
+    ("en", "Germany will send two more IRIS-T systems to Ukraine, the defence minister said."),
+    ("en", "North Korea has shipped millions of artillery rounds to Russia, Seoul says."),
+    ("it", "L'Italia invierà all'Ucraina un nuovo sistema di difesa aerea SAMP/T."),
 ]
 
 
@@ -419,6 +430,14 @@ TRAPS = [
     "Продажи оружия в США выросли после стрельбы в школе.",
     "ABD'de silah satışları okul saldırısının ardından arttı.",
     "ارتفعت مبيعات الأسلحة في الولايات المتحدة بعد حادث إطلاق النار",
+    # vice-presidents and vice-premiers meeting (issue 8); a name ending in 峰 before 会见 is no
+    # 峰会; weapons sold on the dark web
+    "Vice President JD Vance met Chinese Vice Premier He Lifeng in Geneva.",
+    "Vice President Kamala Harris met with the vice president of Argentina.",
+    "Le vice-président américain a rencontré le vice-président brésilien à Brasília.",
+    "国务院副总理何立峰会见美国财政部长。",
+    "On the deep web, everything from stolen credit cards to weapons is sold openly.",
+    "The gang sold drugs and weapons on the dark web, prosecutors said.",
 ]
 
 
