@@ -12,6 +12,7 @@ import uvicorn
 
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
+from newswatch.api.protocol import server_config
 from newswatch.catalog_guard import CatalogGuard
 from newswatch.core.errors import ConfigError
 from newswatch.liveness import Heartbeat
@@ -54,7 +55,7 @@ def run_api(config_path: Path | None) -> int:
         return report_config_error("newswatch api", exc)
     app = create_app(client, settings=settings, policy=policy)
     server = uvicorn.Server(
-        uvicorn.Config(
+        server_config(
             app,
             host=settings.api_host,
             port=settings.api_port,

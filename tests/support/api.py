@@ -1,4 +1,5 @@
-"""The HTTP API served by a real uvicorn on a free 127.0.0.1 port, in a thread."""
+"""The HTTP API served by a real uvicorn (configured as `newswatch api` configures it) on a
+free 127.0.0.1 port, in a thread."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 
+from newswatch.api.protocol import server_config
+
 
 @contextmanager
 def serve(app: Starlette) -> Iterator[str]:
     """Run the app in a real uvicorn server on a free 127.0.0.1 port; yields its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    config = server_config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
