@@ -175,6 +175,10 @@ def test_build_context_leaves_out_what_the_image_does_not_need(ignore_rules: lis
     for path in (".git/HEAD", ".venv/bin/python", "tests/conftest.py", "deploy/Dockerfile"):
         assert dockerignore_excludes(ignore_rules, path), path
     assert dockerignore_excludes(ignore_rules, "newswatch/__pycache__/cli.cpython-311.pyc")
+    # a kernel built in the working tree is for its machine: the image builds its own
+    so = "newswatch/core/query/_kernel.cpython-311-x86_64-linux-gnu.so"
+    assert dockerignore_excludes(ignore_rules, so)
+    assert not dockerignore_excludes(ignore_rules, "newswatch/core/query/_kernel.c")
 
 
 def test_everything_the_wheel_is_built_from_is_copied(
@@ -184,6 +188,7 @@ def test_everything_the_wheel_is_built_from_is_copied(
     project = pyproject["project"]
     assert isinstance(project, dict)
     assert "pyproject.toml" in copied
+    assert "setup.py" in copied, "setup.py declares the compiled matching kernel"
     assert project["readme"] in copied, "setuptools needs the readme to build"
     tool = pyproject["tool"]
     assert isinstance(tool, dict)

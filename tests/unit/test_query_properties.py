@@ -3,18 +3,41 @@
 - the indexed matcher (presearch, compiled queries) agrees with the plain reference evaluator
   (every topic evaluated, no index), on what matches and on what it reports;
 - printing a parsed query and parsing it again gives the same tree.
+
+Every test runs twice: with the compiled matching kernel (``_kernel.c``) and with its
+pure-Python twin (``_pure.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from newswatch.core.language import language_code
-from newswatch.core.query import MatchDocument, QueryError, TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query import (
+    MatchDocument,
+    QueryError,
+    TopicMatcher,
+    TopicSpec,
+    kernel,
+    parse_query,
+)
 from newswatch.core.query.ast import to_query
 from newswatch.core.query.evaluator import evaluate, hits
 from newswatch.core.query.highlight import highlight, matched_words, select
+
+
+@pytest.fixture(autouse=True, scope="module", params=["compiled", "pure"])
+def matching_kernel(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "compiled" and kernel.COMPILED is None:
+        pytest.skip("the compiled kernel is not importable (test_query_kernel.py says why)")
+    before = kernel.use(request.param == "compiled")
+    yield request.param
+    kernel.active = before
+
 
 # a small vocabulary, so that random queries and random texts meet often
 WORDS = ["putin", "Xi", "summit", "summits", "talks", "arrest", "warrant", "Élysée", "kyiv", "a"]

@@ -11,6 +11,7 @@ import itertools
 import re
 
 from newswatch.core.language import language_code
+from newswatch.core.query import kernel
 from newswatch.core.query.ast import WordPattern
 from newswatch.core.text import FoldedOffsets, fold, words_pattern
 
@@ -41,14 +42,7 @@ class FieldIndex:
     @functools.cached_property
     def positions(self) -> dict[str, list[int]]:
         """word -> token offsets where it occurs, ascending."""
-        positions: dict[str, list[int]] = {}
-        for i, token in enumerate(self.tokens):
-            where = positions.get(token)
-            if where is None:
-                positions[token] = [i]
-            else:
-                where.append(i)
-        return positions
+        return kernel.active.positions(self.tokens)
 
     @functools.cached_property
     def vocabulary(self) -> list[str]:

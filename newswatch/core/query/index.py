@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 import ahocorasick
 
+from newswatch.core.query import kernel
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, WordPattern, Words
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.program import word_key
@@ -214,29 +215,7 @@ class TopicIndex:
         return doc.words | extra
 
     def candidates(self, doc: MatchDocument) -> list[int]:
-        found = set(self._always)
-        direct, checked = self._direct.get, self._checked.get
-        present = self.atoms(doc)
-        disjoint = present.isdisjoint
-        # one pass over the document's atoms, each looked up in both postings (cheaper
-        # than intersecting the atoms with each postings' keys)
-        for atom in present:
-            numbers = direct(atom)
-            if numbers is not None:
-                found |= numbers
-            topics = checked(atom)
-            if topics is None:
-                continue
-            for number, checks in topics.items():
-                # the checks are few (CHECKED_CLAUSES): unrolled, a topic costs no loop
-                if (
-                    disjoint(checks[0])
-                    or (len(checks) > 1 and disjoint(checks[1]))
-                    or (len(checks) > 2 and any(map(disjoint, checks[2:])))
-                ):
-                    continue
-                found.add(number)
-        return sorted(found)
+        return kernel.active.candidates(self.atoms(doc), self._direct, self._checked, self._always)
 
     def _prefix_automaton(self) -> ahocorasick.Automaton:
         """An automaton of the prefixes (built again only when one was added)."""

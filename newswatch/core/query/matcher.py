@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from newswatch.core.errors import QueryError
 from newswatch.core.language import language_code
+from newswatch.core.query import kernel
 from newswatch.core.query.codegen import Run, compile_run
 from newswatch.core.query.compiled import Query, parse_query
 from newswatch.core.query.document import MatchDocument
@@ -146,21 +147,16 @@ class TopicMatcher:
 
     def match(self, doc: MatchDocument) -> list[TopicMatch]:
         """The topics that match ``doc``, in the order they were added."""
-        found: list[TopicMatch] = []
-        state = DocumentState(doc)
-        report = state.report
-        title, text, feed = doc.title.words, doc.text.words, doc.feed.words
-        language = doc.language  # an article of unknown language is never filtered out
-        slots = self._slots
-        for number in self._index.candidates(doc):
-            topic = slots[number]
-            if topic is None or (language and topic.languages and language not in topic.languages):
-                continue
-            fired = topic.run(state, title, text, feed)
-            if fired is not None:
-                matched, highlights = report(fired)
-                found.append(TopicMatch(topic.spec.name, matched, highlights))
-        return found
+        return kernel.active.evaluate(
+            self._index.candidates(doc),
+            self._slots,
+            DocumentState(doc),
+            doc.title.words,
+            doc.text.words,
+            doc.feed.words,
+            doc.language,  # an article of unknown language is never filtered out
+            TopicMatch,
+        )
 
 
 @contextlib.contextmanager

@@ -17,8 +17,9 @@ import itertools
 import operator
 from collections.abc import Hashable
 
+from newswatch.core.query import kernel
 from newswatch.core.query.ast import Near, Node, Or, WordPattern, Words
-from newswatch.core.query.document import WORD_FIELDS, FieldIndex, MatchDocument, Span
+from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
 from newswatch.core.query.evaluator import DEFAULT_FIELDS, near
 from newswatch.core.query.highlight import (
     MAX_HIGHLIGHTS,
@@ -127,9 +128,11 @@ class DocumentState:
         if found is None:
             index = self.doc.field(field)
             if term.single is not None:
-                found = [(p, p + 1) for p in index.where(term.single)]
+                found = kernel.active.single_spans(index.where(term.single))
             elif term.phrase:  # words without a wildcard: compared as a slice of tokens
-                found = _phrase(index, term.phrase)
+                found = kernel.active.phrase_spans(
+                    index.words, index.positions, index.tokens, term.phrase
+                )
             else:
                 found = index.find(term.node.words)
             self._spans[key] = found
@@ -158,7 +161,9 @@ class DocumentState:
                 items = sorted(
                     itertools.chain.from_iterable(map(self._unit_items, fired)), key=_place
                 )
-            found = _fast_report(items) or self._report(fired)
+            found = kernel.active.fast_report(
+                items, MAX_HIGHLIGHTS, MAX_MATCHED_WORDS, _limited
+            ) or self._report(fired)
             self._reports[fired] = found
         return found
 
@@ -197,51 +202,8 @@ class DocumentState:
         return made
 
 
-def _phrase(index: FieldIndex, words: list[str]) -> list[Span]:
-    """Spans where ``words`` (two or more, no wildcard) stand one after the other, found
-    from the positions of the word occurring least often."""
-    present = index.words
-    for word in words:
-        if word not in present:
-            return []
-    where = index.where
-    at, positions = 0, where(words[0])
-    for i in range(1, len(words)):
-        other = where(words[i])
-        if len(other) < len(positions):
-            at, positions = i, other
-    tokens, n = index.tokens, len(words)
-    return [
-        (p - at, p - at + n) for p in positions if p >= at and tokens[p - at : p - at + n] == words
-    ]
-
-
 # an item's place in article order (a C call: sorting many items calls it for each)
 _place = operator.itemgetter(0)
-
-
-def _fast_report(items: list[_Item]) -> Report | None:
-    """What ``_report`` makes, from items in article order: the outermost highlights
-    (``select(nested=False)``), at most MAX_HIGHLIGHTS of them with the first occurrence of
-    every word first, and their words. None when two different hits stand at the same place
-    (where the reference keeps whichever its set yields first)."""
-    kept: list[_Item] = []
-    for item in items:
-        if kept:
-            last = kept[-1]
-            if last[0] == item[0]:
-                if last is item:
-                    continue  # the same hit of two terms
-                return None
-            if last[0][0] == item[0][0] and -item[0][2] <= -last[0][2]:
-                continue  # inside the previous one
-        kept.append(item)
-    if len(kept) > MAX_HIGHLIGHTS:
-        kept = _limited(kept)
-    words: dict[str, str] = {}
-    for item in kept:
-        words.setdefault(item[2], item[3])
-    return list(words.values())[:MAX_MATCHED_WORDS], tuple(item[1] for item in kept)
 
 
 def _limited(kept: list[_Item]) -> list[_Item]:

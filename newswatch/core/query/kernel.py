@@ -1,0 +1,86 @@
+"""The per-document hot path of matching: the compiled kernel (``_kernel.c``, built by
+``pip install``) when it can be imported, else its pure-Python twin (``_pure.py``), with the
+same results. Setting ``NEWSWATCH_PURE_PYTHON=1`` makes the compiled one decline to load (the
+check is in C: this package reads no environment). ``active`` is the one in use; ``use``
+switches (the property tests run both against the reference evaluator)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from newswatch.core.query import _pure
+from newswatch.core.query._pure import Item, State, Topic
+
+M = TypeVar("M")
+
+Span = tuple[int, int]
+Clause = frozenset[str]
+
+
+class Kernel(Protocol):
+    def positions(self, tokens: list[str], /) -> dict[str, list[int]]: ...
+
+    def candidates(
+        self,
+        present: frozenset[str],
+        direct: dict[str, set[int]],
+        checked: dict[str, dict[int, tuple[Clause, ...]]],
+        always: set[int],
+        /,
+    ) -> list[int]: ...
+
+    def single_spans(self, offsets: list[int], /) -> list[Span]: ...
+
+    def phrase_spans(
+        self,
+        present: frozenset[str],
+        positions: dict[str, list[int]],
+        tokens: list[str],
+        words: list[str],
+        /,
+    ) -> list[Span]: ...
+
+    def evaluate(
+        self,
+        numbers: list[int],
+        topics: Sequence[Topic | None],
+        state: State,
+        title: frozenset[str],
+        text: frozenset[str],
+        feed: frozenset[str],
+        language: str,
+        cls: Callable[[str, list[str], tuple[Any, ...]], M],
+        /,
+    ) -> list[M]: ...
+
+    def fast_report(
+        self,
+        items: list[Item],
+        max_highlights: int,
+        max_words: int,
+        limited: Callable[[list[Item]], list[Item]],
+        /,
+    ) -> tuple[list[str], tuple[Any, ...]] | None: ...
+
+
+def _compiled() -> Kernel | None:
+    try:
+        from newswatch.core.query import _kernel
+    except ImportError:  # not built (no compiler at install), or NEWSWATCH_PURE_PYTHON set
+        return None
+    return _kernel
+
+
+PURE: Kernel = _pure
+COMPILED: Kernel | None = _compiled()
+active: Kernel = COMPILED or PURE
+
+
+def use(compiled: bool) -> Kernel:
+    """Make the compiled kernel (when there is one) or the pure one the active one; returns
+    the one active before."""
+    global active
+    before = active
+    active = (COMPILED or PURE) if compiled else PURE
+    return before

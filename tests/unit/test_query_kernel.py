@@ -1,0 +1,245 @@
+"""The compiled matching kernel (``_kernel.c``) against its pure-Python twin (``_pure.py``):
+the same results on random inputs, errors instead of crashes on wrong ones, no references
+leaked; and the switch that turns it off."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher, TopicSpec, _pure, kernel
+
+
+@pytest.fixture(scope="module")
+def compiled() -> ModuleType:
+    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("NEWSWATCH_PURE_PYTHON is set: the compiled kernel is off")
+    from newswatch.core.query import _kernel
+
+    return _kernel
+
+
+def test_the_compiled_kernel_is_built_and_used_unless_turned_off() -> None:
+    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
+        assert kernel.active is kernel.PURE
+    else:
+        assert kernel.COMPILED is not None, "pip install -e . builds newswatch/core/query/_kernel"
+        assert kernel.active is kernel.COMPILED
+
+
+def test_newswatch_pure_python_turns_the_compiled_kernel_off() -> None:
+    code = (
+        "from newswatch.core.query import kernel; "
+        "print(kernel.COMPILED is None, kernel.active is kernel.PURE)"
+    )
+    env = {**os.environ, "NEWSWATCH_PURE_PYTHON": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "True"]
+
+
+WORDS = ["a", "b", "c", "dd", "é", "a"]
+tokens = st.lists(st.sampled_from(WORDS), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tokens, st.lists(st.sampled_from([*WORDS, "zz"]), min_size=2, max_size=4))
+def test_positions_and_spans_are_those_of_the_pure_kernel(
+    compiled: ModuleType, words: list[str], phrase: list[str]
+) -> None:
+    # tokens as a tokeniser makes them: equal words, distinct objects
+    words = [w.encode().decode() for w in words]
+    positions = compiled.positions(words)
+    assert positions == _pure.positions(words)
+    assert list(positions) == list(_pure.positions(words))  # order of first occurrence
+    present = frozenset(words)
+    for word in set(phrase):
+        offsets = positions.get(word, [])
+        assert compiled.single_spans(offsets) == _pure.single_spans(offsets)
+    assert compiled.phrase_spans(present, positions, words, phrase) == _pure.phrase_spans(
+        present, positions, words, phrase
+    )
+
+
+ATOMS = ["w1", "w2", "w3", "p*", "lang:en", "source:x.org"]
+clauses = st.frozensets(st.sampled_from(ATOMS), min_size=1, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.frozensets(st.sampled_from(ATOMS)),
+    st.dictionaries(st.sampled_from(ATOMS), st.sets(st.integers(0, 50), min_size=1)),
+    st.dictionaries(
+        st.sampled_from(ATOMS),
+        st.dictionaries(st.integers(0, 50), st.lists(clauses, min_size=1, max_size=4).map(tuple)),
+    ),
+    st.sets(st.integers(0, 50)),
+)
+def test_candidates_are_those_of_the_pure_kernel(
+    compiled: ModuleType,
+    present: frozenset[str],
+    direct: dict[str, set[int]],
+    checked: dict[str, dict[int, tuple[frozenset[str], ...]]],
+    always: set[int],
+) -> None:
+    found = compiled.candidates(present, direct, checked, always)
+    assert found == _pure.candidates(present, direct, checked, always)
+
+
+places = st.tuples(st.integers(0, 2), st.integers(0, 9), st.integers(-12, -1))
+items = st.lists(
+    st.tuples(places, st.integers(), st.sampled_from(["a", "b", "c"]), st.sampled_from("xyz")),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items, st.integers(0, 5), st.integers(0, 5), st.booleans())
+def test_reports_are_those_of_the_pure_kernel(
+    compiled: ModuleType,
+    made: list[tuple[tuple[int, int, int], int, str, str]],
+    most: int,
+    words: int,
+    repeat: bool,
+) -> None:
+    made.sort(key=lambda item: item[0])
+    if repeat and made:  # the same hit of two terms
+        made.insert(1, made[0])
+
+    def limited(kept: list[_pure.Item]) -> list[_pure.Item]:
+        return kept[::2]
+
+    assert compiled.fast_report(made, most, words, limited) == _pure.fast_report(
+        made, most, words, limited
+    )
+
+
+class State:
+    _reports: dict[object, object] = {}  # noqa: RUF012 - never changed
+
+    def report(self, fired: object) -> object:
+        return ([], ())
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("positions", ("not a list",)),
+        ("positions", (None,)),
+        ("single_spans", ([1, "x"],)),
+        ("single_spans", ((1, 2),)),
+        ("phrase_spans", (frozenset(), {}, [], "ab")),
+        ("phrase_spans", (frozenset({"a"}), {"a": 3}, ["a"], ["a", "a"])),
+        ("phrase_spans", (frozenset({"a"}), {"a": [0, "x"]}, ["a"], ["a", "a"])),
+        ("candidates", (frozenset(), {}, {})),
+        ("candidates", ({"a"}, {"a": 1}, {}, set())),
+        ("candidates", (frozenset({"a"}), {}, {"a": [1]}, set())),
+        ("candidates", (frozenset({"a"}), {}, {"a": {1: [frozenset({"a"})]}}, set())),
+        ("candidates", (frozenset({"a"}), {}, {"a": {1: (3,)}}, set())),
+        ("fast_report", ((), 1, 1, list)),
+        ("fast_report", ([(1, 2, 3, 4)], 1, 1, list)),
+        ("fast_report", ([((1, 2), 2, 3, 4)], 1, 1, list)),
+        ("fast_report", ([((0, 0, -1), 2, "a", "a"), ((0, 1, -2), 2, "b", "b")], 1, 1, tuple)),
+        ("fast_report", ([(1, 2)], 1, 1, list)),
+        ("evaluate", ([0], [None], None, set(), set(), set(), "", int)),  # a state without reports
+        ("evaluate", ((0,), [], None, set(), set(), set(), "", int)),
+        ("evaluate", (["0"], [None], State(), set(), set(), set(), "", int)),
+        ("evaluate", ([0], [object()], State(), set(), set(), set(), "", int)),
+    ],
+)
+def test_wrong_arguments_raise_instead_of_crashing(
+    compiled: ModuleType, name: str, args: tuple[object, ...]
+) -> None:
+    with pytest.raises((TypeError, AttributeError)):
+        getattr(compiled, name)(*args)
+
+
+def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
+    for number in (-1, 1, 2**70):
+        with pytest.raises((IndexError, OverflowError)):
+            compiled.evaluate([number], [None], State(), set(), set(), set(), "", TopicMatch)
+
+
+def test_phrase_offsets_beyond_the_tokens_are_ignored(compiled: ModuleType) -> None:
+    # positions that do not fit the tokens (never made by positions(), but not trusted)
+    spans = compiled.phrase_spans(
+        frozenset({"a", "b"}), {"a": [-5, 0, 99], "b": [1]}, ["a", "b"], ["a", "b"]
+    )
+    assert spans == [(0, 2)]
+
+
+def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
+    words = ["a", "b", "a", "c", "a", "b"]
+    positions = compiled.positions(words)
+    present = frozenset(words)
+    checked = {"a": {1: (frozenset({"b"}),), 2: (frozenset({"zz"}),)}}
+    items = [((0, 0, -1), "x", "a", "A"), ((0, 2, -3), "y", "b", "B"), ((1, 0, -1), "z", "a", "a")]
+    return [
+        lambda: compiled.positions(words),
+        lambda: compiled.single_spans(positions["a"]),
+        lambda: compiled.phrase_spans(present, positions, words, ["a", "b"]),
+        lambda: compiled.candidates(present, {"b": {7, 3}}, checked, {0}),
+        lambda: compiled.candidates(present, {"a": 5}, {}, set()),  # raises
+        lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
+        lambda: compiled.fast_report([*items, items[0]], 9, 5, list),
+        lambda: compiled.fast_report([(1,)], 9, 5, list),  # raises
+    ]
+
+
+def test_no_reference_is_leaked(compiled: ModuleType) -> None:
+    """The interpreter's count of all references (debug builds) is not available: count
+    the references to the arguments and the objects alive before and after many calls."""
+    for call in _calls(compiled):
+        for _ in range(10):  # warm caches (small ints, interned strings)
+            with contextlib.suppress(TypeError):
+                call()
+        gc.collect()
+        before = len(gc.get_objects())
+        for _ in range(2000):
+            with contextlib.suppress(TypeError):
+                call()
+        gc.collect()
+        assert len(gc.get_objects()) - before < 50
+
+
+def test_matching_many_documents_does_not_grow_memory() -> None:
+    """Matching the same documents again and again (the compiled kernel when there is one):
+    the resident set stays where the first rounds left it."""
+    matcher = TopicMatcher(
+        [
+            TopicSpec("a", '"arrest warrant" OR (ICC AND warrant*)'),
+            TopicSpec("b", "(putin OR xi) NEAR/5 summit*"),
+            TopicSpec("c", "title:summit -sport"),
+            TopicSpec("d", 'lang:en "the summit"'),
+        ]
+    )
+    text = " ".join(
+        ["Putin and Xi met at the summit.", "The ICC issued an arrest warrant.", "Warrants"] * 30
+    )
+
+    def rounds(n: int) -> None:
+        for _ in range(n):
+            doc = MatchDocument.build(title="Summit talks", text=text, language="en")
+            assert len(matcher.match(doc)) == 4
+
+    rounds(300)
+    gc.collect()
+    before = _rss()
+    rounds(3000)
+    gc.collect()
+    assert _rss() - before < 4 * 2**20
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
