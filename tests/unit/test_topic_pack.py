@@ -128,6 +128,7 @@ SUMMITS = [
     ("en", "Mr Starmer will host the Irish taoiseach at Downing Street on Thursday."),
     ("en", "The Kremlin said the two presidents would meet in Budapest in the coming weeks."),
     ("en", "Xi and Trump shook hands at the start of their talks in Busan."),
+    ("ar", "اختتمت قمة مجلس التعاون الخليجي أعمالها في الدوحة"),
 ]
 
 WARRANTS = [
@@ -177,6 +178,9 @@ WARRANTS = [
     ("zh", "法院对其签发拘票。"),
     ("zh", "台北地院裁定羈押禁見。"),
     ("fr", "La justice a lancé un mandat de recherche contre le fugitif."),
+    # Arabic: a decision to arrest, a prosecutor's custody order (issue 8)
+    ("ar", "أصدرت النيابة العامة قرارا بالقبض على المتهم"),
+    ("ar", "قررت النيابة العامة حبس المتهم أربعة أيام على ذمة التحقيق"),
 ]
 
 ARMS = [
@@ -241,6 +245,10 @@ ARMS = [
     ("en", "Germany will send two more IRIS-T systems to Ukraine, the defence minister said."),
     ("en", "North Korea has shipped millions of artillery rounds to Russia, Seoul says."),
     ("it", "L'Italia invierà all'Ucraina un nuovo sistema di difesa aerea SAMP/T."),
+    # a fifth battery (issue 8): Italian bombs, Arabic سلمت (handed over)
+    ("it", "Gli Stati Uniti hanno sospeso la consegna di bombe a Israele."),
+    ("ar", "سلمت فرنسا أوكرانيا دفعة جديدة من الصواريخ"),
+    ("ar", "علقت بريطانيا بعض صادرات الأسلحة إلى إسرائيل"),
 ]
 
 
@@ -438,6 +446,10 @@ TRAPS = [
     "国务院副总理何立峰会见美国财政部长。",
     "On the deep web, everything from stolen credit cards to weapons is sold openly.",
     "The gang sold drugs and weapons on the dark web, prosecutors said.",
+    # weapons seized and handed to the prosecutors, a guerrilla's disarmament (es, pt)
+    "Las armas incautadas en el operativo fueron entregadas a la Fiscalía.",
+    "Las FARC completaron la dejación y entrega de armas a la misión de la ONU.",
+    "As armas apreendidas na operação foram entregues à Polícia Federal.",
 ]
 
 
