@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -143,12 +143,46 @@ class Senders:
         return Sent.failed_status(answer.status, retry_after, detail)
 
     def apprise(self, url: str, message: Message) -> Sent:
-        """Notify through apprise. Apprise says only True or False: the warnings it logs
-        meanwhile (from this thread) give the reason, and the HTTP status when it has one."""
+        """Notify through apprise, within the delivery timeout as a whole. Apprise bounds
+        each connect and each read, not the send: a receiver trickling its answer (or an SMTP
+        server its replies) would hold the delivery loop for as long as it likes, past the
+        delivery's lease, and the message would be sent twice. So the send runs in its own
+        thread and the loop waits ``timeout`` for it; a send still running then is recorded
+        as a timeout (retried later) and left to end on its own, at most
+        :data:`MAX_OVERDUE_SENDS` of them per host: beyond, sends to that host fail at once."""
         plugin = instantiate(url)
         if plugin is None:
             return Sent(False, "invalid_channel", "apprise does not understand this URL")
         plugin.socket_connect_timeout = plugin.socket_read_timeout = self.timeout
+        host = str(getattr(plugin, "host", "") or channel_kind(url))
+        if _overdue.full(host):
+            return Sent(False, "timeout", _overdue.full_detail(), retryable=True)
+        outcome: list[Sent] = []
+        send = threading.Thread(target=self._notify, args=(plugin, url, message, outcome))
+        send.daemon = True
+        send.start()
+        send.join(self.timeout)
+        if _overdue.late(send, host, finished=lambda: bool(outcome)):
+            return Sent(
+                False,
+                "timeout",
+                f"apprise did not finish within the delivery timeout ({self.timeout:g} s)",
+                retryable=True,
+            )
+        return outcome[0]
+
+    def _notify(self, plugin: Any, url: str, message: Message, outcome: list[Sent]) -> None:
+        """The send, in its own thread (the guard and the warnings are per thread)."""
+        try:
+            outcome.append(self._notify_here(plugin, url, message))
+        except Exception as exc:  # the guard or the warnings failed: still an outcome
+            outcome.append(Sent(False, "apprise", type(exc).__name__, retryable=True))
+        finally:
+            _overdue.ended(threading.current_thread())
+
+    def _notify_here(self, plugin: Any, url: str, message: Message) -> Sent:
+        """Apprise says only True or False: the warnings it logs meanwhile (from this
+        thread) give the reason, and the HTTP status when it has one."""
         import apprise  # loading its plugins takes seconds: only when sending
 
         with _apprise_warnings() as warnings, guarded_resolution(self.policy) as refused:
@@ -176,6 +210,44 @@ class Senders:
         if status is not None:
             return Sent.failed_status(status, None, detail)
         return Sent(False, "apprise", detail, retryable=True)
+
+
+MAX_OVERDUE_SENDS = 2  # apprise sends per host still running past their timeout
+
+
+class _Overdue:
+    """The apprise sends still running past their timeout, per host: each holds a thread
+    and a connection until the receiver lets go."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hosts: dict[threading.Thread, str] = {}
+
+    def full(self, host: str) -> bool:
+        with self._lock:
+            return sum(1 for h in self._hosts.values() if h == host) >= MAX_OVERDUE_SENDS
+
+    def late(self, send: threading.Thread, host: str, finished: Callable[[], bool]) -> bool:
+        """Whether ``send`` is past its timeout (then counted until it ends)."""
+        with self._lock:
+            if finished():
+                return False
+            self._hosts[send] = host
+            return True
+
+    def ended(self, send: threading.Thread) -> None:
+        with self._lock:
+            self._hosts.pop(send, None)
+
+    @staticmethod
+    def full_detail() -> str:
+        return (
+            f"{MAX_OVERDUE_SENDS} earlier sends to this host are still running past the "
+            "delivery timeout"
+        )
+
+
+_overdue = _Overdue()
 
 
 _apprise_lock = threading.Lock()

@@ -3,6 +3,7 @@ Standard Webhooks signatures and answers from a script, and an SMTP sink (aiosmt
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import email.policy
@@ -138,12 +139,15 @@ class WebhookReceiver:
 
 
 class _Sink:
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay  # seconds before accepting each message (a slow server)
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         content: bytes = envelope.original_content or envelope.content  # type: ignore[attr-defined]
         self.raw.append(content)
         self.messages.append(
@@ -160,10 +164,11 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    """An SMTP server on 127.0.0.1 that keeps every message it receives."""
+    """An SMTP server on 127.0.0.1 that keeps every message it receives (each after
+    ``delay`` seconds)."""
 
-    def __init__(self) -> None:
-        self.handler = _Sink()
+    def __init__(self, delay: float = 0.0) -> None:
+        self.handler = _Sink(delay)
         self.port = _free_port()  # aiosmtpd checks it is up by connecting: no port 0
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
