@@ -129,6 +129,11 @@ SUMMITS = [
     ("en", "The Kremlin said the two presidents would meet in Budapest in the coming weeks."),
     ("en", "Xi and Trump shook hands at the start of their talks in Busan."),
     ("ar", "اختتمت قمة مجلس التعاون الخليجي أعمالها في الدوحة"),
+    ("zh", "中国—中亚峰会在阿斯塔纳举行。"),
+    ("zh", "日本首相石破茂与美国总统特朗普在白宫会面。"),
+    ("ja", "フランスのマクロン大統領が来日した。"),
+    ("tr", "Erdoğan ve Miçotakis Atina'da bir araya geldi."),
+    ("tr", "Türk-Yunan Yüksek Düzeyli İşbirliği Konseyi Ankara'da toplanacak."),
 ]
 
 WARRANTS = [
@@ -181,6 +186,7 @@ WARRANTS = [
     # Arabic: a decision to arrest, a prosecutor's custody order (issue 8)
     ("ar", "أصدرت النيابة العامة قرارا بالقبض على المتهم"),
     ("ar", "قررت النيابة العامة حبس المتهم أربعة أيام على ذمة التحقيق"),
+    ("zh", "公安机关对犯罪嫌疑人上网追逃。"),
 ]
 
 ARMS = [
@@ -249,6 +255,8 @@ ARMS = [
     ("it", "Gli Stati Uniti hanno sospeso la consegna di bombe a Israele."),
     ("ar", "سلمت فرنسا أوكرانيا دفعة جديدة من الصواريخ"),
     ("ar", "علقت بريطانيا بعض صادرات الأسلحة إلى إسرائيل"),
+    ("ar", "أرسلت الولايات المتحدة شحنة جديدة من القنابل إلى إسرائيل"),
+    ("ko", "미국은 우크라이나에 집속탄을 지원하기로 했다."),
 ]
 
 
@@ -450,6 +458,8 @@ TRAPS = [
     "Las armas incautadas en el operativo fueron entregadas a la Fiscalía.",
     "Las FARC completaron la dejación y entrega de armas a la misión de la ONU.",
     "As armas apreendidas na operação foram entregues à Polícia Federal.",
+    # Chinese 未来日子 holds 来日 (Japanese: a visit to Japan)
+    "在未来日子里，英国首相将继续推动改革。",
 ]
 
 
