@@ -232,6 +232,9 @@ class Settings(BaseSettings):
     feed_parse_memory_mb: Annotated[int, _in_range(32, 16384, unit=" MB")] = 512
     extract_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 10.0
     extract_memory_mb: Annotated[int, _in_range(32, 16384, unit=" MB")] = 512
+    # HTML elements of a page handed to trafilatura; more: refused (reason too_large). The
+    # default is core.extract.MAX_ELEMENTS (not imported: it would load trafilatura here)
+    extract_max_elements: Annotated[int, _in_range(1000, 10_000_000, unit=" elements")] = 20_000
     # articles extracted between two resets of trafilatura's caches
     extract_cache_reset: Annotated[int, _in_range(1, 1_000_000)] = 1000
 

@@ -53,12 +53,15 @@ class InProcessExtractor:
 
     def __init__(self, settings: Settings) -> None:
         self.reset_every = settings.extract_cache_reset
+        self.max_elements = settings.extract_max_elements
 
     def start(self) -> None:
         pass
 
     def extract(self, html: bytes, **kwargs: Any) -> Extracted:
-        return extract_counting(html, reset_every=self.reset_every, **kwargs)
+        return extract_counting(
+            html, reset_every=self.reset_every, max_elements=self.max_elements, **kwargs
+        )
 
     def close(self) -> None:
         pass
@@ -71,6 +74,7 @@ class SandboxedExtractor:
 
     def __init__(self, settings: Settings) -> None:
         self.reset_every = settings.extract_cache_reset
+        self.max_elements = settings.extract_max_elements
         self.timeout = settings.extract_timeout
         self.sandbox = Sandbox(
             memory_mb=settings.extract_memory_mb,
@@ -83,7 +87,12 @@ class SandboxedExtractor:
 
     def extract(self, html: bytes, **kwargs: Any) -> Extracted:
         return self.sandbox.call(
-            extract_counting, html, reset_every=self.reset_every, timeout=self.timeout, **kwargs
+            extract_counting,
+            html,
+            reset_every=self.reset_every,
+            max_elements=self.max_elements,
+            timeout=self.timeout,
+            **kwargs,
         )
 
     def close(self) -> None:

@@ -29,8 +29,10 @@ EXTRACT_TIMEOUT = 120  # seconds; the huge page takes 13-20 s of CPU alone, minu
 # generous for a loaded machine, never asserted: above the extraction deadline, so that the
 # slowest outcome (the huge page stopped at its deadline, a failed article) still ends in time
 WAIT = EXTRACT_TIMEOUT + 120.0
+# the element cap lifted: the huge page reaches trafilatura and keeps the worker busy
 SETTINGS = {"reap_after": "3", "metrics_port": "0", "max_page_bytes": str(8 * 1024 * 1024),
-            "extract_timeout": str(EXTRACT_TIMEOUT)}  # fmt: skip
+            "extract_timeout": str(EXTRACT_TIMEOUT),
+            "extract_max_elements": "10000000"}  # fmt: skip
 
 
 def _until(what: str, condition: object) -> None:

@@ -109,6 +109,25 @@ def test_too_large_for_bytes_and_text(seed_text: str) -> None:
     assert extract_article(html, url="https://ex.com/big", max_bytes=cap + 1).text
 
 
+def test_a_page_of_more_elements_than_the_cap_is_refused_before_extraction(
+    seed_text: str,
+) -> None:
+    from newswatch.config import Settings
+    from newswatch.core.extract import MAX_ELEMENTS
+
+    # 25,000 short paragraphs, 200 KB: about 1.3 s of trafilatura's time (5 MB of them, 13 s)
+    page = "<html><body><article>" + "<p>Lorem ipsum.</p>" * 25_000 + "</article></body></html>"
+    with pytest.raises(ExtractionError, match="too large to extract") as info:
+        extract_article(page, url="https://ex.com/huge", max_bytes=10**7)
+    assert info.value.reason == "too_large"
+    assert f"more than {MAX_ELEMENTS} HTML elements" in info.value.message
+    assert Settings().extract_max_elements == MAX_ELEMENTS  # the setting's default is this cap
+    # a normal page is far under it; a higher cap lets the same huge page through
+    assert extract_article(_article_page(seed_text, title="t"), url="https://ex.com/a",
+                           max_bytes=10**7, max_elements=1000).text  # fmt: skip
+    assert extract_article(page, url="https://ex.com/huge", max_bytes=10**7, max_elements=30_000)
+
+
 def test_short_and_empty_pages_are_not_errors_here() -> None:
     """Whether little text is enough is the pipeline's call (core.item_text), not extraction's."""
     short = extract_article(
