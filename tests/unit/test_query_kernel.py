@@ -16,7 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newswatch.core.query import MatchDocument, TopicMatch, TopicMatcher, TopicSpec, _pure, kernel
+from newswatch.core.query import (
+    Highlight,
+    MatchDocument,
+    TopicMatch,
+    TopicMatcher,
+    TopicSpec,
+    _pure,
+    kernel,
+)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +80,7 @@ def test_positions_and_spans_are_those_of_the_pure_kernel(
 
 
 ATOMS = ["w1", "w2", "w3", "p*", "lang:en", "source:x.org"]
-clauses = st.frozensets(st.sampled_from(ATOMS), min_size=1, max_size=3)
+clauses = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=3).map(tuple)
 
 
 @settings(max_examples=300, deadline=None)
@@ -89,7 +97,7 @@ def test_candidates_are_those_of_the_pure_kernel(
     compiled: ModuleType,
     present: frozenset[str],
     direct: dict[str, set[int]],
-    checked: dict[str, dict[int, tuple[frozenset[str], ...]]],
+    checked: dict[str, dict[int, _pure.Checks]],
     always: set[int],
 ) -> None:
     found = compiled.candidates(present, direct, checked, always)
@@ -144,8 +152,14 @@ class State:
         ("candidates", (frozenset(), {}, {})),
         ("candidates", ({"a"}, {"a": 1}, {}, set())),
         ("candidates", (frozenset({"a"}), {}, {"a": [1]}, set())),
-        ("candidates", (frozenset({"a"}), {}, {"a": {1: [frozenset({"a"})]}}, set())),
+        ("candidates", (frozenset({"a"}), {}, {"a": {1: [("a",)]}}, set())),
+        ("candidates", (frozenset({"a"}), {}, {"a": {1: (frozenset({"a"}),)}}, set())),
+        ("candidates", (frozenset({"a"}), {"a": {"x"}}, {}, set())),
         ("candidates", (frozenset({"a"}), {}, {"a": {1: (3,)}}, set())),
+        ("items", ([("t", "title", (0, 1))], {}, {"title": (0, "a", "x")}, Highlight, None)),
+        ("items", ([("t", "title", (0, 1))], {}, {"title": ()}, Highlight, None)),
+        ("items", ([("t", "title", (0, 1))], {}, {}, int, None)),
+        ("items", ((), {}, {}, Highlight, None)),
         ("fast_report", ((), 1, 1, list)),
         ("fast_report", ([(1, 2, 3, 4)], 1, 1, list)),
         ("fast_report", ([((1, 2), 2, 3, 4)], 1, 1, list)),
@@ -170,6 +184,22 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
             compiled.evaluate([number], [None], State(), set(), set(), set(), "", TopicMatch)
 
 
+def test_a_word_of_an_ascii_field_is_made_as_in_python(compiled: ModuleType) -> None:
+    made: list[object] = []
+
+    def make(hit: _pure.Hit) -> object:
+        made.append(hit)
+        return ("made", hit)
+
+    cache: dict[_pure.Hit, _pure.Item] = {}
+    hits = [("war*", "text", (1, 2)), ("a b", "text", (0, 2)), ("x", "text", (5, 6))]
+    found = compiled.items(hits, cache, {"text": (1, "Le Warrant", [0, 2, 3, 10])}, Highlight, make)
+    word = ((1, 3, -10), Highlight("text", 3, 10, "Warrant", "war*"), "warrant", "Warrant")
+    assert found == [word, ("made", hits[1]), ("made", hits[2])]
+    assert cache == {hits[0]: word}  # make keeps its own
+    assert compiled.items(hits[:1], cache, {}, Highlight, make)[0] is found[0]
+
+
 def test_phrase_offsets_beyond_the_tokens_are_ignored(compiled: ModuleType) -> None:
     # positions that do not fit the tokens (never made by positions(), but not trusted)
     spans = compiled.phrase_spans(
@@ -182,8 +212,14 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
     words = ["a", "b", "a", "c", "a", "b"]
     positions = compiled.positions(words)
     present = frozenset(words)
-    checked = {"a": {1: (frozenset({"b"}),), 2: (frozenset({"zz"}),)}}
+    checked = {"a": {1: (("b",),), 2: (("zz", "yy"),), 3: (("a",), ("zz",))}}
     items = [((0, 0, -1), "x", "a", "A"), ((0, 2, -3), "y", "b", "B"), ((1, 0, -1), "z", "a", "a")]
+    hits = [("a", "title", (0, 1)), ("b*", "title", (1, 2)), ("a b", "title", (0, 2))]
+    ascii = {"title": (0, "A Bc", [0, 1, 2, 4])}
+
+    def make(hit: object) -> object:
+        raise TypeError("beyond the offsets given: made in Python")
+
     return [
         lambda: compiled.positions(words),
         lambda: compiled.single_spans(positions["a"]),
@@ -191,6 +227,8 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: compiled.candidates(present, {"b": {7, 3}}, checked, {0}),
         lambda: compiled.candidates(present, {"a": 5}, {}, set()),  # raises
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
+        lambda: compiled.items(hits, {}, ascii, Highlight, lambda hit: hit),
+        lambda: compiled.items(hits, {}, {"title": (0, "ab", [0, 1])}, Highlight, make),
         lambda: compiled.fast_report([*items, items[0]], 9, 5, list),
         lambda: compiled.fast_report([(1,)], 9, 5, list),  # raises
     ]
@@ -243,3 +281,33 @@ def test_matching_many_documents_does_not_grow_memory() -> None:
 def _rss() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_matching_makes_no_reference_cycle() -> None:
+    """``match`` pauses the cyclic collector (reference counting frees what it makes): it
+    must make no cycle, or the garbage would wait for the next collection."""
+    matcher = TopicMatcher(
+        [
+            TopicSpec("a", '"arrest warrant" OR (ICC AND warrant*)'),
+            TopicSpec("b", "(putin OR xi) NEAR/5 (summit* OR talks) -sport"),
+            TopicSpec("c", 'title:summit ("the summit" ONEAR/3 putin)'),
+            TopicSpec("d", "lang:en source:example.com url:news", ("en",)),
+        ]
+    )
+    text = "Putin and Xi met at the summit. The ICC issued an arrest warrant. Warrants " * 60
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(3):  # the first compiles the topics' functions
+            doc = MatchDocument.build(
+                title="The summit, Putin", text=text, language="en",
+                source="example.com", url="https://example.com/news/1",
+            )  # fmt: skip
+            assert [m.topic for m in matcher.match(doc)] == ["a", "b", "c", "d"]
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+    matcher.match(doc)
+    assert gc.isenabled() == enabled  # match leaves the collector as it found it

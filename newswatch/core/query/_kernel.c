@@ -58,39 +58,42 @@ fail:
     return NULL;
 }
 
-/* 1 when no atom of ``clause`` (a frozenset) is in ``present``, 0 when one is, -1 on error */
+/* topic numbers collected by candidates(): a growable array, sorted and made distinct */
+typedef struct {
+    Py_ssize_t *at;
+    Py_ssize_t count, size;
+} Numbers;
+
 static int
-disjoint(PyObject *present, PyObject *clause)
+numbers_add(Numbers *numbers, PyObject *number)
 {
-    PyObject *iterator = PyObject_GetIter(clause);
-    if (iterator == NULL)
+    Py_ssize_t value = PyLong_AsSsize_t(number);
+    if (value == -1 && PyErr_Occurred())
         return -1;
-    PyObject *atom;
-    int result = 1;
-    while ((atom = PyIter_Next(iterator)) != NULL) {
-        int contained = PySet_Contains(present, atom);
-        Py_DECREF(atom);
-        if (contained != 0) {
-            result = contained < 0 ? -1 : 0;
-            break;
+    if (numbers->count == numbers->size) {
+        Py_ssize_t size = numbers->size ? 2 * numbers->size : 256;
+        Py_ssize_t *grown = PyMem_Realloc(numbers->at, (size_t)size * sizeof(Py_ssize_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
         }
+        numbers->at = grown;
+        numbers->size = size;
     }
-    Py_DECREF(iterator);
-    if (result == 1 && PyErr_Occurred())
-        return -1;
-    return result;
+    numbers->at[numbers->count++] = value;
+    return 0;
 }
 
-/* adds every item of ``items`` to the set ``found``; -1 on error */
+/* adds every number of the iterable ``items``; -1 on error */
 static int
-update(PyObject *found, PyObject *items)
+numbers_update(Numbers *numbers, PyObject *items)
 {
     PyObject *iterator = PyObject_GetIter(items);
     if (iterator == NULL)
         return -1;
     PyObject *item;
     while ((item = PyIter_Next(iterator)) != NULL) {
-        int failed = PySet_Add(found, item);
+        int failed = numbers_add(numbers, item);
         Py_DECREF(item);
         if (failed) {
             Py_DECREF(iterator);
@@ -101,9 +104,68 @@ update(PyObject *found, PyObject *items)
     return PyErr_Occurred() ? -1 : 0;
 }
 
+static int
+compare_numbers(const void *a, const void *b)
+{
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the distinct numbers, ascending, as a list */
+static PyObject *
+numbers_list(Numbers *numbers)
+{
+    if (numbers->count > 1)
+        qsort(numbers->at, (size_t)numbers->count, sizeof(Py_ssize_t), compare_numbers);
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t i = 0; i < numbers->count; i++) {
+        if (i == 0 || numbers->at[i] != numbers->at[distinct - 1])
+            numbers->at[distinct++] = numbers->at[i];
+    }
+    PyObject *found = PyList_New(distinct);
+    if (found == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < distinct; i++) {
+        PyObject *number = PyLong_FromSsize_t(numbers->at[i]);
+        if (number == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyList_SET_ITEM(found, i, number);
+    }
+    return found;
+}
+
+/* 1 when every clause of ``checks`` (a tuple of tuples of atoms) has an atom in
+ * ``present``, 0 when one has none, -1 on error */
+static int
+checks_hold(PyObject *present, PyObject *checks)
+{
+    if (!PyTuple_Check(checks)) {
+        PyErr_SetString(PyExc_TypeError, "checks must be a tuple of tuples");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(checks); k++) {
+        PyObject *clause = PyTuple_GET_ITEM(checks, k);
+        if (!PyTuple_Check(clause)) {
+            PyErr_SetString(PyExc_TypeError, "checks must be a tuple of tuples");
+            return -1;
+        }
+        int some = 0;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(clause) && !some; i++) {
+            some = PySet_Contains(present, PyTuple_GET_ITEM(clause, i));
+            if (some < 0)
+                return -1;
+        }
+        if (!some)
+            return 0;
+    }
+    return 1;
+}
+
 /* candidates(present, direct, checked, always) -> sorted topic numbers: see
- * TopicIndex.candidates (``direct``: atom -> set of numbers; ``checked``: atom -> {number:
- * tuple of clauses, each of which must have an atom in ``present``}) */
+ * _pure.candidates (``direct``: atom -> set of numbers; ``checked``: atom -> {number:
+ * tuple of clauses, each a tuple of atoms one of which must be in ``present``}) */
 static PyObject *
 kernel_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -116,69 +178,51 @@ kernel_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "candidates() takes a set and two dicts");
         return NULL;
     }
-    PyObject *found = PySet_New(always);
-    if (found == NULL)
-        return NULL;
-    PyObject *iterator = PyObject_GetIter(present);
+    Numbers numbers = {NULL, 0, 0};
+    PyObject *found = NULL, *iterator = NULL, *atom = NULL;
+    if (numbers_update(&numbers, always) < 0)
+        goto done;
+    iterator = PyObject_GetIter(present);
     if (iterator == NULL)
-        goto fail;
-    PyObject *atom;
+        goto done;
     while ((atom = PyIter_Next(iterator)) != NULL) {
-        PyObject *numbers = PyDict_GetItemWithError(direct, atom);  /* borrowed */
-        if (numbers != NULL) {
-            if (update(found, numbers) < 0)
-                goto fail_atom;
+        PyObject *postings = PyDict_GetItemWithError(direct, atom);  /* borrowed */
+        if (postings != NULL) {
+            if (numbers_update(&numbers, postings) < 0)
+                goto done;
         }
         else if (PyErr_Occurred())
-            goto fail_atom;
+            goto done;
         PyObject *topics = PyDict_GetItemWithError(checked, atom);  /* borrowed */
-        if (topics == NULL) {
-            Py_DECREF(atom);
-            if (PyErr_Occurred())
-                goto fail_iterator;
-            continue;
-        }
-        if (!PyDict_Check(topics)) {
-            PyErr_SetString(PyExc_TypeError, "checked postings must be dicts");
-            goto fail_atom;
-        }
-        Py_ssize_t at = 0;
-        PyObject *number, *checks;
-        while (PyDict_Next(topics, &at, &number, &checks)) {
-            if (!PyTuple_Check(checks)) {
-                PyErr_SetString(PyExc_TypeError, "checks must be a tuple");
-                goto fail_atom;
+        if (topics != NULL) {
+            if (!PyDict_Check(topics)) {
+                PyErr_SetString(PyExc_TypeError, "checked postings must be dicts");
+                goto done;
             }
-            int keep = 1;
-            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(checks); k++) {
-                int none = disjoint(present, PyTuple_GET_ITEM(checks, k));
-                if (none < 0)
-                    goto fail_atom;
-                if (none) {
-                    keep = 0;
-                    break;
-                }
+            Py_INCREF(topics);
+            Py_ssize_t at = 0;
+            PyObject *number, *checks;
+            int hold = 1;
+            while (hold >= 0 && PyDict_Next(topics, &at, &number, &checks)) {
+                hold = checks_hold(present, checks);
+                if (hold > 0 && numbers_add(&numbers, number) < 0)
+                    hold = -1;
             }
-            if (keep && PySet_Add(found, number) < 0)
-                goto fail_atom;
+            Py_DECREF(topics);
+            if (hold < 0)
+                goto done;
         }
-        Py_DECREF(atom);
+        else if (PyErr_Occurred())
+            goto done;
+        Py_CLEAR(atom);
     }
-    if (PyErr_Occurred())
-        goto fail_iterator;
-    Py_DECREF(iterator);
-    PyObject *sorted = PySequence_List(found);
-    Py_DECREF(found);
-    if (sorted != NULL && PyList_Sort(sorted) < 0)
-        Py_CLEAR(sorted);
-    return sorted;
-fail_atom:
-    Py_DECREF(atom);
-fail_iterator:
-    Py_DECREF(iterator);
-fail:
-    Py_DECREF(found);
-    return NULL;
+    if (!PyErr_Occurred())
+        found = numbers_list(&numbers);
+done:
+    Py_XDECREF(atom);
+    Py_XDECREF(iterator);
+    PyMem_Free(numbers.at);
+    return found;
 }
 
 static PyObject *
@@ -296,7 +340,8 @@ fail:
 
 /* interned attribute names, made at import */
 static PyObject *str_languages, *str_run_, *str_run, *str_spec, *str_name, *str_reports,
-    *str_report, *str_topic, *str_matched, *str_highlights;
+    *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
+    *str_text, *str_term;
 
 /* the member descriptor ``name`` of ``cls`` (a class with __slots__), new reference */
 static PyObject *
@@ -310,16 +355,16 @@ slot_of(PyObject *cls, PyObject *name)
     return descriptor;
 }
 
-/* cls(topic, matched, highlights) for a frozen dataclass with slots: made as its __init__
- * does (object.__new__, then each slot set through its descriptor), without the cost of
- * the frozen __init__'s object.__setattr__ calls */
+
+/* cls(*values) for a frozen dataclass with slots: made as its __init__ does (object.__new__,
+ * then each slot set through its descriptor), without the cost of the frozen __init__'s
+ * object.__setattr__ calls; ``slots``: the descriptors of the ``n`` fields, in order */
 static PyObject *
-new_match(PyObject *cls, PyObject *const *slots, PyObject *const *values)
+new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ssize_t n)
 {
     PyTypeObject *type = (PyTypeObject *)cls;
-    if (type->tp_new != PyBaseObject_Type.tp_new) {
-        return PyObject_Vectorcall(cls, values, 3, NULL);
-    }
+    if (type->tp_new != PyBaseObject_Type.tp_new)
+        return PyObject_Vectorcall(cls, values, (size_t)n, NULL);
     PyObject *empty = PyTuple_New(0);
     if (empty == NULL)
         return NULL;
@@ -327,13 +372,145 @@ new_match(PyObject *cls, PyObject *const *slots, PyObject *const *values)
     Py_DECREF(empty);
     if (made == NULL)
         return NULL;
-    for (int i = 0; i < 3; i++) {
+    for (Py_ssize_t i = 0; i < n; i++) {
         if (Py_TYPE(slots[i])->tp_descr_set(slots[i], made, values[i]) < 0) {
             Py_DECREF(made);
             return NULL;
         }
     }
     return made;
+}
+
+/* the item of one word found at token ``start`` of an ASCII field: see DocumentState._item;
+ * NULL without an error set when the field's offsets do not reach that far */
+static PyObject *
+word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
+          PyObject *const *slots)
+{
+    /* info: (the field's number in article order, its text, its token bounds) */
+    if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3
+        || !PyUnicode_Check(PyTuple_GET_ITEM(info, 1)) || !PyList_Check(PyTuple_GET_ITEM(info, 2))) {
+        PyErr_SetString(PyExc_TypeError, "a field is (number, text, bounds)");
+        return NULL;
+    }
+    PyObject *original = PyTuple_GET_ITEM(info, 1), *bounds = PyTuple_GET_ITEM(info, 2);
+    if (start < 0 || 2 * start + 1 >= PyList_GET_SIZE(bounds))
+        return NULL;
+    Py_ssize_t first = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start));
+    Py_ssize_t last = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start + 1));
+    if ((first == -1 || last == -1) && PyErr_Occurred())
+        return NULL;
+    if (first < 0 || last < first || last > PyUnicode_GET_LENGTH(original))
+        return NULL;
+    PyObject *text = PyUnicode_Substring(original, first, last);
+    if (text == NULL)
+        return NULL;
+    PyObject *folded = NULL, *light = NULL, *place = NULL, *item = NULL;
+    PyObject *begin = PyLong_FromSsize_t(first), *end = PyLong_FromSsize_t(last);
+    PyObject *back = PyLong_FromSsize_t(-last);
+    if (begin == NULL || end == NULL || back == NULL)
+        goto done;
+    folded = PyObject_CallMethod(text, "lower", NULL);
+    if (folded == NULL)
+        goto done;
+    PyObject *values[5] = {PyTuple_GET_ITEM(hit, 1), begin, end, text, PyTuple_GET_ITEM(hit, 0)};
+    light = new_frozen(cls, slots, values, 5);
+    if (light == NULL)
+        goto done;
+    place = PyTuple_Pack(3, PyTuple_GET_ITEM(info, 0), begin, back);
+    if (place == NULL)
+        goto done;
+    item = PyTuple_Pack(4, place, light, folded, text);
+done:
+    Py_XDECREF(place);
+    Py_XDECREF(light);
+    Py_XDECREF(folded);
+    Py_XDECREF(back);
+    Py_XDECREF(end);
+    Py_XDECREF(begin);
+    Py_DECREF(text);
+    if (item == NULL && !PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "word_item failed");
+    return item;
+}
+
+/* items(hits, cache, fields, cls, make) -> [the item of each hit]: see _pure.items */
+static PyObject *
+kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "items() takes 5 arguments");
+        return NULL;
+    }
+    PyObject *hits = args[0], *cache = args[1], *fields = args[2], *cls = args[3],
+             *make = args[4];
+    if (!PyList_Check(hits) || !PyDict_Check(cache) || !PyDict_Check(fields)
+        || !PyType_Check(cls)) {
+        PyErr_SetString(PyExc_TypeError, "items() takes a list, two dicts and a class");
+        return NULL;
+    }
+    PyObject *slots[5] = {NULL, NULL, NULL, NULL, NULL};
+    PyObject *names[5] = {str_field, str_start, str_end, str_text, str_term};
+    PyObject *found = NULL;
+    for (int i = 0; i < 5; i++) {
+        slots[i] = slot_of(cls, names[i]);
+        if (slots[i] == NULL)
+            goto done;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(hits);
+    found = PyList_New(n);
+    if (found == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *hit = PyList_GET_ITEM(hits, i);
+        PyObject *item = PyDict_GetItemWithError(cache, hit);  /* borrowed */
+        if (item != NULL) {
+            Py_INCREF(item);
+            PyList_SET_ITEM(found, i, item);
+            continue;
+        }
+        if (PyErr_Occurred())
+            goto fail;
+        /* a hit: (term as written, field, (start, end)) */
+        PyObject *info = NULL;
+        Py_ssize_t start = -1, end = -1;
+        if (PyTuple_Check(hit) && PyTuple_GET_SIZE(hit) == 3) {
+            PyObject *span = PyTuple_GET_ITEM(hit, 2);
+            if (PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2) {
+                start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+                end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+                if (PyErr_Occurred())
+                    goto fail;
+            }
+            if (end == start + 1) {
+                info = PyDict_GetItemWithError(fields, PyTuple_GET_ITEM(hit, 1));
+                if (info == NULL && PyErr_Occurred())
+                    goto fail;
+            }
+        }
+        if (info != NULL) {
+            item = word_item(hit, start, info, cls, slots);
+            if (item == NULL && PyErr_Occurred())
+                goto fail;
+            if (item != NULL && PyDict_SetItem(cache, hit, item) < 0) {
+                Py_DECREF(item);
+                goto fail;
+            }
+        }
+        if (item == NULL) {  /* not one word of an ASCII field: made in Python */
+            item = PyObject_CallOneArg(make, hit);
+            if (item == NULL)
+                goto fail;
+        }
+        PyList_SET_ITEM(found, i, item);
+    }
+    goto done;
+fail:
+    Py_CLEAR(found);
+done:
+    for (int i = 0; i < 5; i++)
+        Py_XDECREF(slots[i]);
+    return found;
 }
 
 /* evaluate(numbers, slots, state, title, text, feed, language, cls) -> [cls(...)]: see
@@ -439,7 +616,7 @@ kernel_evaluate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (name == NULL)
             goto next;
         PyObject *values[3] = {name, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)};
-        PyObject *made = new_match(cls, descriptors, values);
+        PyObject *made = new_frozen(cls, descriptors, values, 3);
         if (made == NULL)
             goto next;
         ok = PyList_Append(found, made) == 0;
@@ -599,6 +776,8 @@ static PyMethodDef kernel_methods[] = {
      "phrase_spans(present, positions, tokens, words) -> spans of the phrase"},
     {"evaluate", (PyCFunction)(void (*)(void))kernel_evaluate, METH_FASTCALL,
      "evaluate(numbers, topics, state, title, text, feed, language, cls) -> matches"},
+    {"items", (PyCFunction)(void (*)(void))kernel_items, METH_FASTCALL,
+     "items(hits, cache, fields, cls, make) -> the item of each hit"},
     {"fast_report", (PyCFunction)(void (*)(void))kernel_fast_report, METH_FASTCALL,
      "fast_report(items, max_highlights, max_words, limited) -> report or None"},
     {NULL, NULL, 0, NULL},
@@ -628,7 +807,8 @@ PyInit__kernel(void)
         {&str_languages, "languages"}, {&str_run_, "_run"}, {&str_run, "run"},
         {&str_spec, "spec"}, {&str_name, "name"}, {&str_reports, "_reports"},
         {&str_report, "report"}, {&str_topic, "topic"}, {&str_matched, "matched"},
-        {&str_highlights, "highlights"},
+        {&str_highlights, "highlights"}, {&str_field, "field"}, {&str_start, "start"},
+        {&str_end, "end"}, {&str_text, "text"}, {&str_term, "term"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (*names[i].name == NULL) {

@@ -2,17 +2,17 @@
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from newswatch.core.query._pure import Item, State, Topic
+from newswatch.core.query._pure import Hit, Item, State, Topic
 
 M = TypeVar("M")
 Span = tuple[int, int]
-Clause = frozenset[str]
+Checks = tuple[tuple[str, ...], ...]  # clauses: each a tuple of atoms
 
 def positions(tokens: list[str], /) -> dict[str, list[int]]: ...
 def candidates(
     present: frozenset[str],
     direct: dict[str, set[int]],
-    checked: dict[str, dict[int, tuple[Clause, ...]]],
+    checked: dict[str, dict[int, Checks]],
     always: set[int],
     /,
 ) -> list[int]: ...
@@ -42,3 +42,11 @@ def fast_report(
     limited: Callable[[list[Item]], list[Item]],
     /,
 ) -> tuple[list[str], tuple[Any, ...]] | None: ...
+def items(
+    hits: list[Hit],
+    cache: dict[Hit, Item],
+    fields: dict[str, tuple[int, str, list[int]]],
+    cls: type,
+    make: Callable[[Hit], Item],
+    /,
+) -> list[Item]: ...

@@ -8,7 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 M = TypeVar("M")
 Span = tuple[int, int]
-Clause = frozenset[str]
+Checks = tuple[tuple[str, ...], ...]  # clauses: each a tuple of atoms
 
 
 def positions(tokens: list[str]) -> dict[str, list[int]]:
@@ -26,7 +26,7 @@ def positions(tokens: list[str]) -> dict[str, list[int]]:
 def candidates(
     present: frozenset[str],
     direct: dict[str, set[int]],
-    checked: dict[str, dict[int, tuple[Clause, ...]]],
+    checked: dict[str, dict[int, Checks]],
     always: set[int],
 ) -> list[int]:
     """The topic numbers filed under an atom ``present``: all of ``direct``, those of
@@ -134,6 +134,21 @@ def evaluate(
 
 # an item: (its place in article order, highlight, folded text, text)
 Item = tuple[tuple[int, int, int], Any, str, str]
+# a hit: (the term as written, the field, the token span)
+Hit = tuple[str, str, Span]
+
+
+def items(
+    hits: list[Hit],
+    cache: dict[Hit, Item],
+    fields: dict[str, tuple[int, str, list[int]]],
+    cls: type,
+    make: Callable[[Hit], Item],
+) -> list[Item]:
+    """The item of each hit, made by ``make`` (which keeps it in ``cache``). The compiled
+    kernel makes those of one word of a field of ``fields`` (ASCII: a word's offsets are
+    its token's) itself, as ``make`` would, highlight of class ``cls`` included."""
+    return list(map(make, hits))
 
 
 def fast_report(

@@ -88,7 +88,7 @@ class FieldIndex:
         return spans
 
     @functools.cached_property
-    def _bounds(self) -> list[int]:
+    def token_offsets(self) -> list[int]:
         """Offsets in the folded text: where token k starts at [2k], where it ends at
         [2k + 1] (the lengths of the gaps and tokens added up, all in C)."""
         # the last gap (after the last token) is left out
@@ -102,7 +102,7 @@ class FieldIndex:
 
     def char_span(self, span: Span) -> tuple[int, int]:
         """The offsets in the original text of the tokens ``span`` covers."""
-        bounds = self._bounds
+        bounds = self.token_offsets
         start, end = bounds[2 * span[0]], bounds[2 * span[1] - 1]
         offsets = self._offsets
         return (start, end) if offsets is None else (offsets.start(start), offsets.end(end))

@@ -35,6 +35,7 @@ from newswatch.core.query.program import word_key
 from newswatch.core.query.rarity import news_rarity
 
 Clause = frozenset[str]
+Checks = tuple[tuple[str, ...], ...]  # clauses as tuples of atoms
 # how many clauses besides the trigger are checked before a topic is evaluated
 CHECKED_CLAUSES = 3
 # shares of news assumed for filters (the table counts words only)
@@ -126,10 +127,11 @@ def atom_share(atom: str) -> float:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
     """How presearch finds one topic: filed under the atoms of ``trigger`` (None: always a
-    candidate), then each clause of ``checks`` must have an atom present."""
+    candidate), then each clause of ``checks`` must have an atom present (the clauses as
+    tuples: the kernel reads them without an iterator)."""
 
     trigger: Clause | None
-    checks: tuple[Clause, ...]
+    checks: Checks
 
 
 def plan(node: Node) -> Plan:
@@ -138,7 +140,7 @@ def plan(node: Node) -> Plan:
     clauses = sorted(set(requirements(node)), key=lambda c: (clause_share(c), min(c)))
     if not clauses:
         return Plan(None, ())
-    return Plan(clauses[0], tuple(clauses[1 : 1 + CHECKED_CLAUSES]))
+    return Plan(clauses[0], tuple(map(_atoms, clauses[1 : 1 + CHECKED_CLAUSES])))
 
 
 class TopicIndex:
@@ -148,7 +150,7 @@ class TopicIndex:
         self._plans: dict[int, Plan] = {}
         # atom -> the topics it triggers: those with nothing to check, those with checks
         self._direct: dict[str, set[int]] = {}
-        self._checked: dict[str, dict[int, tuple[Clause, ...]]] = {}
+        self._checked: dict[str, dict[int, Checks]] = {}
         self._prefixes: dict[str, int] = {}  # prefix atoms ("warr*") -> topics using them
         self._always: set[int] = set()
         self._automaton: ahocorasick.Automaton | None = None
@@ -184,7 +186,7 @@ class TopicIndex:
         if found is None:
             return
         self._always.discard(number)
-        postings: dict[str, set[int]] | dict[str, dict[int, tuple[Clause, ...]]]
+        postings: dict[str, set[int]] | dict[str, dict[int, Checks]]
         postings = self._checked if found.checks else self._direct
         for atom in found.trigger or ():
             numbers = postings[atom]
@@ -229,6 +231,13 @@ class TopicIndex:
         return self._automaton
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _atoms(clause: Clause) -> tuple[str, ...]:
+    """A clause as a tuple, shared by the plans checking it (most are one word: their
+    clause is shared already, see ``_one``)."""
+    return tuple(sorted(clause))
+
+
 def _prefixes(found: Plan) -> set[str]:
-    clauses = [found.trigger or frozenset(), *found.checks]
+    clauses = [found.trigger or (), *found.checks]
     return {atom for clause in clauses for atom in clause if atom.endswith("*")}

@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from newswatch.core.query import _pure
-from newswatch.core.query._pure import Item, State, Topic
+from newswatch.core.query._pure import Hit, Item, State, Topic
 
 M = TypeVar("M")
 
 Span = tuple[int, int]
-Clause = frozenset[str]
+Checks = tuple[tuple[str, ...], ...]  # clauses: each a tuple of atoms
 
 
 class Kernel(Protocol):
@@ -25,7 +25,7 @@ class Kernel(Protocol):
         self,
         present: frozenset[str],
         direct: dict[str, set[int]],
-        checked: dict[str, dict[int, tuple[Clause, ...]]],
+        checked: dict[str, dict[int, Checks]],
         always: set[int],
         /,
     ) -> list[int]: ...
@@ -53,6 +53,16 @@ class Kernel(Protocol):
         cls: Callable[[str, list[str], tuple[Any, ...]], M],
         /,
     ) -> list[M]: ...
+
+    def items(
+        self,
+        hits: list[Hit],
+        cache: dict[Hit, Item],
+        fields: dict[str, tuple[int, str, list[int]]],
+        cls: type,
+        make: Callable[[Hit], Item],
+        /,
+    ) -> list[Item]: ...
 
     def fast_report(
         self,

@@ -112,6 +112,9 @@ class DocumentState:
         self.near_matches: dict[int, bool] = {}  # CompiledNear.id -> whether it matches
         self._bounds: dict[int, Bounds] = {}  # by id() of a list of spans (kept inside)
         self._items: dict[Hit, _Item] = {}
+        # the word fields written in ASCII (where a word's offsets are its token's), as the
+        # kernel makes their items: (place in article order, text, token offsets)
+        self._ascii: dict[str, tuple[int, str, list[int]]] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
 
@@ -180,7 +183,9 @@ class DocumentState:
         """The hits of a term or proximity search made into items, in article order."""
         found = self._items_of.get(unit)
         if found is None:
-            made = list(map(self._item, unit.hits(self)))
+            made = kernel.active.items(
+                unit.hits(self), self._items, self._ascii, Highlight, self._item
+            )
             if isinstance(unit, CompiledNear):  # a term's hits come in article order
                 made.sort(key=_place)
             found = self._items_of[unit] = made
@@ -189,6 +194,12 @@ class DocumentState:
     def _item(self, hit: Hit) -> _Item:
         made = self._items.get(hit)
         if made is None:
+            field = hit[1]
+            if field not in self._ascii:
+                index = self.doc.field(field)
+                if index.original.isascii():
+                    order = WORD_FIELDS.index(field)
+                    self._ascii[field] = (order, index.original, index.token_offsets)
             light = highlight(self.doc, *hit)
             text = light.text
             start, end = hit[2]
