@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,6 +24,7 @@ from newswatch import metrics
 from newswatch.core.models import ArticleJob, short_hash
 from newswatch.logs import get_logger
 from newswatch.store import keys
+from newswatch.store.pages import encode_page
 
 log = get_logger(__name__)
 
@@ -144,7 +144,7 @@ class JobBatcher:
         pipe = self.client.pipeline(transaction=True)
         for waiting in live:
             key = keys.page(waiting.job.article_id)
-            pipe.set(key, zlib.compress(waiting.page, 3), ex=self.page_ttl)
+            pipe.set(key, encode_page(waiting.page), ex=self.page_ttl)
             jobs.append(dataclasses.replace(waiting.job, page_key=key))
         data = Queue.prepare_data(
             self.task,
