@@ -132,6 +132,8 @@ SUMMITS = [
     ("zh", "中国—中亚峰会在阿斯塔纳举行。"),
     ("zh", "日本首相石破茂与美国总统特朗普在白宫会面。"),
     ("ja", "フランスのマクロン大統領が来日した。"),
+    ("it", "Il presidente Mattarella ha ricevuto al Quirinale il re di Giordania."),
+    ("de", "Der türkische Präsident Erdogan wird zu einem Besuch in Berlin erwartet."),
     ("tr", "Erdoğan ve Miçotakis Atina'da bir araya geldi."),
     ("tr", "Türk-Yunan Yüksek Düzeyli İşbirliği Konseyi Ankara'da toplanacak."),
 ]
@@ -187,6 +189,7 @@ WARRANTS = [
     ("ar", "أصدرت النيابة العامة قرارا بالقبض على المتهم"),
     ("ar", "قررت النيابة العامة حبس المتهم أربعة أيام على ذمة التحقيق"),
     ("zh", "公安机关对犯罪嫌疑人上网追逃。"),
+    ("it", "È stata emessa un'ordinanza di arresto nei confronti dell'ex sindaco."),
 ]
 
 ARMS = [
@@ -452,6 +455,15 @@ TRAPS = [
     "Vice President Kamala Harris met with the vice president of Argentina.",
     "Le vice-président américain a rencontré le vice-président brésilien à Brasília.",
     "国务院副总理何立峰会见美国财政部长。",
+    # former leaders meeting (en, fr, it, pt)
+    "Former President Barack Obama met with the prime minister of Kenya in Nairobi.",
+    "Former prime minister Tony Blair met President Zelensky in Kyiv.",
+    "L'ancien président Nicolas Sarkozy a rencontré le président algérien.",
+    "L'ex premier Renzi ha incontrato il presidente francese.",
+    "O ex-presidente Bolsonaro se reuniu com o presidente argentino.",
+    # a football club's and league's presidents; a foreign minister sent to Berlin
+    "El presidente del Real Madrid se reunió con el presidente de LaLiga.",
+    "Xi Jinping schickt seinen Außenminister zu einem Besuch nach Berlin.",
     "On the deep web, everything from stolen credit cards to weapons is sold openly.",
     "The gang sold drugs and weapons on the dark web, prosecutors said.",
     # weapons seized and handed to the prosecutors, a guerrilla's disarmament (es, pt)
