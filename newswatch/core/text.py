@@ -162,6 +162,11 @@ class FoldedOffsets:
         self._orig_starts.append(orig_start)
         self._orig_ends.append(orig_start + orig_length)
 
+    def keeps_offsets(self) -> bool:
+        """Whether every folded offset is the original one (no character changed length:
+        most non-ASCII news text, its quotes and dashes)."""
+        return not self._fold_starts
+
     def start(self, offset: int) -> int:
         """The original offset where the folded character at ``offset`` begins."""
         i = bisect.bisect_right(self._fold_starts, offset) - 1

@@ -25,6 +25,7 @@ from newswatch.core.query import (
     _pure,
     kernel,
 )
+from newswatch.core.text import FoldedOffsets
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,15 @@ def test_positions_and_spans_are_those_of_the_pure_kernel(
     assert compiled.phrase_spans(present, positions, words, phrase) == _pure.phrase_spans(
         present, positions, words, phrase
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=4)), st.lists(st.tuples(st.integers(), st.sampled_from(WORDS))))
+def test_offsets_and_found_atoms_are_those_of_the_pure_kernel(
+    compiled: ModuleType, parts: list[str], pairs: list[tuple[int, str]]
+) -> None:
+    assert compiled.token_offsets(parts) == _pure.token_offsets(parts)
+    assert compiled.seconds(iter(pairs)) == _pure.seconds(iter(pairs))
 
 
 ATOMS = ["w1", "w2", "w3", "p*", "lang:en", "source:x.org"]
@@ -160,6 +170,11 @@ class State:
         ("items", ([("t", "title", (0, 1))], {}, {"title": ()}, Highlight, None)),
         ("items", ([("t", "title", (0, 1))], {}, {}, int, None)),
         ("items", ((), {}, {}, Highlight, None)),
+        ("token_offsets", (("a", "b"),)),
+        ("token_offsets", (["a", 1, "b"],)),
+        ("seconds", ([(1, "a"), (2,)],)),
+        ("seconds", (3,)),
+        ("seconds", ([(1, [])],)),
         ("fast_report", ((), 1, 1, list)),
         ("fast_report", ([(1, 2, 3, 4)], 1, 1, list)),
         ("fast_report", ([((1, 2), 2, 3, 4)], 1, 1, list)),
@@ -227,6 +242,8 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: compiled.candidates(present, {"b": {7, 3}}, checked, {0}),
         lambda: compiled.candidates(present, {"a": 5}, {}, set()),  # raises
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
+        lambda: compiled.token_offsets(["", "a", " ", "bc", ""]),
+        lambda: compiled.seconds(iter([(1, "a"), (2, "b")])),
         lambda: compiled.items(hits, {}, ascii, Highlight, lambda hit: hit),
         lambda: compiled.items(hits, {}, {"title": (0, "ab", [0, 1])}, Highlight, make),
         lambda: compiled.fast_report([*items, items[0]], 9, 5, list),
@@ -311,3 +328,20 @@ def test_matching_makes_no_reference_cycle() -> None:
             gc.enable()
     matcher.match(doc)
     assert gc.isenabled() == enabled  # match leaves the collector as it found it
+
+
+def test_the_kernel_makes_the_words_of_text_whose_folding_keeps_its_offsets() -> None:
+    """Quotes and dashes leave a text's offsets as folding finds them (the kernel makes its
+    words' highlights); a sharp s or a decomposed accent do not (Python does)."""
+    assert FoldedOffsets("Putin’s “summit” — Kyiv").keeps_offsets()
+    assert not FoldedOffsets("Straße").keeps_offsets()
+    matcher = TopicMatcher([TopicSpec("a", "putin summit* strasse")])
+    doc = MatchDocument.build(title="Putin’s “summit” — Kyiv", text="Die Straße, a summit")
+    (found,) = matcher.match(doc)
+    assert found.matched == ["Putin", "summit", "Straße"]
+    assert [(h.field, h.start, h.end, h.text) for h in found.highlights] == [
+        ("title", 0, 5, "Putin"),
+        ("title", 9, 15, "summit"),
+        ("text", 4, 10, "Straße"),
+        ("text", 14, 20, "summit"),
+    ]

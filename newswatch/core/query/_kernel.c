@@ -381,8 +381,9 @@ new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ss
     return made;
 }
 
-/* the item of one word found at token ``start`` of an ASCII field: see DocumentState._item;
- * NULL without an error set when the field's offsets do not reach that far */
+/* the item of one ASCII word found at token ``start`` of a field whose folded offsets are
+ * its own: see DocumentState._item; NULL without an error set when the word is not ASCII or
+ * the field's offsets do not reach that far (Python makes it then) */
 static PyObject *
 word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
           PyObject *const *slots)
@@ -405,6 +406,10 @@ word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
     PyObject *text = PyUnicode_Substring(original, first, last);
     if (text == NULL)
         return NULL;
+    if (!PyUnicode_IS_ASCII(text)) {  /* folded by fold(), in Python */
+        Py_DECREF(text);
+        return NULL;
+    }
     PyObject *folded = NULL, *light = NULL, *place = NULL, *item = NULL;
     PyObject *begin = PyLong_FromSsize_t(first), *end = PyLong_FromSsize_t(last);
     PyObject *back = PyLong_FromSsize_t(-last);
@@ -497,7 +502,7 @@ kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 goto fail;
             }
         }
-        if (item == NULL) {  /* not one word of an ASCII field: made in Python */
+        if (item == NULL) {  /* not one ASCII word of a plain field: made in Python */
             item = PyObject_CallOneArg(make, hit);
             if (item == NULL)
                 goto fail;
@@ -765,6 +770,72 @@ done:
     return result;
 }
 
+/* seconds(pairs) -> {second for _first, second in pairs} (the atoms an automaton found) */
+static PyObject *
+kernel_seconds(PyObject *module, PyObject *pairs)
+{
+    PyObject *found = PySet_New(NULL);
+    if (found == NULL)
+        return NULL;
+    PyObject *iterator = PyObject_GetIter(pairs);
+    if (iterator == NULL)
+        goto fail;
+    PyObject *pair;
+    while ((pair = PyIter_Next(iterator)) != NULL) {
+        int failed = !PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2;
+        if (failed)
+            PyErr_SetString(PyExc_TypeError, "seconds() takes pairs");
+        else
+            failed = PySet_Add(found, PyTuple_GET_ITEM(pair, 1)) < 0;
+        Py_DECREF(pair);
+        if (failed) {
+            Py_DECREF(iterator);
+            goto fail;
+        }
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred())
+        goto fail;
+    return found;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}
+
+/* token_offsets(parts) -> running sums of the lengths of parts[:-1] (see
+ * FieldIndex.token_offsets) */
+static PyObject *
+kernel_token_offsets(PyObject *module, PyObject *parts)
+{
+    if (!PyList_Check(parts)) {
+        PyErr_SetString(PyExc_TypeError, "token_offsets() takes a list of strings");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(parts) - 1;
+    if (n < 0)
+        n = 0;
+    PyObject *found = PyList_New(n);
+    if (found == NULL)
+        return NULL;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *part = PyList_GET_ITEM(parts, i);
+        if (!PyUnicode_Check(part)) {
+            PyErr_SetString(PyExc_TypeError, "token_offsets() takes a list of strings");
+            Py_DECREF(found);
+            return NULL;
+        }
+        total += PyUnicode_GET_LENGTH(part);
+        PyObject *offset = PyLong_FromSsize_t(total);
+        if (offset == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyList_SET_ITEM(found, i, offset);
+    }
+    return found;
+}
+
 static PyMethodDef kernel_methods[] = {
     {"positions", (PyCFunction)kernel_positions, METH_O,
      "positions(tokens) -> {word: [token offsets, ascending]}"},
@@ -778,6 +849,10 @@ static PyMethodDef kernel_methods[] = {
      "evaluate(numbers, topics, state, title, text, feed, language, cls) -> matches"},
     {"items", (PyCFunction)(void (*)(void))kernel_items, METH_FASTCALL,
      "items(hits, cache, fields, cls, make) -> the item of each hit"},
+    {"seconds", (PyCFunction)kernel_seconds, METH_O,
+     "seconds(pairs) -> the set of the second items of the pairs"},
+    {"token_offsets", (PyCFunction)kernel_token_offsets, METH_O,
+     "token_offsets(parts) -> running sums of the lengths of all parts but the last"},
     {"fast_report", (PyCFunction)(void (*)(void))kernel_fast_report, METH_FASTCALL,
      "fast_report(items, max_highlights, max_words, limited) -> report or None"},
     {NULL, NULL, 0, NULL},

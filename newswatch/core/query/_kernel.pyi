@@ -1,5 +1,5 @@
 # The compiled matching kernel (_kernel.c): the same functions as _pure.py.
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from newswatch.core.query._pure import Hit, Item, State, Topic
@@ -16,6 +16,8 @@ def candidates(
     always: set[int],
     /,
 ) -> list[int]: ...
+def seconds(pairs: Iterable[tuple[object, str]], /) -> set[str]: ...
+def token_offsets(parts: list[str], /) -> list[int]: ...
 def single_spans(offsets: list[int], /) -> list[Span]: ...
 def phrase_spans(
     present: frozenset[str],

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+import itertools
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 M = TypeVar("M")
@@ -52,6 +53,17 @@ def candidates(
                 continue
             found.add(number)
     return sorted(found)
+
+
+def seconds(pairs: Iterable[tuple[object, str]]) -> set[str]:
+    """The second items of ``pairs`` (the atoms an automaton found, after their ends)."""
+    return {second for _first, second in pairs}
+
+
+def token_offsets(parts: list[str]) -> list[int]:
+    """The running sums of the lengths of ``parts`` but the last: ``[gap, word, gap, ...,
+    word, gap]`` gives where each word starts and ends."""
+    return list(itertools.accumulate(map(len, itertools.islice(parts, max(len(parts) - 1, 0)))))
 
 
 def single_spans(offsets: list[int]) -> list[Span]:
@@ -146,8 +158,8 @@ def items(
     make: Callable[[Hit], Item],
 ) -> list[Item]:
     """The item of each hit, made by ``make`` (which keeps it in ``cache``). The compiled
-    kernel makes those of one word of a field of ``fields`` (ASCII: a word's offsets are
-    its token's) itself, as ``make`` would, highlight of class ``cls`` included."""
+    kernel makes those of one ASCII word of a field of ``fields`` (where a word's offsets
+    are its token's) itself, as ``make`` would, highlight of class ``cls`` included."""
     return list(map(make, hits))
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
-import itertools
 import re
 
 from newswatch.core.language import language_code
@@ -92,13 +91,17 @@ class FieldIndex:
         """Offsets in the folded text: where token k starts at [2k], where it ends at
         [2k + 1] (the lengths of the gaps and tokens added up, all in C)."""
         # the last gap (after the last token) is left out
-        return list(
-            itertools.accumulate(map(len, itertools.islice(self._parts, len(self._parts) - 1)))
-        )
+        return kernel.active.token_offsets(self._parts)
 
     @functools.cached_property
     def _offsets(self) -> FoldedOffsets | None:
         return None if self.original.isascii() else FoldedOffsets(self.original)
+
+    @property
+    def keeps_offsets(self) -> bool:
+        """Whether the offsets of the folded text are those of the original."""
+        offsets = self._offsets
+        return offsets is None or offsets.keeps_offsets()
 
     def char_span(self, span: Span) -> tuple[int, int]:
         """The offsets in the original text of the tokens ``span`` covers."""

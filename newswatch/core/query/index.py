@@ -207,7 +207,7 @@ class TopicIndex:
         extra: set[str] = set()
         if self._prefixes:
             text = " " + " ".join(doc.words)
-            extra.update(atom for _end, atom in self._prefix_automaton().iter(text))
+            extra = kernel.active.seconds(self._prefix_automaton().iter(text))
         if doc.language:
             extra.add("lang:" + doc.language)
         host = doc.source

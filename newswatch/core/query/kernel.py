@@ -6,7 +6,7 @@ switches (the property tests run both against the reference evaluator)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from newswatch.core.query import _pure
@@ -29,6 +29,10 @@ class Kernel(Protocol):
         always: set[int],
         /,
     ) -> list[int]: ...
+
+    def seconds(self, pairs: Iterable[tuple[object, str]], /) -> set[str]: ...
+
+    def token_offsets(self, parts: list[str], /) -> list[int]: ...
 
     def single_spans(self, offsets: list[int], /) -> list[Span]: ...
 

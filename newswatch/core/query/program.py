@@ -112,9 +112,10 @@ class DocumentState:
         self.near_matches: dict[int, bool] = {}  # CompiledNear.id -> whether it matches
         self._bounds: dict[int, Bounds] = {}  # by id() of a list of spans (kept inside)
         self._items: dict[Hit, _Item] = {}
-        # the word fields written in ASCII (where a word's offsets are its token's), as the
-        # kernel makes their items: (place in article order, text, token offsets)
-        self._ascii: dict[str, tuple[int, str, list[int]]] = {}
+        # the word fields where a word's offsets are its token's (folding changed no
+        # length), as the kernel makes their items: (place in article order, text, token
+        # offsets)
+        self._plain: dict[str, tuple[int, str, list[int]]] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
 
@@ -184,7 +185,7 @@ class DocumentState:
         found = self._items_of.get(unit)
         if found is None:
             made = kernel.active.items(
-                unit.hits(self), self._items, self._ascii, Highlight, self._item
+                unit.hits(self), self._items, self._plain, Highlight, self._item
             )
             if isinstance(unit, CompiledNear):  # a term's hits come in article order
                 made.sort(key=_place)
@@ -195,11 +196,11 @@ class DocumentState:
         made = self._items.get(hit)
         if made is None:
             field = hit[1]
-            if field not in self._ascii:
+            if field not in self._plain:
                 index = self.doc.field(field)
-                if index.original.isascii():
+                if index.keeps_offsets:
                     order = WORD_FIELDS.index(field)
-                    self._ascii[field] = (order, index.original, index.token_offsets)
+                    self._plain[field] = (order, index.original, index.token_offsets)
             light = highlight(self.doc, *hit)
             text = light.text
             start, end = hit[2]
