@@ -5,6 +5,7 @@ leaked; and the switch that turns it off."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import subprocess
@@ -345,3 +346,29 @@ def test_the_kernel_makes_the_words_of_text_whose_folding_keeps_its_offsets() ->
         ("text", 4, 10, "Straße"),
         ("text", 14, 20, "summit"),
     ]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Checked:
+    """A highlight class with a __post_init__: the kernel calls it instead of setting its
+    slots (which would skip the check)."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    term: str
+
+    def __post_init__(self) -> None:
+        if self.text.isupper():
+            raise ValueError("shouting")
+
+
+def test_a_class_with_a_post_init_is_called(compiled: ModuleType) -> None:
+    plain = {"text": (1, "Le WARRANT", [0, 2, 3, 10])}
+    hits = [("war*", "text", (1, 2))]
+    with pytest.raises(ValueError, match="shouting"):
+        compiled.items(hits, {}, plain, Checked, lambda hit: hit)
+    plain = {"text": (1, "Le Warrant", [0, 2, 3, 10])}
+    (item,) = compiled.items(hits, {}, plain, Checked, lambda hit: hit)
+    assert item[1] == Checked("text", 3, 10, "Warrant", "war*")

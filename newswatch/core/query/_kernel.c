@@ -204,7 +204,9 @@ kernel_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyObject *number, *checks;
             int hold = 1;
             while (hold >= 0 && PyDict_Next(topics, &at, &number, &checks)) {
+                Py_INCREF(checks);
                 hold = checks_hold(present, checks);
+                Py_DECREF(checks);
                 if (hold > 0 && numbers_add(&numbers, number) < 0)
                     hold = -1;
             }
@@ -343,6 +345,22 @@ static PyObject *str_languages, *str_run_, *str_run, *str_spec, *str_name, *str_
     *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
     *str_text, *str_term;
 
+/* 1 when instances of ``cls`` can be made by setting their slots (what its generated
+ * __init__ does): no __post_init__ to run; 0 when not; -1 on error */
+static int
+plain_class(PyObject *cls)
+{
+    PyObject *hook = PyObject_GetAttrString(cls, "__post_init__");
+    if (hook != NULL) {
+        Py_DECREF(hook);
+        return 0;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+        return -1;
+    PyErr_Clear();
+    return 1;
+}
+
 /* the member descriptor ``name`` of ``cls`` (a class with __slots__), new reference */
 static PyObject *
 slot_of(PyObject *cls, PyObject *name)
@@ -358,12 +376,13 @@ slot_of(PyObject *cls, PyObject *name)
 
 /* cls(*values) for a frozen dataclass with slots: made as its __init__ does (object.__new__,
  * then each slot set through its descriptor), without the cost of the frozen __init__'s
- * object.__setattr__ calls; ``slots``: the descriptors of the ``n`` fields, in order */
+ * object.__setattr__ calls; ``slots``: the descriptors of the ``n`` fields, in order, or
+ * NULL to call the class (see plain_class) */
 static PyObject *
 new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ssize_t n)
 {
     PyTypeObject *type = (PyTypeObject *)cls;
-    if (type->tp_new != PyBaseObject_Type.tp_new)
+    if (slots == NULL || type->tp_new != PyBaseObject_Type.tp_new)
         return PyObject_Vectorcall(cls, values, (size_t)n, NULL);
     PyObject *empty = PyTuple_New(0);
     if (empty == NULL)
@@ -462,6 +481,9 @@ kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (slots[i] == NULL)
             goto done;
     }
+    int plain = plain_class(cls);
+    if (plain < 0)
+        goto done;
     Py_ssize_t n = PyList_GET_SIZE(hits);
     found = PyList_New(n);
     if (found == NULL)
@@ -494,7 +516,7 @@ kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
         }
         if (info != NULL) {
-            item = word_item(hit, start, info, cls, slots);
+            item = word_item(hit, start, info, cls, plain ? slots : NULL);
             if (item == NULL && PyErr_Occurred())
                 goto fail;
             if (item != NULL && PyDict_SetItem(cache, hit, item) < 0) {
@@ -553,6 +575,9 @@ kernel_evaluate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (descriptors[i] == NULL)
             goto done;
     }
+    int plain = plain_class(cls);
+    if (plain < 0)
+        goto done;
     found = PyList_New(0);
     if (found == NULL)
         goto done;
@@ -621,7 +646,7 @@ kernel_evaluate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (name == NULL)
             goto next;
         PyObject *values[3] = {name, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)};
-        PyObject *made = new_frozen(cls, descriptors, values, 3);
+        PyObject *made = new_frozen(cls, plain ? descriptors : NULL, values, 3);
         if (made == NULL)
             goto next;
         ok = PyList_Append(found, made) == 0;
@@ -742,8 +767,16 @@ kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyObject *light = PyTuple_GET_ITEM(item, 1);
         Py_INCREF(light);
         PyTuple_SET_ITEM(highlights, i, light);
-        if (PyDict_SetDefault(words, PyTuple_GET_ITEM(item, 2), PyTuple_GET_ITEM(item, 3))
-            == NULL) {
+        Py_INCREF(item);  /* a key's hash could run code changing the list */
+        PyObject *word = PyDict_SetDefault(words, PyTuple_GET_ITEM(item, 2),
+                                           PyTuple_GET_ITEM(item, 3));
+        Py_DECREF(item);
+        if (word == NULL) {
+            Py_DECREF(highlights);
+            goto done;
+        }
+        if (PyList_GET_SIZE(kept) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "the highlights changed while reported");
             Py_DECREF(highlights);
             goto done;
         }
