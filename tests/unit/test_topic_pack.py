@@ -378,6 +378,10 @@ TRAPS = [
     "استقبل الرئيس وزير الخارجية الأمريكي في القصر",
     # idioms and other bodies' presidents and ministers
     "Residents are up in arms over the plan to sell the park to developers.",
+    # an arms dealer is a person; heraldry and a museum's armour (issue 8)
+    "He was a former arms dealer turned film producer, his lawyer said.",
+    "The coat of arms was delivered to the city hall on Tuesday.",
+    "The museum received a donation of medieval arms and armour.",
     "The judge said the evidence did not warrant an arrest.",
     "The president of the football federation met the president of UEFA at a summit in Nyon.",
     "The G7 finance ministers' summit ended with a statement on Russian assets.",
