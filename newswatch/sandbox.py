@@ -13,10 +13,13 @@ waits for the answer while watching the child's resident memory:
   allocation too fast to be seen;
 - the child dies: :class:`SandboxCrash`.
 
-A killed child is replaced at the next call. A :class:`~newswatch.core.errors.NewswatchError`
-raised by the function crosses back as itself (same class, message and reason). The child is
-started with ``python -c`` (not multiprocessing's spawn, which would import the parent's
-``__main__`` again) and gets SIGTERM if its parent dies.
+:meth:`Sandbox.submit` starts a call and returns at once, :meth:`Sandbox.collect` waits for it:
+the caller can do other work while the child computes (the worker stores and matches one
+article while its next page is extracted). A killed child is replaced at the next call. A
+:class:`~newswatch.core.errors.NewswatchError` raised by the function crosses back as itself
+(same class, message and reason). The child is started with ``python -c`` (not
+multiprocessing's spawn, which would import the parent's ``__main__`` again) and gets SIGTERM
+if its parent dies.
 """
 
 from __future__ import annotations
@@ -131,6 +134,7 @@ class Sandbox:
         self._watch: _Watch | None = None
         self._at_rest = 0  # resident bytes of the child when idle after start
         self._calls = 0
+        self._in_flight: tuple[float, float] | None = None  # a submitted call: deadline, timeout
 
     @property
     def pid(self) -> int | None:
@@ -174,24 +178,60 @@ class Sandbox:
 
     def call(self, func: Callable[..., T], /, *args: Any, timeout: float, **kwargs: Any) -> T:
         """``func(*args, **kwargs)`` in the child; ``func`` must be importable by name."""
+        self.submit(func, *args, timeout=timeout, **kwargs)
+        result: T = self.collect()
+        return result
+
+    def submit(
+        self, func: Callable[..., Any], /, *args: Any, timeout: float, **kwargs: Any
+    ) -> None:
+        """Start ``func(*args, **kwargs)`` in the child and return at once; :meth:`collect`
+        waits for its result. The deadline runs from now. One call at a time: a call still in
+        flight is collected first, and its result dropped. While the caller does other work the
+        child's memory is not watched; ``RLIMIT_AS`` still bounds it, and the watch resumes in
+        :meth:`collect`."""
+        self.discard()
         self.start()
-        conn, watch = self._conn, self._watch
-        assert conn is not None and watch is not None
+        conn = self._conn
+        assert conn is not None
         try:
             conn.send((func, args, kwargs))
-            self._wait(watch, timeout)
+        except OSError:  # the child died
+            code = self._stop()
+            raise SandboxCrash(f"{self.name}: the child process died (code {code})") from None
+        self._in_flight = (time.monotonic() + timeout, timeout)
+
+    @property
+    def in_flight(self) -> bool:
+        """Whether a submitted call awaits :meth:`collect`."""
+        return self._in_flight is not None
+
+    def collect(self) -> Any:
+        """The result of the call :meth:`submit` started (raising as :meth:`call` does)."""
+        if self._in_flight is None:
+            raise RuntimeError(f"{self.name}: no call in flight")
+        (deadline, timeout), self._in_flight = self._in_flight, None
+        conn, watch = self._conn, self._watch
+        if conn is None or watch is None:  # closed meanwhile
+            raise SandboxCrash(f"{self.name}: the child process was stopped")
+        try:
+            self._wait(watch, deadline, timeout)
             reply = conn.recv()
         except (OSError, EOFError):  # the child died (or close() was called meanwhile)
             code = self._stop()
             raise SandboxCrash(f"{self.name}: the child process died (code {code})") from None
         self._calls += 1
         self._maybe_recycle(reply[0])
-        result: T = self._result(reply)
-        return result
+        return self._result(reply)
 
-    def _wait(self, watch: _Watch, timeout: float) -> None:
+    def discard(self) -> None:
+        """Wait for the call in flight, if any, and drop its result or error."""
+        if self._in_flight is not None:
+            with contextlib.suppress(NewswatchError):
+                self.collect()
+
+    def _wait(self, watch: _Watch, deadline: float, timeout: float) -> None:
         """Block until the child answers; kill it past the deadline or the memory bound."""
-        deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -235,6 +275,7 @@ class Sandbox:
         process, conn, watch = self._process, self._conn, self._watch
         self._process = self._conn = None
         self._watch = None
+        self._in_flight = None  # a call in flight dies with its child
         if watch is not None:
             watch.close()
         if conn is not None:

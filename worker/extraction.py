@@ -45,6 +45,16 @@ class Extractor(Protocol):
 
     def extract(self, html: bytes, **kwargs: Any) -> Extracted: ...
 
+    def submit(self, html: bytes, **kwargs: Any) -> None:
+        """Start extracting ``html``; :meth:`collect` gives the result. One page at a time:
+        a page still in flight is collected first and its result dropped."""
+
+    def collect(self) -> Extracted:
+        """The result of the page :meth:`submit` started (raising as :meth:`extract` does)."""
+
+    def discard(self) -> None:
+        """Drop the page in flight, if any (waiting for it to end)."""
+
     def close(self) -> None: ...
 
 
@@ -54,6 +64,7 @@ class InProcessExtractor:
     def __init__(self, settings: Settings) -> None:
         self.reset_every = settings.extract_cache_reset
         self.max_elements = settings.extract_max_elements
+        self._in_flight: tuple[bytes, dict[str, Any]] | None = None
 
     def start(self) -> None:
         pass
@@ -62,6 +73,19 @@ class InProcessExtractor:
         return extract_counting(
             html, reset_every=self.reset_every, max_elements=self.max_elements, **kwargs
         )
+
+    def submit(self, html: bytes, **kwargs: Any) -> None:
+        # nothing runs beside the caller here: the page is extracted when collected
+        self._in_flight = (html, kwargs)
+
+    def collect(self) -> Extracted:
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is None:
+            raise RuntimeError("no page in flight")
+        return self.extract(in_flight[0], **in_flight[1])
+
+    def discard(self) -> None:
+        self._in_flight = None
 
     def close(self) -> None:
         pass
@@ -86,7 +110,11 @@ class SandboxedExtractor:
         self.sandbox.start()
 
     def extract(self, html: bytes, **kwargs: Any) -> Extracted:
-        return self.sandbox.call(
+        self.submit(html, **kwargs)
+        return self.collect()
+
+    def submit(self, html: bytes, **kwargs: Any) -> None:
+        self.sandbox.submit(
             extract_counting,
             html,
             reset_every=self.reset_every,
@@ -94,6 +122,13 @@ class SandboxedExtractor:
             timeout=self.timeout,
             **kwargs,
         )
+
+    def collect(self) -> Extracted:
+        extracted: Extracted = self.sandbox.collect()
+        return extracted
+
+    def discard(self) -> None:
+        self.sandbox.discard()
 
     def close(self) -> None:
         self.sandbox.close()

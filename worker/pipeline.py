@@ -9,6 +9,10 @@
 An article costs two Redis round trips: the story placement script, then the article's save
 and the alerts script in one pipeline (the save first, as if sent alone).
 
+Extraction runs one article ahead (:class:`_Ahead`): as soon as an article's page is
+extracted, the next page that will surely need it goes to the extraction sandbox, which works
+on it while this process places, matches and stores the article.
+
 Each stage either hands its value to the next or ends the article with an :class:`Outcome`
 (extracted, duplicate or failed, with the stage and reason of a failure). The batch around it
 loads the pages and the known URLs in one round trip each and drops the pages at the end.
@@ -143,22 +147,29 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
             sorted({url for url in canonicals.values() if url is not None})
         )
         matcher = context.matcher()
-        for job in jobs:
-            canonical = canonicals[job.article_id]
-            outcome = _guarded(
-                context,
-                matcher,
+        work = [
+            (
                 job,
                 pages.get(job.page_key) if job.page_key else None,
-                canonical,
-                url_holders.get(canonical) if canonical is not None else None,
+                canonicals[job.article_id],
+                url_holders.get(url) if (url := canonicals[job.article_id]) is not None else None,
             )
-            if outcome.result is Result.FAILED:
-                _record_failure(context, job, outcome)
-            metrics.ARTICLES_PROCESSED.labels(outcome.result.value).inc()
-            counts[outcome.result.value] += 1
-            counts["alerts"] += outcome.alerts
-            counts["updates"] += outcome.updates
+            for job in jobs
+        ]
+        # the pages sure to be extracted: a valid URL nobody claimed, a page still there
+        planned = [(j, h) for j, h, c, u in work if h is not None and c and u is None]
+        ahead = _Ahead(context, planned)
+        try:
+            for job, html, canonical, url_holder in work:
+                outcome = _guarded(context, matcher, ahead, job, html, canonical, url_holder)
+                if outcome.result is Result.FAILED:
+                    _record_failure(context, job, outcome)
+                metrics.ARTICLES_PROCESSED.labels(outcome.result.value).inc()
+                counts[outcome.result.value] += 1
+                counts["alerts"] += outcome.alerts
+                counts["updates"] += outcome.updates
+        finally:
+            ahead.drop()
         drop_pages(context.client, page_keys)
         if counts["alerts"] or counts["updates"]:
             context.events.trim()
@@ -168,6 +179,7 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
 def _guarded(
     context: WorkerContext,
     matcher: TopicMatcher,
+    ahead: _Ahead,
     job: ArticleJob,
     html: bytes | None,
     canonical: str | None,
@@ -177,7 +189,7 @@ def _guarded(
     alone. A Redis error propagates: Redis is gone, the whole job fails and rq says so."""
     with bound(article_id=job.article_id, feed_id=job.feed_id):
         try:
-            outcome = process_article(context, matcher, job, html, canonical, url_holder)
+            outcome = process_article(context, matcher, job, html, canonical, url_holder, ahead)
         except redis.exceptions.RedisError:
             raise
         except Exception as exc:  # a bug must not cost the rest of the batch
@@ -215,10 +227,12 @@ def process_article(
     html: bytes | None,
     canonical: str | None,
     url_holder: str | None,
+    ahead: _Ahead | None = None,
 ) -> Outcome:
     """One article, stage by stage. ``canonical`` is the job URL's canonical form, computed
     for the whole batch (None when the URL is invalid); ``url_holder`` is the article that
-    had claimed this URL when the batch started; ``html`` is its page (None: expired)."""
+    had claimed this URL when the batch started; ``html`` is its page (None: expired);
+    ``ahead``: the batch's extractions (None: this article's page is extracted alone)."""
     located = _locate(job, canonical)
     if isinstance(located, Outcome):
         return located
@@ -232,7 +246,7 @@ def process_article(
     if html is None:
         return _missing_page(job)
 
-    extracted = _extract(context, job, html)
+    extracted = _extract(context, job, html, ahead or _Ahead(context, []))
     if isinstance(extracted, Outcome):
         return extracted
     extracted_at = time.time()
@@ -298,19 +312,70 @@ def _missing_page(job: ArticleJob) -> Outcome:
     return Outcome.failed("load", "no_page", f"job carries no page: {job.url}")
 
 
-def _extract(context: WorkerContext, job: ArticleJob, html: bytes) -> Extracted | Outcome:
-    with _timed("extract"):
+def _extract(
+    context: WorkerContext, job: ArticleJob, html: bytes, ahead: _Ahead
+) -> Extracted | Outcome:
+    with _timed("extract"):  # the time the worker waits for it (it may have started ahead)
         try:
-            return context.extractor.extract(
-                html,
-                url=job.url,
-                max_bytes=context.settings.max_page_bytes,
-                charset=job.charset,
-                # the feed's date wins anyway: skip the costly search of the page for one
-                metadata_fallback=not job.published_at,
-            )
+            return ahead.extract(job, html)
         except NewswatchError as exc:
             return Outcome.failed("extract", exc.reason, exc.message)
+
+
+def _extract_options(context: WorkerContext, job: ArticleJob) -> dict[str, Any]:
+    return {
+        "url": job.url,
+        "max_bytes": context.settings.max_page_bytes,
+        "charset": job.charset,
+        # the feed's date wins anyway: skip the costly search of the page for one
+        "metadata_fallback": not job.published_at,
+    }
+
+
+class _Ahead:
+    """A batch's extractions, one article ahead: once an article's page is extracted, the
+    next page of ``planned`` (the articles sure to be extracted, in batch order) goes to the
+    extractor, which works on it while the worker places, matches and stores the article.
+    An article whose page is not the one in flight (not planned, or the plan fell out of
+    step) has the one in flight dropped and its own extracted alone: slower, never wrong, as
+    extraction depends on the page and the job alone."""
+
+    def __init__(self, context: WorkerContext, planned: list[tuple[ArticleJob, bytes]]) -> None:
+        self._context = context
+        self._planned = planned
+        self._next = {id(job): n + 1 for n, (job, _) in enumerate(planned)}
+        self._in_flight: ArticleJob | None = None
+
+    def extract(self, job: ArticleJob, html: bytes) -> Extracted:
+        """``job``'s page extracted (raises the extraction's NewswatchError)."""
+        extractor = self._context.extractor
+        if self._in_flight is not job:
+            self.drop()
+            extractor.submit(html, **_extract_options(self._context, job))
+        self._in_flight = None
+        try:
+            extracted = extractor.collect()
+        except NewswatchError:  # this page failed; the next one is still worth starting
+            self._start(self._next.get(id(job)))
+            raise
+        self._start(self._next.get(id(job)))
+        return extracted
+
+    def _start(self, n: int | None) -> None:
+        if n is None or n >= len(self._planned):
+            return
+        job, html = self._planned[n]
+        try:
+            self._context.extractor.submit(html, **_extract_options(self._context, job))
+        except NewswatchError:  # no child to start it in: the article will try again alone
+            return
+        self._in_flight = job
+
+    def drop(self) -> None:
+        """Drop the extraction in flight (waiting for it to end), if any."""
+        if self._in_flight is not None:
+            self._in_flight = None
+            self._context.extractor.discard()
 
 
 def _item_text(context: WorkerContext, job: ArticleJob, article: Article) -> ItemText | Outcome:

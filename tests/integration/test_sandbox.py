@@ -98,3 +98,41 @@ def test_closing_kills_the_children() -> None:
         pids = [first.call(sandboxed.pid, timeout=30), second.call(sandboxed.pid, timeout=30)]
     pool.close()
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_a_submitted_call_runs_while_the_caller_works(box: Sandbox) -> None:
+    box.submit(sandboxed.slow_add, 2, 3, 0.3, timeout=30)
+    assert box.in_flight
+    parent_work = sum(range(1000))  # the caller's own work, meanwhile
+    assert box.collect() == 5 and parent_work
+    assert not box.in_flight
+    with pytest.raises(RuntimeError):
+        box.collect()  # nothing in flight
+
+
+def test_a_call_in_flight_is_dropped_by_the_next_submit_or_discard(box: Sandbox) -> None:
+    box.submit(sandboxed.slow_add, 1, 1, 0.2, timeout=30)
+    box.submit(sandboxed.add, 2, 2, timeout=30)  # the first one's answer is not this one's
+    assert box.collect() == 4
+    box.submit(sandboxed.refuse, timeout=30)
+    box.discard()  # its error is dropped too
+    box.discard()  # nothing in flight: nothing happens
+    assert box.call(sandboxed.add, 3, 3, timeout=30) == 6
+    assert box.starts == 1
+
+
+def test_a_submitted_call_past_its_deadline_is_killed_when_collected(box: Sandbox) -> None:
+    child = box.call(sandboxed.pid, timeout=30)
+    box.submit(sandboxed.spin, timeout=0.3)
+    with pytest.raises(SandboxTimeout):
+        box.collect()
+    assert not _alive(child) and not box.in_flight
+    assert box.call(sandboxed.add, 1, 1, timeout=30) == 2
+
+
+def test_closing_drops_the_call_in_flight(box: Sandbox) -> None:
+    box.submit(sandboxed.slow_add, 1, 1, 5, timeout=30)
+    box.close()
+    assert not box.in_flight
+    with pytest.raises(RuntimeError):
+        box.collect()

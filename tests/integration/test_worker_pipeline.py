@@ -419,3 +419,86 @@ def test_an_article_costs_two_redis_round_trips(
     assert counts["duplicate"] == 3 and counts["updates"] == 0  # copies of art-0's text
     assert trips._value.get() - before == 2 * len(jobs) + 4
     client.close()
+
+
+HARBOUR = [
+    "The harbour authority said repairs to the northern pier would resume next week.",
+    "A winter storm damaged the breakwater in January, and ferries were moved to the south.",
+    "Engineers found the foundations sound, though two cranes will have to be replaced.",
+    "Fishermen welcomed the news after months of landing their catch at a smaller port.",
+]
+ORCHARD = [
+    "Apple growers in the valley expect a smaller harvest after a late frost in April.",
+    "The cooperative said prices would rise, and that some orchards lost half their blossom.",
+    "Bees were brought in from the coast to pollinate what survived, at twice the usual cost.",
+    "Cider makers plan to buy fruit from the neighbouring province to keep their presses busy.",
+]
+
+
+def test_pages_are_extracted_one_article_ahead_with_the_batch_outcome_unchanged(
+    redis_client: redis.Redis, seed: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the sandbox the next sure page is extracted while the worker stores the current
+    article; an article off the plan (here one resumed from a run that stopped after its
+    placement) has the page in flight dropped and is extracted alone, the dropped one later."""
+    from worker.extraction import SandboxedExtractor
+
+    title, paragraphs = seed
+    publish_topics(redis_client, TOPICS)
+    calls: list[str] = []
+
+    class Recording(SandboxedExtractor):
+        def submit(self, html: bytes, **kwargs: Any) -> None:
+            calls.append(kwargs["url"].rsplit("/", 1)[-1])
+            super().submit(html, **kwargs)
+
+        def collect(self) -> Any:
+            calls.append("collect")
+            return super().collect()
+
+    extractor = Recording(Settings())
+    context = WorkerContext(redis_client, Settings(), extractor=extractor)
+    resumed = ArticleJob.from_dict(
+        make_job(redis_client, "art-r", "https://b.example/r", news_page("Orchards", ORCHARD))
+    )
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise redis.exceptions.ConnectionError("stopped after the placement")
+
+    try:
+        with monkeypatch.context() as patch:  # its URL claimed, then the run stopped
+            patch.setattr(context.alerts, "record", stopped)
+            with pytest.raises(redis.exceptions.ConnectionError):
+                pipeline.process_batch(context, [resumed])
+        calls.clear()
+        jobs = [
+            ArticleJob.from_dict(
+                make_job(redis_client, "art-a", URL, news_page(title, paragraphs))
+            ),
+            resumed,
+            ArticleJob.from_dict(make_job(redis_client, "art-x", "https://b.example/x", None)),
+            ArticleJob.from_dict(
+                make_job(redis_client, "art-b", "https://b.example/b", news_page("Pier", HARBOUR))
+            ),
+            ArticleJob.from_dict(  # the same URL as art-a: claimed by art-a at its placement
+                make_job(redis_client, "art-c", URL, news_page(title, paragraphs))
+            ),
+        ]
+        counts = pipeline.process_batch(context, jobs)
+    finally:
+        extractor.close()
+
+    assert counts == {"extracted": 3, "duplicate": 1, "failed": 1, "alerts": 2, "updates": 0}
+    page_a = URL.rsplit("/", 1)[-1]
+    assert calls == [
+        page_a, "collect", "b",  # art-a alone, then art-b ahead of it
+        "r", "collect",  # art-r off the plan: art-b dropped, art-r alone
+        "b", "collect", page_a,  # art-b again, then art-c ahead
+        "collect",
+    ]  # fmt: skip
+    assert not extractor.sandbox.in_flight
+    stored = ArticleStore(redis_client)
+    assert {a.id for a in stored.get_many(["art-a", "art-r", "art-b"]) if a} == {
+        "art-a", "art-r", "art-b"
+    }  # fmt: skip
+    assert AlertStore(redis_client).topics() == {"summit": 1, "icc": 1}

@@ -46,3 +46,9 @@ def crash() -> None:
 
 def die() -> None:
     os._exit(3)
+
+
+def slow_add(a: int, b: int, seconds: float) -> int:
+    """``a + b`` after ``seconds`` (a call the parent works beside)."""
+    time.sleep(seconds)
+    return a + b
