@@ -136,6 +136,21 @@ SUMMITS = [
     ("de", "Der türkische Präsident Erdogan wird zu einem Besuch in Berlin erwartet."),
     ("tr", "Erdoğan ve Miçotakis Atina'da bir araya geldi."),
     ("tr", "Türk-Yunan Yüksek Düzeyli İşbirliği Konseyi Ankara'da toplanacak."),
+    # a sixth battery (issue 8): the German chancellor in Spanish, a Turkish Gulf tour, the
+    # Saudi crown prince (his country's prime minister) or a crown prince hosting a president,
+    # a former president now prime minister
+    ("es", "El canciller alemán se reunió con el presidente francés en París."),
+    ("es", "La canciller alemana se reunió con el presidente francés en el Elíseo."),
+    ("es", "El presidente de Francia recibió al canciller alemán en el Elíseo."),
+    ("es", "La canciller Merkel recibió al presidente francés en Berlín."),
+    ("tr", "Cumhurbaşkanı Erdoğan'ın Körfez turu Katar'da başladı."),
+    ("tr", "Cumhurbaşkanı Erdoğan, Suudi Arabistan, Katar ve BAE'yi kapsayan Körfez turuna çıktı."),
+    ("tr", "Erdoğan'ın üç günlük Körfez turunun ilk durağı Suudi Arabistan oldu."),
+    ("ar", "ولي العهد السعودي يلتقي الرئيس الفرنسي في الرياض"),
+    ("ar", "التقى ولي العهد رئيس مجلس الوزراء الأمير محمد بن سلمان الرئيس التركي في جدة"),
+    ("ar", "استقبل ولي العهد الكويتي الرئيس الفرنسي في قصر بيان"),
+    ("en", "Former president turned prime minister, he met President Macron in Paris on Monday."),
+    ("en", "A former president turned prime minister, Medvedev met President Xi in Beijing."),
 ]
 
 WARRANTS = [
@@ -486,6 +501,23 @@ TRAPS = [
     "As armas apreendidas na operação foram entregues à Polícia Federal.",
     # Chinese 未来日子 holds 来日 (Japanese: a visit to Japan)
     "在未来日子里，英国首相将继续推动改革。",
+    # issue 8: a Latin American "canciller" is a foreign minister; a minister's Gulf tour; crown
+    # princes meeting ministers, a CEO, or a president at home; a former leader turned lobbyist
+    "El canciller argentino se reunió con el presidente de la Cámara de Diputados.",
+    "El canciller colombiano se reunió con el presidente venezolano en Caracas.",
+    "El canciller de Argentina se reunió con el presidente de Chile.",
+    "La canciller alemana Annalena Baerbock se reunió con el presidente egipcio en El Cairo.",
+    "Dışişleri Bakanı Fidan Körfez turuna çıktı.",
+    "Yelkenciler Körfez turunu tamamladı; belediye başkanı ödülleri verdi.",
+    "استقبل ولي العهد الكويتي وزير الخارجية الأمريكي في قصر بيان",
+    "استقبل ولي العهد السعودي وزير الخارجية الأمريكي في الرياض",
+    "استقبل ولي العهد رئيس الوزراء وزير الخارجية الأمريكي في الرياض",
+    "استقبل ولي العهد الكويتي نيابة عن الأمير وزير الخارجية الأمريكي",
+    "بحث ولي العهد السعودي هاتفيا مع الرئيس الفرنسي العلاقات الثنائية",
+    "استقبل ولي العهد الأردني الرئيس التنفيذي لشركة أمازون في عمان",
+    "التقى ولي العهد الأردني الرئيس الأمريكي في البيت الأبيض",
+    "A former president turned lobbyist, he met President Macron in Paris on Monday.",
+    "The former president turned prime minister resigned on Monday after the vote.",
 ]
 
 
