@@ -73,13 +73,16 @@ _CONTENT_LANGUAGE = re.compile(rb"""http-equiv\s*=\s*["']?\s*content-language\b"
 _CONTENT_ATTR = re.compile(rb"content" + _LANG_TAG, re.I)
 # The HTML standard, "determining the character encoding", table "suggested default encoding"
 # per locale (https://html.spec.whatwg.org/multipage/parsing.html, "derived from the
-# intersection of Windows, Chrome, and Firefox defaults"), as its earlier revisions list it:
-# later ones say UTF-8 for some of these locales, which says nothing about bytes already found
-# not to be UTF-8, so their legacy encoding is kept. A locale not listed gets windows-1252.
-# Keys: primary language subtag, or language-region where the table has the region; values:
-# WHATWG labels, resolved to Python codecs by codec_for_label.
+# intersection of Windows, Chrome, and Firefox defaults"), row for row as the standard's text
+# gives it (checked against that text on 2026-11-30): later revisions say UTF-8 for some of
+# these locales, which says nothing about bytes already found not to be UTF-8, so their legacy
+# encoding is kept. A locale not listed gets windows-1252. Keys: primary language subtag, or
+# language-script / language-region where the table has one (Chinese); values: WHATWG labels,
+# resolved to Python codecs by codec_for_label (the table's GBK is decoded as gb18030, the
+# superset the Encoding standard's gbk decoder is).
 _LOCALE_DEFAULT_LABELS = {
-    "ar": "windows-1256", "ba": "windows-1251", "be": "windows-1251", "bg": "windows-1251",
+    "ar": "windows-1256", "az": "windows-1254", "ba": "windows-1251", "be": "windows-1251",
+    "bg": "windows-1251",
     "cs": "windows-1250", "el": "iso-8859-7", "et": "windows-1257", "fa": "windows-1256",
     "he": "windows-1255", "hr": "windows-1250", "hu": "iso-8859-2", "ja": "shift_jis",
     "kk": "windows-1251", "ko": "euc-kr", "ku": "windows-1254", "ky": "windows-1251",
@@ -87,8 +90,13 @@ _LOCALE_DEFAULT_LABELS = {
     "ru": "windows-1251", "sah": "windows-1251", "sk": "windows-1250", "sl": "iso-8859-2",
     "sr": "windows-1251", "tg": "windows-1251", "th": "windows-874", "tr": "windows-1254",
     "tt": "windows-1251", "uk": "windows-1251", "vi": "windows-1258",
-    "zh-cn": "gb18030", "zh-tw": "big5",
+    "zh-hans": "gb18030", "zh-cn": "gb18030", "zh-sg": "gb18030",
+    "zh-hant": "big5", "zh-hk": "big5", "zh-mo": "big5", "zh-tw": "big5",
 }  # fmt: skip
+# the table's encodings for Latin script ("az-Latn" keeps windows-1254, "sr-Latn" drops 1251)
+_LATIN_LABELS = frozenset(
+    {"windows-1250", "windows-1254", "windows-1257", "windows-1258", "iso-8859-2"}
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,10 +185,10 @@ def locale_default(language: str) -> str | None:
     """The Python codec of the HTML standard's suggested default encoding for a language tag;
     None when the table gives it windows-1252 (it lists only the locales that differ)."""
     parts = language.lower().replace("_", "-").split("-")
-    if "latn" in parts[1:]:
-        return None  # "sr-Latn": the table's default (windows-1251) is for the other script
     label = _LOCALE_DEFAULT_LABELS.get("-".join(parts[:2])) or _LOCALE_DEFAULT_LABELS.get(parts[0])
-    return codec_for_label(label) if label else None
+    if label is None or ("latn" in parts[1:] and label not in _LATIN_LABELS):
+        return None  # "sr-Latn", "kk-Latn": the table's default is for the other script
+    return codec_for_label(label)
 
 
 class _Utf8:

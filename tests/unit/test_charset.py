@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from newswatch.core.charset import codec_for_label, content_type_charset, decode_page
+from newswatch.core.charset import (
+    codec_for_label,
+    content_type_charset,
+    decode_page,
+    locale_default,
+)
 
 GERMAN = "Die Gespräche über Waffenlieferungen für die Ukraine gehen weiter. Größere Schritte."
 RUSSIAN = "Путин и Си Цзиньпин провели переговоры в Москве о поставках оружия и войне."
@@ -181,3 +186,34 @@ def test_a_guess_other_than_windows_1252_is_kept() -> None:
     got = decode_page(lang_page(RUSSIAN * 2, "tr").encode("cp1251"))
     assert RUSSIAN in got.text
     assert (got.encoding, got.source) == ("cp1251", "guess")
+
+
+# The HTML standard's "suggested default encoding" table, row by row as its text gives it
+# (html.spec.whatwg.org, "determining the character encoding"); GBK is decoded as gb18030.
+STANDARD_TABLE = {
+    "ar": "windows-1256", "az": "windows-1254", "ba": "windows-1251", "be": "windows-1251",
+    "bg": "windows-1251", "cs": "windows-1250", "el": "iso-8859-7", "et": "windows-1257",
+    "fa": "windows-1256", "he": "windows-1255", "hr": "windows-1250", "hu": "iso-8859-2",
+    "ja": "shift_jis", "kk": "windows-1251", "ko": "euc-kr", "ku": "windows-1254",
+    "ky": "windows-1251", "lt": "windows-1257", "lv": "windows-1257", "mk": "windows-1251",
+    "pl": "iso-8859-2", "ru": "windows-1251", "sah": "windows-1251", "sk": "windows-1250",
+    "sl": "iso-8859-2", "sr": "windows-1251", "tg": "windows-1251", "th": "windows-874",
+    "tr": "windows-1254", "tt": "windows-1251", "uk": "windows-1251", "vi": "windows-1258",
+    "zh-Hans": "gb18030", "zh-CN": "gb18030", "zh-SG": "gb18030",
+    "zh-Hant": "big5", "zh-HK": "big5", "zh-MO": "big5", "zh-TW": "big5",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("tag", "label"), sorted(STANDARD_TABLE.items()))
+def test_locale_default_follows_every_row_of_the_standard(tag: str, label: str) -> None:
+    assert locale_default(tag) == codec_for_label(label)
+    assert locale_default(f"{tag}-x-test".replace("_", "-")) == codec_for_label(label)
+
+
+def test_locale_default_other_locales_and_scripts() -> None:
+    for tag in ("en", "de-DE", "fr", "zh", "pt-BR", ""):  # "all other locales": windows-1252
+        assert locale_default(tag) is None, tag
+    assert locale_default("zh-Hant-TW") == codec_for_label("big5")
+    assert locale_default("az-Latn-AZ") == codec_for_label("windows-1254")
+    assert locale_default("sr-Latn") is None  # the table's windows-1251 is for Cyrillic
+    assert locale_default("kk-Latn") is None
