@@ -12,7 +12,7 @@ Span = tuple[int, int]
 Checks = tuple[tuple[str, ...], ...]  # clauses: each a tuple of atoms
 
 
-def positions(tokens: list[str]) -> dict[str, list[int]]:
+def positions(tokens: list[str], /) -> dict[str, list[int]]:
     """word -> token offsets where it occurs, ascending (words in order of first occurrence)."""
     found: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
@@ -29,6 +29,7 @@ def candidates(
     direct: dict[str, set[int]],
     checked: dict[str, dict[int, Checks]],
     always: set[int],
+    /,
 ) -> list[int]:
     """The topic numbers filed under an atom ``present``: all of ``direct``, those of
     ``checked`` whose every clause has an atom present; and ``always``; sorted."""
@@ -55,24 +56,28 @@ def candidates(
     return sorted(found)
 
 
-def seconds(pairs: Iterable[tuple[object, str]]) -> set[str]:
+def seconds(pairs: Iterable[tuple[object, str]], /) -> set[str]:
     """The second items of ``pairs`` (the atoms an automaton found, after their ends)."""
     return {second for _first, second in pairs}
 
 
-def token_offsets(parts: list[str]) -> list[int]:
+def token_offsets(parts: list[str], /) -> list[int]:
     """The running sums of the lengths of ``parts`` but the last: ``[gap, word, gap, ...,
     word, gap]`` gives where each word starts and ends."""
     return list(itertools.accumulate(map(len, itertools.islice(parts, max(len(parts) - 1, 0)))))
 
 
-def single_spans(offsets: list[int]) -> list[Span]:
+def single_spans(offsets: list[int], /) -> list[Span]:
     """The spans of one word standing at ``offsets``."""
     return [(p, p + 1) for p in offsets]
 
 
 def phrase_spans(
-    present: frozenset[str], positions: dict[str, list[int]], tokens: list[str], words: list[str]
+    present: frozenset[str],
+    positions: dict[str, list[int]],
+    tokens: list[str],
+    words: list[str],
+    /,
 ) -> list[Span]:
     """Spans where ``words`` (two or more, no wildcard) stand one after the other in
     ``tokens`` (whose distinct words are ``present``, and their offsets ``positions``),
@@ -126,6 +131,7 @@ def evaluate(
     feed: frozenset[str],
     language: str,
     cls: Callable[[str, list[str], tuple[Any, ...]], M],
+    /,
 ) -> list[M]:
     """``cls(name, matched words, highlights)`` of each topic numbered in ``numbers`` that
     matches: one of the document's ``language`` (any, when it is unknown), whose function
@@ -156,6 +162,7 @@ def items(
     fields: dict[str, tuple[int, str, list[int]]],
     cls: type,
     make: Callable[[Hit], Item],
+    /,
 ) -> list[Item]:
     """The item of each hit, made by ``make`` (which keeps it in ``cache``). The compiled
     kernel makes those of one ASCII word of a field of ``fields`` (where a word's offsets
@@ -168,6 +175,7 @@ def fast_report(
     max_highlights: int,
     max_words: int,
     limited: Callable[[list[Item]], list[Item]],
+    /,
 ) -> tuple[list[str], tuple[Any, ...]] | None:
     """From items in article order: the outermost highlights, at most ``max_highlights``
     of them (``limited`` chooses when there are more), and the first ``max_words`` of their

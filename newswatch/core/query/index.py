@@ -29,13 +29,13 @@ from collections.abc import Sequence
 import ahocorasick
 
 from newswatch.core.query import kernel
+from newswatch.core.query._pure import Checks  # clauses as tuples of atoms
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, WordPattern, Words
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.program import word_key
 from newswatch.core.query.rarity import news_rarity
 
 Clause = frozenset[str]
-Checks = tuple[tuple[str, ...], ...]  # clauses as tuples of atoms
 # how many clauses besides the trigger are checked before a topic is evaluated
 CHECKED_CLAUSES = 3
 # shares of news assumed for filters (the table counts words only)

@@ -10,12 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from newswatch.core.query import _pure
-from newswatch.core.query._pure import Hit, Item, State, Topic
+from newswatch.core.query._pure import Checks, Hit, Item, Span, State, Topic
 
 M = TypeVar("M")
-
-Span = tuple[int, int]
-Checks = tuple[tuple[str, ...], ...]  # clauses: each a tuple of atoms
 
 
 class Kernel(Protocol):
