@@ -82,14 +82,13 @@ _CONTENT_ATTR = re.compile(rb"content" + _LANG_TAG, re.I)
 # superset the Encoding standard's gbk decoder is).
 _LOCALE_DEFAULT_LABELS = {
     "ar": "windows-1256", "az": "windows-1254", "ba": "windows-1251", "be": "windows-1251",
-    "bg": "windows-1251",
-    "cs": "windows-1250", "el": "iso-8859-7", "et": "windows-1257", "fa": "windows-1256",
-    "he": "windows-1255", "hr": "windows-1250", "hu": "iso-8859-2", "ja": "shift_jis",
-    "kk": "windows-1251", "ko": "euc-kr", "ku": "windows-1254", "ky": "windows-1251",
-    "lt": "windows-1257", "lv": "windows-1257", "mk": "windows-1251", "pl": "iso-8859-2",
-    "ru": "windows-1251", "sah": "windows-1251", "sk": "windows-1250", "sl": "iso-8859-2",
-    "sr": "windows-1251", "tg": "windows-1251", "th": "windows-874", "tr": "windows-1254",
-    "tt": "windows-1251", "uk": "windows-1251", "vi": "windows-1258",
+    "bg": "windows-1251", "cs": "windows-1250", "el": "iso-8859-7", "et": "windows-1257",
+    "fa": "windows-1256", "he": "windows-1255", "hr": "windows-1250", "hu": "iso-8859-2",
+    "ja": "shift_jis", "kk": "windows-1251", "ko": "euc-kr", "ku": "windows-1254",
+    "ky": "windows-1251", "lt": "windows-1257", "lv": "windows-1257", "mk": "windows-1251",
+    "pl": "iso-8859-2", "ru": "windows-1251", "sah": "windows-1251", "sk": "windows-1250",
+    "sl": "iso-8859-2", "sr": "windows-1251", "tg": "windows-1251", "th": "windows-874",
+    "tr": "windows-1254", "tt": "windows-1251", "uk": "windows-1251", "vi": "windows-1258",
     "zh-hans": "gb18030", "zh-cn": "gb18030", "zh-sg": "gb18030",
     "zh-hant": "big5", "zh-hk": "big5", "zh-mo": "big5", "zh-tw": "big5",
 }  # fmt: skip
