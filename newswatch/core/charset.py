@@ -11,8 +11,9 @@ the Latin-script variants (windows-1250, -1254, -1257, -1258, iso-8859-2): stati
 them for windows-1252. So when nothing is declared, the bytes are not UTF-8 and the guess is
 windows-1252, the page's own language picks the legacy default browsers use for that locale,
 from the HTML standard's table "suggested default encoding" (``<html lang="tr">`` -> windows-1254,
-so "şığ" is not read as "þýð"); the language is read like the ``<meta>`` prescan, from the
-``lang`` of ``<html>`` or else a ``<meta http-equiv="content-language">``, and the
+so "şığ" is not read as "þýð"); the language is read near the top of the page, as the
+``<meta>`` prescan reads the charset (:func:`newswatch.core.language.declared_language`: the
+``lang`` or ``xml:lang`` of ``<html>``, else content-language, else og:locale), and the
 ``DecodedPage.source`` of such a choice is "lang". A language the table does not list keeps
 windows-1252.
 
@@ -37,6 +38,8 @@ import re
 
 import charset_normalizer
 import webencodings
+
+from newswatch.core.language import declared_language
 
 # how far into a page to look for a <meta> charset (the standard prescans 1024 bytes; pages
 # with long inline scripts in <head> put it later, and a later declaration is still truer
@@ -65,12 +68,6 @@ _BOMS = (
 )
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?\s*([^\s;\"']{1,40})", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
-_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
-_META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
-_LANG_TAG = rb"""\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"""
-_LANG_ATTR = re.compile(rb"(?<![\w:-])lang" + _LANG_TAG, re.I)  # not xml:lang, data-lang
-_CONTENT_LANGUAGE = re.compile(rb"""http-equiv\s*=\s*["']?\s*content-language\b""", re.I)
-_CONTENT_ATTR = re.compile(rb"content" + _LANG_TAG, re.I)
 # The HTML standard, "determining the character encoding", table "suggested default encoding"
 # per locale (https://html.spec.whatwg.org/multipage/parsing.html, "derived from the
 # intersection of Windows, Chrome, and Firefox defaults"), row for row as the standard's text
@@ -160,24 +157,10 @@ def decode_page(data: bytes, http_charset: str = "") -> DecodedPage:
         return DecodedPage(utf8.text, "utf-8", "utf-8", corrected=overruled)
     codec, source = _guess(data), "guess"
     if codec == "cp1252":
-        codec = locale_default(page_language(data)) or codec
+        head = data[:META_PRESCAN_BYTES].decode("latin-1")  # a language tag is ASCII
+        codec = locale_default(declared_language(head)) or codec
         source = "guess" if codec == "cp1252" else "lang"
     return DecodedPage(data.decode(codec, errors="replace"), codec, source, corrected=overruled)
-
-
-def page_language(data: bytes) -> str:
-    """The language a page states near its top, lower case ("tr", "zh-tw"; "" when none):
-    the ``lang`` of ``<html>``, else the first language of a
-    ``<meta http-equiv="content-language">``."""
-    head = data[:META_PRESCAN_BYTES]
-    html = _HTML_TAG.search(head)
-    match = _LANG_ATTR.search(html.group(0)) if html else None
-    if match is None:
-        for meta in _META_TAG.finditer(head):
-            if _CONTENT_LANGUAGE.search(meta.group(0)):
-                match = _CONTENT_ATTR.search(meta.group(0))
-                break
-    return match.group(1).decode("ascii").lower().replace("_", "-") if match else ""
 
 
 def locale_default(language: str) -> str | None:

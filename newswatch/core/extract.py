@@ -24,13 +24,13 @@ from trafilatura.metadata import extract_metadata
 from newswatch.core.charset import decode_page
 from newswatch.core.errors import ExtractionError
 from newswatch.core.html_tree import parse_html
-from newswatch.core.language import language_code
+from newswatch.core.language import declared_language, language_code
 from newswatch.core.main_text import main_text
 from newswatch.core.page_meta import PageMeta, read_page_metadata
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# how far into a page to look for the root tag and the lang attribute
+# how far into a page to look for the root tag
 _HEAD_BYTES = 8192
 
 # The elements of a page handed to trafilatura at most: its cost follows the number of
@@ -53,14 +53,6 @@ _FEED_ROOT = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.I
 )
 _DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
-_HTML_LANG = re.compile(
-    r"""<html[^>]*?\s(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3})(?![A-Za-z])""", re.I
-)
-_META_LANG = re.compile(
-    r"""<meta[^>]+(?:http-equiv\s*=\s*["']?content-language|property\s*=\s*["']?og:locale)"""
-    r"""[^>]*content\s*=\s*["']?\s*([A-Za-z]{2,3})(?![A-Za-z])""",
-    re.I,
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,23 +132,12 @@ def extract_article(
         title=meta.title,
         author=meta.author,
         published_at=meta.published_at,
-        language=language_code(meta.language) or page_language(text_html),
+        language=language_code(meta.language) or language_code(declared_language(text_html)),
         text=found.text,
         sitename=meta.sitename,
         method=found.method,
         checked=found.checked,
     )
-
-
-def page_language(html: str) -> str:
-    """The language the page declares (``<html lang>``, content-language, og:locale) as two
-    lower-case letters, else ""."""
-    head = html[:_HEAD_BYTES]
-    for pattern in (_HTML_LANG, _META_LANG):
-        match = pattern.search(head)
-        if match:
-            return language_code(match.group(1))
-    return ""
 
 
 def _utf8_size(text: str, max_bytes: int) -> int:

@@ -217,3 +217,18 @@ def test_locale_default_other_locales_and_scripts() -> None:
     assert locale_default("az-Latn-AZ") == codec_for_label("windows-1254")
     assert locale_default("sr-Latn") is None  # the table's windows-1251 is for Cyrillic
     assert locale_default("kk-Latn") is None
+
+
+def test_xml_lang_and_og_locale_name_the_language_too() -> None:
+    """One reader of the declared language serves the charset and extraction: an XHTML page
+    with only xml:lang, or a page with only og:locale, gets its locale's default."""
+    xhtml = lang_page(TURKISH).replace("<html>", '<html xml:lang="tr">')
+    got = decode_page(xhtml.encode("cp1254"))
+    assert TURKISH in got.text
+    assert (got.encoding, got.source) == ("cp1254", "lang")
+    og = head_page('<meta property="og:locale" content="tr_TR">', TURKISH)
+    got = decode_page(og.encode("cp1254"))
+    assert (got.encoding, got.source) == ("cp1254", "lang")
+    # data-lang is no language declaration
+    data_lang = lang_page(TURKISH).replace("<html>", '<html data-lang="tr">')
+    assert decode_page(data_lang.encode("cp1254")).source == "guess"

@@ -9,7 +9,7 @@ import pytest
 
 from eval.scoring import score, score_page
 from newswatch.core.errors import ExtractionError
-from newswatch.core.extract import extract_article, language_code, page_language
+from newswatch.core.extract import extract_article
 
 MAX = 5 * 1024 * 1024
 
@@ -54,22 +54,16 @@ def test_meta_charset_is_honoured() -> None:
     assert got.language == "fr"
 
 
-def test_language_code() -> None:
-    assert [language_code(c) for c in ("en-US", "pt_BR", " DE ", "fil", "", "e1")] == [
-        "en",
-        "pt",
-        "de",
-        "",
-        "",
-        "",
-    ]
-
-
-def test_page_language_sources() -> None:
-    assert page_language('<html class="x" lang="pt-BR"><body>') == "pt"
-    assert page_language('<html><head><meta property="og:locale" content="de_DE">') == "de"
-    assert page_language("<html><body><p>no lang</p>") == ""
-    assert page_language('<html lang="fil">') == ""
+def test_language_when_the_tree_gives_no_two_letter_code() -> None:
+    """The page's lxml root gives "fr, en" (content-language names two): the declared
+    language reader takes the first; og:locale:alternate is not the page's locale."""
+    body = "<p>" + "Les négociations ont repris ce vendredi à Paris. " * 8 + "</p>"
+    page = (
+        '<html><head><meta property="og:locale:alternate" content="ru_RU">'
+        '<meta http-equiv="content-language" content="fr, en"></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    assert extract_article(page, url="https://ex.fr/a", max_bytes=MAX).language == "fr"
 
 
 def test_feed_content_fragment_is_extracted(seed_text: str) -> None:
