@@ -354,12 +354,9 @@ class _Ahead:
             extractor.submit(html, **_extract_options(self._context, job))
         self._in_flight = None
         try:
-            extracted = extractor.collect()
-        except NewswatchError:  # this page failed; the next one is still worth starting
+            return extractor.collect()
+        finally:  # whether this page failed or not, the next one is worth starting
             self._start(self._next.get(id(job)))
-            raise
-        self._start(self._next.get(id(job)))
-        return extracted
 
     def _start(self, n: int | None) -> None:
         if n is None or n >= len(self._planned):
