@@ -24,7 +24,7 @@ from newswatch import metrics
 from newswatch.core.models import ArticleJob, short_hash
 from newswatch.logs import get_logger
 from newswatch.store import keys
-from newswatch.store.pages import encode_page
+from newswatch.store.pages import put_pages
 
 log = get_logger(__name__)
 
@@ -140,12 +140,9 @@ class JobBatcher:
 
     def _enqueue_blocking(self, live: list[_Waiting]) -> list[ArticleJob]:
         """On the enqueue thread: every page, then the rq job, in one pipeline."""
-        jobs = []
         pipe = self.client.pipeline(transaction=True)
-        for waiting in live:
-            key = keys.page(waiting.job.article_id)
-            pipe.set(key, encode_page(waiting.page), ex=self.page_ttl)
-            jobs.append(dataclasses.replace(waiting.job, page_key=key))
+        page_keys = put_pages(pipe, {w.job.article_id: w.page for w in live}, self.page_ttl)
+        jobs = [dataclasses.replace(w.job, page_key=page_keys[w.job.article_id]) for w in live]
         data = Queue.prepare_data(
             self.task,
             args=([job.to_dict() for job in jobs],),

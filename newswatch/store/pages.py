@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Mapping
 
 import redis
 import zstandard
@@ -43,23 +44,23 @@ def decode_page(blob: bytes) -> bytes:
     return html
 
 
-def put_page(client: redis.Redis, article_id: str, html: bytes, ttl: int) -> str:
-    """Store a page for a worker and return its key."""
-    key = keys.page(article_id)
-    client.set(key, encode_page(html), ex=ttl)
-    return key
-
-
-def put_pages(client: redis.Redis, pages: dict[str, bytes], ttl: int) -> dict[str, str]:
-    """Store several pages in one round trip; returns article_id -> key."""
-    pipe = client.pipeline(transaction=False)
+def put_pages(pipe: redis.client.Pipeline, pages: Mapping[str, bytes], ttl: int) -> dict[str, str]:
+    """Queue the writes of pages (article id -> page) on ``pipe``, the caller's pipeline (the
+    scheduler executes it with the rq job that names the pages, in one transaction); returns
+    article id -> key."""
     out = {}
     for article_id, html in pages.items():
-        key = keys.page(article_id)
+        key = out[article_id] = keys.page(article_id)
         pipe.set(key, encode_page(html), ex=ttl)
-        out[article_id] = key
-    pipe.execute()
     return out
+
+
+def put_page(client: redis.Redis, article_id: str, html: bytes, ttl: int) -> str:
+    """Store one page now and return its key."""
+    pipe = client.pipeline(transaction=False)
+    key = put_pages(pipe, {article_id: html}, ttl)[article_id]
+    pipe.execute()
+    return key
 
 
 def load_pages(client: redis.Redis, page_keys: list[str]) -> dict[str, bytes | None]:
