@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from newswatch.core.errors import ConfigError
+from newswatch.core.extract_limits import MAX_ELEMENTS
 from newswatch.core.item_text import DEFAULT_MIN_TEXT_CHARS
 from newswatch.core.ports import format_port_ranges, parse_port_ranges
 
@@ -232,9 +233,10 @@ class Settings(BaseSettings):
     feed_parse_memory_mb: Annotated[int, _in_range(32, 16384, unit=" MB")] = 512
     extract_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 10.0
     extract_memory_mb: Annotated[int, _in_range(32, 16384, unit=" MB")] = 512
-    # HTML elements of a page handed to trafilatura; more: refused (reason too_large). The
-    # default is core.extract.MAX_ELEMENTS (not imported: it would load trafilatura here)
-    extract_max_elements: Annotated[int, _in_range(1000, 10_000_000, unit=" elements")] = 20_000
+    # HTML elements of a page handed to trafilatura; more: refused (reason too_large)
+    extract_max_elements: Annotated[int, _in_range(1000, 10_000_000, unit=" elements")] = (
+        MAX_ELEMENTS
+    )
     # articles extracted between two resets of trafilatura's caches
     extract_cache_reset: Annotated[int, _in_range(1, 1_000_000)] = 1000
 

@@ -23,6 +23,7 @@ from trafilatura.metadata import extract_metadata
 
 from newswatch.core.charset import decode_page
 from newswatch.core.errors import ExtractionError
+from newswatch.core.extract_limits import MAX_ELEMENTS
 from newswatch.core.html_tree import parse_html
 from newswatch.core.language import declared_language, language_code
 from newswatch.core.main_text import main_text
@@ -32,13 +33,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # how far into a page to look for the root tag
 _HEAD_BYTES = 8192
-
-# The elements of a page handed to trafilatura at most: its cost follows the number of
-# elements (about 50 µs each), not of characters (5 MB in one <p> takes 0.5 s; 5 MB of short
-# <p>, 88,000 elements, took 13 to 20 s, 70 s on a loaded machine). The 181 pages of the shared
-# benchmark have at most 1,600; a page with more is refused as too large (``too_large``), after
-# a parse that costs a few milliseconds per 10,000 elements.
-MAX_ELEMENTS = 20_000
 
 # binary formats recognised by their first bytes
 _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x28\xb5")
@@ -91,7 +85,8 @@ def extract_article(
     as much as the extraction itself, so a caller that already has the date (from the feed)
     passes ``metadata_fallback=False``.
 
-    A page of more than ``max_elements`` HTML elements is refused (see :data:`MAX_ELEMENTS`).
+    A page of more than ``max_elements`` HTML elements is refused (see
+    :data:`newswatch.core.extract_limits.MAX_ELEMENTS`).
 
     Raises :class:`ExtractionError` (never retryable: the same bytes fail the same way).
     """

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,11 @@ def test_the_rule_sees_imports() -> None:
     modules = {m for _, m in imports_of("newswatch")}
     assert "newswatch.core.errors" in modules
     assert "redis" in modules
+
+
+def test_the_settings_load_no_extraction() -> None:
+    """Every command reads the settings; their defaults from core (the element cap) come from
+    light modules, so a command that extracts nothing never loads trafilatura (seconds)."""
+    code = "import sys, newswatch.config; print(sorted({'trafilatura', 'lxml'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (loaded.returncode, loaded.stdout.strip()) == (0, "[]"), loaded.stderr
