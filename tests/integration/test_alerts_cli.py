@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import queue
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,10 +21,10 @@ from newswatch.core.models import Alert, Article
 from newswatch.core.text import tokenize
 from newswatch.store.alerts import AlertStore
 from newswatch.store.stories import StoryStore
+from tests.support.cli import NEWSWATCH, cli_env, interruptible
 from tests.support.stories import HEADLINE, NOW, PARAGRAPHS
 from tests.support.stories import make_article as make_story_article
 
-NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 WAIT = 30  # seconds: a generous deadline for a line that is expected, never an assertion
 
@@ -48,14 +46,6 @@ def make_alert(n: int, topic: str = "summits", title: str | None = None) -> Aler
             "language": "en",
         },
     )
-
-
-def cli_env(redis_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    if redis_url is not None:
-        env["NEWSWATCH_REDIS_URL"] = redis_url
-    return env
 
 
 def run_cli(args: list[str], redis_url: str | None) -> subprocess.CompletedProcess[str]:
@@ -151,7 +141,7 @@ def _following(args: list[str], redis_url: str) -> Iterator[subprocess.Popen[str
     """``newswatch alerts --follow`` with ``args``, its pipes open; killed if a test fails
     before it ends."""
     with subprocess.Popen(
-        [NEWSWATCH, "alerts", *args, "--follow"],
+        interruptible(NEWSWATCH, "alerts", *args, "--follow"),
         env=cli_env(redis_url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

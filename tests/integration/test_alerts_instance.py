@@ -5,11 +5,9 @@ it reads (a new port in the data directory's URL file, the event stream kept by 
 from __future__ import annotations
 
 import json
-import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,8 +20,8 @@ from newswatch.embedded_redis import EmbeddedRedis
 from newswatch.store.alerts import AlertStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.supervisor import PORT_FILE, previous_port
+from tests.support.cli import NEWSWATCH, cli_env, interruptible
 
-NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 BASE = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 WAIT = 30  # seconds: a deadline for a line that is expected, never an assertion
 
@@ -39,15 +37,9 @@ def alert(n: int, topic: str = "summits") -> Alert:
     )
 
 
-def env() -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    clean.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    return clean
-
-
 def alerts_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [NEWSWATCH, "alerts", *args], env=env(), capture_output=True, text=True, timeout=60
+        [NEWSWATCH, "alerts", *args], env=cli_env(None), capture_output=True, text=True, timeout=60
     )
 
 
@@ -87,8 +79,8 @@ def test_follow_survives_a_restart_of_redis_on_another_port(tmp_path: Path) -> N
     client = redis.Redis.from_url(first.url)
     AlertStore(client).add(alert(1))
     process = subprocess.Popen(
-        [NEWSWATCH, "alerts", "--json", "--follow", "--data-dir", str(data_dir)],
-        env=env(),
+        interruptible(NEWSWATCH, "alerts", "--json", "--follow", "--data-dir", str(data_dir)),
+        env=cli_env(None),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -9,6 +9,12 @@ from pathlib import Path
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 
+# runs argv[1:] with SIGINT at its default disposition (see interruptible)
+_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+
 
 def cli_env(redis_url: str | None, **extra: str) -> dict[str, str]:
     """The environment of the test run without any NEWSWATCH_* a developer exported, with
@@ -44,3 +50,15 @@ def start_worker(redis_url: str, **extra: str) -> subprocess.Popen[bytes]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def interruptible(*argv: str) -> list[str]:
+    """``argv`` (a path and its arguments) to run with SIGINT at its default disposition,
+    for a test that stops the command as Ctrl-C in a terminal would. A signal ignored is
+    inherited across fork and exec: a test runner started with SIGINT ignored (as a
+    background job of a script is) would hand that on, Python would then install no
+    KeyboardInterrupt handler, and the SIGINT would do nothing. Commands rightly keep an
+    ignored SIGINT (that is how a script's background jobs survive its Ctrl-C), so the test
+    resets it for its child; a wrapping interpreter execs the command (a preexec_fn is not
+    safe with threads in the test process)."""
+    return [sys.executable, "-c", _DEFAULT_SIGINT, *argv]
