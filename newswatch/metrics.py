@@ -142,6 +142,13 @@ DELIVERY_LATENCY = Histogram(
     ["channel"],
     buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600),
 )
+APPRISE_OVERDUE = Counter(
+    "newswatch_apprise_overdue_total",
+    "Apprise sends past the delivery timeout, by outcome: left_running (its thread left to end "
+    "when the receiver lets go), refused (not started: too many still running, per host or in "
+    "all).",
+    ["outcome"],
+)
 DIGESTS_SENT = Counter(
     "newswatch_digests_sent_total", "Digests delivered, by channel kind.", ["channel"]
 )

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from newswatch import metrics
 from newswatch.config import Settings
 from newswatch.core.channels import WEBHOOK, channel_kind
 from newswatch.core.delivery import permanent_status
@@ -149,20 +150,24 @@ class Senders:
         delivery's lease, and the message would be sent twice. So the send runs in its own
         thread and the loop waits ``timeout`` for it; a send still running then is recorded
         as a timeout (retried later) and left to end on its own, at most
-        :data:`MAX_OVERDUE_SENDS` of them per host: beyond, sends to that host fail at once."""
+        :data:`MAX_OVERDUE_SENDS` of them per host and :data:`MAX_OVERDUE_TOTAL` in all: beyond,
+        sends to that host (or to any) fail at once, as retryable timeouts that say why."""
         plugin = instantiate(url)
         if plugin is None:
             return Sent(False, "invalid_channel", "apprise does not understand this URL")
         plugin.socket_connect_timeout = plugin.socket_read_timeout = self.timeout
         host = str(getattr(plugin, "host", "") or channel_kind(url))
-        if _overdue.full(host):
-            return Sent(False, "timeout", _overdue.full_detail(), retryable=True)
+        refusal = _overdue.refusal(host)
+        if refusal is not None:
+            metrics.APPRISE_OVERDUE.labels("refused").inc()
+            return Sent(False, "timeout", refusal, retryable=True)
         outcome: list[Sent] = []
         send = threading.Thread(target=self._notify, args=(plugin, url, message, outcome))
         send.daemon = True
         send.start()
         send.join(self.timeout)
         if _overdue.late(send, host, finished=lambda: bool(outcome)):
+            metrics.APPRISE_OVERDUE.labels("left_running").inc()
             return Sent(
                 False,
                 "timeout",
@@ -213,6 +218,8 @@ class Senders:
 
 
 MAX_OVERDUE_SENDS = 2  # apprise sends per host still running past their timeout
+# and in all: many slow hosts, one late send each, would otherwise pile up threads
+MAX_OVERDUE_TOTAL = 8
 
 
 class _Overdue:
@@ -223,9 +230,22 @@ class _Overdue:
         self._lock = threading.Lock()
         self._hosts: dict[threading.Thread, str] = {}
 
-    def full(self, host: str) -> bool:
+    def refusal(self, host: str) -> str | None:
+        """Why a send to ``host`` must not start (too many sends still running), or None."""
         with self._lock:
-            return sum(1 for h in self._hosts.values() if h == host) >= MAX_OVERDUE_SENDS
+            here = sum(1 for h in self._hosts.values() if h == host)
+            total = len(self._hosts)
+        if here >= MAX_OVERDUE_SENDS:
+            return (
+                f"{here} earlier sends to this host are still running past the delivery "
+                f"timeout (at most {MAX_OVERDUE_SENDS} per host): not sent, tried again later"
+            )
+        if total >= MAX_OVERDUE_TOTAL:
+            return (
+                f"{total} earlier apprise sends are still running past the delivery timeout "
+                f"(at most {MAX_OVERDUE_TOTAL} in all): not sent, tried again later"
+            )
+        return None
 
     def late(self, send: threading.Thread, host: str, finished: Callable[[], bool]) -> bool:
         """Whether ``send`` is past its timeout (then counted until it ends)."""
@@ -238,13 +258,6 @@ class _Overdue:
     def ended(self, send: threading.Thread) -> None:
         with self._lock:
             self._hosts.pop(send, None)
-
-    @staticmethod
-    def full_detail() -> str:
-        return (
-            f"{MAX_OVERDUE_SENDS} earlier sends to this host are still running past the "
-            "delivery timeout"
-        )
 
 
 _overdue = _Overdue()

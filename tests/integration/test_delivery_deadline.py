@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from prometheus_client import REGISTRY
 
 from newswatch.core.ports import parse_port_ranges
 from newswatch.core.render import Message
@@ -49,7 +50,7 @@ def senders() -> Iterator[Senders]:
     made.close()
     # the sends left running past their timeout end with their receiver's answer
     deadline = time.monotonic() + WAIT
-    while senders_module._overdue.full("127.0.0.1") or senders_module._overdue._hosts:
+    while senders_module._overdue._hosts:
         assert time.monotonic() < deadline, "an overdue apprise send never ended"
         time.sleep(0.05)
 
@@ -87,5 +88,32 @@ def test_sends_past_their_timeout_are_capped_per_host(senders: Senders) -> None:
         receiver.wait_for(MAX_OVERDUE_SENDS)
     assert [s.reason for s in late] == ["timeout"] * MAX_OVERDUE_SENDS
     assert (refused.reason, refused.retryable) == ("timeout", True)
-    assert "still running past the delivery timeout" in refused.detail
+    assert "to this host are still running past the delivery timeout" in refused.detail
     assert len(receiver.received) == MAX_OVERDUE_SENDS  # the refused one never connected
+
+
+def overdue(outcome: str) -> float:
+    return REGISTRY.get_sample_value("newswatch_apprise_overdue_total", {"outcome": outcome}) or 0
+
+
+def test_sends_past_their_timeout_are_capped_in_all(
+    senders: Senders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many slow hosts, one late send each, must not pile up threads either: past
+    MAX_OVERDUE_TOTAL (here lowered to 1) sends to any host fail at once, and both the sends
+    left running and the refusals are counted."""
+    monkeypatch.setattr(senders_module, "MAX_OVERDUE_TOTAL", 1)
+    before = overdue("left_running"), overdue("refused")
+    receiver = WebhookReceiver(new_secret(), [Reply(200, drip=0.05)])
+    with receiver.running():
+        late = senders.apprise(receiver.url.replace("http://", "json://"), MESSAGE)
+        # another host (the same receiver by another name), within its own per-host cap
+        other = receiver.url.replace("http://127.0.0.1", "json://localhost")
+        refused = senders.apprise(other, MESSAGE)
+        receiver.wait_for(1)
+    assert late.reason == "timeout"
+    assert (refused.reason, refused.retryable) == ("timeout", True)
+    assert "1 earlier apprise sends are still running" in refused.detail
+    assert "at most 1 in all" in refused.detail
+    assert len(receiver.received) == 1  # the refused one never connected
+    assert (overdue("left_running"), overdue("refused")) == (before[0] + 1, before[1] + 1)
