@@ -25,6 +25,7 @@ if its parent dies.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import math
 import os
@@ -324,6 +325,10 @@ def _child_main(fd: int, memory_bytes: int, preload: list[str]) -> None:
     die_with_parent()
     for module in preload:
         importlib.import_module(module)
+    # the imported modules live as long as the child: out of the collector's way, or every
+    # full collection walks them again (extraction: the collector took 0.12 ms of a page, 0.03
+    # frozen)
+    gc.freeze()
     _limit_address_space(memory_bytes)
     conn = Connection(fd)
     conn.send("ready")

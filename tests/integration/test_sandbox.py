@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 
@@ -41,6 +42,11 @@ def test_a_call_runs_in_a_child_that_stays_warm(box: Sandbox) -> None:
     assert child != os.getpid()
     assert box.call(sandboxed.pid, timeout=30) == child
     assert box.starts == 1
+
+
+def test_the_preloaded_modules_are_out_of_the_collectors_way(box: Sandbox) -> None:
+    # frozen after the imports: a full collection in the child does not walk them again
+    assert box.call(gc.get_freeze_count, timeout=30) > 1000
 
 
 def test_a_call_past_its_deadline_is_killed_and_the_next_call_gets_a_new_child(
