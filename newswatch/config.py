@@ -193,6 +193,10 @@ class Settings(BaseSettings):
     # bearer token for API writes (and reads beyond loopback); unset: DATA_DIR/api-token
     api_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = None
     api_port: Annotated[int, _in_range(0, 65535)] = 8080
+    # seconds a client has to send a request's line and headers (then 408, connection closed)
+    api_head_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 10.0
+    # seconds a client has to send a request's body, JSON or a web form (then 408)
+    api_body_timeout: Annotated[float, _in_range(0, 3600, above=True, unit=" seconds")] = 30.0
     metrics_port: Annotated[int, _in_range(0, 65535)] = 9108  # standalone process exposition
     # log lines: JSON objects, readable lines, or auto (JSON unless stderr is a terminal)
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -12,32 +12,38 @@ from starlette.requests import Request
 from newswatch.api.errors import ApiError
 
 MAX_BODY_BYTES = 256 * 1024  # a catalogue item is a few hundred bytes; a tested text more
-# seconds a client has to send a request body (JSON or a web form): one that trickles it, or
-# declares more than it sends, would otherwise hold its connection and a task for ever
-BODY_SECONDS = 30.0
 
 
-def too_slow() -> str:
-    return f"the request body did not arrive within {BODY_SECONDS:g} seconds"
+def body_seconds(request: Request) -> float:
+    """Seconds a client has to send a request body (JSON or a web form), the
+    ``api_body_timeout`` setting: one that trickles it, or declares more than it sends, would
+    otherwise hold its connection and a task for ever."""
+    seconds: float = request.app.state.settings.api_body_timeout
+    return seconds
+
+
+def too_slow(seconds: float) -> str:
+    return f"the request body did not arrive within {seconds:g} seconds"
 
 
 async def read_json_object(request: Request, *, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
     """The body as a JSON object; 413 beyond ``max_bytes``, 408 when it takes longer than
-    :data:`BODY_SECONDS` to arrive, 400 for anything not an object."""
+    :func:`body_seconds` to arrive, 400 for anything not an object."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise ApiError(413, f"request body larger than {max_bytes} bytes")
     chunks: list[bytes] = []
     size = 0
+    seconds = body_seconds(request)
     try:
-        async with asyncio.timeout(BODY_SECONDS):
+        async with asyncio.timeout(seconds):
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > max_bytes:
                     raise ApiError(413, f"request body larger than {max_bytes} bytes")
                 chunks.append(chunk)
     except TimeoutError:
-        raise ApiError(408, too_slow()) from None
+        raise ApiError(408, too_slow(seconds)) from None
     raw = b"".join(chunks)
     if not raw.strip():
         raise ApiError(400, "the request needs a JSON object as its body")

@@ -6,32 +6,50 @@ the time it takes to arrive: its only timer is the keep-alive one, armed after a
 cancelled by the first byte of the next request. A client that opens a connection and sends
 nothing, or sends its request line and headers a byte at a time (slowloris), holds the
 connection, and its file descriptor, for ever. Here the head of every request (from the
-connection's opening, or from the end of the previous response) must be complete within
-:data:`HEAD_SECONDS`; otherwise the client gets ``408 Request Timeout`` and the connection is
-closed. Bodies have their own deadline where they are read (``api.body.BODY_SECONDS``), and
+connection's opening, or from the end of the previous response) must be complete within the
+``api_head_timeout`` setting; otherwise the client gets ``408 Request Timeout`` and the
+connection is closed. Bodies have their own deadline where they are read (``api.body``), and
 the server never waits on one client: others are served meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-HEAD_SECONDS = 10.0  # a request line and headers take milliseconds, even on a slow link
+from newswatch.config import Settings
 
 
-def head_too_slow() -> str:
-    return f"the request's head did not arrive within {HEAD_SECONDS:g} seconds"
+@dataclasses.dataclass(frozen=True)
+class ConnectionLimits:
+    """What one connection may hold: the time for a request's head (``api_head_timeout``)."""
+
+    head_seconds: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> ConnectionLimits:
+        return cls(head_seconds=settings.api_head_timeout)
+
+
+def head_too_slow(seconds: float) -> str:
+    return f"the request's head did not arrive within {seconds:g} seconds"
 
 
 class HeadDeadlineProtocol(H11Protocol):
-    """:class:`H11Protocol` whose connections wait at most :data:`HEAD_SECONDS` for a
-    request's head."""
+    """:class:`H11Protocol` whose connections wait at most ``limits.head_seconds`` for a
+    request's head. Use :meth:`with_limits` for a class that carries its limits (uvicorn
+    makes the instances)."""
 
+    limits: ConnectionLimits
     _head_timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def with_limits(cls, limits: ConnectionLimits) -> type[HeadDeadlineProtocol]:
+        return type(cls.__name__, (cls,), {"limits": limits})
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -55,7 +73,7 @@ class HeadDeadlineProtocol(H11Protocol):
 
     def _arm_head_timer(self) -> None:
         self._disarm_head_timer()
-        self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
+        self._head_timer = self.loop.call_later(self.limits.head_seconds, self._head_too_slow)
 
     def _disarm_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -67,18 +85,23 @@ class HeadDeadlineProtocol(H11Protocol):
         busy = self.cycle is not None and not self.cycle.response_complete
         if busy or self.transport.is_closing():
             return
+        self._answer_and_close(b"408 Request Timeout", head_too_slow(self.limits.head_seconds))
+
+    def _answer_and_close(self, status: bytes, text: str) -> None:
         # h11 cannot answer a request it has not seen: the answer is written as bytes
-        message = head_too_slow().encode()
+        message = text.encode()
         self.transport.write(
-            b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-            b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(message), message)
+            b"HTTP/1.1 %s\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
+            b"content-length: %d\r\n\r\n%s" % (status, len(message), message)
         )
         self.transport.close()
 
 
-def server_config(app: Any, *, host: str, port: int, **options: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the API: h11 with the head deadline (never httptools,
-    which has no such seam), no WebSocket (the pages' live events are server-sent)."""
-    return uvicorn.Config(
-        app, host=host, port=port, http=HeadDeadlineProtocol, ws="none", **options
-    )
+def server_config(
+    app: Any, *, settings: Settings, host: str, port: int, **options: Any
+) -> uvicorn.Config:
+    """uvicorn's configuration for the API: h11 with the head deadline of ``settings``
+    (never httptools, which has no such seam), no WebSocket (the pages' live events are
+    server-sent)."""
+    protocol = HeadDeadlineProtocol.with_limits(ConnectionLimits.of(settings))
+    return uvicorn.Config(app, host=host, port=port, http=protocol, ws="none", **options)

@@ -57,6 +57,7 @@ def run_api(config_path: Path | None) -> int:
     server = uvicorn.Server(
         server_config(
             app,
+            settings=settings,
             host=settings.api_host,
             port=settings.api_port,
             log_level="info",

@@ -139,18 +139,19 @@ def _equal(given: str, expected: str) -> bool:
 
 async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> FormData:
     """The form, refused (413) when it declares more than ``max_bytes`` (and the multipart
-    overhead), or (408) when it takes longer than ``api.body.BODY_SECONDS`` to arrive; each
+    overhead), or (408) when it takes longer than ``api_body_timeout`` to arrive; each
     field is capped at ``max_bytes`` too."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
         raise PageError(413, f"the form is larger than {max_bytes // 1024} KiB")
+    seconds = body.body_seconds(request)
     try:
-        async with asyncio.timeout(body.BODY_SECONDS):
+        async with asyncio.timeout(seconds):
             return await request.form(
                 max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=max_bytes
             )
     except TimeoutError:
-        raise PageError(408, body.too_slow()) from None
+        raise PageError(408, body.too_slow(seconds)) from None
 
 
 async def change_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> FormData:

@@ -1,5 +1,5 @@
 """A request body has a deadline as well as a byte cap: a client that declares a body and
-sends it slower than ``BODY_SECONDS`` (or never) gets 408, on a real uvicorn socket, instead
+sends it slower than ``api_body_timeout`` (or never) gets 408, on a real uvicorn socket, instead
 of holding its connection and a task for ever."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from newswatch.api import body
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
 from newswatch.config import Settings
@@ -22,12 +21,10 @@ WAIT = 20  # seconds: a deadline for the answer that is expected, never an asser
 
 
 @pytest.fixture
-def address(
-    redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[str, int]]:
-    monkeypatch.setattr(body, "BODY_SECONDS", 0.5)
+def address(redis_client: redis.Redis) -> Iterator[tuple[str, int]]:
     policy = AccessPolicy(TOKEN, reads_open=True, token_hint="set a token")
-    with serve(create_app(redis_client, settings=Settings(), policy=policy)) as base_url:
+    settings = Settings(api_body_timeout=0.5)
+    with serve(create_app(redis_client, settings=settings, policy=policy)) as base_url:
         parts = urlsplit(base_url)
         yield parts.hostname or "", parts.port or 0
 

@@ -1,6 +1,6 @@
 """A request's head has a deadline: a client that opens a connection and sends nothing, or
 sends its request line and headers a byte at a time (slowloris), gets 408 and loses the
-connection after ``HEAD_SECONDS``, on a real uvicorn socket configured as `newswatch api`
+connection after ``api_head_timeout``, on a real uvicorn socket configured as `newswatch api`
 configures it; other clients are answered meanwhile."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import httpx
 import pytest
 import redis
 
-from newswatch.api import protocol
 from newswatch.api.app import create_app
 from newswatch.config import Settings
 from tests.support.api import serve
@@ -25,9 +24,8 @@ HEAD = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"p" * 40 + 
 
 
 @pytest.fixture
-def base_url(redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setattr(protocol, "HEAD_SECONDS", 0.5)
-    with serve(create_app(redis_client, settings=Settings())) as url:
+def base_url(redis_client: redis.Redis) -> Iterator[str]:
+    with serve(create_app(redis_client, settings=Settings(api_head_timeout=0.5))) as url:
         yield url
 
 
@@ -58,7 +56,7 @@ def test_a_connection_that_sends_nothing_is_closed_with_408(base_url: str) -> No
     with _connect(base_url) as conn:
         answer = _rest(conn)
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
-    assert b"did not arrive within" in answer
+    assert b"did not arrive within 0.5 seconds" in answer  # the setting's value
 
 
 def test_a_trickled_head_is_cut_off_while_others_are_served(base_url: str) -> None:

@@ -17,7 +17,14 @@ from newswatch.api.protocol import server_config
 @contextmanager
 def serve(app: Starlette) -> Iterator[str]:
     """Run the app in a real uvicorn server on a free 127.0.0.1 port; yields its base URL."""
-    config = server_config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    config = server_config(
+        app,
+        settings=app.state.settings,  # the app's, as `newswatch api` passes the same to both
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
