@@ -150,6 +150,100 @@ class State:
         return ([], ())
 
 
+def _document() -> MatchDocument:
+    return MatchDocument.build(title="Putin met Xi", text="The summit talks", language="en")
+
+
+def _program(kernel_module: ModuleType) -> _pure.Program:
+    program: _pure.Program = kernel_module.new_program()
+    program.add_term(3, ("putin",), (False,), "putin")
+    program.add_term(2, ("summ",), (True,), "summ*")
+    program.add_value("en")
+    program.put(0, "a", frozenset())
+    return program
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("add_term", (0, ("a",), (False,), None)),  # no field
+        ("add_term", (8, ("a",), (False,), None)),
+        ("add_term", (1, (), (), None)),
+        ("add_term", (1, ("a", "b"), (False,), None)),
+        ("add_term", (1, ["a"], [False], None)),
+        ("add_term", (1, (3,), (False,), None)),
+        ("add_or", ((0, 99 << 2),)),
+        ("add_or", ((3,),)),  # no such kind
+        ("add_or", ([0],)),
+        ("add_near", (-1, False, 0, 4, (0,), (4,), 1, None)),
+        ("add_near", (1, False, 0, 4, (1,), (4,), 1, None)),  # an OR as an alternative
+        ("add_near", (1, False, 0, 8 << 2, (0,), (4,), 1, None)),
+        ("add_near", (1, False, 0, 4, (0,), (4,), 9, None)),
+        ("add_value", (3,)),
+        ("put", (-1, "x", frozenset())),
+        ("put", (1, "x", 3)),
+        ("match", ([0], _document(), None, TopicMatch, lambda n: [0])),  # a state without reports
+        ("match", ((0,), _document(), State(), TopicMatch, lambda n: [0])),
+        ("match", (["0"], _document(), State(), TopicMatch, lambda n: [0])),
+        ("match", ([0], object(), State(), TopicMatch, lambda n: [0])),
+        ("match", ([0], _document(), State(), int, lambda n: [0])),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: (0,))),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [])),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [2 << 4])),  # no term 2
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [1 << 4 | 1])),  # no NEAR
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [1 << 4 | 2])),  # no value 1
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [9])),  # no such op
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [-1])),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [2**40])),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [6 | 2 << 4, 0])),  # short
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [5 | 2 << 4, 0, 16])),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [5, 0])),
+        ("match", ([0], _document(), State(), TopicMatch, lambda n: [0, 0])),  # two nodes
+    ],
+)
+@pytest.mark.parametrize("twin", ["compiled", "pure"])
+def test_a_program_refuses_what_it_cannot_evaluate(
+    compiled: ModuleType, twin: str, method: str, args: tuple[object, ...]
+) -> None:
+    program = _program(compiled if twin == "compiled" else _pure)
+    with pytest.raises((TypeError, ValueError, AttributeError, IndexError)):
+        getattr(program, method)(*args)
+
+
+@pytest.mark.parametrize("twin", ["compiled", "pure"])
+def test_a_program_reports_what_fired(compiled: ModuleType, twin: str) -> None:
+    program = _program(compiled if twin == "compiled" else _pure)
+    fired: list[object] = []
+
+    class Reports:
+        _reports: dict[object, object] = {}  # noqa: RUF012 - never changed
+
+        def report(self, units: object) -> object:
+            fired.append(units)
+            return (["w"], ())
+
+    code = {0: [6 | 6 << 4, 0, 7 | 2 << 4, 1 << 4, 2, 5 | 1 << 4, 0]}  # putin (summ* OR lang:en)
+    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == []  # NOT putin
+    program.put(0, "b", frozenset({"de"}))
+    code[0] = [6 | 4 << 4, 0, 7 | 2 << 4, 1 << 4, 2]
+    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == []  # not de
+    program.put(0, "c", frozenset({"en", "de"}))
+    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == [
+        TopicMatch("c", ["w"], ())
+    ]
+    assert fired == [("putin", "summ*")]
+    program.remove(0)
+    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == []
+
+
+def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
+    for twin in (compiled, _pure):
+        program = _program(twin)
+        for number in (-1, 1, 2**70):
+            with pytest.raises((IndexError, OverflowError)):
+                program.match([number], _document(), State(), TopicMatch, lambda n: [0])
+
+
 @pytest.mark.parametrize(
     ("name", "args"),
     [
@@ -181,10 +275,6 @@ class State:
         ("fast_report", ([((1, 2), 2, 3, 4)], 1, 1, list)),
         ("fast_report", ([((0, 0, -1), 2, "a", "a"), ((0, 1, -2), 2, "b", "b")], 1, 1, tuple)),
         ("fast_report", ([(1, 2)], 1, 1, list)),
-        ("evaluate", ([0], [None], None, set(), set(), set(), "", int)),  # a state without reports
-        ("evaluate", ((0,), [], None, set(), set(), set(), "", int)),
-        ("evaluate", (["0"], [None], State(), set(), set(), set(), "", int)),
-        ("evaluate", ([0], [object()], State(), set(), set(), set(), "", int)),
     ],
 )
 def test_wrong_arguments_raise_instead_of_crashing(
@@ -192,12 +282,6 @@ def test_wrong_arguments_raise_instead_of_crashing(
 ) -> None:
     with pytest.raises((TypeError, AttributeError)):
         getattr(compiled, name)(*args)
-
-
-def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
-    for number in (-1, 1, 2**70):
-        with pytest.raises((IndexError, OverflowError)):
-            compiled.evaluate([number], [None], State(), set(), set(), set(), "", TopicMatch)
 
 
 def test_a_word_of_an_ascii_field_is_made_as_in_python(compiled: ModuleType) -> None:
@@ -236,7 +320,26 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
     def make(hit: object) -> object:
         raise TypeError("beyond the offsets given: made in Python")
 
+    program = _program(compiled)
+    program.add_near(3, False, 0, 4, (0,), (4,), 2, "near")  # putin NEAR/3 summ*
+    program.add_or((0, 4))
+    program.add_near(1, True, 2, 4, (2,), (4,), 2, "near2")  # (that) ONEAR/1 summ*: ref 6
+    program.add_near(9, False, 1, 6, (0, 4), (6,), 2, "near3")  # (putin OR summ*) NEAR/9 that
+    program.put(1, "b", frozenset({"en"}))
+    doc = MatchDocument.build(title="Putin, summit", text="Putin at the summit: summits " * 20)
+    code = {0: [7 | 3 << 4, 1, 2 << 4 | 1, 1 << 4 | 1], 1: [6 | 2 << 4, 1 << 4 | 1, 2]}
+    matcher = TopicMatcher(
+        [
+            TopicSpec("a", '"arrest warrant" OR (ICC AND warrant*)'),
+            TopicSpec("b", "(putin OR xi) NEAR/5 (summit* ONEAR/2 talks) -sport"),
+        ]
+    )
+    text = MatchDocument.build(text="Putin and Xi at the summit for talks; an arrest warrant " * 9)
+
     return [
+        lambda: program.match([0, 1], doc, State(), TopicMatch, code.get),
+        lambda: program.match([0, 1], doc, State(), TopicMatch, lambda n: [2**33]),  # raises
+        lambda: matcher.match(text),
         lambda: compiled.positions(words),
         lambda: compiled.single_spans(positions["a"]),
         lambda: compiled.phrase_spans(present, positions, words, ["a", "b"]),

@@ -3,13 +3,16 @@
  *
  * Every function takes and returns plain Python values (lists, dicts, sets, tuples, ints,
  * strings) and holds no state between calls; its work is bounded by the size of what it is
- * given (the document's tokens, the postings of its words), never by a query's text.
+ * given (the document's tokens, the postings of its words), never by a query's text. The one
+ * object with state is a Program (at the end): a matcher's terms, proximity searches and
+ * topic code, which evaluates the candidate topics of a document (bytecode.py).
  *
  * Setting NEWSWATCH_PURE_PYTHON to anything but "" or "0" makes importing this module fail,
  * so that the pure-Python functions are used (kernel.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,8 +344,7 @@ fail:
 }
 
 /* interned attribute names, made at import */
-static PyObject *str_languages, *str_run_, *str_run, *str_spec, *str_name, *str_reports,
-    *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
+static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
     *str_text, *str_term;
 
 /* 1 when instances of ``cls`` can be made by setting their slots (what its generated
@@ -537,137 +539,6 @@ fail:
 done:
     for (int i = 0; i < 5; i++)
         Py_XDECREF(slots[i]);
-    return found;
-}
-
-/* evaluate(numbers, slots, state, title, text, feed, language, cls) -> [cls(...)]: see
- * _pure.evaluate */
-static PyObject *
-kernel_evaluate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "evaluate() takes 8 arguments");
-        return NULL;
-    }
-    PyObject *numbers = args[0], *topics = args[1], *state = args[2], *language = args[6],
-             *cls = args[7];
-    if (!PyList_Check(numbers) || !PyList_Check(topics) || !PyUnicode_Check(language)
-        || !PyType_Check(cls)) {
-        PyErr_SetString(PyExc_TypeError,
-                        "evaluate() takes two lists, the state, three word sets, a str, a class");
-        return NULL;
-    }
-    PyObject *found = NULL, *reports = NULL, *report = NULL;
-    PyObject *descriptors[3] = {NULL, NULL, NULL};
-    reports = PyObject_GetAttr(state, str_reports);
-    if (reports == NULL)
-        goto done;
-    if (!PyDict_Check(reports)) {
-        PyErr_SetString(PyExc_TypeError, "the state's reports must be a dict");
-        goto done;
-    }
-    report = PyObject_GetAttr(state, str_report);
-    if (report == NULL)
-        goto done;
-    PyObject *names[3] = {str_topic, str_matched, str_highlights};
-    for (int i = 0; i < 3; i++) {
-        descriptors[i] = slot_of(cls, names[i]);
-        if (descriptors[i] == NULL)
-            goto done;
-    }
-    int plain = plain_class(cls);
-    if (plain < 0)
-        goto done;
-    found = PyList_New(0);
-    if (found == NULL)
-        goto done;
-    int filtered = PyUnicode_GET_LENGTH(language) > 0;
-    PyObject *call[4] = {state, args[3], args[4], args[5]};
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(numbers); i++) {
-        Py_ssize_t number = PyLong_AsSsize_t(PyList_GET_ITEM(numbers, i));
-        if (number == -1 && PyErr_Occurred())
-            goto fail;
-        if (number < 0 || number >= PyList_GET_SIZE(topics)) {
-            PyErr_SetString(PyExc_IndexError, "no topic of that number");
-            goto fail;
-        }
-        PyObject *topic = PyList_GET_ITEM(topics, number);
-        if (topic == Py_None)
-            continue;
-        Py_INCREF(topic);  /* a call below may change the list */
-        PyObject *fired = NULL, *pair = NULL, *spec = NULL, *name = NULL;
-        int ok = 0;
-        if (filtered) {
-            PyObject *languages = PyObject_GetAttr(topic, str_languages);
-            if (languages == NULL)
-                goto next;
-            int some = PyObject_IsTrue(languages);
-            int contained = some > 0 ? PySequence_Contains(languages, language) : 1;
-            Py_DECREF(languages);
-            if (some < 0 || contained < 0)
-                goto next;
-            if (!contained) {
-                ok = 1;
-                goto next;
-            }
-        }
-        PyObject *run = PyObject_GetAttr(topic, str_run_);
-        if (run == Py_None) {
-            Py_DECREF(run);
-            run = PyObject_GetAttr(topic, str_run);  /* compiles it */
-        }
-        if (run == NULL)
-            goto next;
-        fired = PyObject_Vectorcall(run, call, 4, NULL);
-        Py_DECREF(run);
-        if (fired == NULL)
-            goto next;
-        if (fired == Py_None) {
-            ok = 1;
-            goto next;
-        }
-        pair = PyDict_GetItemWithError(reports, fired);  /* borrowed */
-        if (pair != NULL)
-            Py_INCREF(pair);
-        else if (PyErr_Occurred())
-            goto next;
-        else
-            pair = PyObject_CallOneArg(report, fired);
-        if (pair == NULL)
-            goto next;
-        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
-            PyErr_SetString(PyExc_TypeError, "a report is a pair");
-            goto next;
-        }
-        spec = PyObject_GetAttr(topic, str_spec);
-        if (spec == NULL)
-            goto next;
-        name = PyObject_GetAttr(spec, str_name);
-        if (name == NULL)
-            goto next;
-        PyObject *values[3] = {name, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)};
-        PyObject *made = new_frozen(cls, plain ? descriptors : NULL, values, 3);
-        if (made == NULL)
-            goto next;
-        ok = PyList_Append(found, made) == 0;
-        Py_DECREF(made);
-    next:
-        Py_XDECREF(name);
-        Py_XDECREF(spec);
-        Py_XDECREF(pair);
-        Py_XDECREF(fired);
-        Py_DECREF(topic);
-        if (!ok)
-            goto fail;
-    }
-    goto done;
-fail:
-    Py_CLEAR(found);
-done:
-    for (int i = 0; i < 3; i++)
-        Py_XDECREF(descriptors[i]);
-    Py_XDECREF(report);
-    Py_XDECREF(reports);
     return found;
 }
 
@@ -869,6 +740,1317 @@ kernel_token_offsets(PyObject *module, PyObject *parts)
     return found;
 }
 
+/* ---- Program: topic code (bytecode.py) evaluated over a document's word positions ----
+ *
+ * The terms, ORs and proximity searches of a matcher's topics, numbered as they are added,
+ * and each topic's code, all in flat arrays (the code of all topics in one buffer), so that
+ * evaluating a candidate reads no Python object of the topic. Per document, whether each
+ * term and proximity search occurs, and the spans of each positional part in each field,
+ * are worked out once (stamped with the document's number, so nothing is cleared between
+ * documents) into scratch space allocated once and reused. See _pure.Program, its twin. */
+
+enum { OP_TERM, OP_NEAR, OP_LANG, OP_SOURCE, OP_URL, OP_NOT, OP_AND, OP_OR };
+enum { REF_TERM, REF_OR, REF_NEAR };
+#define FIELDS 3
+
+typedef struct {
+    uint32_t stamp;  /* the document it was worked out for */
+    Py_ssize_t at, count;  /* spans: pairs of Py_ssize_t at the arena's ``at`` */
+} Slot;
+
+typedef struct {
+    PyObject *unit;
+    Py_ssize_t words;  /* offset of its words in Program.words and .prefixes */
+    Py_ssize_t count;  /* how many words */
+    int fields;  /* mask: bit f for field f (title, text, feed) */
+    int single;  /* one word, no prefix: a set look-up */
+    uint32_t stamp;
+    int value;
+    Slot slots[FIELDS];
+} Term;
+
+typedef struct {
+    Py_ssize_t refs, count;  /* offset and number of its parts in Program.refs */
+    Slot slots[FIELDS];
+} Or;
+
+typedef struct {
+    PyObject *unit;
+    Py_ssize_t distance;
+    int ordered, fields;
+    int32_t left, right;
+    Py_ssize_t refs, lefts, rights;  /* lefts then rights at Program.refs[refs] */
+    uint32_t stamp;
+    int value;
+    Slot slots[FIELDS];
+} Near;
+
+typedef struct {
+    PyObject *name;  /* NULL: no topic of this number */
+    PyObject *languages;  /* a frozenset, or NULL: every language */
+    Py_ssize_t code, length;  /* its code at Program.code[code]; code -1: none yet */
+} Topic;
+
+typedef struct {
+    PyObject_HEAD
+    Term *terms;
+    Or *ors;
+    Near *nears;
+    Topic *topics;
+    PyObject **words;  /* of terms, new references */
+    unsigned char *prefixes;
+    int32_t *refs;
+    PyObject **values;  /* filter values and the same after a ".", new references */
+    PyObject **dotted;
+    int32_t *code;
+    Py_ssize_t *arena;  /* spans of the current document */
+    Py_ssize_t nterms, sterms, nors, sors, nnears, snears, ntopics, stopics, nwords, swords,
+        nrefs, srefs, nvalues, svalues, ncode, scode, narena, sarena, dead;
+    uint32_t stamp;
+    int busy;
+} Program;
+
+/* makes room for ``need`` items of ``size`` bytes in ``*items`` (``*room`` of them now) */
+static int
+grow(void *items, Py_ssize_t *room, Py_ssize_t need, size_t size)
+{
+    if (need <= *room)
+        return 0;
+    Py_ssize_t more = *room ? *room : 16;
+    while (more < need) {
+        if (more > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)size) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        more *= 2;
+    }
+    void *grown = PyMem_Realloc(*(void **)items, (size_t)more * size);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *(void **)items = grown;
+    *room = more;
+    return 0;
+}
+
+static int
+check_ref(Program *p, long ref, Py_ssize_t *number)
+{
+    Py_ssize_t limits[3] = {p->nterms, p->nors, p->nnears};
+    if (ref < 0 || (ref & 3) == 3 || (ref >> 2) >= limits[ref & 3]) {
+        PyErr_Format(PyExc_ValueError, "no part %ld", ref);
+        return -1;
+    }
+    *number = ref >> 2;
+    return 0;
+}
+
+/* the refs of a tuple appended to p->refs; -1 on error */
+static int
+add_refs(Program *p, PyObject *tuple, int alternatives)
+{
+    if (!PyTuple_Check(tuple)) {
+        PyErr_SetString(PyExc_TypeError, "parts are a tuple of ints");
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(tuple);
+    if (grow(&p->refs, &p->srefs, p->nrefs + n, sizeof(int32_t)) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long ref = PyLong_AsLong(PyTuple_GET_ITEM(tuple, i));
+        Py_ssize_t number;
+        if (ref == -1 && PyErr_Occurred())
+            return -1;
+        if (check_ref(p, ref, &number) < 0)
+            return -1;
+        if (alternatives && (ref & 3) == REF_OR) {
+            PyErr_SetString(PyExc_ValueError, "alternatives are terms or proximity searches");
+            return -1;
+        }
+        p->refs[p->nrefs + i] = (int32_t)ref;
+    }
+    p->nrefs += n;
+    return 0;
+}
+
+static PyObject *
+program_add_term(Program *p, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "add_term() takes 4 arguments");
+        return NULL;
+    }
+    long fields = PyLong_AsLong(args[0]);
+    if (fields == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *words = args[1], *prefixes = args[2];
+    if (!PyTuple_Check(words) || !PyTuple_Check(prefixes)) {
+        PyErr_SetString(PyExc_TypeError, "add_term() takes a mask, two tuples and a unit");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(words);
+    if (n == 0 || PyTuple_GET_SIZE(prefixes) != n || fields <= 0 || fields >= 1 << FIELDS) {
+        PyErr_SetString(PyExc_ValueError, "a term has words, a prefix flag each and some fields");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(words, i))) {
+            PyErr_SetString(PyExc_TypeError, "a term's words are str");
+            return NULL;
+        }
+    }
+    if (grow(&p->terms, &p->sterms, p->nterms + 1, sizeof(Term)) < 0
+        || grow(&p->words, &p->swords, p->nwords + n, sizeof(PyObject *)) < 0)
+        return NULL;
+    /* the prefix flags follow the words' room */
+    Py_ssize_t room = p->swords;
+    unsigned char *flags = PyMem_Realloc(p->prefixes, (size_t)room);
+    if (flags == NULL)
+        return PyErr_NoMemory();
+    p->prefixes = flags;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int prefix = PyObject_IsTrue(PyTuple_GET_ITEM(prefixes, i));
+        if (prefix < 0)
+            return NULL;
+        p->prefixes[p->nwords + i] = (unsigned char)prefix;
+    }
+    Term *term = &p->terms[p->nterms];
+    memset(term, 0, sizeof *term);
+    term->words = p->nwords;
+    term->count = n;
+    term->fields = (int)fields;
+    term->single = n == 1 && !p->prefixes[p->nwords];
+    for (Py_ssize_t i = 0; i < n; i++)
+        p->words[p->nwords + i] = Py_NewRef(PyTuple_GET_ITEM(words, i));
+    p->nwords += n;
+    term->unit = Py_NewRef(args[3]);
+    return PyLong_FromSsize_t(p->nterms++);
+}
+
+static PyObject *
+program_add_or(Program *p, PyObject *refs)
+{
+    if (grow(&p->ors, &p->sors, p->nors + 1, sizeof(Or)) < 0)
+        return NULL;
+    Py_ssize_t at = p->nrefs;
+    if (add_refs(p, refs, 0) < 0) {
+        p->nrefs = at;
+        return NULL;
+    }
+    Or *either = &p->ors[p->nors];
+    memset(either, 0, sizeof *either);
+    either->refs = at;
+    either->count = p->nrefs - at;
+    return PyLong_FromSsize_t(p->nors++);
+}
+
+static PyObject *
+program_add_near(Program *p, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "add_near() takes 8 arguments");
+        return NULL;
+    }
+    Py_ssize_t distance = PyLong_AsSsize_t(args[0]);
+    long left = PyLong_AsLong(args[2]), right = PyLong_AsLong(args[3]);
+    long fields = PyLong_AsLong(args[6]);
+    int ordered = PyObject_IsTrue(args[1]);
+    if (PyErr_Occurred() || ordered < 0)
+        return NULL;
+    if (distance < 0 || fields < 0 || fields >= 1 << FIELDS) {
+        PyErr_SetString(PyExc_ValueError,
+                        "a proximity search has a distance of 0 or more and fields");
+        return NULL;
+    }
+    Py_ssize_t number;
+    if (check_ref(p, left, &number) < 0 || check_ref(p, right, &number) < 0)
+        return NULL;
+    if (grow(&p->nears, &p->snears, p->nnears + 1, sizeof(Near)) < 0)
+        return NULL;
+    Py_ssize_t at = p->nrefs;
+    if (add_refs(p, args[4], 1) < 0) {
+        p->nrefs = at;
+        return NULL;
+    }
+    Py_ssize_t lefts = p->nrefs - at;
+    if (add_refs(p, args[5], 1) < 0) {
+        p->nrefs = at;
+        return NULL;
+    }
+    Near *near = &p->nears[p->nnears];
+    memset(near, 0, sizeof *near);
+    near->distance = distance;
+    near->ordered = ordered;
+    near->fields = (int)fields;
+    near->left = (int32_t)left;
+    near->right = (int32_t)right;
+    near->refs = at;
+    near->lefts = lefts;
+    near->rights = p->nrefs - at - lefts;
+    near->unit = Py_NewRef(args[7]);
+    return PyLong_FromSsize_t(p->nnears++);
+}
+
+static PyObject *
+program_add_value(Program *p, PyObject *value)
+{
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "a filter's value is a str");
+        return NULL;
+    }
+    Py_ssize_t room = p->svalues;
+    if (grow(&p->values, &room, p->nvalues + 1, sizeof(PyObject *)) < 0)
+        return NULL;
+    room = p->svalues;
+    if (grow(&p->dotted, &room, p->nvalues + 1, sizeof(PyObject *)) < 0)
+        return NULL;
+    p->svalues = room;
+    PyObject *dotted = PyUnicode_FromFormat(".%U", value);
+    if (dotted == NULL)
+        return NULL;
+    p->values[p->nvalues] = Py_NewRef(value);
+    p->dotted[p->nvalues] = dotted;
+    return PyLong_FromSsize_t(p->nvalues++);
+}
+
+static void
+topic_clear(Program *p, Topic *topic)
+{
+    Py_CLEAR(topic->name);
+    Py_CLEAR(topic->languages);
+    if (topic->code >= 0)
+        p->dead += topic->length;
+    topic->code = -1;
+    topic->length = 0;
+}
+
+static PyObject *
+program_put(Program *p, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "put() takes 3 arguments");
+        return NULL;
+    }
+    Py_ssize_t number = PyLong_AsSsize_t(args[0]);
+    if (number == -1 && PyErr_Occurred())
+        return NULL;
+    if (number < 0) {
+        PyErr_SetString(PyExc_IndexError, "no topic of that number");
+        return NULL;
+    }
+    PyObject *languages = PyFrozenSet_New(args[2]);
+    if (languages == NULL)
+        return NULL;
+    if (number >= p->ntopics) {
+        if (grow(&p->topics, &p->stopics, number + 1, sizeof(Topic)) < 0) {
+            Py_DECREF(languages);
+            return NULL;
+        }
+        for (Py_ssize_t i = p->ntopics; i <= number; i++) {
+            p->topics[i].name = p->topics[i].languages = NULL;
+            p->topics[i].code = -1;
+            p->topics[i].length = 0;
+        }
+        p->ntopics = number + 1;
+    }
+    Topic *topic = &p->topics[number];
+    PyObject *name = topic->name, *before = topic->languages;
+    if (topic->code >= 0)
+        p->dead += topic->length;
+    topic->code = -1;
+    topic->length = 0;
+    topic->name = Py_NewRef(args[1]);
+    if (PySet_GET_SIZE(languages))
+        topic->languages = languages;
+    else {
+        topic->languages = NULL;
+        Py_DECREF(languages);
+    }
+    Py_XDECREF(name);  /* last: their destructors may run code */
+    Py_XDECREF(before);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+program_remove(Program *p, PyObject *arg)
+{
+    Py_ssize_t number = PyLong_AsSsize_t(arg);
+    if (number == -1 && PyErr_Occurred())
+        return NULL;
+    if (number >= 0 && number < p->ntopics) {
+        Topic *topic = &p->topics[number];
+        PyObject *name = topic->name, *languages = topic->languages;
+        topic->name = topic->languages = NULL;
+        if (topic->code >= 0)
+            p->dead += topic->length;
+        topic->code = -1;
+        topic->length = 0;
+        Py_XDECREF(name);
+        Py_XDECREF(languages);
+    }
+    Py_RETURN_NONE;
+}
+
+/* the end of the well-formed node at code[at] (before ``end``), or -1 with ValueError */
+static Py_ssize_t
+check_node(Program *p, const int32_t *code, Py_ssize_t at, Py_ssize_t end)
+{
+    if (at >= end) {
+        PyErr_SetString(PyExc_ValueError, "topic code ends inside a node");
+        return -1;
+    }
+    int32_t header = code[at];
+    int op = header & 15;
+    Py_ssize_t payload = header >> 4;
+    if (header < 0 || op > OP_OR) {
+        PyErr_SetString(PyExc_ValueError, "not topic code");
+        return -1;
+    }
+    if (op <= OP_URL) {
+        Py_ssize_t size = op == OP_TERM ? p->nterms : op == OP_NEAR ? p->nnears : p->nvalues;
+        if (payload >= size) {
+            PyErr_SetString(PyExc_ValueError, "topic code refers to nothing");
+            return -1;
+        }
+        return at + 1;
+    }
+    Py_ssize_t stop = at + 1 + payload;
+    if (stop > end) {
+        PyErr_SetString(PyExc_ValueError, "topic code ends inside a node");
+        return -1;
+    }
+    if (Py_EnterRecursiveCall(" checking topic code"))
+        return -1;
+    Py_ssize_t next = at + 1;
+    int children = 0;
+    while (next >= 0 && next < stop) {
+        next = check_node(p, code, next, stop);
+        children++;
+    }
+    Py_LeaveRecursiveCall();
+    if (next < 0)
+        return -1;
+    if (op == OP_NOT && children != 1) {
+        PyErr_SetString(PyExc_ValueError, "topic code ends inside a node");
+        return -1;
+    }
+    return stop;
+}
+
+static Topic *compact_topics;
+
+static int
+compare_code(const void *a, const void *b)
+{
+    Py_ssize_t x = compact_topics[*(const Py_ssize_t *)a].code;
+    Py_ssize_t y = compact_topics[*(const Py_ssize_t *)b].code;
+    return (x > y) - (x < y);
+}
+
+/* moves the code of the topics there are to the start of the buffer, in the order it lies */
+static int
+compact(Program *p)
+{
+    Py_ssize_t n = 0;
+    Py_ssize_t *order = PyMem_Malloc((size_t)(p->ntopics ? p->ntopics : 1) * sizeof(Py_ssize_t));
+    if (order == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < p->ntopics; i++) {
+        if (p->topics[i].code >= 0)
+            order[n++] = i;
+    }
+    compact_topics = p->topics;  /* the GIL is held: no other thread sorts meanwhile */
+    qsort(order, (size_t)n, sizeof(Py_ssize_t), compare_code);
+    Py_ssize_t to = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Topic *t = &p->topics[order[i]];
+        memmove(p->code + to, p->code + t->code, (size_t)t->length * sizeof(int32_t));
+        t->code = to;
+        to += t->length;
+    }
+    PyMem_Free(order);
+    p->ncode = to;
+    p->dead = 0;
+    return 0;
+}
+
+/* stores the code (a list of ints) of topic ``number`` */
+static int
+set_code(Program *p, Py_ssize_t number, PyObject *list)
+{
+    if (!PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "topic code is a list of ints");
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (p->dead > (1 << 16) && p->dead > p->ncode / 2 && compact(p) < 0)
+        return -1;
+    if (grow(&p->code, &p->scode, p->ncode + n, sizeof(int32_t)) < 0)
+        return -1;
+    int32_t *code = p->code + p->ncode;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long value = PyLong_AsLong(PyList_GET_ITEM(list, i));
+        if (value == -1 && PyErr_Occurred())
+            return -1;
+        if (value < 0 || value > INT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "not topic code");
+            return -1;
+        }
+        code[i] = (int32_t)value;
+    }
+    if (n == 0 || check_node(p, code, 0, n) != n) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "topic code is one node");
+        return -1;
+    }
+    Topic *topic = &p->topics[number];
+    topic->code = p->ncode;
+    topic->length = n;
+    p->ncode += n;
+    return 0;
+}
+
+/* one document being matched */
+typedef struct {
+    Program *p;
+    PyObject *fields[FIELDS];  /* FieldIndex objects */
+    PyObject *sets[FIELDS];  /* their words */
+    PyObject *tokens[FIELDS];  /* their tokens (fetched when needed) */
+    PyObject *positions[FIELDS];  /* word -> offsets (made when needed) */
+    PyObject *language, *source, *url;
+} Run;
+
+static int
+arena_room(Program *p, Py_ssize_t more)
+{
+    return grow(&p->arena, &p->sarena, p->narena + more, sizeof(Py_ssize_t));
+}
+
+static int
+run_positions(Run *r, int f)
+{
+    if (r->positions[f] == NULL) {
+        PyObject *found = PyObject_GetAttrString(r->fields[f], "positions");
+        if (found == NULL)
+            return -1;
+        if (!PyDict_Check(found)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "a field's positions are a dict");
+            return -1;
+        }
+        r->positions[f] = found;
+    }
+    if (r->tokens[f] == NULL) {
+        PyObject *found = PyObject_GetAttrString(r->fields[f], "tokens");
+        if (found == NULL)
+            return -1;
+        if (!PyList_Check(found)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "a field's tokens are a list");
+            return -1;
+        }
+        r->tokens[f] = found;
+    }
+    return 0;
+}
+
+/* the offsets of ``word`` in field f (borrowed list; NULL without error: none) */
+static PyObject *
+offsets_of(Run *r, int f, PyObject *word)
+{
+    PyObject *where = PyDict_GetItemWithError(r->positions[f], word);
+    if (where != NULL && !PyList_Check(where)) {
+        PyErr_SetString(PyExc_TypeError, "positions must be lists");
+        return NULL;
+    }
+    return where;
+}
+
+static int
+starts_with(PyObject *token, PyObject *prefix)
+{
+    if (!PyUnicode_Check(token))
+        return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(prefix);
+    if (PyUnicode_GET_LENGTH(token) < n)
+        return 0;
+    int kind = PyUnicode_KIND(prefix);
+    if (PyUnicode_KIND(token) == kind)
+        return memcmp(PyUnicode_DATA(token), PyUnicode_DATA(prefix), (size_t)n * (size_t)kind) == 0;
+    return PyUnicode_Tailmatch(token, prefix, 0, n, -1) == 1;
+}
+
+static int
+same_word(PyObject *token, PyObject *word)
+{
+    if (token == word)
+        return 1;
+    if (!PyUnicode_Check(token))
+        return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    if (PyUnicode_GET_LENGTH(token) != n || PyUnicode_KIND(token) != PyUnicode_KIND(word))
+        return 0;
+    return memcmp(PyUnicode_DATA(token), PyUnicode_DATA(word),
+                  (size_t)n * (size_t)PyUnicode_KIND(word)) == 0;
+}
+
+/* appends the spans of term ``t`` in field f to the arena */
+static int
+term_spans(Run *r, Term *t, int f)
+{
+    Program *p = r->p;
+    if (!(t->fields >> f & 1))
+        return 0;
+    if (run_positions(r, f) < 0)
+        return -1;
+    PyObject **words = p->words + t->words;
+    unsigned char *prefixes = p->prefixes + t->words;
+    Py_ssize_t n = t->count, at = -1;
+    PyObject *least = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (prefixes[k])
+            continue;
+        PyObject *where = offsets_of(r, f, words[k]);
+        if (where == NULL)
+            return PyErr_Occurred() ? -1 : 0;
+        if (least == NULL || PyList_GET_SIZE(where) < PyList_GET_SIZE(least)) {
+            at = k;
+            least = where;
+        }
+    }
+    PyObject *tokens = r->tokens[f];
+    Py_ssize_t count = PyList_GET_SIZE(tokens);
+    if (least == NULL) {  /* prefixes only: where the first one starts a word */
+        at = 0;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
+            if (!starts_with(PyList_GET_ITEM(tokens, i), words[0]))
+                continue;
+            int fits = i + n <= PyList_GET_SIZE(tokens);
+            for (Py_ssize_t k = 1; k < n && fits; k++) {
+                PyObject *token = PyList_GET_ITEM(tokens, i + k);
+                fits = prefixes[k] ? starts_with(token, words[k]) : same_word(token, words[k]);
+            }
+            if (!fits)
+                continue;
+            if (arena_room(p, 2) < 0)
+                return -1;
+            p->arena[p->narena++] = i;
+            p->arena[p->narena++] = i + n;
+        }
+        return 0;
+    }
+    Py_INCREF(least);
+    for (Py_ssize_t j = 0; j < PyList_GET_SIZE(least); j++) {
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(least, j));
+        if (start == -1 && PyErr_Occurred())
+            goto fail;
+        start -= at;
+        count = PyList_GET_SIZE(tokens);
+        if (start < 0 || start + n > count)
+            continue;
+        int fits = 1;
+        for (Py_ssize_t k = 0; k < n && fits; k++) {
+            PyObject *token = PyList_GET_ITEM(tokens, start + k);
+            fits = prefixes[k] ? starts_with(token, words[k]) : same_word(token, words[k]);
+        }
+        if (!fits)
+            continue;
+        if (arena_room(p, 2) < 0)
+            goto fail;
+        p->arena[p->narena++] = start;
+        p->arena[p->narena++] = start + n;
+    }
+    Py_DECREF(least);
+    return 0;
+fail:
+    Py_DECREF(least);
+    return -1;
+}
+
+static int
+compare_spans(const void *a, const void *b)
+{
+    const Py_ssize_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return (x[0] > y[0]) - (x[0] < y[0]);
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static int
+compare_by_end(const void *a, const void *b)
+{
+    const Py_ssize_t *x = a, *y = b;
+    if (x[1] != y[1])
+        return (x[1] > y[1]) - (x[1] < y[1]);
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* sorts the spans from arena[at] to the end and drops repeats; their count */
+static Py_ssize_t
+sort_spans(Program *p, Py_ssize_t at)
+{
+    Py_ssize_t n = (p->narena - at) / 2;
+    Py_ssize_t *spans = p->arena + at;
+    if (n > 1)
+        qsort(spans, (size_t)n, 2 * sizeof(Py_ssize_t), compare_spans);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (kept && spans[2 * kept - 2] == spans[2 * i] && spans[2 * kept - 1] == spans[2 * i + 1])
+            continue;
+        spans[2 * kept] = spans[2 * i];
+        spans[2 * kept + 1] = spans[2 * i + 1];
+        kept++;
+    }
+    p->narena = at + 2 * kept;
+    return kept;
+}
+
+static int spans_of(Run *r, int32_t ref, int f, Py_ssize_t *at, Py_ssize_t *count);
+
+/* the first of ``n`` spans (sorted by start) starting at or after ``position``: its index */
+static Py_ssize_t
+first_starting_at(const Py_ssize_t *spans, Py_ssize_t n, Py_ssize_t position)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (spans[2 * mid] < position)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* how many of ``n`` spans (sorted by end) end at or before ``position`` */
+static Py_ssize_t
+ending_by(const Py_ssize_t *spans, Py_ssize_t n, Py_ssize_t position)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (spans[2 * mid + 1] <= position)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* appends the spans of evaluator.near over spans ``left`` and ``right`` (arena offsets,
+ * sorted) to the arena: see _pure.near_spans */
+static int
+near_pairs(Program *p, Near *near, Py_ssize_t left, Py_ssize_t nleft, Py_ssize_t right,
+           Py_ssize_t nright)
+{
+    Py_ssize_t distance = near->distance;
+    int ordered = near->ordered;
+    /* each side sorted by end too */
+    Py_ssize_t ends[2];
+    Py_ssize_t sides[2] = {left, right}, counts[2] = {nleft, nright};
+    for (int s = 0; s < 2; s++) {
+        if (arena_room(p, 2 * counts[s]) < 0)
+            return -1;
+        ends[s] = p->narena;
+        memcpy(p->arena + ends[s], p->arena + sides[s], (size_t)(2 * counts[s]) * sizeof(Py_ssize_t));
+        if (counts[s] > 1)
+            qsort(p->arena + ends[s], (size_t)counts[s], 2 * sizeof(Py_ssize_t), compare_by_end);
+        p->narena += 2 * counts[s];
+    }
+    Py_ssize_t at = p->narena;
+    for (int s = 0; s < 2; s++) {
+        int first = s == 0;
+        Py_ssize_t here = sides[s], n = counts[s];
+        Py_ssize_t far = sides[1 - s], nfar = counts[1 - s], far_ends = ends[1 - s];
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_ssize_t start = p->arena[here + 2 * i], end = p->arena[here + 2 * i + 1];
+            if (first || !ordered) {
+                Py_ssize_t j = first_starting_at(p->arena + far, nfar, end);
+                if (j < nfar && p->arena[far + 2 * j] <= end + distance) {
+                    Py_ssize_t partner = p->arena[far + 2 * j + 1];
+                    if (arena_room(p, 2) < 0)
+                        return -1;
+                    p->arena[p->narena++] = start;
+                    p->arena[p->narena++] = partner;
+                }
+            }
+            if (!first || !ordered) {
+                Py_ssize_t j = ending_by(p->arena + far_ends, nfar, start);
+                if (j && p->arena[far_ends + 2 * (j - 1) + 1] >= start - distance) {
+                    Py_ssize_t partner = p->arena[far_ends + 2 * (j - 1)];
+                    if (arena_room(p, 2) < 0)
+                        return -1;
+                    p->arena[p->narena++] = partner;
+                    p->arena[p->narena++] = end;
+                }
+            }
+        }
+    }
+    /* the found spans moved down over the copies sorted by end */
+    Py_ssize_t found = p->narena - at;
+    memmove(p->arena + ends[0], p->arena + at, (size_t)found * sizeof(Py_ssize_t));
+    p->narena = ends[0] + found;
+    sort_spans(p, ends[0]);
+    return 0;
+}
+
+/* the spans of a positional part in field f, sorted: at arena[*at], *count of them */
+static int
+spans_of(Run *r, int32_t ref, int f, Py_ssize_t *at, Py_ssize_t *count)
+{
+    Program *p = r->p;
+    Py_ssize_t number = ref >> 2;
+    int kind = ref & 3;
+    Slot *slot = kind == REF_TERM ? &p->terms[number].slots[f]
+                 : kind == REF_OR ? &p->ors[number].slots[f]
+                                  : &p->nears[number].slots[f];
+    if (slot->stamp == p->stamp) {
+        *at = slot->at;
+        *count = slot->count;
+        return 0;
+    }
+    if (Py_EnterRecursiveCall(" looking up spans"))
+        return -1;
+    int failed = 0;
+    Py_ssize_t start = p->narena;
+    if (kind == REF_TERM) {
+        failed = term_spans(r, &p->terms[number], f);  /* ascending, no repeats */
+    }
+    else if (kind == REF_OR) {
+        Py_ssize_t refs = p->ors[number].refs, n = p->ors[number].count;
+        /* the parts' spans first (each kept where it is made), then copied together */
+        for (Py_ssize_t i = 0; i < n && !failed; i++) {
+            Py_ssize_t a, c;
+            failed = spans_of(r, p->refs[refs + i], f, &a, &c);
+        }
+        start = p->narena;
+        for (Py_ssize_t i = 0; i < n && !failed; i++) {
+            Py_ssize_t a, c;
+            failed = spans_of(r, p->refs[refs + i], f, &a, &c);  /* found: stamped */
+            if (!failed && c) {
+                failed = arena_room(p, 2 * c);
+                if (!failed) {
+                    memcpy(p->arena + p->narena, p->arena + a, (size_t)(2 * c) * sizeof(Py_ssize_t));
+                    p->narena += 2 * c;
+                }
+            }
+        }
+        if (!failed)
+            sort_spans(p, start);
+    }
+    else {
+        Near *near = &p->nears[number];
+        int32_t left_ref = near->left, right_ref = near->right;
+        Py_ssize_t left, nleft, right = 0, nright = 0;
+        failed = spans_of(r, left_ref, f, &left, &nleft);
+        if (!failed && nleft)
+            failed = spans_of(r, right_ref, f, &right, &nright);
+        start = p->narena;
+        if (!failed && nleft && nright)
+            failed = near_pairs(p, &p->nears[number], left, nleft, right, nright);
+    }
+    Py_LeaveRecursiveCall();
+    if (failed)
+        return -1;
+    /* the slot looked up again: the tables did not move, but be plain about it */
+    slot = kind == REF_TERM ? &p->terms[number].slots[f]
+           : kind == REF_OR ? &p->ors[number].slots[f]
+                            : &p->nears[number].slots[f];
+    slot->stamp = p->stamp;
+    slot->at = *at = start;
+    slot->count = *count = (p->narena - start) / 2;
+    return 0;
+}
+
+/* 1 when term ``number`` occurs in one of its fields, 0 when not, -1 on error */
+static int
+term_occurs(Run *r, Py_ssize_t number)
+{
+    Program *p = r->p;
+    Term *t = &p->terms[number];
+    if (t->stamp == p->stamp)
+        return t->value;
+    int found = 0;
+    for (int f = 0; f < FIELDS && !found; f++) {
+        if (!(t->fields >> f & 1))
+            continue;
+        if (t->single) {
+            found = PySet_Contains(r->sets[f], p->words[t->words]);
+        }
+        else {
+            Py_ssize_t at, count;
+            if (spans_of(r, (int32_t)(number << 2 | REF_TERM), f, &at, &count) < 0)
+                return -1;
+            found = count > 0;
+        }
+        if (found < 0)
+            return -1;
+    }
+    t = &p->terms[number];
+    t->stamp = p->stamp;
+    t->value = found;
+    return found;
+}
+
+/* whether a span of ``right`` follows one of ``left`` (or, unless ordered, precedes it)
+ * with at most ``n`` words between: see _pure._within */
+static int
+within(Program *p, Py_ssize_t left, Py_ssize_t nleft, Py_ssize_t right, Py_ssize_t nright,
+       Py_ssize_t n, int ordered)
+{
+    for (Py_ssize_t i = 0; i < nleft; i++) {
+        Py_ssize_t end = p->arena[left + 2 * i + 1];
+        Py_ssize_t j = first_starting_at(p->arena + right, nright, end);
+        if (j < nright && p->arena[right + 2 * j] <= end + n)
+            return 1;
+    }
+    if (ordered)
+        return 0;
+    /* the greatest end of ``right`` at or before a start of ``left``: within n words? */
+    if (arena_room(p, nright) < 0)
+        return -1;
+    Py_ssize_t *ends = p->arena + p->narena;
+    for (Py_ssize_t j = 0; j < nright; j++)
+        ends[j] = p->arena[right + 2 * j + 1];
+    if (nright > 1)
+        qsort(ends, (size_t)nright, sizeof(Py_ssize_t), compare_numbers);
+    for (Py_ssize_t i = 0; i < nleft; i++) {
+        Py_ssize_t start = p->arena[left + 2 * i];
+        Py_ssize_t lo = 0, hi = nright;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (ends[mid] <= start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo && ends[lo - 1] >= start - n)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+near_matches(Run *r, Py_ssize_t number)
+{
+    Program *p = r->p;
+    Near *near = &p->nears[number];
+    if (near->stamp == p->stamp)
+        return near->value;
+    int found = 0;
+    for (int f = 0; f < FIELDS && !found; f++) {
+        near = &p->nears[number];
+        if (!(near->fields >> f & 1))
+            continue;
+        for (Py_ssize_t i = 0; i < near->lefts && !found; i++) {
+            Py_ssize_t left, nleft;
+            if (spans_of(r, p->refs[near->refs + i], f, &left, &nleft) < 0)
+                return -1;
+            near = &p->nears[number];
+            for (Py_ssize_t j = 0; j < near->rights && nleft && !found; j++) {
+                Py_ssize_t right, nright;
+                if (spans_of(r, p->refs[near->refs + near->lefts + j], f, &right, &nright) < 0)
+                    return -1;
+                near = &p->nears[number];
+                found = nright && within(p, left, nleft, right, nright, near->distance,
+                                         near->ordered);
+            }
+        }
+    }
+    near = &p->nears[number];
+    near->stamp = p->stamp;
+    near->value = found;
+    return found;
+}
+
+static Py_ssize_t
+node_end(Program *p, Py_ssize_t at)
+{
+    int32_t header = p->code[at];
+    return at + 1 + ((header & 15) >= OP_NOT ? header >> 4 : 0);
+}
+
+/* 1 when the node at code[at] matches, 0 when not, -1 on error */
+static int
+test(Run *r, Py_ssize_t at)
+{
+    Program *p = r->p;
+    int32_t header = p->code[at];
+    Py_ssize_t payload = header >> 4;
+    switch (header & 15) {
+    case OP_TERM:
+        return term_occurs(r, payload);
+    case OP_NEAR:
+        return near_matches(r, payload);
+    case OP_LANG:
+        return PyUnicode_Compare(r->language, p->values[payload]) == 0 ? 1
+               : PyErr_Occurred() ? -1 : 0;
+    case OP_SOURCE: {
+        int same = PyUnicode_Compare(r->source, p->values[payload]) == 0;
+        if (PyErr_Occurred())
+            return -1;
+        if (same)
+            return 1;
+        Py_ssize_t ends = PyUnicode_Tailmatch(r->source, p->dotted[payload], 0,
+                                              PY_SSIZE_T_MAX, 1);
+        return ends < 0 ? -1 : ends > 0;
+    }
+    case OP_URL: {
+        return PyUnicode_Contains(r->url, p->values[payload]);
+    }
+    case OP_NOT: {
+        if (Py_EnterRecursiveCall(" evaluating a topic"))
+            return -1;
+        int found = test(r, at + 1);
+        Py_LeaveRecursiveCall();
+        return found < 0 ? -1 : !found;
+    }
+    default: {
+        int want = (header & 15) == OP_OR;
+        Py_ssize_t stop = at + 1 + payload;
+        if (Py_EnterRecursiveCall(" evaluating a topic"))
+            return -1;
+        int result = !want;
+        for (Py_ssize_t next = at + 1; next < stop; next = node_end(p, next)) {
+            int found = test(r, next);
+            if (found < 0) {
+                result = -1;
+                break;
+            }
+            if (found == want) {
+                result = want;
+                break;
+            }
+        }
+        Py_LeaveRecursiveCall();
+        return result;
+    }
+    }
+}
+
+typedef struct {
+    int32_t *at;
+    Py_ssize_t count, size;
+} Units;
+
+/* adds the terms (number << 1) and proximity searches (number << 1 | 1) that fired in the
+ * matching node at code[at] */
+static int
+collect(Run *r, Py_ssize_t at, Units *units)
+{
+    Program *p = r->p;
+    int32_t header = p->code[at];
+    int op = header & 15;
+    if (op == OP_TERM || op == OP_NEAR) {
+        if (grow(&units->at, &units->size, units->count + 1, sizeof(int32_t)) < 0)
+            return -1;
+        units->at[units->count++] = (header >> 4) << 1 | (op == OP_NEAR);
+        return 0;
+    }
+    if (op != OP_AND && op != OP_OR)
+        return 0;
+    Py_ssize_t stop = at + 1 + (header >> 4);
+    if (Py_EnterRecursiveCall(" evaluating a topic"))
+        return -1;
+    int failed = 0;
+    for (Py_ssize_t next = at + 1; next < stop && !failed; next = node_end(p, next)) {
+        int found = op == OP_AND ? 1 : test(r, next);
+        if (found < 0)
+            failed = 1;
+        else if (found)
+            failed = collect(r, next, units) < 0;
+    }
+    Py_LeaveRecursiveCall();
+    return failed ? -1 : 0;
+}
+
+/* the units that fired, each once, in order, as a tuple of their objects */
+static PyObject *
+fired_tuple(Program *p, Units *units)
+{
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < units->count; i++) {
+        int seen = 0;
+        for (Py_ssize_t j = 0; j < kept && !seen; j++)
+            seen = units->at[j] == units->at[i];
+        if (!seen)
+            units->at[kept++] = units->at[i];
+    }
+    PyObject *fired = PyTuple_New(kept);
+    if (fired == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < kept; i++) {
+        int32_t unit = units->at[i];
+        PyObject *object = unit & 1 ? p->nears[unit >> 1].unit : p->terms[unit >> 1].unit;
+        PyTuple_SET_ITEM(fired, i, Py_NewRef(object));
+    }
+    return fired;
+}
+
+static void
+run_clear(Run *r)
+{
+    for (int f = 0; f < FIELDS; f++) {
+        Py_CLEAR(r->fields[f]);
+        Py_CLEAR(r->sets[f]);
+        Py_CLEAR(r->tokens[f]);
+        Py_CLEAR(r->positions[f]);
+    }
+    Py_CLEAR(r->language);
+    Py_CLEAR(r->source);
+    Py_CLEAR(r->url);
+}
+
+static int
+run_start(Run *r, PyObject *doc)
+{
+    static const char *names[FIELDS] = {"title", "text", "feed"};
+    for (int f = 0; f < FIELDS; f++) {
+        r->fields[f] = PyObject_GetAttrString(doc, names[f]);
+        if (r->fields[f] == NULL)
+            return -1;
+        r->sets[f] = PyObject_GetAttrString(r->fields[f], "words");
+        if (r->sets[f] == NULL)
+            return -1;
+        if (!PyAnySet_Check(r->sets[f])) {
+            PyErr_SetString(PyExc_TypeError, "a field's words are a set");
+            return -1;
+        }
+    }
+    r->language = PyObject_GetAttrString(doc, "language");
+    r->source = r->language ? PyObject_GetAttrString(doc, "source") : NULL;
+    r->url = r->source ? PyObject_GetAttrString(doc, "url") : NULL;
+    if (r->url == NULL)
+        return -1;
+    if (!PyUnicode_Check(r->language) || !PyUnicode_Check(r->source) || !PyUnicode_Check(r->url)) {
+        PyErr_SetString(PyExc_TypeError, "a document's language, source and url are str");
+        return -1;
+    }
+    return 0;
+}
+
+/* match(numbers, doc, state, cls, compile) -> [cls(name, matched, highlights)]: see
+ * _pure.Program.match */
+static PyObject *
+program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "match() takes 5 arguments");
+        return NULL;
+    }
+    PyObject *numbers = args[0], *doc = args[1], *state = args[2], *cls = args[3],
+             *compile = args[4];
+    if (!PyList_Check(numbers) || !PyType_Check(cls)) {
+        PyErr_SetString(PyExc_TypeError, "match() takes a list of numbers and a class");
+        return NULL;
+    }
+    if (p->busy) {
+        PyErr_SetString(PyExc_RuntimeError, "match() called while matching");
+        return NULL;
+    }
+    Run run = {p};
+    Units units = {NULL, 0, 0};
+    PyObject *found = NULL, *reports = NULL, *report = NULL;
+    PyObject *descriptors[3] = {NULL, NULL, NULL};
+    p->busy = 1;
+    if (++p->stamp == 0) {  /* wrapped round: no slot may look current */
+        for (Py_ssize_t i = 0; i < p->nterms; i++) {
+            p->terms[i].stamp = 0;
+            for (int f = 0; f < FIELDS; f++)
+                p->terms[i].slots[f].stamp = 0;
+        }
+        for (Py_ssize_t i = 0; i < p->nors; i++)
+            for (int f = 0; f < FIELDS; f++)
+                p->ors[i].slots[f].stamp = 0;
+        for (Py_ssize_t i = 0; i < p->nnears; i++) {
+            p->nears[i].stamp = 0;
+            for (int f = 0; f < FIELDS; f++)
+                p->nears[i].slots[f].stamp = 0;
+        }
+        p->stamp = 1;
+    }
+    p->narena = 0;
+    if (run_start(&run, doc) < 0)
+        goto done;
+    reports = PyObject_GetAttr(state, str_reports);
+    if (reports == NULL)
+        goto done;
+    if (!PyDict_Check(reports)) {
+        PyErr_SetString(PyExc_TypeError, "the state's reports must be a dict");
+        goto done;
+    }
+    report = PyObject_GetAttr(state, str_report);
+    if (report == NULL)
+        goto done;
+    PyObject *names[3] = {str_topic, str_matched, str_highlights};
+    for (int i = 0; i < 3; i++) {
+        descriptors[i] = slot_of(cls, names[i]);
+        if (descriptors[i] == NULL)
+            goto done;
+    }
+    int plain = plain_class(cls);
+    if (plain < 0)
+        goto done;
+    found = PyList_New(0);
+    if (found == NULL)
+        goto done;
+    int filtered = PyUnicode_GET_LENGTH(run.language) > 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(numbers); i++) {
+        Py_ssize_t number = PyLong_AsSsize_t(PyList_GET_ITEM(numbers, i));
+        if (number == -1 && PyErr_Occurred())
+            goto fail;
+        if (number < 0 || number >= p->ntopics) {
+            PyErr_SetString(PyExc_IndexError, "no topic of that number");
+            goto fail;
+        }
+        Topic *topic = &p->topics[number];
+        if (topic->name == NULL)
+            continue;
+        if (filtered && topic->languages != NULL) {
+            int contained = PySet_Contains(topic->languages, run.language);
+            if (contained < 0)
+                goto fail;
+            if (!contained)
+                continue;
+        }
+        if (topic->code < 0) {
+            PyObject *code = PyObject_CallOneArg(compile, PyList_GET_ITEM(numbers, i));
+            if (code == NULL)
+                goto fail;
+            topic = &p->topics[number];  /* compile may have changed the tables */
+            int failed = topic->name != NULL && topic->code < 0 && set_code(p, number, code) < 0;
+            Py_DECREF(code);
+            if (failed)
+                goto fail;
+            topic = &p->topics[number];
+            if (topic->name == NULL || topic->code < 0)
+                continue;
+        }
+        Py_ssize_t at = topic->code;
+        int matches = test(&run, at);
+        if (matches < 0)
+            goto fail;
+        if (!matches)
+            continue;
+        units.count = 0;
+        if (collect(&run, at, &units) < 0)
+            goto fail;
+        PyObject *fired = fired_tuple(p, &units);
+        if (fired == NULL)
+            goto fail;
+        PyObject *pair = PyDict_GetItemWithError(reports, fired);  /* borrowed */
+        if (pair != NULL)
+            Py_INCREF(pair);
+        else if (!PyErr_Occurred())
+            pair = PyObject_CallOneArg(report, fired);
+        Py_DECREF(fired);
+        if (pair == NULL)
+            goto fail;
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            Py_DECREF(pair);
+            PyErr_SetString(PyExc_TypeError, "a report is a pair");
+            goto fail;
+        }
+        topic = &p->topics[number];
+        PyObject *name = topic->name;
+        if (name == NULL) {  /* removed by the report's code */
+            Py_DECREF(pair);
+            continue;
+        }
+        Py_INCREF(name);
+        PyObject *values[3] = {name, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)};
+        PyObject *made = new_frozen(cls, plain ? descriptors : NULL, values, 3);
+        Py_DECREF(name);
+        Py_DECREF(pair);
+        if (made == NULL)
+            goto fail;
+        int failed = PyList_Append(found, made);
+        Py_DECREF(made);
+        if (failed)
+            goto fail;
+    }
+    goto done;
+fail:
+    Py_CLEAR(found);
+done:
+    PyMem_Free(units.at);
+    for (int i = 0; i < 3; i++)
+        Py_XDECREF(descriptors[i]);
+    Py_XDECREF(report);
+    Py_XDECREF(reports);
+    run_clear(&run);
+    p->busy = 0;
+    return found;
+}
+
+static void
+program_dealloc(Program *p)
+{
+    for (Py_ssize_t i = 0; i < p->nterms; i++)
+        Py_XDECREF(p->terms[i].unit);
+    for (Py_ssize_t i = 0; i < p->nnears; i++)
+        Py_XDECREF(p->nears[i].unit);
+    for (Py_ssize_t i = 0; i < p->nwords; i++)
+        Py_XDECREF(p->words[i]);
+    for (Py_ssize_t i = 0; i < p->nvalues; i++) {
+        Py_XDECREF(p->values[i]);
+        Py_XDECREF(p->dotted[i]);
+    }
+    for (Py_ssize_t i = 0; i < p->ntopics; i++) {
+        Py_XDECREF(p->topics[i].name);
+        Py_XDECREF(p->topics[i].languages);
+    }
+    PyMem_Free(p->terms);
+    PyMem_Free(p->ors);
+    PyMem_Free(p->nears);
+    PyMem_Free(p->topics);
+    PyMem_Free(p->words);
+    PyMem_Free(p->prefixes);
+    PyMem_Free(p->refs);
+    PyMem_Free(p->values);
+    PyMem_Free(p->dotted);
+    PyMem_Free(p->code);
+    PyMem_Free(p->arena);
+    PyTypeObject *type = Py_TYPE(p);
+    type->tp_free((PyObject *)p);
+}
+
+static PyMethodDef program_methods[] = {
+    {"add_term", (PyCFunction)(void (*)(void))program_add_term, METH_FASTCALL,
+     "add_term(fields, words, prefixes, unit) -> the term's number"},
+    {"add_or", (PyCFunction)program_add_or, METH_O, "add_or(refs) -> the OR's number"},
+    {"add_near", (PyCFunction)(void (*)(void))program_add_near, METH_FASTCALL,
+     "add_near(distance, ordered, left, right, lefts, rights, fields, unit) -> its number"},
+    {"add_value", (PyCFunction)program_add_value, METH_O,
+     "add_value(value) -> the number of a filter's value"},
+    {"put", (PyCFunction)(void (*)(void))program_put, METH_FASTCALL,
+     "put(number, name, languages): topic ``number``, its code made when first asked"},
+    {"remove", (PyCFunction)program_remove, METH_O, "remove(number): no topic ``number``"},
+    {"match", (PyCFunction)(void (*)(void))program_match, METH_FASTCALL,
+     "match(numbers, doc, state, cls, compile) -> matches"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ProgramType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "newswatch.core.query._kernel.Program",
+    .tp_doc = "The terms, proximity searches and topic code of a matcher (see _pure.Program).",
+    .tp_basicsize = sizeof(Program),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_dealloc = (destructor)program_dealloc,
+    .tp_methods = program_methods,
+};
+
+static PyObject *
+kernel_new_program(PyObject *module, PyObject *unused)
+{
+    return PyObject_CallNoArgs((PyObject *)&ProgramType);
+}
+
 static PyMethodDef kernel_methods[] = {
     {"positions", (PyCFunction)kernel_positions, METH_O,
      "positions(tokens) -> {word: [token offsets, ascending]}"},
@@ -878,8 +2060,8 @@ static PyMethodDef kernel_methods[] = {
      "single_spans(offsets) -> [(p, p + 1) for p in offsets]"},
     {"phrase_spans", (PyCFunction)(void (*)(void))kernel_phrase_spans, METH_FASTCALL,
      "phrase_spans(present, positions, tokens, words) -> spans of the phrase"},
-    {"evaluate", (PyCFunction)(void (*)(void))kernel_evaluate, METH_FASTCALL,
-     "evaluate(numbers, topics, state, title, text, feed, language, cls) -> matches"},
+    {"new_program", (PyCFunction)kernel_new_program, METH_NOARGS,
+     "new_program() -> an empty Program (terms, proximity searches, topic code)"},
     {"items", (PyCFunction)(void (*)(void))kernel_items, METH_FASTCALL,
      "items(hits, cache, fields, cls, make) -> the item of each hit"},
     {"seconds", (PyCFunction)kernel_seconds, METH_O,
@@ -912,8 +2094,7 @@ PyInit__kernel(void)
         PyObject **name;
         const char *text;
     } names[] = {
-        {&str_languages, "languages"}, {&str_run_, "_run"}, {&str_run, "run"},
-        {&str_spec, "spec"}, {&str_name, "name"}, {&str_reports, "_reports"},
+        {&str_reports, "_reports"},
         {&str_report, "report"}, {&str_topic, "topic"}, {&str_matched, "matched"},
         {&str_highlights, "highlights"}, {&str_field, "field"}, {&str_start, "start"},
         {&str_end, "end"}, {&str_text, "text"}, {&str_term, "term"},
@@ -925,5 +2106,14 @@ PyInit__kernel(void)
                 return NULL;
         }
     }
-    return PyModule_Create(&kernel_module);
+    if (PyType_Ready(&ProgramType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&kernel_module);
+    if (module == NULL)
+        return NULL;
+    if (PyModule_AddObjectRef(module, "Program", (PyObject *)&ProgramType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }

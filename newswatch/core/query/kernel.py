@@ -6,13 +6,11 @@ switches (the property tests run both against the reference evaluator)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from newswatch.core.query import _pure
-from newswatch.core.query._pure import Checks, Hit, Item, Span, State, Topic
-
-M = TypeVar("M")
+from newswatch.core.query._pure import Checks, Hit, Item, Program, Span
 
 
 class Kernel(Protocol):
@@ -42,18 +40,7 @@ class Kernel(Protocol):
         /,
     ) -> list[Span]: ...
 
-    def evaluate(
-        self,
-        numbers: list[int],
-        topics: Sequence[Topic | None],
-        state: State,
-        title: frozenset[str],
-        text: frozenset[str],
-        feed: frozenset[str],
-        language: str,
-        cls: Callable[[str, list[str], tuple[Any, ...]], M],
-        /,
-    ) -> list[M]: ...
+    def new_program(self) -> Program: ...
 
     def items(
         self,

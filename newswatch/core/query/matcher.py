@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from newswatch.core.errors import QueryError
 from newswatch.core.language import language_code
 from newswatch.core.query import kernel
-from newswatch.core.query.codegen import Run, compile_run
+from newswatch.core.query.bytecode import compile_code
 from newswatch.core.query.compiled import Query, parse_query
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.highlight import Highlight
@@ -37,34 +37,21 @@ class TopicMatch:
 
 
 class _Topic:
-    """A parsed topic; its evaluation function is made the first time presearch picks it
-    (most topics of a large catalogue are never candidates for most of the news)."""
+    """A parsed topic; its code (bytecode.py) is made the first time presearch picks it (most
+    topics of a large catalogue are never candidates for most of the news)."""
 
-    __slots__ = ("_intern", "_run", "languages", "plan", "query", "spec")
+    __slots__ = ("languages", "plan", "query", "spec")
 
     def __init__(
-        self,
-        spec: TopicSpec,
-        parsed: tuple[Query, Plan],
-        languages: frozenset[str],
-        intern: Interner,
+        self, spec: TopicSpec, parsed: tuple[Query, Plan], languages: frozenset[str]
     ) -> None:
         self.spec = spec
         self.query, self.plan = parsed
         self.languages = languages
-        self._intern = intern
-        self._run: Run | None = None
 
     @property
     def name(self) -> str:
         return self.spec.name
-
-    @property
-    def run(self) -> Run:
-        """The query as one function (codegen.py): None, or the terms that fired."""
-        if self._run is None:
-            self._run = compile_run(self.query.root, self._intern)
-        return self._run
 
 
 class TopicMatcher:
@@ -74,13 +61,15 @@ class TopicMatcher:
     to a new list of topics that way): nothing else is compiled again."""
 
     def __init__(self, specs: Iterable[TopicSpec] = ()) -> None:
-        self._intern = Interner()
+        # the kernel's tables and topic code: the active kernel's when the matcher is made
+        self._program = kernel.active.new_program()
+        self._intern = Interner(self._program)
         self._slots: list[_Topic | None] = []  # topic numbers; a removed topic leaves None
         self._numbers: dict[str, int] = {}  # name -> number
         self._index = TopicIndex()
         with _collector_paused():
             parsed: _Parsed = {}
-            compiled = [_compile(spec, self._intern, parsed) for spec in specs]  # all or nothing
+            compiled = [_compile(spec, parsed) for spec in specs]  # all or nothing
             for topic in compiled:
                 self._put(topic)
             _settle(len(compiled))
@@ -95,13 +84,14 @@ class TopicMatcher:
     def add(self, spec: TopicSpec) -> None:
         """Add a topic, or replace the topic of the same name (it then matches after the
         others). Raises QueryError, and changes nothing, when the query is malformed."""
-        self._put(_compile(spec, self._intern, {}))
+        self._put(_compile(spec, {}))
 
     def remove(self, name: str) -> None:
         number = self._numbers.pop(name, None)
         if number is not None:
             self._slots[number] = None
             self._index.remove(number)
+            self._program.remove(number)
 
     def spec(self, name: str) -> TopicSpec | None:
         """The spec of topic ``name``; None when there is no such topic."""
@@ -123,11 +113,7 @@ class TopicMatcher:
         nothing, when a new query is malformed."""
         with _collector_paused():
             parsed: _Parsed = {}
-            fresh = [
-                _compile(spec, self._intern, parsed)
-                for spec in specs
-                if self.spec(spec.name) != spec
-            ]
+            fresh = [_compile(spec, parsed) for spec in specs if self.spec(spec.name) != spec]
             for name in removed:
                 self.remove(name)
             for topic in fresh:
@@ -140,6 +126,7 @@ class TopicMatcher:
         self._slots.append(topic)
         self._numbers[topic.name] = number
         self._index.add(number, topic.query.root, topic.plan)
+        self._program.put(number, topic.name, topic.languages)
 
     def candidates(self, doc: MatchDocument) -> list[int]:
         """The numbers of the topics presearch picks for ``doc`` (what ``match`` evaluates)."""
@@ -151,16 +138,15 @@ class TopicMatcher:
         # dicts (spans, hits, reports), and no reference cycle: reference counting frees
         # them, and the cyclic collector walking them over and over cost a third of it
         with _collector_paused():
-            return kernel.active.evaluate(
-                self._index.candidates(doc),
-                self._slots,
-                DocumentState(doc),
-                doc.title.words,
-                doc.text.words,
-                doc.feed.words,
-                doc.language,  # an article of unknown language is never filtered out
-                TopicMatch,
+            return self._program.match(
+                self._index.candidates(doc), doc, DocumentState(doc), TopicMatch, self._code
             )
+
+    def _code(self, number: int) -> list[int]:
+        """The code of topic ``number`` (asked by the kernel the first time it is a candidate)."""
+        topic = self._slots[number]
+        assert topic is not None  # the kernel asks for the topics it holds
+        return compile_code(topic.query.root, self._intern)
 
 
 @contextlib.contextmanager
@@ -200,7 +186,7 @@ _Parsed = dict[str, tuple[Query, Plan]]
 _EVERY: frozenset[str] = frozenset()
 
 
-def _compile(spec: TopicSpec, intern: Interner, parsed: _Parsed) -> _Topic:
+def _compile(spec: TopicSpec, parsed: _Parsed) -> _Topic:
     try:
         found = parsed.get(spec.query)
         if found is None:
@@ -217,7 +203,7 @@ def _compile(spec: TopicSpec, intern: Interner, parsed: _Parsed) -> _Topic:
     given = (spec.languages,) if isinstance(spec.languages, str) else spec.languages
     # the empty set shared by the topics of every language (most of them)
     languages = frozenset(language_code(lang) for lang in given if lang.strip()) or _EVERY
-    return _Topic(spec, found, languages, intern)
+    return _Topic(spec, found, languages)
 
 
 def _detail(err: QueryError) -> str:

@@ -1,9 +1,9 @@
-"""The parts of compiled queries that hold word positions, and the per-document state they are
-evaluated against: every term (``CompiledWords``, one object per distinct term, shared by all
-the topics of a matcher) has its positions looked up once per document and shared with every
-topic; a proximity search (``CompiledNear``) pairs them once. A topic's query as a whole is one
-generated function (``codegen.py``) that returns the terms and proximity searches that fired;
-the state makes the report (matched words, highlights) of those once.
+"""The parts of compiled queries that hold word positions, and the per-document state that
+makes reports: every term (``CompiledWords``, one object per distinct term, shared by all the
+topics of a matcher) and proximity search (``CompiledNear``) is made once and numbered in the
+matching kernel's tables, which topic code (``bytecode.py``) refers to; the kernel decides which
+topics match and which of their terms and proximity searches fired. The state makes the report
+(matched words, highlights) of those once per document, from their hits.
 
 The plain evaluator (``evaluator.py``) is the reference: the property tests hold this to
 agree with it, on what matches and on what is reported. Hits are kept as plain tuples
@@ -12,12 +12,12 @@ agree with it, on what matches and on what is reported. Hits are kept as plain t
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import operator
 from collections.abc import Hashable
 
 from newswatch.core.query import kernel
+from newswatch.core.query._pure import Program
 from newswatch.core.query.ast import Near, Node, Or, WordPattern, Words
 from newswatch.core.query.document import WORD_FIELDS, MatchDocument, Span
 from newswatch.core.query.evaluator import DEFAULT_FIELDS, near
@@ -46,7 +46,11 @@ class Interner:
     ``CompiledWords`` per distinct term (shared by a matcher), so that topics sharing a term
     share its look-ups and reports in a document."""
 
-    def __init__(self) -> None:
+    def __init__(self, program: Program) -> None:
+        # the kernel's tables of terms, proximity searches and filter values, which topic
+        # code (bytecode.py) refers to by number
+        self.program = program
+        self._values: dict[str, int] = {}
         self._ids: dict[Hashable, int] = {}
         self._terms: dict[Hashable, CompiledWords] = {}
         # proximity searches and the ORs they join, by their parts: topics writing the same
@@ -71,6 +75,13 @@ class Interner:
         found = self._terms.get(key)
         if found is None:
             found = self._terms[key] = CompiledWords(node, self)
+        return found
+
+    def value(self, text: str) -> int:
+        """The number of a filter's value (``lang:``, ``source:``, ``url:``) in the kernel."""
+        found = self._values.get(text)
+        if found is None:
+            found = self._values[text] = self.program.add_value(text)
         return found
 
     def near(self, node: Near) -> CompiledNear:
@@ -100,17 +111,9 @@ class DocumentState:
 
     def __init__(self, doc: MatchDocument) -> None:
         self.doc = doc
-        # read by the generated functions of topics (codegen.py)
-        self.language = doc.language
-        self.source = doc.source
-        self.url = doc.url
         self._spans: dict[tuple[int, str], list[Span]] = {}
-        self.present: dict[int, bool] = {}  # term id -> whether it occurs
         # by (id, field) of a term, OR or proximity search (ids unique among them)
         self.occurrences: dict[tuple[int, str], list[Occurrence]] = {}
-        self.positional: dict[tuple[int, str], list[Span]] = {}  # spans of an OR or NEAR
-        self.near_matches: dict[int, bool] = {}  # CompiledNear.id -> whether it matches
-        self._bounds: dict[int, Bounds] = {}  # by id() of a list of spans (kept inside)
         self._items: dict[Hit, _Item] = {}
         # the word fields where a word's offsets are its token's (folding changed no
         # length), as the kernel makes their items: (place in article order, text, token
@@ -118,13 +121,6 @@ class DocumentState:
         self._plain: dict[str, tuple[int, str, list[int]]] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
-
-    def occurs(self, term: CompiledWords) -> bool:
-        """Whether ``term`` occurs in one of its fields (looked up once per document)."""
-        found = self.present.get(term.id)
-        if found is None:
-            found = self.present[term.id] = term.occurs(self)
-        return found
 
     def spans(self, term: CompiledWords, field: str) -> list[Span]:
         key = (term.words_id, field)
@@ -140,16 +136,6 @@ class DocumentState:
             else:
                 found = index.find(term.node.words)
             self._spans[key] = found
-        return found
-
-    def bounds(self, spans: list[Span]) -> Bounds:
-        """``spans`` (sorted by start) with their starts and their ends sorted, made once per
-        list (every list of spans is kept by the state, so its id() is never reused)."""
-        found = self._bounds.get(id(spans))
-        if found is None:
-            starts = [start for start, _end in spans]
-            ends = sorted(end for _start, end in spans)
-            found = self._bounds[id(spans)] = (spans, starts, ends)
         return found
 
     def report(self, fired: tuple[Unit, ...]) -> Report:
@@ -233,9 +219,10 @@ def _limited(kept: list[_Item]) -> list[_Item]:
 
 
 class CompiledWords:
-    """A term or phrase: made once per distinct term by ``Interner.term``."""
+    """A term or phrase: made once per distinct term by ``Interner.term``, and numbered by the
+    kernel (``index``; ``ref`` names it where a proximity search refers to it)."""
 
-    __slots__ = ("exact", "fields", "id", "node", "phrase", "single", "text", "words_id")
+    __slots__ = ("fields", "id", "index", "node", "phrase", "ref", "single", "text", "words_id")
 
     def __init__(self, node: Words, intern: Interner) -> None:
         self.node = node
@@ -244,25 +231,17 @@ class CompiledWords:
         self.words_id = intern(keys)
         self.id = intern((keys, node.field, node.text))
         self.fields: tuple[str, ...] = (node.field,) if node.field else DEFAULT_FIELDS
-        # the words without a wildcard: all must be somewhere in the document
-        self.exact = tuple(dict.fromkeys(w.word for w in node.words if not w.prefix))
         one = node.words[0]
         self.single = one.word if len(node.words) == 1 and not one.prefix else None
         wildcard = any(w.prefix for w in node.words)
         self.phrase = [w.word for w in node.words] if len(node.words) > 1 and not wildcard else []
-
-    def occurs(self, state: DocumentState) -> bool:
-        doc = state.doc
-        if self.single is not None:  # one word: a set look-up per field, no positions
-            return any(self.single in doc.field(f).words for f in self.fields)
-        words = doc.words
-        for word in self.exact:
-            if word not in words:
-                return False
-        for field in self.fields:  # noqa: SIM110 - a loop makes no generator (hot path)
-            if state.spans(self, field):
-                return True
-        return False
+        self.index = intern.program.add_term(
+            _mask(self.fields),
+            tuple(w.word for w in node.words),
+            tuple(w.prefix for w in node.words),
+            self,
+        )
+        self.ref: int = self.index << 2 | TERM_REF
 
     def hits(self, state: DocumentState) -> list[Hit]:
         text = self.text
@@ -280,14 +259,11 @@ class CompiledWords:
             ]
         return found
 
-    def spans_in(self, state: DocumentState, field: str) -> list[Span]:
-        return state.spans(self, field) if field in self.fields else []
-
 
 class CompiledOr:
     """An OR joined by a proximity search: the occurrences of its alternatives."""
 
-    __slots__ = ("children", "fields", "id")
+    __slots__ = ("children", "fields", "id", "index", "ref")
 
     def __init__(self, children: list[Positional], intern: Interner) -> None:
         self.id = intern.fresh()
@@ -296,6 +272,8 @@ class CompiledOr:
         self.fields: tuple[str, ...] = tuple(
             f for f in WORD_FIELDS if any(f in c.fields for c in children)
         )
+        self.index = intern.program.add_or(tuple(c.ref for c in children))
+        self.ref: int = self.index << 2 | OR_REF
 
     def occurrences(self, state: DocumentState, field: str) -> list[Occurrence]:
         key = (self.id, field)
@@ -308,15 +286,6 @@ class CompiledOr:
             found = state.occurrences[key] = sorted(merged.items())
         return found
 
-    def spans_in(self, state: DocumentState, field: str) -> list[Span]:
-        key = (self.id, field)
-        found = state.positional.get(key)
-        if found is None:
-            found = state.positional[key] = sorted(
-                {span for child in self.children for span in child.spans_in(state, field)}
-            )
-        return found
-
 
 def _alternatives(node: Positional) -> tuple[Positional, ...]:
     """The alternatives of an OR (of ORs inside it too); anything else is its own."""
@@ -326,7 +295,7 @@ def _alternatives(node: Positional) -> tuple[Positional, ...]:
 
 
 class CompiledNear:
-    __slots__ = ("distance", "fields", "id", "left", "lefts", "ordered", "right", "rights")
+    __slots__ = ("distance", "fields", "id", "index", "left", "ordered", "ref", "right")
 
     def __init__(self, node: Near, left: Positional, right: Positional, intern: Interner) -> None:
         self.id = intern.fresh()
@@ -334,42 +303,21 @@ class CompiledNear:
         self.ordered = node.ordered
         self.left = left
         self.right = right
-        # whether some pair is close enough is whether it is for some pair of alternatives:
-        # tested that way, an OR's spans need no merging
-        self.lefts = _alternatives(left)
-        self.rights = _alternatives(right)
         # the fields it can occur in: both sides must (elsewhere it has no occurrence)
         self.fields: tuple[str, ...] = tuple(f for f in left.fields if f in right.fields)
-
-    def matches(self, state: DocumentState) -> bool:
-        """Whether some field has an occurrence (once per document)."""
-        found = state.near_matches.get(self.id)
-        if found is None:
-            found = state.near_matches[self.id] = self._matches(state)
-        return found
-
-    def _matches(self, state: DocumentState) -> bool:
-        """From the spans of the two sides' alternatives (their occurrences, with the hits
-        making them up, are made for a report only)."""
-        for field in self.fields:
-            for left in self.lefts:
-                spans = left.spans_in(state, field)
-                if not spans:
-                    continue
-                for right in self.rights:
-                    other = right.spans_in(state, field)
-                    if other and _within(spans, state.bounds(other), self):
-                        return True
-        return False
-
-    def spans_in(self, state: DocumentState, field: str) -> list[Span]:
-        key = (self.id, field)
-        found = state.positional.get(key)
-        if found is None:
-            found = state.positional[key] = [
-                span for span, _parts in self.occurrences(state, field)
-            ]
-        return found
+        # whether some pair is close enough is whether it is for some pair of alternatives
+        # (the kernel tests it that way: an OR's spans need no merging)
+        self.index = intern.program.add_near(
+            self.distance,
+            self.ordered,
+            left.ref,
+            right.ref,
+            tuple(a.ref for a in _alternatives(left)),
+            tuple(a.ref for a in _alternatives(right)),
+            _mask(self.fields),
+            self,
+        )
+        self.ref: int = self.index << 2 | NEAR_REF
 
     def hits(self, state: DocumentState) -> list[Hit]:
         return [
@@ -389,39 +337,19 @@ class CompiledNear:
         return found
 
 
-# spans sorted by start, their starts, and their ends sorted
-Bounds = tuple[list[Span], list[int], list[int]]
+# how the kernel refers to what a proximity search joins: number << 2 | kind
+TERM_REF, OR_REF, NEAR_REF = 0, 1, 2
 
 
-def _within(left: list[Span], right: Bounds, near: CompiledNear) -> bool:
-    """Whether a span of ``right`` follows one of ``left`` (or, unless ordered, precedes it)
-    with at most ``near.distance`` words between them: where ``evaluator.near`` pairs the
-    nearest partners, some pair exists exactly when the nearest is close enough. ``left``
-    sorted by start."""
-    n = near.distance
-    _spans, starts, ends = right
-    count = len(starts)
-    for _start, end in left:
-        i = bisect.bisect_left(starts, end)
-        if i < count and starts[i] <= end + n:
-            return True
-    if near.ordered:
-        return False
-    for start, _end in left:
-        i = bisect.bisect_right(ends, start)
-        if i and ends[i - 1] >= start - n:
-            return True
-    return False
+def _mask(fields: tuple[str, ...]) -> int:
+    """Fields as the kernel takes them: bit i for WORD_FIELDS[i]."""
+    return sum(1 << WORD_FIELDS.index(f) for f in fields)
 
 
-# what a topic's generated function reports as fired
+# what a topic reports as fired
 Unit = CompiledWords | CompiledNear
 # what a proximity search joins (the parser allows nothing else there)
 Positional = CompiledWords | CompiledOr | CompiledNear
-
-
-def compile_near(node: Near, intern: Interner) -> CompiledNear:
-    return intern.near(node)
 
 
 def _positional(node: Node, intern: Interner) -> Positional:
