@@ -295,8 +295,9 @@ def test_a_bulk_build_leaves_its_topics_out_of_the_collectors_way() -> None:
 
 
 def test_queries_nested_as_deep_as_allowed_or_thousands_of_terms_wide_match_as_evaluated() -> None:
-    """Each topic becomes one generated function: the deepest nesting the parser accepts
-    and a query of thousands of alternatives still compile and agree with the reference."""
+    """Each topic becomes bytecode evaluated by the kernel: the deepest nesting the parser
+    accepts and a query of thousands of alternatives still compile and agree with the
+    reference."""
     deep = "a"
     for i in range(19):  # two groups a level: 38 of the 40 the parser allows
         deep = f"(b{i} OR {deep}) AND -c{i}" if i % 2 else f'(b{i} AND ({deep} OR d NEAR/2 "e f"))'
