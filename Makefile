@@ -19,8 +19,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# setup.py and the C source: the compiled matching kernel is built again when they change
-KERNEL := setup.py newswatch/core/query/_kernel.c
+# setup.py and the C sources: the compiled matching kernel and MinHash are built again when
+# they change
+KERNEL := setup.py newswatch/core/query/_kernel.c newswatch/core/_minhash.c
 
 $(VENV)/.installed: pyproject.toml $(KERNEL) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .

@@ -26,6 +26,8 @@ def test_the_wheel_carries_all_three_tiers_and_the_command(tmp_path: Path) -> No
     # the compiled matching kernel (built where a C compiler is; CI's machines have one)
     assert [n for n in names if n.startswith("newswatch/core/query/_kernel.cpython")], names
     assert "newswatch/core/query/_kernel.pyi" in names  # its types
+    assert [n for n in names if n.startswith("newswatch/core/_minhash.cpython")], names
+    assert "newswatch/core/_minhash.pyi" in names
     # the topic pack is data: configurations name its topics (`pack: summits`)
     for topic in ("summits", "arrest-warrants", "arms-deliveries"):
         assert f"newswatch/topics/{topic}.yaml" in names, f"pack topic {topic} is not shipped"

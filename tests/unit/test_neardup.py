@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 from datasketch import MinHash
 
@@ -97,3 +105,98 @@ def test_minhash_values_are_datasketchs() -> None:
         assert np.array_equal(neardup.minhash_values(hashes), reference.hashvalues)
     reference = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme="affine32")
     assert np.array_equal(neardup.minhash_values(np.zeros(0, np.uint32)), reference.hashvalues)
+
+
+@pytest.fixture(scope="module")
+def compiled() -> ModuleType:
+    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("NEWSWATCH_PURE_PYTHON is set: the compiled MinHash is off")
+    from newswatch.core import _minhash
+
+    return _minhash
+
+
+def test_the_compiled_minhash_is_built_and_used_unless_turned_off() -> None:
+    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
+        assert neardup._COMPILED is None
+    else:
+        assert neardup._COMPILED is not None, "pip install -e . builds newswatch/core/_minhash"
+    code = "from newswatch.core import neardup; print(neardup._COMPILED is None)"
+    env = {**os.environ, "NEWSWATCH_PURE_PYTHON": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True"]
+
+
+def _datasketch(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    reference = MinHash(
+        num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme="affine32", hashfunc=int
+    )
+    reference.update_batch(hashes.tolist())
+    values: npt.NDArray[np.uint64] = reference.hashvalues
+    return values
+
+
+def _compiled_signature(compiled: ModuleType, tokens: list[str]) -> tuple[np.ndarray, int]:
+    raw, count = compiled.signature(tokens, neardup.SHINGLE_WORDS, neardup._A_BYTES,
+                                    neardup._B_BYTES)  # fmt: skip
+    return np.frombuffer(raw, dtype=np.uint32), count
+
+
+@pytest.mark.corpora
+def test_compiled_minhash_is_datasketchs_on_real_articles(
+    compiled: ModuleType, corpora: Path
+) -> None:
+    """The compiled MinHash gives, for the 181 article texts of the shared benchmark, the
+    values datasketch's affine32 MinHash gives for the numpy shingle hashes (what the stored
+    signatures were made with), and as many distinct shingles."""
+    truth = json.loads((corpora / "article-extraction-benchmark/ground-truth.json").read_bytes())
+    texts = [entry["articleBody"] for entry in truth.values()]
+    assert len(texts) == 181
+    for text in texts:
+        tokens = tokenize(text)
+        hashes = neardup.shingle_hashes(tokens)
+        values, count = _compiled_signature(compiled, tokens)
+        assert count == len(hashes)
+        assert np.array_equal(values, _datasketch(hashes))
+        assert np.array_equal(values, neardup.minhash_values(hashes))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "one",
+        "two words",
+        "four words in all",
+        "exactly five words in it",
+        TEXT,
+        # non-ASCII words are hashed as UTF-8, as str.encode() gives them
+        "Ελλάδα: η κυβέρνηση και η αντιπολίτευση συμφώνησαν σήμερα για τον προϋπολογισμό",
+        "東京で首脳会談が開かれ両国の首相が共同声明を発表した",
+        "हिन्दी में समाचार लेख का पाठ यहाँ है और यह लंबा है",
+        "the same words again " * 40,  # repeated shingles count once
+    ],
+)
+def test_compiled_minhash_is_the_numpy_one(compiled: ModuleType, text: str) -> None:
+    tokens = tokenize(text)
+    hashes = neardup.shingle_hashes(tokens)
+    values, count = _compiled_signature(compiled, tokens)
+    assert count == len(hashes)
+    assert np.array_equal(values, neardup.minhash_values(hashes))
+    assert np.array_equal(values, _datasketch(hashes)) or not len(hashes)
+
+
+def test_compiled_minhash_refuses_wrong_arguments(compiled: ModuleType) -> None:
+    a, b = neardup._A_BYTES, neardup._B_BYTES
+    with pytest.raises(TypeError):
+        compiled.signature(("a", "tuple"), 5, a, b)
+    with pytest.raises(TypeError):
+        compiled.signature(["a", 7], 5, a, b)
+    with pytest.raises(ValueError):
+        compiled.signature(["a"], 0, a, b)
+    with pytest.raises(ValueError):
+        compiled.signature(["a"], 5, a, b[:-4])
+    with pytest.raises(UnicodeEncodeError):  # as str.encode() raises
+        compiled.signature(["\ud800"], 5, a, b)
