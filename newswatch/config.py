@@ -178,6 +178,7 @@ MAX_WORKERS_PER_CORE = 4  # more worker processes than this only queue for the C
 MAX_WORKERS = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
 _MB = 1024 * 1024
 _DAY = 24 * 3600
+_CONNECTIONS = _in_range(1, 100_000, unit=" connections")
 
 
 class Settings(BaseSettings):
@@ -197,6 +198,9 @@ class Settings(BaseSettings):
     api_head_timeout: Annotated[float, _in_range(0, 600, above=True, unit=" seconds")] = 10.0
     # seconds a client has to send a request's body, JSON or a web form (then 408)
     api_body_timeout: Annotated[float, _in_range(0, 3600, above=True, unit=" seconds")] = 30.0
+    # open connections the API keeps, in all and from one client address; beyond: 503
+    api_max_connections: Annotated[int, _CONNECTIONS] = 512
+    api_max_connections_per_client: Annotated[int, _CONNECTIONS] = 32
     metrics_port: Annotated[int, _in_range(0, 65535)] = 9108  # standalone process exposition
     # log lines: JSON objects, readable lines, or auto (JSON unless stderr is a terminal)
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -1,5 +1,5 @@
 """The HTTP server's connections: uvicorn's h11 protocol with a deadline on each request's
-head, and the uvicorn configuration every server of the API uses.
+head and caps on open connections, and the uvicorn configuration every server of the API uses.
 
 uvicorn bounds a request head's size (h11's incomplete-event limit, 16 KiB by default) but not
 the time it takes to arrive: its only timer is the keep-alive one, armed after a response and
@@ -10,6 +10,13 @@ connection's opening, or from the end of the previous response) must be complete
 ``api_head_timeout`` setting; otherwise the client gets ``408 Request Timeout`` and the
 connection is closed. Bodies have their own deadline where they are read (``api.body``), and
 the server never waits on one client: others are served meanwhile.
+
+Many slow clients at once would still hold a file descriptor each until their deadline, and
+once the process runs out of them the server stops accepting anyone. So a connection is
+refused at once (``503 Service Unavailable``, then closed) when its client address already has
+``api_max_connections_per_client`` open, or the server ``api_max_connections``: a flood from
+one address leaves other clients served. (uvicorn's own ``limit_concurrency`` answers 503 only
+once a request's head has arrived, which a slow client never completes.)
 """
 
 from __future__ import annotations
@@ -26,13 +33,20 @@ from newswatch.config import Settings
 
 @dataclasses.dataclass(frozen=True)
 class ConnectionLimits:
-    """What one connection may hold: the time for a request's head (``api_head_timeout``)."""
+    """What one connection may hold: the time for a request's head, and the connections
+    open at once, in all and per client address (the ``api_*`` settings)."""
 
     head_seconds: float
+    max_connections: int
+    max_per_client: int
 
     @classmethod
     def of(cls, settings: Settings) -> ConnectionLimits:
-        return cls(head_seconds=settings.api_head_timeout)
+        return cls(
+            head_seconds=settings.api_head_timeout,
+            max_connections=settings.api_max_connections,
+            max_per_client=settings.api_max_connections_per_client,
+        )
 
 
 def head_too_slow(seconds: float) -> str:
@@ -41,8 +55,8 @@ def head_too_slow(seconds: float) -> str:
 
 class HeadDeadlineProtocol(H11Protocol):
     """:class:`H11Protocol` whose connections wait at most ``limits.head_seconds`` for a
-    request's head. Use :meth:`with_limits` for a class that carries its limits (uvicorn
-    makes the instances)."""
+    request's head, refused when too many are open (see the module doc). Use
+    :meth:`with_limits` for a class that carries its limits (uvicorn makes the instances)."""
 
     limits: ConnectionLimits
     _head_timer: asyncio.TimerHandle | None = None
@@ -52,7 +66,11 @@ class HeadDeadlineProtocol(H11Protocol):
         return type(cls.__name__, (cls,), {"limits": limits})
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(transport)  # counted in self.connections from here
+        refusal = self._refusal()
+        if refusal is not None:
+            self._answer_and_close(b"503 Service Unavailable", refusal)
+            return
         self._arm_head_timer()
 
     def handle_events(self) -> None:
@@ -70,6 +88,19 @@ class HeadDeadlineProtocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_timer()
         super().connection_lost(exc)
+
+    def _refusal(self) -> str | None:
+        """Why this new connection is one too many, or None."""
+        total, cap = len(self.connections), self.limits.max_per_client
+        if total > cap and self.client is not None:  # under the cap in all: under it per client
+            host = self.client[0]
+            here = sum(1 for c in self.connections if _client_host(c) == host)
+            if here > cap:
+                return f"too many connections from your address: {here - 1} open, at most {cap}"
+        if total > self.limits.max_connections:
+            most = self.limits.max_connections
+            return f"the server has too many connections open (at most {most})"
+        return None
 
     def _arm_head_timer(self) -> None:
         self._disarm_head_timer()
@@ -97,11 +128,16 @@ class HeadDeadlineProtocol(H11Protocol):
         self.transport.close()
 
 
+def _client_host(protocol: object) -> str | None:
+    client = getattr(protocol, "client", None)  # (host, port), or None for a Unix socket
+    return str(client[0]) if client else None
+
+
 def server_config(
     app: Any, *, settings: Settings, host: str, port: int, **options: Any
 ) -> uvicorn.Config:
-    """uvicorn's configuration for the API: h11 with the head deadline of ``settings``
-    (never httptools, which has no such seam), no WebSocket (the pages' live events are
-    server-sent)."""
+    """uvicorn's configuration for the API: h11 with the head deadline and the connection
+    caps of ``settings`` (never httptools, which has no such seam), no WebSocket (the pages'
+    live events are server-sent)."""
     protocol = HeadDeadlineProtocol.with_limits(ConnectionLimits.of(settings))
     return uvicorn.Config(app, host=host, port=port, http=protocol, ws="none", **options)

@@ -1,0 +1,85 @@
+"""Open connections are capped, per client address and in all: a flood of slow connections
+(each with its request head begun and never finished) from one address cannot hold every file
+descriptor, clients from other addresses are still served, and a connection beyond a cap is
+answered 503 at once, saying which cap; on real uvicorn sockets configured as `newswatch api`
+configures them (127.0.0.2 is another client address on the loopback)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from contextlib import ExitStack
+from urllib.parse import urlsplit
+
+import redis
+
+from newswatch.api.app import create_app
+from newswatch.config import Settings
+from tests.support.api import serve
+
+WAIT = 20  # seconds: a deadline for the answer that is expected, never an assertion
+PARTIAL_HEAD = b"GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\n"  # and then nothing more
+HEAD = PARTIAL_HEAD + b"Connection: close\r\n\r\n"
+# the slow connections must outlive the test, not meet the head deadline
+SLOW_OK = {"api_head_timeout": 120.0}
+
+
+def _connect(address: tuple[str, int], source: str = "127.0.0.1") -> socket.socket:
+    return socket.create_connection(address, timeout=WAIT, source_address=(source, 0))
+
+
+def _answer(conn: socket.socket, request: bytes = b"") -> bytes:
+    """Everything the server sends until it closes the connection (after ``request``)."""
+    if request:
+        conn.sendall(request)
+    received = b""
+    while chunk := conn.recv(4096):
+        received += chunk
+    return received
+
+
+def _request(address: tuple[str, int], source: str) -> bytes:
+    with _connect(address, source) as conn:
+        return _answer(conn, HEAD)
+
+
+def _slow(stack: ExitStack, address: tuple[str, int], count: int) -> None:
+    """``count`` connections from 127.0.0.1, each with a head begun and never finished."""
+    for _ in range(count):
+        stack.enter_context(_connect(address)).sendall(PARTIAL_HEAD)
+
+
+def _address(base_url: str) -> tuple[str, int]:
+    parts = urlsplit(base_url)
+    return parts.hostname or "", parts.port or 0
+
+
+def test_one_address_is_capped_and_the_others_are_served(redis_client: redis.Redis) -> None:
+    settings = Settings(api_max_connections_per_client=3, api_max_connections=100, **SLOW_OK)
+    with serve(create_app(redis_client, settings=settings)) as base_url:
+        address = _address(base_url)
+        with ExitStack() as slow:
+            _slow(slow, address, 3)
+            with _connect(address) as fourth:  # sends nothing: the answer comes unasked
+                refused = _answer(fourth)
+            assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
+            assert b"too many connections from your address: 3 open, at most 3" in refused
+            other = _request(address, "127.0.0.2")
+            assert other.startswith(b"HTTP/1.1 200 "), other[:200]
+        # the slow ones closed: the address is served again, once the server has seen it
+        deadline = time.monotonic() + WAIT
+        while not (again := _request(address, "127.0.0.1")).startswith(b"HTTP/1.1 200 "):
+            assert time.monotonic() < deadline, again[:200]
+            time.sleep(0.05)
+
+
+def test_the_server_is_capped_in_all(redis_client: redis.Redis) -> None:
+    settings = Settings(api_max_connections=3, api_max_connections_per_client=100, **SLOW_OK)
+    with serve(create_app(redis_client, settings=settings)) as base_url:
+        address = _address(base_url)
+        with ExitStack() as slow:
+            _slow(slow, address, 3)
+            with _connect(address, "127.0.0.2") as beyond:
+                refused = _answer(beyond)
+        assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
+        assert b"the server has too many connections open (at most 3)" in refused
