@@ -294,6 +294,23 @@ def test_a_bulk_build_leaves_its_topics_out_of_the_collectors_way() -> None:
         gc.unfreeze()
 
 
+def test_topics_given_code_as_they_are_picked_are_left_out_of_the_collectors_way() -> None:
+    """A topic's code (and the terms it needs) is made the first time presearch picks it:
+    after BULK of them, those objects are frozen as a bulk build's are."""
+    gc.unfreeze()
+    try:
+        matcher = TopicMatcher(TopicSpec(f"t{n}", f"word{n} OR other{n}") for n in range(BULK))
+        gc.unfreeze()
+        words = " ".join(f"word{n}" for n in range(BULK - 1))
+        assert len(matcher.match(MatchDocument.build(text=words))) == BULK - 1
+        assert gc.get_freeze_count() == 0
+        found = matcher.match(MatchDocument.build(text=f"other{BULK - 1}"))
+        assert [m.topic for m in found] == [f"t{BULK - 1}"]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_queries_nested_as_deep_as_allowed_or_thousands_of_terms_wide_match_as_evaluated() -> None:
     """Each topic becomes bytecode evaluated by the kernel: the deepest nesting the parser
     accepts and a query of thousands of alternatives still compile and agree with the
