@@ -26,6 +26,7 @@ from newswatch.core.errors import ExtractionError
 from newswatch.core.extract_limits import MAX_ELEMENTS
 from newswatch.core.html_tree import parse_html
 from newswatch.core.language import declared_language, language_code
+from newswatch.core.link_lists import drop_link_lists
 from newswatch.core.main_text import main_text
 from newswatch.core.page_meta import PageMeta, read_page_metadata
 
@@ -112,6 +113,7 @@ def extract_article(
             raise ValueError("no HTML tree")
         _check_elements(tree, max_elements, url)
         meta = read_page_metadata(tree)
+        drop_link_lists(tree)  # other stories' headlines are not the article's text
         # the trafilatura metadata fallback reads the tree after the text: else it is done
         fill = metadata_fallback and not (meta.title and meta.published_at)
         found = main_text(tree, url, keep_tree=fill)
