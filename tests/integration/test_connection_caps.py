@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import socket
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from urllib.parse import urlsplit
 
 import redis
@@ -20,8 +21,6 @@ from tests.support.api import serve
 WAIT = 20  # seconds: a deadline for the answer that is expected, never an assertion
 PARTIAL_HEAD = b"GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\n"  # and then nothing more
 HEAD = PARTIAL_HEAD + b"Connection: close\r\n\r\n"
-# the slow connections must outlive the test, not meet the head deadline
-SLOW_OK = {"api_head_timeout": 120.0}
 
 
 def _connect(address: tuple[str, int], source: str = "127.0.0.1") -> socket.socket:
@@ -49,19 +48,26 @@ def _slow(stack: ExitStack, address: tuple[str, int], count: int) -> None:
         stack.enter_context(_connect(address)).sendall(PARTIAL_HEAD)
 
 
-def _address(base_url: str) -> tuple[str, int]:
-    parts = urlsplit(base_url)
-    return parts.hostname or "", parts.port or 0
+@contextmanager
+def _api(redis_client: redis.Redis, **caps: int) -> Iterator[tuple[str, int]]:
+    """The API with ``caps`` (whose slow connections outlive the test), and its address."""
+    settings = Settings(api_head_timeout=120.0, **caps)
+    with serve(create_app(redis_client, settings=settings)) as base_url:
+        parts = urlsplit(base_url)
+        yield parts.hostname or "", parts.port or 0
+
+
+def _unasked(address: tuple[str, int], source: str = "127.0.0.1") -> bytes:
+    """What a new connection that sends nothing is told."""
+    with _connect(address, source) as conn:
+        return _answer(conn)
 
 
 def test_one_address_is_capped_and_the_others_are_served(redis_client: redis.Redis) -> None:
-    settings = Settings(api_max_connections_per_client=3, api_max_connections=100, **SLOW_OK)
-    with serve(create_app(redis_client, settings=settings)) as base_url:
-        address = _address(base_url)
+    with _api(redis_client, api_max_connections_per_client=3, api_max_connections=100) as address:
         with ExitStack() as slow:
             _slow(slow, address, 3)
-            with _connect(address) as fourth:  # sends nothing: the answer comes unasked
-                refused = _answer(fourth)
+            refused = _unasked(address)  # the fourth from 127.0.0.1
             assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
             assert b"too many connections from your address: 3 open, at most 3" in refused
             other = _request(address, "127.0.0.2")
@@ -74,12 +80,9 @@ def test_one_address_is_capped_and_the_others_are_served(redis_client: redis.Red
 
 
 def test_the_server_is_capped_in_all(redis_client: redis.Redis) -> None:
-    settings = Settings(api_max_connections=3, api_max_connections_per_client=100, **SLOW_OK)
-    with serve(create_app(redis_client, settings=settings)) as base_url:
-        address = _address(base_url)
-        with ExitStack() as slow:
-            _slow(slow, address, 3)
-            with _connect(address, "127.0.0.2") as beyond:
-                refused = _answer(beyond)
-        assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
-        assert b"the server has too many connections open (at most 3)" in refused
+    caps = {"api_max_connections": 3, "api_max_connections_per_client": 100}
+    with _api(redis_client, **caps) as address, ExitStack() as slow:
+        _slow(slow, address, 3)
+        refused = _unasked(address, "127.0.0.2")
+    assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
+    assert b"the server has too many connections open (at most 3)" in refused
