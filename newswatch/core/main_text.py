@@ -52,7 +52,7 @@ from lxml.etree import XPath, tostring
 from lxml.html import HtmlElement
 from trafilatura.external import try_readability
 
-from newswatch.core.text import tokenize
+from newswatch.core.text import line_words, tokenize
 
 FALLBACK_SHARE = 0.15
 FALLBACK_GAIN = 1.5
@@ -65,7 +65,6 @@ DISJOINT = 0.1
 MIN_PART = 500
 _SHINGLE = 4
 _HIDDEN = ("script", "style", "noscript")
-_OG_TITLE = XPath('//meta[@property="og:title"]/@content')
 _TEXT_NODES = XPath("descendant::text()", smart_strings=False)
 
 
@@ -143,16 +142,30 @@ def _suspicious(tree: HtmlElement, fast: str, visible: int) -> bool:
     or kept a line of the headline (see the module docstring)."""
     if len(fast) < CHECK_SHARE * visible:
         return True
-    headlines = [" ".join(tokenize(el.text_content())) for el in tree.iter("title", "h1")]
-    headlines += [" ".join(tokenize(str(value))) for value in _OG_TITLE(tree)]
-    headlines = [h for h in headlines if h]
+    headlines = _headlines(tree)
     if not headlines:
         return False
-    for line in fast.splitlines():
-        words = " ".join(tokenize(line))
+    for words in line_words(fast):
         if len(words) >= _HEADLINE_CHARS and any(words in headline for headline in headlines):
             return True
     return False
+
+
+def _headlines(tree: HtmlElement) -> list[str]:
+    """The words of the page's ``<title>``, ``<h1>`` and og:title, each joined by spaces
+    (those with none left out), found in one walk of the tree: an XPath for og:title, a second
+    walk, cost more than the first."""
+    found = []
+    for element in tree.iter("title", "h1", "meta"):
+        if element.tag != "meta":
+            text = element.text_content()
+        elif element.get("property") == "og:title":
+            text = element.get("content") or ""
+        else:
+            continue
+        if words := " ".join(tokenize(text)):
+            found.append(words)
+    return found
 
 
 class _Words:

@@ -9,7 +9,15 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newswatch.core.text import WORD, FoldedOffsets, fold, is_cjk, tokenize
+from newswatch.core.text import (
+    WORD,
+    FoldedOffsets,
+    beyond_bmp,
+    fold,
+    is_cjk,
+    line_words,
+    tokenize,
+)
 
 # letters that fold to several or to none, CJK, Indic, astral: where the fast paths could slip
 TRICKY = [
@@ -40,6 +48,28 @@ def reference_fold(text: str) -> str:
 def test_fold_and_tokenize_agree_with_the_definition(text: str) -> None:
     assert fold(text) == reference_fold(text)
     assert tokenize(text) == WORD.findall(reference_fold(text))
+
+
+# line breaks among them: the lines of a text, folded once, are the lines folded one by one
+lined = st.lists(
+    st.sampled_from([*TRICKY, "\n", "\r\n", "\r", "\u2028", "\x85", "\x0c", " ", "Word"])
+    | st.text(max_size=3),
+    max_size=16,
+).map("".join)
+
+
+@given(lined)
+def test_line_words_are_each_lines_tokens(text: str) -> None:
+    each = [" ".join(tokenize(line)) for line in text.splitlines()]
+    assert list(line_words(text)) == [words for words in each if words]
+
+
+def test_characters_beyond_the_bmp_are_told_apart() -> None:
+    assert not beyond_bmp("")
+    assert not beyond_bmp("abc ßé 习近平 \uffff")
+    assert not beyond_bmp("a lone surrogate \ud800")
+    assert beyond_bmp("\U0001d400")
+    assert beyond_bmp("text then 😀")
 
 
 @given(texts)
