@@ -25,7 +25,10 @@ from newswatch.core.query import (
     TopicSpec,
     _pure,
     kernel,
+    parse_query,
 )
+from newswatch.core.query.bytecode import compile_code
+from newswatch.core.query.program import DocumentState, Interner
 from newswatch.core.text import FoldedOffsets
 
 
@@ -143,21 +146,25 @@ def test_reports_are_those_of_the_pure_kernel(
     )
 
 
-class State:
-    _reports: dict[object, object] = {}  # noqa: RUF012 - never changed
-
-    def report(self, fired: object) -> object:
-        return ([], ())
-
-
 def _document() -> MatchDocument:
     return MatchDocument.build(title="Putin met Xi", text="The summit talks", language="en")
 
 
+def _state() -> DocumentState:
+    return DocumentState(_document())
+
+
+class Unreported(DocumentState):
+    """Reports nothing: for units that are no terms or proximity searches."""
+
+    def report(self, fired: tuple[object, ...]) -> tuple[list[str], tuple[Highlight, ...]]:
+        return ([], ())
+
+
 def _program(kernel_module: ModuleType) -> _pure.Program:
     program: _pure.Program = kernel_module.new_program()
-    program.add_term(3, ("putin",), (False,), "putin")
-    program.add_term(2, ("summ",), (True,), "summ*")
+    program.add_term(3, ("putin",), (False,), "Putin", "putin")
+    program.add_term(2, ("summ",), (True,), "summ*", "summ*")
     program.add_value("en")
     program.put(0, "a", frozenset())
     return program
@@ -166,12 +173,12 @@ def _program(kernel_module: ModuleType) -> _pure.Program:
 @pytest.mark.parametrize(
     ("method", "args"),
     [
-        ("add_term", (0, ("a",), (False,), None)),  # no field
-        ("add_term", (8, ("a",), (False,), None)),
-        ("add_term", (1, (), (), None)),
-        ("add_term", (1, ("a", "b"), (False,), None)),
-        ("add_term", (1, ["a"], [False], None)),
-        ("add_term", (1, (3,), (False,), None)),
+        ("add_term", (0, ("a",), (False,), "t", None)),  # no field
+        ("add_term", (8, ("a",), (False,), "t", None)),
+        ("add_term", (1, (), (), "t", None)),
+        ("add_term", (1, ("a", "b"), (False,), "t", None)),
+        ("add_term", (1, ["a"], [False], "t", None)),
+        ("add_term", (1, (3,), (False,), "t", None)),
         ("add_or", ((0, 99 << 2),)),
         ("add_or", ((3,),)),  # no such kind
         ("add_or", ([0],)),
@@ -182,23 +189,45 @@ def _program(kernel_module: ModuleType) -> _pure.Program:
         ("add_value", (3,)),
         ("put", (-1, "x", frozenset())),
         ("put", (1, "x", 3)),
-        ("match", ([0], _document(), None, TopicMatch, lambda n: [0])),  # a state without reports
-        ("match", ((0,), _document(), State(), TopicMatch, lambda n: [0])),
-        ("match", (["0"], _document(), State(), TopicMatch, lambda n: [0])),
-        ("match", ([0], object(), State(), TopicMatch, lambda n: [0])),
-        ("match", ([0], _document(), State(), int, lambda n: [0])),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: (0,))),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [])),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [2 << 4])),  # no term 2
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [1 << 4 | 1])),  # no NEAR
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [1 << 4 | 2])),  # no value 1
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [9])),  # no such op
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [-1])),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [2**40])),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [6 | 2 << 4, 0])),  # short
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [5 | 2 << 4, 0, 16])),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [5, 0])),
-        ("match", ([0], _document(), State(), TopicMatch, lambda n: [0, 0])),  # two nodes
+        (
+            "match",
+            ([0], _document(), None, TopicMatch, Highlight, lambda n: [0]),
+        ),  # a state without reports
+        ("match", ((0,), _document(), _state(), TopicMatch, Highlight, lambda n: [0])),
+        ("match", (["0"], _document(), _state(), TopicMatch, Highlight, lambda n: [0])),
+        ("match", ([0], object(), _state(), TopicMatch, Highlight, lambda n: [0])),
+        ("match", ([0], _document(), _state(), TopicMatch, int, lambda n: [0])),
+        ("match", ([0], _document(), _state(), int, Highlight, lambda n: [0])),
+        ("match", ([0], _document(), _state(), TopicMatch, Highlight, lambda n: (0,))),
+        ("match", ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [])),
+        (
+            "match",
+            ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [2 << 4]),
+        ),  # no term 2
+        (
+            "match",
+            ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [1 << 4 | 1]),
+        ),  # no NEAR
+        (
+            "match",
+            ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [1 << 4 | 2]),
+        ),  # no value 1
+        ("match", ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [9])),  # no such op
+        ("match", ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [-1])),
+        ("match", ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [2**40])),
+        (
+            "match",
+            ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [6 | 2 << 4, 0]),
+        ),  # short
+        (
+            "match",
+            ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [5 | 2 << 4, 0, 16]),
+        ),
+        ("match", ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [5, 0])),
+        (
+            "match",
+            ([0], _document(), _state(), TopicMatch, Highlight, lambda n: [0, 0]),
+        ),  # two nodes
     ],
 )
 @pytest.mark.parametrize("twin", ["compiled", "pure"])
@@ -212,28 +241,25 @@ def test_a_program_refuses_what_it_cannot_evaluate(
 
 @pytest.mark.parametrize("twin", ["compiled", "pure"])
 def test_a_program_reports_what_fired(compiled: ModuleType, twin: str) -> None:
-    program = _program(compiled if twin == "compiled" else _pure)
-    fired: list[object] = []
-
-    class Reports:
-        _reports: dict[object, object] = {}  # noqa: RUF012 - never changed
-
-        def report(self, units: object) -> object:
-            fired.append(units)
-            return (["w"], ())
-
-    code = {0: [6 | 6 << 4, 0, 7 | 2 << 4, 1 << 4, 2, 5 | 1 << 4, 0]}  # putin (summ* OR lang:en)
-    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == []  # NOT putin
+    program = (compiled if twin == "compiled" else _pure).new_program()
+    intern = Interner(program)
+    code = {0: compile_code(parse_query("xi -(putin text:summ*)").root, intern)}
+    match = program.match
+    program.put(0, "a", frozenset())
+    assert match([0], _document(), _state(), TopicMatch, Highlight, code.get) == []
     program.put(0, "b", frozenset({"de"}))
-    code[0] = [6 | 4 << 4, 0, 7 | 2 << 4, 1 << 4, 2]
-    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == []  # not de
+    code[0] = compile_code(parse_query("Putin (text:summ* OR lang:en)").root, intern)
+    assert match([0], _document(), _state(), TopicMatch, Highlight, code.get) == []  # not de
     program.put(0, "c", frozenset({"en", "de"}))
-    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == [
-        TopicMatch("c", ["w"], ())
+    lights = (
+        Highlight("title", 0, 5, "Putin", "Putin"),
+        Highlight("text", 4, 10, "summit", "summ*"),
+    )
+    assert match([0], _document(), _state(), TopicMatch, Highlight, code.get) == [
+        TopicMatch("c", ["Putin", "summit"], lights)
     ]
-    assert fired == [("putin", "summ*")]
     program.remove(0)
-    assert program.match([0], _document(), Reports(), TopicMatch, code.get) == []
+    assert match([0], _document(), _state(), TopicMatch, Highlight, code.get) == []
 
 
 def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
@@ -241,7 +267,7 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
         program = _program(twin)
         for number in (-1, 1, 2**70):
             with pytest.raises((IndexError, OverflowError)):
-                program.match([number], _document(), State(), TopicMatch, lambda n: [0])
+                program.match([number], _document(), _state(), TopicMatch, Highlight, lambda n: [0])
 
 
 @pytest.mark.parametrize(
@@ -326,6 +352,7 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
     program.add_near(1, True, 2, 4, (2,), (4,), 2, "near2")  # (that) ONEAR/1 summ*: ref 6
     program.add_near(9, False, 1, 6, (0, 4), (6,), 2, "near3")  # (putin OR summ*) NEAR/9 that
     program.put(1, "b", frozenset({"en"}))
+    program.put(2, "c", frozenset())
     doc = MatchDocument.build(title="Putin, summit", text="Putin at the summit: summits " * 20)
     code = {0: [7 | 3 << 4, 1, 2 << 4 | 1, 1 << 4 | 1], 1: [6 | 2 << 4, 1 << 4 | 1, 2]}
     matcher = TopicMatcher(
@@ -337,8 +364,8 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
     text = MatchDocument.build(text="Putin and Xi at the summit for talks; an arrest warrant " * 9)
 
     return [
-        lambda: program.match([0, 1], doc, State(), TopicMatch, code.get),
-        lambda: program.match([0, 1], doc, State(), TopicMatch, lambda n: [2**33]),  # raises
+        lambda: program.match([0, 1], doc, Unreported(doc), TopicMatch, Highlight, code.get),
+        lambda: program.match([0, 2], doc, Unreported(doc), TopicMatch, Highlight, tuple),  # raises
         lambda: matcher.match(text),
         lambda: compiled.positions(words),
         lambda: compiled.single_spans(positions["a"]),

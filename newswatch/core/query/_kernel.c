@@ -345,7 +345,8 @@ fail:
 
 /* interned attribute names, made at import */
 static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
-    *str_text, *str_term;
+    *str_text, *str_term, *str_title, *str_feed, *str_items, *str_plain, *str_item_,
+    *str_limits;
 
 /* 1 when instances of ``cls`` can be made by setting their slots (what its generated
  * __init__ does): no __post_init__ to run; 0 when not; -1 on error */
@@ -460,6 +461,51 @@ done:
     return item;
 }
 
+/* the item of ``hit`` (new reference): from ``cache``, else made here when it is one ASCII
+ * word of a field of ``fields`` (and kept in ``cache``), else made by ``make``; see
+ * _pure.items */
+static PyObject *
+item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObject *const *slots,
+        PyObject *make)
+{
+    PyObject *item = PyDict_GetItemWithError(cache, hit);  /* borrowed */
+    if (item != NULL)
+        return Py_NewRef(item);
+    if (PyErr_Occurred())
+        return NULL;
+    /* a hit: (term as written, field, (start, end)) */
+    PyObject *info = NULL;
+    Py_ssize_t start = -1, end = -1;
+    if (PyTuple_Check(hit) && PyTuple_GET_SIZE(hit) == 3) {
+        PyObject *span = PyTuple_GET_ITEM(hit, 2);
+        if (PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2) {
+            start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+            end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+            if (PyErr_Occurred())
+                return NULL;
+        }
+        if (end == start + 1) {
+            info = PyDict_GetItemWithError(fields, PyTuple_GET_ITEM(hit, 1));
+            if (info == NULL && PyErr_Occurred())
+                return NULL;
+        }
+    }
+    if (info != NULL) {
+        Py_INCREF(info);
+        item = word_item(hit, start, info, cls, slots);
+        Py_DECREF(info);
+        if (item == NULL && PyErr_Occurred())
+            return NULL;
+        if (item != NULL && PyDict_SetItem(cache, hit, item) < 0) {
+            Py_DECREF(item);
+            return NULL;
+        }
+    }
+    if (item == NULL)  /* not one ASCII word of a plain field: made in Python */
+        item = PyObject_CallOneArg(make, hit);
+    return item;
+}
+
 /* items(hits, cache, fields, cls, make) -> [the item of each hit]: see _pure.items */
 static PyObject *
 kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -491,46 +537,10 @@ kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (found == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *hit = PyList_GET_ITEM(hits, i);
-        PyObject *item = PyDict_GetItemWithError(cache, hit);  /* borrowed */
-        if (item != NULL) {
-            Py_INCREF(item);
-            PyList_SET_ITEM(found, i, item);
-            continue;
-        }
-        if (PyErr_Occurred())
+        PyObject *item = item_of(PyList_GET_ITEM(hits, i), cache, fields, cls,
+                                 plain ? slots : NULL, make);
+        if (item == NULL)
             goto fail;
-        /* a hit: (term as written, field, (start, end)) */
-        PyObject *info = NULL;
-        Py_ssize_t start = -1, end = -1;
-        if (PyTuple_Check(hit) && PyTuple_GET_SIZE(hit) == 3) {
-            PyObject *span = PyTuple_GET_ITEM(hit, 2);
-            if (PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2) {
-                start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
-                end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
-                if (PyErr_Occurred())
-                    goto fail;
-            }
-            if (end == start + 1) {
-                info = PyDict_GetItemWithError(fields, PyTuple_GET_ITEM(hit, 1));
-                if (info == NULL && PyErr_Occurred())
-                    goto fail;
-            }
-        }
-        if (info != NULL) {
-            item = word_item(hit, start, info, cls, plain ? slots : NULL);
-            if (item == NULL && PyErr_Occurred())
-                goto fail;
-            if (item != NULL && PyDict_SetItem(cache, hit, item) < 0) {
-                Py_DECREF(item);
-                goto fail;
-            }
-        }
-        if (item == NULL) {  /* not one ASCII word of a plain field: made in Python */
-            item = PyObject_CallOneArg(make, hit);
-            if (item == NULL)
-                goto fail;
-        }
         PyList_SET_ITEM(found, i, item);
     }
     goto done;
@@ -563,24 +573,11 @@ item_place(PyObject *item)
     return PyTuple_GET_ITEM(item, 0);
 }
 
-/* fast_report(items, max_highlights, max_words, limited) -> (words, highlights) or None:
- * see _pure.fast_report */
+/* the report of ``items`` (a list): see _pure.fast_report */
 static PyObject *
-kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+fast_report_of(PyObject *items, Py_ssize_t max_highlights, Py_ssize_t max_words,
+               PyObject *limited)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "fast_report() takes 4 arguments");
-        return NULL;
-    }
-    PyObject *items = args[0], *limited = args[3];
-    Py_ssize_t max_highlights = PyLong_AsSsize_t(args[1]);
-    Py_ssize_t max_words = PyLong_AsSsize_t(args[2]);
-    if ((max_highlights == -1 || max_words == -1) && PyErr_Occurred())
-        return NULL;
-    if (!PyList_Check(items)) {
-        PyErr_SetString(PyExc_TypeError, "fast_report() takes a list of items");
-        return NULL;
-    }
     PyObject *kept = PyList_New(0), *words = NULL, *result = NULL;
     if (kept == NULL)
         return NULL;
@@ -674,6 +671,26 @@ done:
     return result;
 }
 
+/* fast_report(items, max_highlights, max_words, limited) -> (words, highlights) or None:
+ * see _pure.fast_report */
+static PyObject *
+kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "fast_report() takes 4 arguments");
+        return NULL;
+    }
+    Py_ssize_t max_highlights = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t max_words = PyLong_AsSsize_t(args[2]);
+    if ((max_highlights == -1 || max_words == -1) && PyErr_Occurred())
+        return NULL;
+    if (!PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "fast_report() takes a list of items");
+        return NULL;
+    }
+    return fast_report_of(args[0], max_highlights, max_words, args[3]);
+}
+
 /* seconds(pairs) -> {second for _first, second in pairs} (the atoms an automaton found) */
 static PyObject *
 kernel_seconds(PyObject *module, PyObject *pairs)
@@ -760,6 +777,9 @@ typedef struct {
 
 typedef struct {
     PyObject *unit;
+    PyObject *text;  /* as written: what its highlights name */
+    PyObject *items;  /* the items of its hits in the current document (report) */
+    uint32_t items_stamp;
     Py_ssize_t words;  /* offset of its words in Program.words and .prefixes */
     Py_ssize_t count;  /* how many words */
     int fields;  /* mask: bit f for field f (title, text, feed) */
@@ -806,6 +826,8 @@ typedef struct {
     Py_ssize_t *arena;  /* spans of the current document */
     Py_ssize_t nterms, sterms, nors, sors, nnears, snears, ntopics, stopics, nwords, swords,
         nrefs, srefs, nvalues, svalues, ncode, scode, narena, sarena, dead;
+    int32_t *touched;  /* terms whose items are kept, cleared after each document */
+    Py_ssize_t ntouched, stouched;
     uint32_t stamp;
     int busy;
 } Program;
@@ -877,8 +899,12 @@ add_refs(Program *p, PyObject *tuple, int alternatives)
 static PyObject *
 program_add_term(Program *p, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "add_term() takes 4 arguments");
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "add_term() takes 5 arguments");
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "a term's text is a str");
         return NULL;
     }
     long fields = PyLong_AsLong(args[0]);
@@ -924,7 +950,8 @@ program_add_term(Program *p, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < n; i++)
         p->words[p->nwords + i] = Py_NewRef(PyTuple_GET_ITEM(words, i));
     p->nwords += n;
-    term->unit = Py_NewRef(args[3]);
+    term->text = Py_NewRef(args[3]);
+    term->unit = Py_NewRef(args[4]);
     return PyLong_FromSsize_t(p->nterms++);
 }
 
@@ -1012,17 +1039,6 @@ program_add_value(Program *p, PyObject *value)
     p->values[p->nvalues] = Py_NewRef(value);
     p->dotted[p->nvalues] = dotted;
     return PyLong_FromSsize_t(p->nvalues++);
-}
-
-static void
-topic_clear(Program *p, Topic *topic)
-{
-    Py_CLEAR(topic->name);
-    Py_CLEAR(topic->languages);
-    if (topic->code >= 0)
-        p->dead += topic->length;
-    topic->code = -1;
-    topic->length = 0;
 }
 
 static PyObject *
@@ -1779,6 +1795,7 @@ fired_tuple(Program *p, Units *units)
         if (!seen)
             units->at[kept++] = units->at[i];
     }
+    units->count = kept;
     PyObject *fired = PyTuple_New(kept);
     if (fired == NULL)
         return NULL;
@@ -1832,18 +1849,200 @@ run_start(Run *r, PyObject *doc)
     return 0;
 }
 
-/* match(numbers, doc, state, cls, compile) -> [cls(name, matched, highlights)]: see
+/* what the report of terms needs of the document state (program.DocumentState) */
+typedef struct {
+    PyObject *cache;  /* hit -> item */
+    PyObject *plain;  /* field -> (number, text, token bounds) */
+    PyObject *make;  /* hit -> item, made in Python */
+    PyObject *light;  /* the highlight class */
+    PyObject *slots[5];  /* its slots, or NULL: called */
+    int plain_light;
+    Py_ssize_t max_highlights, max_words;
+    PyObject *limited;
+} Reporting;
+
+static void
+reporting_clear(Reporting *rep)
+{
+    Py_CLEAR(rep->cache);
+    Py_CLEAR(rep->plain);
+    Py_CLEAR(rep->make);
+    Py_CLEAR(rep->limited);
+    for (int i = 0; i < 5; i++)
+        Py_CLEAR(rep->slots[i]);
+}
+
+static int
+reporting_start(Reporting *rep, PyObject *state, PyObject *light)
+{
+    static PyObject **names[5] = {&str_field, &str_start, &str_end, &str_text, &str_term};
+    rep->light = light;
+    rep->cache = PyObject_GetAttr(state, str_items);
+    rep->plain = rep->cache ? PyObject_GetAttr(state, str_plain) : NULL;
+    rep->make = rep->plain ? PyObject_GetAttr(state, str_item_) : NULL;
+    PyObject *limits = rep->make ? PyObject_GetAttr(state, str_limits) : NULL;
+    if (limits == NULL)
+        return -1;
+    int ok = PyDict_Check(rep->cache) && PyDict_Check(rep->plain) && PyTuple_Check(limits)
+             && PyTuple_GET_SIZE(limits) == 3;
+    if (ok) {
+        rep->max_highlights = PyLong_AsSsize_t(PyTuple_GET_ITEM(limits, 0));
+        rep->max_words = PyLong_AsSsize_t(PyTuple_GET_ITEM(limits, 1));
+        rep->limited = Py_NewRef(PyTuple_GET_ITEM(limits, 2));
+    }
+    Py_DECREF(limits);
+    if (!ok) {
+        PyErr_SetString(PyExc_TypeError,
+                        "the state's items and plain fields are dicts, its limits a triple");
+        return -1;
+    }
+    if (PyErr_Occurred())
+        return -1;
+    for (int i = 0; i < 5; i++) {
+        rep->slots[i] = slot_of(light, *names[i]);
+        if (rep->slots[i] == NULL)
+            return -1;
+    }
+    rep->plain_light = plain_class(light);
+    return rep->plain_light < 0 ? -1 : 0;
+}
+
+/* the items of the hits of term ``number`` in the current document, in article order
+ * (borrowed: kept by the term until the document is done); see DocumentState._unit_items */
+static PyObject *
+term_items(Run *r, Reporting *rep, Py_ssize_t number)
+{
+    Program *p = r->p;
+    Term *t = &p->terms[number];
+    if (t->items != NULL && t->items_stamp == p->stamp)
+        return t->items;
+    PyObject *names[FIELDS] = {str_title, str_text, str_feed};
+    PyObject *list = PyList_New(0);
+    if (list == NULL)
+        return NULL;
+    for (int f = 0; f < FIELDS; f++) {
+        if (!(p->terms[number].fields >> f & 1))
+            continue;
+        Py_ssize_t at, count;
+        if (spans_of(r, (int32_t)(number << 2 | REF_TERM), f, &at, &count) < 0)
+            goto fail;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            PyObject *hit = Py_BuildValue("(OO(nn))", p->terms[number].text, names[f],
+                                          p->arena[at + 2 * k], p->arena[at + 2 * k + 1]);
+            if (hit == NULL)
+                goto fail;
+            PyObject *item = item_of(hit, rep->cache, rep->plain, rep->light,
+                                     rep->plain_light ? rep->slots : NULL, rep->make);
+            Py_DECREF(hit);
+            if (item == NULL)
+                goto fail;
+            int failed = PyList_Append(list, item);
+            Py_DECREF(item);
+            if (failed)
+                goto fail;
+        }
+    }
+    if (grow(&p->touched, &p->stouched, p->ntouched + 1, sizeof(int32_t)) < 0)
+        goto fail;
+    t = &p->terms[number];
+    Py_XSETREF(t->items, list);
+    t->items_stamp = p->stamp;
+    p->touched[p->ntouched++] = (int32_t)number;
+    return list;
+fail:
+    Py_DECREF(list);
+    return NULL;
+}
+
+typedef struct {
+    long field, start, end;  /* the item's place */
+    Py_ssize_t order;  /* and where it came: the sort is stable */
+    PyObject *item;
+} Placed;
+
+static int
+compare_placed(const void *a, const void *b)
+{
+    const Placed *x = a, *y = b;
+    if (x->field != y->field)
+        return (x->field > y->field) - (x->field < y->field);
+    if (x->start != y->start)
+        return (x->start > y->start) - (x->start < y->start);
+    if (x->end != y->end)
+        return (x->end > y->end) - (x->end < y->end);
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* the report of terms that fired (``units``: terms only, each once, in order), as
+ * DocumentState.report makes it: their items in article order made into highlights and
+ * words; None when two different hits stand at the same place (Python decides then) */
+static PyObject *
+terms_report(Run *r, Reporting *rep, Units *units)
+{
+    PyObject *items = NULL, *result = NULL;
+    Placed *placed = NULL;
+    if (units->count == 1) {
+        items = term_items(r, rep, units->at[0] >> 1);
+        if (items == NULL)
+            return NULL;
+        Py_INCREF(items);
+    }
+    else {
+        Py_ssize_t n = 0;
+        for (Py_ssize_t i = 0; i < units->count; i++) {
+            PyObject *some = term_items(r, rep, units->at[i] >> 1);
+            if (some == NULL)
+                return NULL;
+            n += PyList_GET_SIZE(some);
+        }
+        placed = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Placed));
+        if (placed == NULL)
+            return PyErr_NoMemory();
+        Py_ssize_t k = 0;
+        for (Py_ssize_t i = 0; i < units->count; i++) {
+            PyObject *some = term_items(r, rep, units->at[i] >> 1);  /* kept: no call */
+            if (some == NULL)
+                goto done;
+            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(some) && k < n; j++, k++) {
+                PyObject *item = PyList_GET_ITEM(some, j);
+                PyObject *place = item_place(item);
+                if (place == NULL)
+                    goto done;
+                placed[k].field = place_at(place, 0);
+                placed[k].start = place_at(place, 1);
+                placed[k].end = place_at(place, 2);
+                if (PyErr_Occurred())
+                    goto done;
+                placed[k].order = k;
+                placed[k].item = item;  /* borrowed from the term's list */
+            }
+        }
+        qsort(placed, (size_t)k, sizeof(Placed), compare_placed);
+        items = PyList_New(k);
+        if (items == NULL)
+            goto done;
+        for (Py_ssize_t i = 0; i < k; i++)
+            PyList_SET_ITEM(items, i, Py_NewRef(placed[i].item));
+    }
+    result = fast_report_of(items, rep->max_highlights, rep->max_words, rep->limited);
+done:
+    PyMem_Free(placed);
+    Py_XDECREF(items);
+    return result;
+}
+
+/* match(numbers, doc, state, cls, light, compile) -> [cls(name, matched, highlights)]: see
  * _pure.Program.match */
 static PyObject *
 program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "match() takes 5 arguments");
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "match() takes 6 arguments");
         return NULL;
     }
     PyObject *numbers = args[0], *doc = args[1], *state = args[2], *cls = args[3],
-             *compile = args[4];
-    if (!PyList_Check(numbers) || !PyType_Check(cls)) {
+             *light = args[4], *compile = args[5];
+    if (!PyList_Check(numbers) || !PyType_Check(cls) || !PyType_Check(light)) {
         PyErr_SetString(PyExc_TypeError, "match() takes a list of numbers and a class");
         return NULL;
     }
@@ -1852,6 +2051,7 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Run run = {p};
+    Reporting rep = {NULL};
     Units units = {NULL, 0, 0};
     PyObject *found = NULL, *reports = NULL, *report = NULL;
     PyObject *descriptors[3] = {NULL, NULL, NULL};
@@ -1883,7 +2083,7 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     report = PyObject_GetAttr(state, str_report);
-    if (report == NULL)
+    if (report == NULL || reporting_start(&rep, state, light) < 0)
         goto done;
     PyObject *names[3] = {str_topic, str_matched, str_highlights};
     for (int i = 0; i < 3; i++) {
@@ -1944,8 +2144,20 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
         PyObject *pair = PyDict_GetItemWithError(reports, fired);  /* borrowed */
         if (pair != NULL)
             Py_INCREF(pair);
-        else if (!PyErr_Occurred())
-            pair = PyObject_CallOneArg(report, fired);
+        else if (!PyErr_Occurred()) {
+            int terms = 1;
+            for (Py_ssize_t k = 0; k < units.count && terms; k++)
+                terms = !(units.at[k] & 1);
+            if (terms) {  /* made here, else (proximity searches) by the state */
+                pair = terms_report(&run, &rep, &units);
+                if (pair == Py_None)
+                    Py_CLEAR(pair);
+                else if (pair != NULL && PyDict_SetItem(reports, fired, pair) < 0)
+                    Py_CLEAR(pair);
+            }
+            if (pair == NULL && !PyErr_Occurred())
+                pair = PyObject_CallOneArg(report, fired);
+        }
         Py_DECREF(fired);
         if (pair == NULL)
             goto fail;
@@ -1981,7 +2193,11 @@ done:
         Py_XDECREF(descriptors[i]);
     Py_XDECREF(report);
     Py_XDECREF(reports);
+    reporting_clear(&rep);
     run_clear(&run);
+    for (Py_ssize_t i = 0; i < p->ntouched; i++)  /* the document's items let go */
+        Py_CLEAR(p->terms[p->touched[i]].items);
+    p->ntouched = 0;
     p->busy = 0;
     return found;
 }
@@ -1989,8 +2205,12 @@ done:
 static void
 program_dealloc(Program *p)
 {
-    for (Py_ssize_t i = 0; i < p->nterms; i++)
+    for (Py_ssize_t i = 0; i < p->nterms; i++) {
         Py_XDECREF(p->terms[i].unit);
+        Py_XDECREF(p->terms[i].text);
+        Py_XDECREF(p->terms[i].items);
+    }
+    PyMem_Free(p->touched);
     for (Py_ssize_t i = 0; i < p->nnears; i++)
         Py_XDECREF(p->nears[i].unit);
     for (Py_ssize_t i = 0; i < p->nwords; i++)
@@ -2020,7 +2240,7 @@ program_dealloc(Program *p)
 
 static PyMethodDef program_methods[] = {
     {"add_term", (PyCFunction)(void (*)(void))program_add_term, METH_FASTCALL,
-     "add_term(fields, words, prefixes, unit) -> the term's number"},
+     "add_term(fields, words, prefixes, text, unit) -> the term's number"},
     {"add_or", (PyCFunction)program_add_or, METH_O, "add_or(refs) -> the OR's number"},
     {"add_near", (PyCFunction)(void (*)(void))program_add_near, METH_FASTCALL,
      "add_near(distance, ordered, left, right, lefts, rights, fields, unit) -> its number"},
@@ -2030,7 +2250,7 @@ static PyMethodDef program_methods[] = {
      "put(number, name, languages): topic ``number``, its code made when first asked"},
     {"remove", (PyCFunction)program_remove, METH_O, "remove(number): no topic ``number``"},
     {"match", (PyCFunction)(void (*)(void))program_match, METH_FASTCALL,
-     "match(numbers, doc, state, cls, compile) -> matches"},
+     "match(numbers, doc, state, cls, light, compile) -> matches"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2098,6 +2318,8 @@ PyInit__kernel(void)
         {&str_report, "report"}, {&str_topic, "topic"}, {&str_matched, "matched"},
         {&str_highlights, "highlights"}, {&str_field, "field"}, {&str_start, "start"},
         {&str_end, "end"}, {&str_text, "text"}, {&str_term, "term"},
+        {&str_title, "title"}, {&str_feed, "feed"}, {&str_items, "_items"},
+        {&str_plain, "_plain"}, {&str_item_, "_item"}, {&str_limits, "_limits"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (*names[i].name == NULL) {

@@ -102,9 +102,23 @@ def phrase_spans(
 class State(Protocol):
     """What ``Program.match`` reads of the document state (program.DocumentState): the
     report of the terms and proximity searches that fired (made once per document for the
-    same ones, kept in ``_reports``)."""
+    same ones, kept in ``_reports``); the compiled kernel makes the reports of terms as
+    ``report`` would, with its items (``_items``, ``_plain``, ``_item``: see ``items``) and
+    its limits (``_limits``: see ``fast_report``)."""
 
-    _reports: dict[Any, tuple[list[str], tuple[Any, ...]]]
+    @property
+    def _reports(self) -> dict[Any, tuple[list[str], tuple[Any, ...]]]: ...
+
+    @property
+    def _items(self) -> dict[Hit, Item]: ...
+
+    @property
+    def _plain(self) -> dict[str, tuple[int, str, list[int]]]: ...
+
+    @property
+    def _limits(self) -> tuple[int, int, Callable[[list[Item]], list[Item]]]: ...
+
+    def _item(self, hit: Hit, /) -> Item: ...
 
     def report(self, fired: Any, /) -> tuple[list[str], tuple[Any, ...]]: ...
 
@@ -199,10 +213,20 @@ class Program:
         self._topics: list[_Topic | None] = []
 
     def add_term(
-        self, fields: int, words: tuple[str, ...], prefixes: tuple[bool, ...], unit: object, /
+        self,
+        fields: int,
+        words: tuple[str, ...],
+        prefixes: tuple[bool, ...],
+        text: str,
+        unit: object,
+        /,
     ) -> int:
         """Number a term: its fields (a mask), its words (folded; those of ``prefixes``
-        true are prefixes), and what ``match`` reports for it; returns its number."""
+        true are prefixes), its text as written (what its highlights name: the compiled
+        kernel makes the reports of terms) and what ``match`` reports as fired for it;
+        returns its number."""
+        if not isinstance(text, str):
+            raise TypeError("a term's text is a str")
         if not isinstance(words, tuple) or not isinstance(prefixes, tuple):
             raise TypeError("add_term() takes a mask, two tuples and a unit")
         if not all(isinstance(word, str) for word in words):
@@ -277,13 +301,16 @@ class Program:
         doc: Document,
         state: State,
         cls: Callable[[Any, list[str], tuple[Any, ...]], M],
+        light: type,
         compile: Callable[[int], list[int]],
         /,
     ) -> list[M]:
         """``cls(name, matched words, highlights)`` of each topic numbered in ``numbers``
         that matches ``doc`` (``compile(number)`` gives the code of a topic that has none
-        yet); the report is the state's, of the terms and proximity searches that fired."""
-        if not isinstance(numbers, list):
+        yet); the report is the state's, of the terms and proximity searches that fired
+        (the compiled kernel makes that of terms itself, with highlights of class
+        ``light``, as the state would)."""
+        if not isinstance(numbers, list) or not isinstance(light, type):
             raise TypeError("match() takes a list of numbers and a class")
         run = _Run(self, doc)
         found: list[M] = []

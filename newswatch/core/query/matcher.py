@@ -140,7 +140,12 @@ class TopicMatcher:
         # them, and the cyclic collector walking them over and over cost a third of it
         with _collector_paused():
             return self._program.match(
-                self._index.candidates(doc), doc, DocumentState(doc), TopicMatch, self._code
+                self._index.candidates(doc),
+                doc,
+                DocumentState(doc),
+                TopicMatch,
+                Highlight,
+                self._code,
             )
 
     def _code(self, number: int) -> list[int]:

@@ -121,6 +121,7 @@ class DocumentState:
         self._plain: dict[str, tuple[int, str, list[int]]] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
+        self._limits = _LIMITS  # what the kernel needs to make reports as ``report`` does
 
     def spans(self, term: CompiledWords, field: str) -> list[Span]:
         key = (term.words_id, field)
@@ -218,6 +219,9 @@ def _limited(kept: list[_Item]) -> list[_Item]:
     return [item for item in kept if id(item) in chosen]
 
 
+_LIMITS = (MAX_HIGHLIGHTS, MAX_MATCHED_WORDS, _limited)
+
+
 class CompiledWords:
     """A term or phrase: made once per distinct term by ``Interner.term``, and numbered by the
     kernel (``index``; ``ref`` names it where a proximity search refers to it)."""
@@ -239,6 +243,7 @@ class CompiledWords:
             _mask(self.fields),
             tuple(w.word for w in node.words),
             tuple(w.prefix for w in node.words),
+            self.text,
             self,
         )
         self.ref: int = self.index << 2 | TERM_REF
