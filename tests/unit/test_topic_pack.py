@@ -209,6 +209,12 @@ WARRANTS = [
 
 ARMS = [
     ("en", "The United States will send more HIMARS launchers and ammunition to Ukraine."),
+    # smuggling affairs still count where nothing in the document is set against smuggling
+    ("en", "Police said the gang had smuggled weapons to cartels in Mexico for years."),
+    ("en", "Iran has been smuggling missiles to the Houthis, the report said."),
+    ("es", "Un tribunal juzga una red de tráfico de armas hacia Colombia."),
+    ("fr", "L'enquête porte sur un trafic d'armes vers la Libye."),
+    ("ru", "Трое обвиняются в контрабанде оружия в Сирию."),
     ("en", "Germany approved the delivery of Leopard 2 tanks to Kyiv on Wednesday."),
     ("en", "The State Department cleared the sale of F-16 fighter jets to Turkey."),
     ("en", "Iran is accused of supplying drones and missiles to Russia, officials said."),
@@ -518,6 +524,17 @@ TRAPS = [
     "التقى ولي العهد الأردني الرئيس الأمريكي في البيت الأبيض",
     "A former president turned lobbyist, he met President Macron in Paris on Monday.",
     "The former president turned prime minister resigned on Monday after the vote.",
+    # issue 8: efforts against arms smuggling report no transfer (10 of 10 matched before)
+    "Any truce must halt rocket attacks from Gaza and arms smuggling into the territory.",
+    "The plan aims to secure the border so as to limit arms smuggling from Egypt.",
+    "Observers say the base is vital to preventing weapons trafficking between Iraq and Syria.",
+    "Los ministros acordaron reforzar la lucha contra el tráfico de armas en la frontera.",
+    "Les deux pays veulent lutter contre le trafic d'armes dans le Sahel.",
+    "L'accordo punta a contrastare il traffico di armi nei Balcani.",
+    "Стороны договорились о борьбе с контрабандой оружия на границе.",
+    "İki ülke silah kaçakçılığıyla mücadele konusunda anlaştı.",
+    "اتفق البلدان على مكافحة تهريب الأسلحة عبر الحدود",
+    "O acordo prevê o combate ao tráfico de armas na fronteira.",
 ]
 
 
