@@ -128,6 +128,8 @@ SUMMITS = [
     ("en", "Mr Starmer will host the Irish taoiseach at Downing Street on Thursday."),
     ("en", "The Kremlin said the two presidents would meet in Budapest in the coming weeks."),
     ("en", "Xi and Trump shook hands at the start of their talks in Busan."),
+    ("en", "Talks between Chinese President Xi Jinping and Prime Minister Albanese began."),
+    ("en", "Talks between Prime Minister Modi and his Japanese counterpart covered trade."),
     ("ar", "اختتمت قمة مجلس التعاون الخليجي أعمالها في الدوحة"),
     ("zh", "中国—中亚峰会在阿斯塔纳举行。"),
     ("zh", "日本首相石破茂与美国总统特朗普在白宫会面。"),
@@ -524,6 +526,9 @@ TRAPS = [
     "التقى ولي العهد الأردني الرئيس الأمريكي في البيت الأبيض",
     "A former president turned lobbyist, he met President Macron in Paris on Monday.",
     "The former president turned prime minister resigned on Monday after the vote.",
+    # issue 8: "talks between" an envoy and one leader (both matched before)
+    "The meeting in Ramallah followed talks between Zinni and Israeli Prime Minister Ariel Sharon.",
+    "The meeting between the US envoy and the Israeli prime minister was postponed.",
     # issue 8: efforts against arms smuggling report no transfer (10 of 10 matched before)
     "Any truce must halt rocket attacks from Gaza and arms smuggling into the territory.",
     "The plan aims to secure the border so as to limit arms smuggling from Egypt.",
