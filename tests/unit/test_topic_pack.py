@@ -526,6 +526,9 @@ TRAPS = [
     "التقى ولي العهد الأردني الرئيس الأمريكي في البيت الأبيض",
     "A former president turned lobbyist, he met President Macron in Paris on Monday.",
     "The former president turned prime minister resigned on Monday after the vote.",
+    # issue 8: a club's or an association's president on a mountain (both matched before)
+    "The president of the Alpine Club said the summit was reached at dawn.",
+    "Der Präsident des Alpenvereins erreichte am Dienstag den Gipfel des Matterhorns.",
     # issue 8: "talks between" an envoy and one leader (both matched before)
     "The meeting in Ramallah followed talks between Zinni and Israeli Prime Minister Ariel Sharon.",
     "The meeting between the US envoy and the Israeli prime minister was postponed.",
