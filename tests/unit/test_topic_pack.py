@@ -211,6 +211,9 @@ WARRANTS = [
 
 ARMS = [
     ("en", "The United States will send more HIMARS launchers and ammunition to Ukraine."),
+    # a transfer beside a town seized in battle or missiles intercepted in the air still counts
+    ("en", "Germany will send Patriot systems to Ukraine; air defences intercepted 40 missiles."),
+    ("en", "Russian troops seized the town as the US approved new weapons deliveries to Kyiv."),
     # smuggling affairs still count where nothing in the document is set against smuggling
     ("en", "Police said the gang had smuggled weapons to cartels in Mexico for years."),
     ("en", "Iran has been smuggling missiles to the Houthis, the report said."),
@@ -529,6 +532,16 @@ TRAPS = [
     # issue 8: a club's or an association's president on a mountain (both matched before)
     "The president of the Alpine Club said the summit was reached at dawn.",
     "Der Präsident des Alpenvereins erreichte am Dienstag den Gipfel des Matterhorns.",
+    # issue 8: weapons seized before they reached a gang are no transfer (9 of 9 matched before)
+    "The army said it had intercepted a shipment of weapons bound for the rebels.",
+    "Police seized rifles and ammunition that were to be delivered to the cartel.",
+    "La policía incautó armas y municiones que iban a ser entregadas a la banda.",
+    "Die Polizei beschlagnahmte Waffen, die an eine Bande geliefert werden sollten.",
+    "Полиция изъяла партию оружия, предназначенную для поставки бандитам.",
+    "Polis, çeteye teslim edilecek silahları ele geçirdi.",
+    "La polizia ha sequestrato armi che dovevano essere consegnate al clan.",
+    "La police a saisi des armes qui devaient être livrées à un gang.",
+    "A polícia apreendeu armas que seriam entregues à facção.",
     # issue 8: "talks between" an envoy and one leader (both matched before)
     "The meeting in Ramallah followed talks between Zinni and Israeli Prime Minister Ariel Sharon.",
     "The meeting between the US envoy and the Israeli prime minister was postponed.",
