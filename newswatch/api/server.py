@@ -12,6 +12,7 @@ import uvicorn
 
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
+from newswatch.api.open_files import ensure_open_files
 from newswatch.api.protocol import server_config
 from newswatch.catalog_guard import CatalogGuard
 from newswatch.core.errors import ConfigError
@@ -42,6 +43,9 @@ def run_api(config_path: Path | None) -> int:
         policy = AccessPolicy.of(settings)
     except ConfigError as exc:
         return report_config_error("newswatch api", exc)
+    problem = ensure_open_files(settings.api_max_connections)
+    if problem is not None:
+        return report_config_error("newswatch api", ConfigError([problem]))
     client = connect(redis_url, socket_timeout=REDIS_TIMEOUT)
     try:
         client.ping()
