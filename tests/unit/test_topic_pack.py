@@ -88,6 +88,8 @@ SUMMITS = [
     ("ru", "Встреча Путина и Трампа состоялась на Аляске."),
     ("ru", "Переговоры президентов России и США продлились почти три часа."),
     ("uk", "Зустріч Зеленського і Трампа відбулася в Білому домі."),
+    # issue 8: an Arabic meeting verb first, the second leader with a prefix (missed before)
+    ("ar", "التقى الرئيس الأمريكي دونالد ترامب بالرئيس الروسي فلاديمير بوتين في ألاسكا"),
     # heads of state and government together
     ("es", "Los jefes de Estado y de Gobierno de la UE se reunirán el jueves en Bruselas."),
     ("fr", "Les chefs d'État et de gouvernement se réunissent jeudi à Bruxelles."),
@@ -214,6 +216,10 @@ ARMS = [
     # a transfer beside a town seized in battle or missiles intercepted in the air still counts
     ("en", "Germany will send Patriot systems to Ukraine; air defences intercepted 40 missiles."),
     ("en", "Russian troops seized the town as the US approved new weapons deliveries to Kyiv."),
+    # issue 8: Arabic "sent" and "supplied", Ukrainian air defence by name (each missed before)
+    ("ar", "أرسلت إيران طائرات مسيرة إلى روسيا"),
+    ("uk", "Німеччина передала Україні ще одну систему IRIS-T."),
+    ("uk", "ЗСУ отримали нові винищувачі F-16 від Нідерландів."),
     # smuggling affairs still count where nothing in the document is set against smuggling
     ("en", "Police said the gang had smuggled weapons to cartels in Mexico for years."),
     ("en", "Iran has been smuggling missiles to the Houthis, the report said."),
@@ -532,6 +538,8 @@ TRAPS = [
     # issue 8: a club's or an association's president on a mountain (both matched before)
     "The president of the Alpine Club said the summit was reached at dawn.",
     "Der Präsident des Alpenvereins erreichte am Dienstag den Gipfel des Matterhorns.",
+    # issue 8: the Ukrainian army receiving drones from its own makers (matched before)
+    "ЗСУ отримали нові дрони від українських виробників.",
     # issue 8: weapons seized before they reached a gang are no transfer (9 of 9 matched before)
     "The army said it had intercepted a shipment of weapons bound for the rebels.",
     "Police seized rifles and ammunition that were to be delivered to the cartel.",
