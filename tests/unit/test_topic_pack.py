@@ -131,6 +131,8 @@ SUMMITS = [
     ("en", "The Kremlin said the two presidents would meet in Budapest in the coming weeks."),
     ("en", "Xi and Trump shook hands at the start of their talks in Busan."),
     ("en", "Talks between Chinese President Xi Jinping and Prime Minister Albanese began."),
+    ("en", "President Ramaphosa arrived for talks with Prime Minister Albanese."),
+    ("en", "The Indian prime minister's talks with the Russian president focused on oil."),
     ("en", "Talks between Prime Minister Modi and his Japanese counterpart covered trade."),
     ("ar", "اختتمت قمة مجلس التعاون الخليجي أعمالها في الدوحة"),
     ("zh", "中国—中亚峰会在阿斯塔纳举行。"),
@@ -550,6 +552,9 @@ TRAPS = [
     "La polizia ha sequestrato armi che dovevano essere consegnate al clan.",
     "La police a saisi des armes qui devaient être livrées à un gang.",
     "A polícia apreendeu armas que seriam entregues à facção.",
+    # issue 8: negotiations ("peace talks") between two leaders' titles (both matched before)
+    "Prime Minister Shamir opposed the Madrid peace talks, President Bush held back loans.",
+    "The prime minister backed the nuclear talks, the president's office said.",
     # issue 8: "talks between" an envoy and one leader (both matched before)
     "The meeting in Ramallah followed talks between Zinni and Israeli Prime Minister Ariel Sharon.",
     "The meeting between the US envoy and the Israeli prime minister was postponed.",
