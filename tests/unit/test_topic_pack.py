@@ -160,6 +160,14 @@ SUMMITS = [
 ]
 
 WARRANTS = [
+    # issue 8: an arrest or custody on a judge's order (each missed before)
+    ("es", "El acusado quedó con prisión preventiva sin plazos por orden del juez."),
+    ("es", "El hombre fue detenido por orden de la jueza de instrucción."),
+    ("pt", "O suspeito foi preso por ordem judicial na manhã desta terça-feira."),
+    ("it", "L'uomo è stato arrestato su ordine del gip di Milano."),
+    ("de", "Er wurde auf richterliche Anordnung festgenommen."),
+    ("ru", "Он был арестован по решению суда."),
+    ("tr", "Mahkeme kararıyla tutuklandı."),
     ("en", "The International Criminal Court issued an arrest warrant for the president."),
     ("en", "A judge issued a warrant for his arrest after he failed to appear in court."),
     ("en", "Interpol has issued a red notice for the former banker."),
@@ -542,6 +550,13 @@ TRAPS = [
     "Der Präsident des Alpenvereins erreichte am Dienstag den Gipfel des Matterhorns.",
     # issue 8: the Ukrainian army receiving drones from its own makers (matched before)
     "ЗСУ отримали нові дрони від українських виробників.",
+    # issue 8: a release on a judge's order is no arrest order
+    "El detenido quedó en libertad por orden del juez.",
+    "O preso foi solto por ordem judicial.",
+    "Er wurde auf richterliche Anordnung freigelassen, nachdem er festgenommen worden war.",
+    "L'arrestato è stato scarcerato su ordine del giudice.",
+    "Задержанный был освобожден по решению суда.",
+    "Tutuklandı, ardından mahkeme kararıyla tahliye edildi.",
     # issue 8: weapons seized before they reached a gang are no transfer (9 of 9 matched before)
     "The army said it had intercepted a shipment of weapons bound for the rebels.",
     "Police seized rifles and ammunition that were to be delivered to the cartel.",
