@@ -776,16 +776,18 @@ typedef struct {
 } Slot;
 
 typedef struct {
+    /* what evaluating a topic reads first, together (one cache line) */
+    uint32_t stamp;  /* the document ``value`` was worked out for */
+    int value;
+    int fields;  /* mask: bit f for field f (title, text, feed) */
+    int single;  /* one word, no prefix: a set look-up */
+    PyObject *word;  /* its first word (borrowed from Program.words) */
+    Py_ssize_t words;  /* offset of its words in Program.words and .prefixes */
+    Py_ssize_t count;  /* how many words */
     PyObject *unit;
     PyObject *text;  /* as written: what its highlights name */
     PyObject *items;  /* the items of its hits in the current document (report) */
     uint32_t items_stamp;
-    Py_ssize_t words;  /* offset of its words in Program.words and .prefixes */
-    Py_ssize_t count;  /* how many words */
-    int fields;  /* mask: bit f for field f (title, text, feed) */
-    int single;  /* one word, no prefix: a set look-up */
-    uint32_t stamp;
-    int value;
     Slot slots[FIELDS];
 } Term;
 
@@ -949,6 +951,7 @@ program_add_term(Program *p, PyObject *const *args, Py_ssize_t nargs)
     term->single = n == 1 && !p->prefixes[p->nwords];
     for (Py_ssize_t i = 0; i < n; i++)
         p->words[p->nwords + i] = Py_NewRef(PyTuple_GET_ITEM(words, i));
+    term->word = p->words[p->nwords];
     p->nwords += n;
     term->text = Py_NewRef(args[3]);
     term->unit = Py_NewRef(args[4]);
@@ -1594,7 +1597,7 @@ term_occurs(Run *r, Py_ssize_t number)
         if (!(t->fields >> f & 1))
             continue;
         if (t->single) {
-            found = PySet_Contains(r->sets[f], p->words[t->words]);
+            found = PySet_Contains(r->sets[f], t->word);
         }
         else {
             Py_ssize_t at, count;
@@ -2031,6 +2034,47 @@ done:
     return result;
 }
 
+/* Reading the topics that presearch picked (scattered over the arrays of 100,000 topics) is
+ * what matching waits for: the loop asks for the memory of the topics a few places ahead,
+ * so it arrives while the ones before are evaluated. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)(address))
+#endif
+
+static void
+prefetch_code(Program *p, Py_ssize_t number)
+{
+    Topic *topic = &p->topics[number];
+    if (topic->code >= 0)
+        PREFETCH(&p->code[topic->code]);
+    if (topic->name != NULL)
+        PREFETCH(topic->name);
+}
+
+/* the terms and proximity searches of a topic's first nodes; with ``words``, the words of
+ * its one-word terms (which presearch's sets are asked about) */
+static void
+prefetch_parts(Program *p, Py_ssize_t number, int words)
+{
+    Topic *topic = &p->topics[number];
+    if (topic->code < 0)
+        return;
+    for (Py_ssize_t k = 0; k < topic->length && k < 16; k++) {
+        int32_t header = p->code[topic->code + k];
+        Py_ssize_t payload = header >> 4;
+        if ((header & 15) == OP_TERM) {
+            if (words)
+                PREFETCH(p->terms[payload].word);
+            else
+                PREFETCH(&p->terms[payload]);
+        }
+        else if ((header & 15) == OP_NEAR && !words)
+            PREFETCH(&p->nears[payload]);
+    }
+}
+
 /* match(numbers, doc, state, cls, light, compile) -> [cls(name, matched, highlights)]: see
  * _pure.Program.match */
 static PyObject *
@@ -2052,6 +2096,7 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
     }
     Run run = {p};
     Reporting rep = {NULL};
+    Py_ssize_t *order = NULL;
     Units units = {NULL, 0, 0};
     PyObject *found = NULL, *reports = NULL, *report = NULL;
     PyObject *descriptors[3] = {NULL, NULL, NULL};
@@ -2098,11 +2143,33 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
     if (found == NULL)
         goto done;
     int filtered = PyUnicode_GET_LENGTH(run.language) > 0;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(numbers); i++) {
+    Py_ssize_t count = PyList_GET_SIZE(numbers);
+    order = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Py_ssize_t));
+    if (order == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
         Py_ssize_t number = PyLong_AsSsize_t(PyList_GET_ITEM(numbers, i));
         if (number == -1 && PyErr_Occurred())
             goto fail;
         if (number < 0 || number >= p->ntopics) {
+            PyErr_SetString(PyExc_IndexError, "no topic of that number");
+            goto fail;
+        }
+        order[i] = number;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t number = order[i];
+        if (i + 16 < count && order[i + 16] < p->ntopics)
+            PREFETCH(&p->topics[order[i + 16]]);
+        if (i + 10 < count && order[i + 10] < p->ntopics)
+            prefetch_code(p, order[i + 10]);
+        if (i + 6 < count && order[i + 6] < p->ntopics)
+            prefetch_parts(p, order[i + 6], 0);
+        if (i + 3 < count && order[i + 3] < p->ntopics)
+            prefetch_parts(p, order[i + 3], 1);
+        if (number >= p->ntopics) {  /* the topics changed in a call back */
             PyErr_SetString(PyExc_IndexError, "no topic of that number");
             goto fail;
         }
@@ -2117,7 +2184,7 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
                 continue;
         }
         if (topic->code < 0) {
-            PyObject *code = PyObject_CallOneArg(compile, PyList_GET_ITEM(numbers, i));
+            PyObject *code = PyObject_CallFunction(compile, "n", number);
             if (code == NULL)
                 goto fail;
             topic = &p->topics[number];  /* compile may have changed the tables */
@@ -2188,6 +2255,7 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
 fail:
     Py_CLEAR(found);
 done:
+    PyMem_Free(order);
     PyMem_Free(units.at);
     for (int i = 0; i < 3; i++)
         Py_XDECREF(descriptors[i]);
