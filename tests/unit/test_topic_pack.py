@@ -230,6 +230,12 @@ ARMS = [
     ("ar", "أرسلت إيران طائرات مسيرة إلى روسيا"),
     ("uk", "Німеччина передала Україні ще одну систему IRIS-T."),
     ("uk", "ЗСУ отримали нові винищувачі F-16 від Нідерландів."),
+    # the verbs of supply still count once the supplier nouns are left out of their prefixes
+    ("ru", "Россия экспортировала оружие в Индию."),
+    ("uk", "Німеччина постачає Україні зброю."),
+    ("tr", "Türkiye, Ukrayna'ya İHA tedarik etti."),
+    ("it", "L'Italia fornirà armi a Kiev."),
+    ("pt", "O Brasil vendeu armas à Indonésia."),
     # smuggling affairs still count where nothing in the document is set against smuggling
     ("en", "Police said the gang had smuggled weapons to cartels in Mexico for years."),
     ("en", "Iran has been smuggling missiles to the Houthis, the report said."),
@@ -550,6 +556,16 @@ TRAPS = [
     "Der Präsident des Alpenvereins erreichte am Dienstag den Gipfel des Matterhorns.",
     # issue 8: the Ukrainian army receiving drones from its own makers (matched before)
     "ЗСУ отримали нові дрони від українських виробників.",
+    # issue 8: a supplier or exporter named as a descriptor reports no transfer (7 of 8 matched
+    # before; the French seller did not)
+    "Россия, основной поставщик оружия для Индии, заявила о новых санкциях.",
+    "Россия, крупнейший экспортер оружия, заявила о новых санкциях.",
+    "La Russie, principal fournisseur d'armes de l'Inde, a annoncé de nouvelles sanctions.",
+    "Le principal vendeur d'armes de la région a annoncé de nouvelles sanctions.",
+    "La Russia, principale fornitore di armi dell'India, ha annunciato nuove sanzioni.",
+    "A Rússia, principal fornecedora de armas da Índia, anunciou novas sanções.",
+    "Rusya, Hindistan'ın başlıca silah tedarikçisi, yeni yaptırımlar açıkladı.",
+    "США — постачальник зброї для Тайваню, заявив прес-секретар.",
     # issue 8: a release on a judge's order is no arrest order
     "El detenido quedó en libertad por orden del juez.",
     "O preso foi solto por ordem judicial.",
