@@ -77,3 +77,9 @@ def test_the_text_after_a_dropped_list_stays() -> None:
     tree = fromstring(f"<html><body><div>{_related(RELATED)}closing words</div></body></html>")
     assert drop_link_lists(tree) == 1
     assert "closing words" in tree.text_content()
+
+
+def test_lists_in_the_navigation_header_and_footer_are_left_to_the_extraction() -> None:
+    for part in ("nav", "header", "footer"):
+        tree = fromstring(f"<html><body><{part}>{_related(RELATED)}</{part}></body></html>")
+        assert drop_link_lists(tree) == 0, part
