@@ -16,6 +16,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* asks for the memory at ``address`` to be brought near (where the compiler can) */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)(address))
+#endif
+
+/* makes room for ``need`` items of ``size`` bytes in ``*items`` (``*room`` of them now) */
+static int
+grow(void *items, Py_ssize_t *room, Py_ssize_t need, size_t size)
+{
+    if (need <= *room)
+        return 0;
+    Py_ssize_t more = *room ? *room : 16;
+    while (more < need) {
+        if (more > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)size) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        more *= 2;
+    }
+    void *grown = PyMem_Realloc(*(void **)items, (size_t)more * size);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *(void **)items = grown;
+    *room = more;
+    return 0;
+}
+
+/* the first clause of a topic's checks (``atom``: its first atom), asked for */
+static void
+prefetch_clause(PyObject *checks, int atom)
+{
+    if (!PyTuple_Check(checks) || PyTuple_GET_SIZE(checks) == 0)
+        return;
+    PyObject *clause = PyTuple_GET_ITEM(checks, 0);
+    if (!atom)
+        PREFETCH(clause);
+    else if (PyTuple_Check(clause) && PyTuple_GET_SIZE(clause) > 0)
+        PREFETCH(PyTuple_GET_ITEM(clause, 0));
+}
+
 /* positions(tokens) -> {word: [offsets ascending]}, words in order of first occurrence */
 static PyObject *
 kernel_positions(PyObject *module, PyObject *tokens)
@@ -183,6 +227,8 @@ kernel_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     Numbers numbers = {NULL, 0, 0};
     PyObject *found = NULL, *iterator = NULL, *atom = NULL;
+    PyObject **entries = NULL;  /* (number, checks) of one atom's checked topics */
+    Py_ssize_t room = 0;
     if (numbers_update(&numbers, always) < 0)
         goto done;
     iterator = PyObject_GetIter(present);
@@ -202,15 +248,28 @@ kernel_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 PyErr_SetString(PyExc_TypeError, "checked postings must be dicts");
                 goto done;
             }
+            /* the entries first, each topic's clauses asked for (scattered objects: their
+             * memory arrives while the others are listed), then checked, asking for the
+             * atoms of those a few places ahead */
             Py_INCREF(topics);
-            Py_ssize_t at = 0;
+            Py_ssize_t at = 0, listed = 0;
             PyObject *number, *checks;
-            int hold = 1;
-            while (hold >= 0 && PyDict_Next(topics, &at, &number, &checks)) {
-                Py_INCREF(checks);
-                hold = checks_hold(present, checks);
-                Py_DECREF(checks);
-                if (hold > 0 && numbers_add(&numbers, number) < 0)
+            int hold = grow(&entries, &room, 2 * PyDict_GET_SIZE(topics), sizeof(PyObject *));
+            while (hold >= 0 && listed < room / 2 && PyDict_Next(topics, &at, &number, &checks)) {
+                PREFETCH(checks);
+                entries[2 * listed] = number;
+                entries[2 * listed + 1] = checks;
+                listed++;
+            }
+            /* nothing below runs Python code (the atoms are str): the entries stay the
+             * dict's */
+            for (Py_ssize_t j = 0; hold >= 0 && j < listed; j++) {
+                if (j + 8 < listed)
+                    prefetch_clause(entries[2 * (j + 8) + 1], 0);
+                if (j + 4 < listed)
+                    prefetch_clause(entries[2 * (j + 4) + 1], 1);
+                hold = checks_hold(present, entries[2 * j + 1]);
+                if (hold > 0 && numbers_add(&numbers, entries[2 * j]) < 0)
                     hold = -1;
             }
             Py_DECREF(topics);
@@ -227,6 +286,7 @@ done:
     Py_XDECREF(atom);
     Py_XDECREF(iterator);
     PyMem_Free(numbers.at);
+    PyMem_Free(entries);
     return found;
 }
 
@@ -833,30 +893,6 @@ typedef struct {
     uint32_t stamp;
     int busy;
 } Program;
-
-/* makes room for ``need`` items of ``size`` bytes in ``*items`` (``*room`` of them now) */
-static int
-grow(void *items, Py_ssize_t *room, Py_ssize_t need, size_t size)
-{
-    if (need <= *room)
-        return 0;
-    Py_ssize_t more = *room ? *room : 16;
-    while (more < need) {
-        if (more > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)size) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        more *= 2;
-    }
-    void *grown = PyMem_Realloc(*(void **)items, (size_t)more * size);
-    if (grown == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    *(void **)items = grown;
-    *room = more;
-    return 0;
-}
 
 static int
 check_ref(Program *p, long ref, Py_ssize_t *number)
@@ -2037,11 +2073,6 @@ done:
 /* Reading the topics that presearch picked (scattered over the arrays of 100,000 topics) is
  * what matching waits for: the loop asks for the memory of the topics a few places ahead,
  * so it arrives while the ones before are evaluated. */
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(address) __builtin_prefetch(address)
-#else
-#define PREFETCH(address) ((void)(address))
-#endif
 
 static void
 prefetch_code(Program *p, Py_ssize_t number)
