@@ -22,11 +22,13 @@ workers' CPU per article counts each worker process and its children (the extrac
 where the pages are parsed; rq's scheduler), read from Linux's /proc, against bare
 trafilatura's CPU per page; the CPU ratio is the steadier figure. Redis's own CPU per article is
 printed beside it (the scheduler's writes included). The shares per stage are of the workers'
-busy time (``newswatch_stage_duration_seconds``; "rq" is the rest of the busy time: dequeue,
-job bookkeeping). Redis round trips and commands per article are the worker's, counted by its
-client (``newswatch_redis_round_trips_total``): its article jobs and its rq bookkeeping; the
-commands Redis ran per article (INFO commandstats, which counts each command a script runs, and
-the scheduler's) are printed beside them.
+busy time, the time spent in batches (``newswatch_stage_duration_seconds``; "batch" is the
+rest of it: the batch's own reads and writes around its articles, the pages, the URL claims,
+the matcher's version, and its logs and metrics; rq's dequeue and job bookkeeping happen
+between batches and are in no share). Redis round trips and commands per article are the
+worker's, counted by its client (``newswatch_redis_round_trips_total``): its article jobs and
+its rq bookkeeping; the commands Redis ran per article (INFO commandstats, which counts each
+command a script runs, and the scheduler's) are printed beside them.
 """
 
 from __future__ import annotations
@@ -282,7 +284,7 @@ class PipelineRun:
     commands: dict[str, float]  # the worker's commands sent, by client
     redis_commands: float  # commands Redis ran (scripts' included; every client)
     busy: float  # share of the run the workers were in a job
-    shares: dict[str, float]  # share of the busy time per stage (and "rq": the rest)
+    shares: dict[str, float]  # share of the busy time per stage (and "batch": the rest)
 
 
 def _counters(http: httpx.Client) -> list[float]:
@@ -389,7 +391,7 @@ def pipeline_run(
             stage_sums = metric_sums(http, [_STAGE(name) for name in ("job", *STAGES)])
             job, per_stage = stage_sums[0], dict(zip(STAGES, stage_sums[1:], strict=True))
             shares = {name: value / job for name, value in per_stage.items()}
-            shares["rq"] = max(0.0, 1 - sum(shares.values()))
+            shares["batch"] = max(0.0, 1 - sum(shares.values()))
             k = len(_WORKER_CLIENTS)
             return PipelineRun(
                 rate=n / (end - start),
