@@ -22,7 +22,10 @@ from newswatch.core.query.lexer import QUOTES
 
 # ISO 639-1 codes, as the topics' `languages:` lists use them
 _LANGUAGE = re.compile(r"[a-z]{2}")
-_FIELDS = frozenset({"name", "title", "intent", "blind_spots", "clauses", "exclude"})
+_FIELDS = frozenset({"name", "title", "intent", "blind_spots", "lists", "clauses", "exclude"})
+# a named list of the file (`lists:`), used in its clauses as @name
+_LIST_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_LIST_REFERENCE = re.compile(r"@([A-Za-z0-9_]*)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +36,9 @@ class PackTopic:
     title: str
     intent: str
     blind_spots: tuple[str, ...]
-    clauses: Mapping[str, str]  # language code -> query clause
+    clauses: Mapping[str, str]  # language code -> query clause, its named lists expanded
     exclude: str = ""  # a query; a document it matches never matches the topic
+    lists: Mapping[str, str] = dataclasses.field(default_factory=dict)  # name -> OR list
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -97,6 +101,7 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
     if unknown:
         raise PackError(f"{source}: unknown field(s) {', '.join(unknown)}")
     name = _text(data, "name", source)
+    lists = _lists(data.get("lists", {}), source)
     clauses = data.get("clauses")
     if not isinstance(clauses, Mapping) or not clauses:
         raise PackError(f"{source}: clauses must map language codes to queries")
@@ -105,7 +110,7 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
         where = f"{source}: clauses.{language}"
         if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
             raise PackError(f"{where}: not a two-letter language code")
-        checked[language] = _query(clause, where)
+        checked[language] = _query(_expand(clause, lists, where), where)
     spots = data.get("blind_spots", [])
     if not isinstance(spots, list) or not all(isinstance(s, str) and s.strip() for s in spots):
         raise PackError(f"{source}: blind_spots must be a list of sentences")
@@ -116,7 +121,10 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
         intent=_text(data, "intent", source),
         blind_spots=tuple(s.strip() for s in spots),
         clauses=checked,
-        exclude=_query(exclude, f"{source}: exclude") if exclude else "",
+        exclude=_query(_expand(exclude, lists, f"{source}: exclude"), f"{source}: exclude")
+        if exclude
+        else "",
+        lists=lists,
     )
     _query(topic.query, f"{source}: the combined query")
     return topic
@@ -137,6 +145,38 @@ def matcher_query(query: str, pack: str, packs: Mapping[str, PackTopic]) -> str:
     otherwise (and for a pack topic a later release no longer ships)."""
     found = packs.get(pack) if pack else None
     return found.query if found is not None else query
+
+
+def _lists(value: object, source: str) -> dict[str, str]:
+    """The file's named lists (``lists:``), each a query of its own (an OR list of words and
+    phrases, as a clause would write it inline)."""
+    if not isinstance(value, Mapping):
+        raise PackError(f"{source}: lists must map names to queries")
+    found: dict[str, str] = {}
+    for name, query in value.items():
+        where = f"{source}: lists.{name}"
+        if not isinstance(name, str) or not _LIST_NAME.fullmatch(name):
+            raise PackError(f"{where}: a list name is a-z, 0-9 and _, starting with a letter")
+        if isinstance(query, str) and "@" in query:
+            raise PackError(f"{where}: a list cannot use another list")
+        found[name] = _query(query, where)
+    return found
+
+
+def _expand(value: object, lists: Mapping[str, str], where: str) -> object:
+    """``value`` with each ``@name`` replaced by the named list in parentheses: the pack's
+    source stays short and readable, the query the matcher compiles is written out."""
+    if not isinstance(value, str):
+        return value  # _query says what is wrong with it
+
+    def replace(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in lists:
+            known = ", ".join(sorted(lists)) or "none"
+            raise PackError(f"{where}: no list named @{name} (lists: {known})")
+        return f"({lists[name]})"
+
+    return _LIST_REFERENCE.sub(replace, value)
 
 
 def _text(data: Mapping[object, object], field: str, source: str) -> str:

@@ -635,9 +635,43 @@ def test_a_pack_topic_is_the_or_of_its_clauses_minus_its_exclusions() -> None:
     assert parse_pack_topic(_topic(), "t.yaml").query == "(summit) OR (sommet)"
 
 
+def test_a_named_list_is_written_out_in_parentheses_wherever_a_clause_names_it() -> None:
+    lists = {"leaders": 'Putin OR "Xi Jinping"', "verbs": "met OR meets"}
+    topic = parse_pack_topic(
+        _topic(
+            lists=lists,
+            clauses={"en": "@leaders NEAR/5 @verbs", "fr": "sommet NEAR/9 @leaders"},
+            exclude="@verbs ONEAR/1 nobody",
+        ),
+        "t.yaml",
+    )
+    assert topic.clauses == {
+        "en": '(Putin OR "Xi Jinping") NEAR/5 (met OR meets)',
+        "fr": 'sommet NEAR/9 (Putin OR "Xi Jinping")',
+    }
+    assert topic.exclude == "(met OR meets) ONEAR/1 nobody"
+    assert topic.lists == lists
+    doc = MatchDocument.build(text="Putin met the press.")
+    assert parse_query(topic.query).evaluate(doc) is not None
+
+
+def test_the_shipped_lists_are_used_and_their_names_read() -> None:
+    for topic in load_pack().values():
+        written = " ".join([*topic.clauses.values(), topic.exclude])
+        assert "@" not in written, topic.name  # every reference written out
+        for name, query in topic.lists.items():
+            assert f"({query})" in written, f"{topic.name}: list {name} is not used"
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
+        ({"clauses": {"en": "@nobody"}}, "t.yaml: clauses.en: no list named @nobody (lists: none)"),
+        ({"lists": {"a": "x"}, "exclude": "@b"}, "t.yaml: exclude: no list named @b (lists: a)"),
+        ({"lists": {"Big": "x"}}, "t.yaml: lists.Big: a list name is a-z, 0-9 and _"),
+        ({"lists": {"a": "x", "b": "@a OR y"}}, "t.yaml: lists.b: a list cannot use another"),
+        ({"lists": {"a": "(x"}}, "t.yaml: lists.a: "),
+        ({"lists": ["x"]}, "t.yaml: lists must map names to queries"),
         ({"clauses": {}}, "t.yaml: clauses must map language codes to queries"),
         ({"clauses": {"english": "x"}}, "t.yaml: clauses.english: not a two-letter language"),
         ({"clauses": {"en": "(summit"}}, "t.yaml: clauses.en: "),
