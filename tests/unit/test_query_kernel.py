@@ -431,23 +431,33 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def test_matching_makes_no_reference_cycle() -> None:
+@pytest.mark.parametrize("compiled_kernel", [True, False])
+def test_matching_makes_no_reference_cycle(compiled_kernel: bool) -> None:
     """``match`` pauses the cyclic collector (reference counting frees what it makes): it
-    must make no cycle, or the garbage would wait for the next collection."""
-    matcher = TopicMatcher(
-        [
-            TopicSpec("a", '"arrest warrant" OR (ICC AND warrant*)'),
-            TopicSpec("b", "(putin OR xi) NEAR/5 (summit* OR talks) -sport"),
-            TopicSpec("c", 'title:summit ("the summit" ONEAR/3 putin)'),
-            TopicSpec("d", "lang:en source:example.com url:news", ("en",)),
-        ]
-    )
+    must make no cycle, or the garbage would wait for the next collection. Both kernels
+    (the pure one's check of topic code was a recursive closure: a cycle per topic)."""
+    before = kernel.use(compiled_kernel)
+    try:
+        matcher = TopicMatcher(
+            [
+                TopicSpec("a", '"arrest warrant" OR (ICC AND warrant*)'),
+                TopicSpec("b", "(putin OR xi) NEAR/5 (summit* OR talks) -sport"),
+                TopicSpec("c", 'title:summit ("the summit" ONEAR/3 putin)'),
+                TopicSpec("d", "lang:en source:example.com url:news", ("en",)),
+            ]
+        )
+    finally:
+        kernel.active = before
+    _no_cycle(matcher)
+
+
+def _no_cycle(matcher: TopicMatcher) -> None:
     text = "Putin and Xi met at the summit. The ICC issued an arrest warrant. Warrants " * 60
     gc.collect()
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(3):  # the first compiles the topics' functions
+        for _ in range(3):  # the first compiles the topics' code
             doc = MatchDocument.build(
                 title="The summit, Putin", text=text, language="en",
                 source="example.com", url="https://example.com/news/1",

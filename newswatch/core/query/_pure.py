@@ -354,30 +354,32 @@ def _checked(code: list[int], program: Program) -> list[int]:
     """``code`` when it is well formed and refers to what ``program`` holds."""
     if not isinstance(code, list):
         raise TypeError("topic code is a list of ints")
-    sizes = {TERM: len(program._terms), NEAR: len(program._nears)}
-
-    def node(at: int, end: int) -> int:
-        if not at < end:
-            raise ValueError("topic code ends inside a node")
-        header = code[at]
-        op, payload = header & 15, header >> 4
-        if not 0 <= header < 1 << 31 or op > OR:
-            raise ValueError("not topic code")
-        if op <= URL:
-            if payload >= sizes.get(op, len(program._values)):
-                raise ValueError("topic code refers to nothing")
-            return at + 1
-        stop = at + 1 + payload
-        if stop > end or (op == NOT and node(at + 1, stop) != stop):
-            raise ValueError("topic code ends inside a node")
-        at += 1
-        while at < stop:
-            at = node(at, stop)
-        return stop
-
-    if not code or node(0, len(code)) != len(code):
+    sizes = {TERM: len(program._terms), NEAR: len(program._nears), LANG: len(program._values)}
+    if not code or _node(code, 0, len(code), sizes) != len(code):
         raise ValueError("topic code is one node")
     return code
+
+
+def _node(code: list[int], at: int, end: int, sizes: dict[int, int]) -> int:
+    """The end of the well-formed node at ``code[at]`` (before ``end``); a module function,
+    not a closure: a recursive closure is a reference cycle, left to the collector."""
+    if not at < end:
+        raise ValueError("topic code ends inside a node")
+    header = code[at]
+    op, payload = header & 15, header >> 4
+    if not 0 <= header < 1 << 31 or op > OR:
+        raise ValueError("not topic code")
+    if op <= URL:
+        if payload >= sizes.get(op, sizes[LANG]):
+            raise ValueError("topic code refers to nothing")
+        return at + 1
+    stop = at + 1 + payload
+    if stop > end or (op == NOT and _node(code, at + 1, stop, sizes) != stop):
+        raise ValueError("topic code ends inside a node")
+    at += 1
+    while at < stop:
+        at = _node(code, at, stop, sizes)
+    return stop
 
 
 class _Run:
