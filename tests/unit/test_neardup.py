@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +13,7 @@ from datasketch import MinHash
 
 from newswatch.core import neardup
 from newswatch.core.text import tokenize
+from tests.support.compiled import compiled_module, pure_python, run_pure_python
 from tests.support.stories import PARAGRAPHS, UNRELATED
 
 TEXT = "\n".join(PARAGRAPHS)
@@ -109,24 +107,16 @@ def test_minhash_values_are_datasketchs() -> None:
 
 @pytest.fixture(scope="module")
 def compiled() -> ModuleType:
-    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
-        pytest.skip("NEWSWATCH_PURE_PYTHON is set: the compiled MinHash is off")
-    from newswatch.core import _minhash
-
-    return _minhash
+    return compiled_module("newswatch.core._minhash", "the compiled MinHash")
 
 
 def test_the_compiled_minhash_is_built_and_used_unless_turned_off() -> None:
-    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
+    if pure_python():
         assert neardup._COMPILED is None
     else:
         assert neardup._COMPILED is not None, "pip install -e . builds newswatch/core/_minhash"
     code = "from newswatch.core import neardup; print(neardup._COMPILED is None)"
-    env = {**os.environ, "NEWSWATCH_PURE_PYTHON": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split() == ["True"]
+    assert run_pure_python(code) == ["True"]
 
 
 def _datasketch(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:

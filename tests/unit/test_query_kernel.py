@@ -8,8 +8,6 @@ import contextlib
 import dataclasses
 import gc
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from types import ModuleType
 
@@ -30,19 +28,16 @@ from newswatch.core.query import (
 from newswatch.core.query.bytecode import compile_code
 from newswatch.core.query.program import DocumentState, Interner
 from newswatch.core.text import FoldedOffsets
+from tests.support.compiled import compiled_module, pure_python, run_pure_python
 
 
 @pytest.fixture(scope="module")
 def compiled() -> ModuleType:
-    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
-        pytest.skip("NEWSWATCH_PURE_PYTHON is set: the compiled kernel is off")
-    from newswatch.core.query import _kernel
-
-    return _kernel
+    return compiled_module("newswatch.core.query._kernel", "the compiled kernel")
 
 
 def test_the_compiled_kernel_is_built_and_used_unless_turned_off() -> None:
-    if os.environ.get("NEWSWATCH_PURE_PYTHON", "") not in ("", "0"):
+    if pure_python():
         assert kernel.active is kernel.PURE
     else:
         assert kernel.COMPILED is not None, "pip install -e . builds newswatch/core/query/_kernel"
@@ -54,11 +49,7 @@ def test_newswatch_pure_python_turns_the_compiled_kernel_off() -> None:
         "from newswatch.core.query import kernel; "
         "print(kernel.COMPILED is None, kernel.active is kernel.PURE)"
     )
-    env = {**os.environ, "NEWSWATCH_PURE_PYTHON": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split() == ["True", "True"]
+    assert run_pure_python(code) == ["True", "True"]
 
 
 WORDS = ["a", "b", "c", "dd", "é", "a"]
