@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -14,6 +13,7 @@ import redis
 from newswatch.api.app import create_app
 from newswatch.api.auth import AccessPolicy
 from newswatch.config import Settings
+from tests.support import api
 from tests.support.api import serve
 
 TOKEN = "t0ken-for-the-deadline-tests-0123"
@@ -25,8 +25,7 @@ def address(redis_client: redis.Redis) -> Iterator[tuple[str, int]]:
     policy = AccessPolicy(TOKEN, reads_open=True, token_hint="set a token")
     settings = Settings(api_body_timeout=0.5)
     with serve(create_app(redis_client, settings=settings, policy=policy)) as base_url:
-        parts = urlsplit(base_url)
-        yield parts.hostname or "", parts.port or 0
+        yield api.address(base_url)
 
 
 def _answer_to_a_trickle(address: tuple[str, int], head: str, sent: bytes) -> bytes:

@@ -10,13 +10,12 @@ import socket
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from urllib.parse import urlsplit
 
 import redis
 
 from newswatch.api.app import create_app
 from newswatch.config import Settings
-from tests.support.api import serve
+from tests.support.api import address, serve, until_closed
 
 WAIT = 20  # seconds: a deadline for the answer that is expected, never an assertion
 PARTIAL_HEAD = b"GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\n"  # and then nothing more
@@ -31,10 +30,7 @@ def _answer(conn: socket.socket, request: bytes = b"") -> bytes:
     """Everything the server sends until it closes the connection (after ``request``)."""
     if request:
         conn.sendall(request)
-    received = b""
-    while chunk := conn.recv(4096):
-        received += chunk
-    return received
+    return until_closed(conn)
 
 
 def _request(address: tuple[str, int], source: str) -> bytes:
@@ -53,8 +49,7 @@ def _api(redis_client: redis.Redis, **caps: int) -> Iterator[tuple[str, int]]:
     """The API with ``caps`` (whose slow connections outlive the test), and its address."""
     settings = Settings(api_head_timeout=120.0, **caps)
     with serve(create_app(redis_client, settings=settings)) as base_url:
-        parts = urlsplit(base_url)
-        yield parts.hostname or "", parts.port or 0
+        yield address(base_url)
 
 
 def _unasked(address: tuple[str, int], source: str = "127.0.0.1") -> bytes:

@@ -9,7 +9,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ import redis
 
 from newswatch.api.app import create_app
 from newswatch.config import Settings
-from tests.support.api import serve
+from tests.support.api import address, serve, until_closed
 
 WAIT = 20  # seconds: a deadline for the answer that is expected, never an assertion
 HEAD = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"p" * 40 + b"\r\n\r\n"
@@ -30,16 +29,7 @@ def base_url(redis_client: redis.Redis) -> Iterator[str]:
 
 
 def _connect(base_url: str) -> socket.socket:
-    parts = urlsplit(base_url)
-    return socket.create_connection((parts.hostname or "", parts.port or 0), timeout=WAIT)
-
-
-def _rest(conn: socket.socket) -> bytes:
-    """Everything the server sends until it closes the connection."""
-    received = b""
-    while chunk := conn.recv(4096):
-        received += chunk
-    return received
+    return socket.create_connection(address(base_url), timeout=WAIT)
 
 
 def _trickle(conn: socket.socket, data: bytes, pause: float) -> None:
@@ -54,7 +44,7 @@ def _trickle(conn: socket.socket, data: bytes, pause: float) -> None:
 
 def test_a_connection_that_sends_nothing_is_closed_with_408(base_url: str) -> None:
     with _connect(base_url) as conn:
-        answer = _rest(conn)
+        answer = until_closed(conn)
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
     assert b"did not arrive within 0.5 seconds" in answer  # the setting's value
 
@@ -65,7 +55,7 @@ def test_a_trickled_head_is_cut_off_while_others_are_served(base_url: str) -> No
     def slowloris() -> None:
         with _connect(base_url) as conn:
             _trickle(conn, HEAD, 0.05)  # 80 bytes, one every 0.05 s: 4 s if never cut off
-            answers.append(_rest(conn))
+            answers.append(until_closed(conn))
 
     clients = [threading.Thread(target=slowloris) for _ in range(3)]
     for client in clients:
@@ -87,5 +77,5 @@ def test_a_kept_alive_connection_has_the_deadline_for_its_next_head(base_url: st
         assert first.startswith(b"HTTP/1.1 "), first[:200]
         assert not first.startswith(b"HTTP/1.1 408 ")
         conn.sendall(HEAD[:20])  # the next request's first bytes, then nothing
-        answer = _rest(conn)
+        answer = until_closed(conn)
     assert b"HTTP/1.1 408 " in answer, answer[-300:]

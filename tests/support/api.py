@@ -1,12 +1,14 @@
 """The HTTP API served by a real uvicorn (configured as `newswatch api` configures it) on a
-free 127.0.0.1 port, in a thread."""
+free 127.0.0.1 port, in a thread, and what tests speaking raw HTTP to it on a socket share."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
@@ -39,3 +41,17 @@ def serve(app: Starlette) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def address(base_url: str) -> tuple[str, int]:
+    """The (host, port) of a server's base URL, as a socket connects to it."""
+    parts = urlsplit(base_url)
+    return parts.hostname or "", parts.port or 0
+
+
+def until_closed(conn: socket.socket) -> bytes:
+    """Everything the server sends on ``conn`` until it closes the connection."""
+    received = b""
+    while chunk := conn.recv(4096):
+        received += chunk
+    return received
