@@ -12,6 +12,7 @@ This module is pure: it turns the pack's data (already read from its files by
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Mapping
 
@@ -26,6 +27,9 @@ _FIELDS = frozenset({"name", "title", "intent", "blind_spots", "lists", "clauses
 # a named list of the file (`lists:`), used in its clauses as @name
 _LIST_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _LIST_REFERENCE = re.compile(r"@([A-Za-z0-9_]*)")
+# a quoted phrase (to its closing quote, or the end): an @ inside it is text, not a list
+_QUOTE_CHARS = "".join(sorted(QUOTES))
+_QUOTED = re.compile(f"([{_QUOTE_CHARS}][^{_QUOTE_CHARS}]*[{_QUOTE_CHARS}]?)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,15 +161,17 @@ def _lists(value: object, source: str) -> dict[str, str]:
         where = f"{source}: lists.{name}"
         if not isinstance(name, str) or not _LIST_NAME.fullmatch(name):
             raise PackError(f"{where}: a list name is a-z, 0-9 and _, starting with a letter")
-        if isinstance(query, str) and "@" in query:
+        if isinstance(query, str) and any(map(_LIST_REFERENCE.search, _unquoted(query))):
             raise PackError(f"{where}: a list cannot use another list")
         found[name] = _query(query, where)
     return found
 
 
 def _expand(value: object, lists: Mapping[str, str], where: str) -> object:
-    """``value`` with each ``@name`` replaced by the named list in parentheses: the pack's
-    source stays short and readable, the query the matcher compiles is written out."""
+    """``value`` with each ``@name`` outside a quoted phrase replaced by the named list in
+    parentheses: the pack's source stays short and readable, the query the matcher compiles is
+    written out. Inside quotes an ``@`` is the phrase's text (the words around it are searched,
+    as the query language reads any other punctuation)."""
     if not isinstance(value, str):
         return value  # _query says what is wrong with it
 
@@ -176,7 +182,16 @@ def _expand(value: object, lists: Mapping[str, str], where: str) -> object:
             raise PackError(f"{where}: no list named @{name} (lists: {known})")
         return f"({lists[name]})"
 
-    return _LIST_REFERENCE.sub(replace, value)
+    parts = _QUOTED.split(value)  # the quoted phrases at the odd places
+    return "".join(
+        part if quoted else _LIST_REFERENCE.sub(replace, part)
+        for part, quoted in zip(parts, itertools.cycle((False, True)), strict=False)
+    )
+
+
+def _unquoted(query: str) -> list[str]:
+    """The parts of ``query`` outside its quoted phrases."""
+    return _QUOTED.split(query)[::2]
 
 
 def _text(data: Mapping[object, object], field: str, source: str) -> str:

@@ -655,6 +655,24 @@ def test_a_named_list_is_written_out_in_parentheses_wherever_a_clause_names_it()
     assert parse_query(topic.query).evaluate(doc) is not None
 
 
+def test_an_at_sign_inside_a_quoted_phrase_is_text_not_a_list() -> None:
+    """A phrase may hold an @ (a handle, an address): it is searched as the phrase's words,
+    never replaced by a list nor refused as an unknown one, in a clause, an exclude or a list."""
+    topic = parse_pack_topic(
+        _topic(
+            lists={"who": 'Putin OR "@kremlin"'},
+            clauses={"en": '"@nobody said" OR @who', "fr": "„info@elysee.fr“ NEAR/3 @who"},
+            exclude='"@who"',
+        ),
+        "t.yaml",
+    )
+    assert topic.clauses == {
+        "en": '"@nobody said" OR (Putin OR "@kremlin")',
+        "fr": '„info@elysee.fr“ NEAR/3 (Putin OR "@kremlin")',
+    }
+    assert topic.exclude == '"@who"'
+
+
 def test_the_shipped_lists_are_used_and_their_names_read() -> None:
     for topic in load_pack().values():
         written = " ".join([*topic.clauses.values(), topic.exclude])
