@@ -11,30 +11,74 @@ from typing import Any
 
 import pytest
 import typer
+from pydantic import ValidationError
 
 from newswatch.cli import app
-from newswatch.config import Settings
+from newswatch.config import FileSettings, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text()
 MAKEFILE = (REPO / "Makefile").read_text()
 
 
-def settings_table() -> set[str]:
-    """Setting names in the first column of the README's settings table."""
+def settings_rows() -> dict[str, str]:
+    """Each setting named in the first column of the README's settings table -> its row."""
     section = README.split("Settings (environment", 1)[1].split("\n## ", 1)[0]
     return {
-        name
+        name: line
         for line in section.splitlines()
         if line.startswith("| `")
         for name in re.findall(r"`([a-z_]+)`", line.split("|")[1])
     }
 
 
+def settings_table() -> set[str]:
+    """Setting names in the first column of the README's settings table."""
+    return set(settings_rows())
+
+
 def test_every_setting_is_documented_and_every_documented_one_exists() -> None:
     documented = settings_table()
     assert set(Settings.model_fields) - documented == set(), "settings missing from README"
     assert documented - set(Settings.model_fields) == set(), "README names unknown settings"
+
+
+def _numbers(text: str) -> set[float]:
+    """The numbers written in ``text``: 65535, 100,000, 0.25, "100 million"."""
+    found = set()
+    for digits, million in re.findall(r"(\d[\d,]*(?:\.\d+)?)( million)?", text):
+        found.add(float(digits.replace(",", "")) * (1_000_000 if million else 1))
+    return found
+
+
+def test_every_numeric_setting_states_its_range() -> None:
+    """Each number setting's row in the settings table states the range it is validated
+    against (as `newswatch check` says it when a value is outside)."""
+    rows = settings_rows()
+    checked = 0
+    for name in Settings.model_fields:
+        rule = None
+        try:
+            FileSettings(**{name: "not a number"})
+        except ValidationError as exc:
+            rule = re.search(
+                r"must be a number (from|more than) (\S+) (?:to|up to) (\d+)", str(exc)
+            )
+        if rule is None:
+            continue  # not a number setting
+        checked += 1
+        low, high = float(rule.group(2)), float(rule.group(3))
+        row = rows[name]
+        stated = _numbers(row.split("|", 3)[3])
+        if name == "workers":  # its top is per CPU core, so the machine's
+            assert "4 per CPU core" in row
+        else:
+            assert high in stated, f"{name}: README row does not state its top, {high:g}"
+        if rule.group(1) == "more than":
+            assert f"more than {low:g}" in row, f"{name}: README row does not say more than {low:g}"
+        else:
+            assert low in stated, f"{name}: README row does not state its bottom, {low:g}"
+    assert checked > 30  # the rule's wording is still what this test reads
 
 
 def test_the_make_targets_it_names_exist() -> None:
