@@ -310,6 +310,7 @@ class Settings(BaseSettings):
 _ORDERED = (
     ("min_backoff", "max_backoff"),
     ("fetch_per_host", "fetch_concurrency"),
+    ("api_max_connections_per_client", "api_max_connections"),
     ("poll_interval_min", "poll_interval_max"),
     ("delivery_retry_base", "delivery_retry_max"),
     ("delivery_timeout", "delivery_lease"),

@@ -75,7 +75,7 @@ def test_one_address_is_capped_and_the_others_are_served(redis_client: redis.Red
 
 
 def test_the_server_is_capped_in_all(redis_client: redis.Redis) -> None:
-    caps = {"api_max_connections": 3, "api_max_connections_per_client": 100}
+    caps = {"api_max_connections": 3, "api_max_connections_per_client": 3}  # at most the total
     with _api(redis_client, **caps) as address, ExitStack() as slow:
         _slow(slow, address, 3)
         refused = _unasked(address, "127.0.0.2")

@@ -57,6 +57,18 @@ def test_a_lower_bound_above_its_upper_bound_is_refused(tmp_path: Path) -> None:
     ]
 
 
+def test_a_per_client_connection_cap_above_the_total_is_refused(tmp_path: Path) -> None:
+    """A per-client cap above the API's total could never be reached: refused, not ignored."""
+    found = problems(
+        tmp_path, "  api_max_connections: 100\n  api_max_connections_per_client: 101\n"
+    )
+    assert found == [
+        f"{tmp_path}/watch.yaml:3: settings: api_max_connections_per_client (101) must not be "
+        "larger than api_max_connections (100)"
+    ]
+    assert Settings(api_max_connections=100, api_max_connections_per_client=100)
+
+
 def test_bounds_split_between_file_and_environment_are_checked_together(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
