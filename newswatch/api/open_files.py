@@ -25,11 +25,16 @@ def ensure_open_files(max_connections: int) -> str | None:
     if soft == resource.RLIM_INFINITY or soft >= want:
         return None
     if hard != resource.RLIM_INFINITY and hard < want:
+        fits = hard - RESERVED  # the most connections this hard limit holds (none when < 1)
+        remedy = (
+            f"lower api_max_connections to at most {fits} or raise the limit"
+            if fits >= 1
+            else f"raise the limit to at least {needed(1)}"
+        )
         return (
             f"api_max_connections: {max_connections} connections need {want} open files "
             f"({RESERVED} kept for the API itself), but this process may open at most {hard} "
-            f"(the hard limit, ulimit -Hn); lower api_max_connections to at most "
-            f"{max(1, hard - RESERVED)} or raise the limit"
+            f"(the hard limit, ulimit -Hn); {remedy}"
         )
     resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
     return None

@@ -46,3 +46,12 @@ def test_a_cap_the_hard_limit_cannot_hold_is_refused_with_the_numbers(
         assert problem is not None and limits == [128, 575]  # nothing changed
         assert "api_max_connections: 512 connections need 576 open files" in problem
         assert "at most 575" in problem and "at most 511" in problem
+
+
+def test_a_hard_limit_below_the_api_own_needs_asks_for_a_higher_limit() -> None:
+    """Below the API's own reserve no connection cap fits: lowering the cap is no remedy."""
+    problem, limits = limits_after(32, 40, 512)
+    assert problem is not None and limits == [32, 40]
+    assert problem.endswith("may open at most 40 (the hard limit, ulimit -Hn); raise the limit "
+                            "to at least 65")  # fmt: skip
+    assert "lower api_max_connections" not in problem
