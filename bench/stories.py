@@ -331,9 +331,9 @@ def _pipeline(count: int) -> None:
     paths = pipeline.extraction_paths(pages)
     bare = pipeline.bare_rate(pages)
     bare_same = pipeline.bare_same_choices_rate(pages, paths)
-    print(f"end to end, {len(pages)} pages, 16 hosts, 200 ms origin latency, one worker, "
-          "batch 8 (stories on):")  # fmt: skip
-    rate = pipeline.pipeline_rate(pages, hosts=16, latency=0.2, workers=1, batch_size=8)
+    print(f"end to end, {len(pages)} pages, {pipeline.HOSTS} hosts, 200 ms origin latency, "
+          "one worker, batch 8 (stories on):")  # fmt: skip
+    rate = pipeline.pipeline_rate(pages, hosts=pipeline.HOSTS, latency=0.2, workers=1, batch_size=8)
     bare = max(bare, pipeline.bare_rate(pages))
     bare_same = max(bare_same, pipeline.bare_same_choices_rate(pages, paths))
     print(f"  {rate:.1f} articles/s; ratio against bare trafilatura.extract {rate / bare:.2f} "
