@@ -64,8 +64,8 @@ def add_arguments(parser: argparse._ArgumentGroup) -> None:
     parser.add_argument(
         "--stories-pipeline-articles",
         type=int,
-        default=543,
-        help="pages for the end-to-end run (0 skips it)",
+        default=pipeline.ARTICLES,
+        help="pages for the end-to-end run, as the pipeline section's (0 skips it)",
     )
 
 
