@@ -147,15 +147,11 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
             sorted({url for url in canonicals.values() if url is not None})
         )
         matcher = context.matcher()
-        work = [
-            (
-                job,
-                pages.get(job.page_key) if job.page_key else None,
-                canonicals[job.article_id],
-                url_holders.get(url) if (url := canonicals[job.article_id]) is not None else None,
-            )
-            for job in jobs
-        ]
+        work = []  # each job with its page, canonical URL and that URL's holder
+        for job in jobs:
+            canonical = canonicals[job.article_id]
+            holder = url_holders.get(canonical) if canonical is not None else None
+            work.append((job, pages.get(job.page_key) if job.page_key else None, canonical, holder))
         # the pages sure to be extracted: a valid URL nobody claimed, a page still there
         planned = [(j, h) for j, h, c, u in work if h is not None and c and u is None]
         ahead = _Ahead(context, planned)
