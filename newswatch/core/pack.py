@@ -12,7 +12,6 @@ This module is pure: it turns the pack's data (already read from its files by
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
 from collections.abc import Mapping
 
@@ -119,15 +118,14 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
     if not isinstance(spots, list) or not all(isinstance(s, str) and s.strip() for s in spots):
         raise PackError(f"{source}: blind_spots must be a list of sentences")
     exclude = data.get("exclude", "")
+    where = f"{source}: exclude"
     topic = PackTopic(
         name=name,
         title=_text(data, "title", source),
         intent=_text(data, "intent", source),
         blind_spots=tuple(s.strip() for s in spots),
         clauses=checked,
-        exclude=_query(_expand(exclude, lists, f"{source}: exclude"), f"{source}: exclude")
-        if exclude
-        else "",
+        exclude=_query(_expand(exclude, lists, where), where) if exclude else "",
         lists=lists,
     )
     _query(topic.query, f"{source}: the combined query")
@@ -184,8 +182,7 @@ def _expand(value: object, lists: Mapping[str, str], where: str) -> object:
 
     parts = _QUOTED.split(value)  # the quoted phrases at the odd places
     return "".join(
-        part if quoted else _LIST_REFERENCE.sub(replace, part)
-        for part, quoted in zip(parts, itertools.cycle((False, True)), strict=False)
+        part if n % 2 else _LIST_REFERENCE.sub(replace, part) for n, part in enumerate(parts)
     )
 
 
