@@ -44,7 +44,7 @@ lint: dev
 	$(BIN)/mypy
 
 # system programs the tests use for real (installed with apt-get when run as root)
-SYSTEM_TOOLS := promtool:prometheus prometheus:prometheus chromium:chromium
+SYSTEM_TOOLS := promtool:prometheus prometheus:prometheus chromium:chromium gcc:gcc
 
 tools:
 	@bash scripts/system-tools.sh $(SYSTEM_TOOLS)
