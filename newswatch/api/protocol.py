@@ -17,6 +17,13 @@ refused at once (``503 Service Unavailable``, then closed) when its client addre
 ``api_max_connections_per_client`` open, or the server ``api_max_connections``: a flood from
 one address leaves other clients served. (uvicorn's own ``limit_concurrency`` answers 503 only
 once a request's head has arrived, which a slow client never completes.)
+
+Closing a socket while the client's request is still unread makes the kernel answer with a
+reset, which can throw away the 503 or 408 before the client reads it: most clients send their
+request as soon as they connect. So such an answer is followed by a *lingering close*: the
+sending side is shut (the client reads the answer, then the end), what the client still sends
+is read and dropped, and the connection is closed when the client closes its side or after
+:data:`LINGER_SECONDS` at most. A lingering connection does not count against the caps.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newswatch.config import Settings
+
+LINGER_SECONDS = 1.0  # a refused or timed-out connection waits this long for the client to close
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +69,7 @@ class HeadDeadlineProtocol(H11Protocol):
 
     limits: ConnectionLimits
     _head_timer: asyncio.TimerHandle | None = None
+    _linger_timer: asyncio.TimerHandle | None = None  # set: answered, draining until closed
 
     @classmethod
     def with_limits(cls, limits: ConnectionLimits) -> type[HeadDeadlineProtocol]:
@@ -72,6 +82,11 @@ class HeadDeadlineProtocol(H11Protocol):
             self._answer_and_close(b"503 Service Unavailable", refusal)
             return
         self._arm_head_timer()
+
+    def data_received(self, data: bytes) -> None:
+        if self._linger_timer is None:
+            super().data_received(data)
+        # else: answered already; what the client still sends is dropped (lingering close)
 
     def handle_events(self) -> None:
         cycle = self.cycle
@@ -87,14 +102,17 @@ class HeadDeadlineProtocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_timer()
+        if self._linger_timer is not None:
+            self._linger_timer.cancel()
         super().connection_lost(exc)
 
     def _refusal(self) -> str | None:
         """Why this new connection is one too many, or None."""
-        total, cap = len(self.connections), self.limits.max_per_client
+        counted = [c for c in self.connections if not _lingering(c)]
+        total, cap = len(counted), self.limits.max_per_client
         if total > cap and self.client is not None:  # under the cap in all: under it per client
             host = self.client[0]
-            here = sum(1 for c in self.connections if _client_host(c) == host)
+            here = sum(1 for c in counted if _client_host(c) == host)
             if here > cap:
                 return f"too many connections from your address: {here - 1} open, at most {cap}"
         if total > self.limits.max_connections:
@@ -125,7 +143,16 @@ class HeadDeadlineProtocol(H11Protocol):
             b"HTTP/1.1 %s\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
             b"content-length: %d\r\n\r\n%s" % (status, len(message), message)
         )
-        self.transport.close()
+        if not self.transport.can_write_eof():
+            self.transport.close()
+            return
+        self.transport.write_eof()  # the answer, then the end: the client reads both
+        # closed when the client closes (eof_received's default) or at the deadline
+        self._linger_timer = self.loop.call_later(LINGER_SECONDS, self.transport.close)
+
+
+def _lingering(protocol: object) -> bool:
+    return getattr(protocol, "_linger_timer", None) is not None
 
 
 def _client_host(protocol: object) -> str | None:

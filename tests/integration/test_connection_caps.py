@@ -81,3 +81,35 @@ def test_the_server_is_capped_in_all(redis_client: redis.Redis) -> None:
         refused = _unasked(address, "127.0.0.2")
     assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
     assert b"the server has too many connections open (at most 3)" in refused
+
+
+def test_a_refused_client_that_sent_its_request_reads_the_answer(
+    redis_client: redis.Redis,
+) -> None:
+    """A client sends its request as soon as it connects (most do): closing a socket whose
+    request is still unread makes the kernel send a reset, which can discard the 503 before
+    the client reads it. The refusal must arrive whole, every time."""
+    caps = {"api_max_connections": 100, "api_max_connections_per_client": 1}
+    with _api(redis_client, **caps) as address, ExitStack() as slow:
+        _slow(slow, address, 1)
+        for _ in range(20):
+            with _connect(address) as conn:
+                refused = _answer(conn, HEAD + b"x" * 4096)
+            assert refused.startswith(b"HTTP/1.1 503 "), refused[:200]
+
+
+def test_a_refused_client_that_keeps_sending_is_closed(redis_client: redis.Redis) -> None:
+    """What a refused client still sends is read and dropped for a moment only
+    (``LINGER_SECONDS``): a client that never stops sending is then closed."""
+    caps = {"api_max_connections": 100, "api_max_connections_per_client": 1}
+    with _api(redis_client, **caps) as address, ExitStack() as slow:
+        _slow(slow, address, 1)
+        with _connect(address) as conn:
+            deadline = time.monotonic() + WAIT
+            try:
+                while time.monotonic() < deadline:
+                    conn.sendall(b"x" * 65536)
+                    time.sleep(0.01)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            assert time.monotonic() < deadline, "the refused connection was never closed"
