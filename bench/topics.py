@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> None:
             documents.append(MatchDocument.build(title=found.title, text=found.text))
 
     extract = _best(args.rounds, extract_all)
-    pack = TopicMatcher(TopicSpec(t.name, t.query) for t in load_pack().values())
+    pack = TopicMatcher(TopicSpec(t.name, t.compiled) for t in load_pack().values())
     before = TopicMatcher(TopicSpec(name, query) for name, query in BEFORE.items())
     with_pack = _best(args.rounds, lambda: [pack.match(doc) for doc in documents])
     with_before = _best(args.rounds, lambda: [before.match(doc) for doc in documents])

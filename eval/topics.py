@@ -344,7 +344,7 @@ def _seed(path: Path) -> Text:
 def match_all(labels: list[Label], sources: Sources) -> Iterator[tuple[Label, frozenset[str]]]:
     """Each available document with the pack topics that match it."""
     pack = load_pack()
-    matcher = TopicMatcher(TopicSpec(t.name, t.query) for t in pack.values())
+    matcher = TopicMatcher(TopicSpec(t.name, t.compiled) for t in pack.values())
     for label in labels:
         text = sources.text(label.doc)
         if text is None:

@@ -24,7 +24,7 @@ from newswatch.core.extract import extract_article
 from newswatch.core.models import Article
 from newswatch.core.pack import matcher_query
 from newswatch.core.problems import InvalidInput, Problem
-from newswatch.core.query import Explanation, MatchDocument, explain, lint
+from newswatch.core.query import Explanation, MatchDocument, Query, explain, lint
 from newswatch.core.urls import source_of
 from newswatch.core.validate import check_topic
 from newswatch.store.articles import ArticleStore
@@ -43,7 +43,7 @@ class TrialError(NewswatchError):
 class TrialQuery:
     """A validated query with the topic's language filter and its lint warnings."""
 
-    query: str
+    query: str | Query  # a pack topic's comes parsed (newswatch.core.pack.matcher_query)
     languages: tuple[str, ...]
     warnings: tuple[Problem, ...]
 
@@ -61,7 +61,7 @@ def trial_query(raw: dict[str, Any]) -> TrialQuery:
     return TrialQuery(query, topic.languages, tuple(lint_problems(query)))
 
 
-def lint_problems(query: str) -> list[Problem]:
+def lint_problems(query: str | Query) -> list[Problem]:
     """The query's lint warnings as problems of the ``query`` field (severity warning)."""
     return [
         Problem(("query",), str(w), position=w.position, hint=w.hint, severity="warning")

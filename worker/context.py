@@ -176,7 +176,8 @@ def _parsing(specs: list[TopicSpec]) -> tuple[list[TopicSpec], list[str]]:
     bad: list[str] = []
     for spec in specs:
         try:
-            parse_query(spec.query)
+            if isinstance(spec.query, str):  # a parsed one (the pack's) is known to be good
+                parse_query(spec.query)
         except QueryError as exc:
             log.error(
                 "topic skipped", topic=spec.name, reason="query does not parse", error=str(exc)

@@ -15,7 +15,7 @@ from typing import Any
 from newswatch.core.alerting import article_document
 from newswatch.core.language import language_code
 from newswatch.core.models import Article
-from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query import Query, TopicMatcher, TopicSpec, parse_query
 from newswatch.core.query.evaluator import evaluate
 from newswatch.core.query.index import triggers
 from newswatch.core.text import fold
@@ -39,7 +39,7 @@ def days_between(first: date, last: date) -> list[str]:
 class Backtest:
     """Feed it batches of articles with :meth:`add`; read :meth:`to_dict`."""
 
-    query: str
+    query: str | Query  # text, or parsed (a pack topic's)
     languages: tuple[str, ...] = ()
     days: list[str] = dataclasses.field(default_factory=list)  # the window, oldest first
     sample_size: int = SAMPLE
@@ -51,7 +51,7 @@ class Backtest:
     def __post_init__(self) -> None:
         # raises QueryError for a query that does not parse (the caller validated it first)
         self._matcher = TopicMatcher([TopicSpec("backtest", self.query, self.languages)])
-        self._root = parse_query(self.query).root
+        self._root = (parse_query(self.query) if isinstance(self.query, str) else self.query).root
         self._languages = {language_code(lang) for lang in self.languages if lang.strip()}
         found = triggers(self._root)
         self._triggers = None if found is None else tuple(sorted({t.word for t in found}))
@@ -93,7 +93,7 @@ class Backtest:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "query": self.query,
+            "query": self.query if isinstance(self.query, str) else self.query.text,
             "languages": list(self.languages),
             "articles": self.articles,
             "matches": self.matches,

@@ -12,13 +12,22 @@ This module is pure: it turns the pack's data (already read from its files by
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 
 from newswatch.core.errors import PackError, QueryError
-from newswatch.core.query import parse_query
+from newswatch.core.query import Query, parse_query
 from newswatch.core.query.index import triggers
 from newswatch.core.query.lexer import QUOTES
+from newswatch.core.query.parser import MAX_QUERY_LENGTH
+
+# A pack topic is held to the cap on what people send (MAX_QUERY_LENGTH) as its file writes
+# it: its clauses with each @name as written, each named list once, its exclusion. Written
+# out (lists expanded, searches guarded) it is longer; that form is parsed only here, from the
+# shipped files, and handed over parsed (PackTopic.compiled), so the cap on untrusted text
+# never has to grow for it. This bounds the parse work of the written-out form.
+MAX_PACK_QUERY_LENGTH = 4 * MAX_QUERY_LENGTH
 
 # ISO 639-1 codes, as the topics' `languages:` lists use them
 _LANGUAGE = re.compile(r"[a-z]{2}")
@@ -47,9 +56,10 @@ class PackTopic:
     def languages(self) -> tuple[str, ...]:
         return tuple(self.clauses)
 
-    @property
+    @functools.cached_property
     def query(self) -> str:
-        """The whole query in the topic query language (what the matcher compiles).
+        """The whole query in the topic query language, written out (the text the stored
+        topic carries and the API shows; what :attr:`compiled` parses).
 
         Each proximity search is guarded by the few words one of which any document it
         matches must contain (its presearch triggers): AND evaluates left to right and stops at
@@ -61,6 +71,13 @@ class PackTopic:
         if not self.exclude:
             return either
         return f"({either}) AND NOT ({self.exclude})"
+
+    @functools.cached_property
+    def compiled(self) -> Query:
+        """:attr:`query` parsed once, under the pack's bound: what the matcher, a topic trial
+        and a backfill take for a topic that names this pack topic (QueryError when the
+        written-out query is malformed or longer than MAX_PACK_QUERY_LENGTH)."""
+        return parse_query(self.query, max_length=MAX_PACK_QUERY_LENGTH)
 
 
 def _alternatives(clause: str) -> list[str]:
@@ -113,7 +130,7 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
         where = f"{source}: clauses.{language}"
         if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
             raise PackError(f"{where}: not a two-letter language code")
-        checked[language] = _query(_expand(clause, lists, where), where)
+        checked[language] = _query(_expand(clause, lists, where), where, MAX_PACK_QUERY_LENGTH)
     spots = data.get("blind_spots", [])
     if not isinstance(spots, list) or not all(isinstance(s, str) and s.strip() for s in spots):
         raise PackError(f"{source}: blind_spots must be a list of sentences")
@@ -125,10 +142,22 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
         intent=_text(data, "intent", source),
         blind_spots=tuple(s.strip() for s in spots),
         clauses=checked,
-        exclude=_query(_expand(exclude, lists, where), where) if exclude else "",
+        exclude=_query(_expand(exclude, lists, where), where, MAX_PACK_QUERY_LENGTH)
+        if exclude
+        else "",
         lists=lists,
     )
-    _query(topic.query, f"{source}: the combined query")
+    written = sum(map(_written_length, clauses.values())) + _written_length(exclude)
+    written += sum(map(len, lists.values()))
+    if written > MAX_QUERY_LENGTH:
+        raise PackError(
+            f"{source}: its clauses, lists and exclude write {written} characters, over the "
+            f"{MAX_QUERY_LENGTH} a query may have: split the topic or share more in lists"
+        )
+    try:
+        topic.compiled  # noqa: B018 - parsed once here, so that a fault is the file's
+    except QueryError as exc:
+        raise PackError(f"{source}: the combined query: {exc}") from None
     return topic
 
 
@@ -141,12 +170,22 @@ def pack_entry(name: str, packs: Mapping[str, PackTopic]) -> tuple[str, tuple[st
     return None if found is None else (found.query, ())
 
 
-def matcher_query(query: str, pack: str, packs: Mapping[str, PackTopic]) -> str:
+def matcher_query(query: str, pack: str, packs: Mapping[str, PackTopic]) -> str | Query:
     """The query a stored topic is matched with: the pack's query now for a topic that names a
-    pack topic, so an upgraded pack reaches topics stored before the upgrade; the stored query
-    otherwise (and for a pack topic a later release no longer ships)."""
+    pack topic, so an upgraded pack reaches topics stored before the upgrade, already parsed
+    (:attr:`PackTopic.compiled`); the stored query otherwise. For a pack topic a later release
+    no longer ships, the stored query is the one the pack gave when the topic was validated
+    (never a person's: validation refuses a query beside ``pack``), so it is parsed under the
+    pack's bound; one that does not parse is returned as text, for the caller to refuse."""
     found = packs.get(pack) if pack else None
-    return found.query if found is not None else query
+    if found is not None:
+        return found.compiled
+    if pack and len(query) > MAX_QUERY_LENGTH:
+        try:
+            return parse_query(query, max_length=MAX_PACK_QUERY_LENGTH)
+        except QueryError:
+            return query
+    return query
 
 
 def _lists(value: object, source: str) -> dict[str, str]:
@@ -186,6 +225,11 @@ def _expand(value: object, lists: Mapping[str, str], where: str) -> object:
     )
 
 
+def _written_length(value: object) -> int:
+    """The characters of a clause or exclusion as the file writes it (white space folded)."""
+    return len(" ".join(value.split())) if isinstance(value, str) else 0
+
+
 def _unquoted(query: str) -> list[str]:
     """The parts of ``query`` outside its quoted phrases."""
     return _QUOTED.split(query)[::2]
@@ -198,12 +242,14 @@ def _text(data: Mapping[object, object], field: str, source: str) -> str:
     return " ".join(value.split())
 
 
-def _query(value: object, where: str) -> str:
+def _query(value: object, where: str, max_length: int = MAX_QUERY_LENGTH) -> str:
+    """``value`` with its white space folded, checked to parse (a clause or an exclusion with
+    its lists written out under the pack's bound, a list under the cap)."""
     if not isinstance(value, str) or not value.strip():
         raise PackError(f"{where}: must be a non-empty query")
     text = " ".join(value.split())
     try:
-        parse_query(text)
+        parse_query(text, max_length=max_length)
     except QueryError as exc:
         raise PackError(f"{where}: {exc}") from None
     return text

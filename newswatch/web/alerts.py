@@ -18,12 +18,14 @@ from newswatch.core.alerting import article_document
 from newswatch.core.cursor import CursorError, Position, decode_cursor, encode_cursor
 from newswatch.core.errors import NotFoundError, QueryError
 from newswatch.core.models import Alert
+from newswatch.core.pack import matcher_query
 from newswatch.core.query import Query, explain, parse_query
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
 from newswatch.store.articles import ArticleStore
 from newswatch.store.catalog import CatalogStore
 from newswatch.store.stories import StoryStore
+from newswatch.topics import load_pack
 from newswatch.web.search import SCAN_LIMIT, search_alerts
 from newswatch.web.security import PageError, protect, require_reader
 from newswatch.web.templating import fragment, render
@@ -175,7 +177,9 @@ def _why(request: Request, alert: Alert, documents: dict[str, Any]) -> dict[str,
     if entry is None or doc is None:
         return {"alert": public_alert(alert), "explanation": None}
     try:
-        explanation = explain(entry.item.query, doc, entry.item.languages)
+        topic = entry.item
+        query = matcher_query(topic.query, topic.pack, load_pack())  # as the worker matched
+        explanation = explain(query, doc, topic.languages)
     except QueryError:
         explanation = None
     return {"alert": public_alert(alert), "explanation": explanation}

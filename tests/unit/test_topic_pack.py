@@ -12,17 +12,20 @@ import functools
 
 import pytest
 
-from newswatch.core.errors import PackError
+from newswatch.core.errors import PackError, QueryError
 from newswatch.core.pack import (
+    MAX_PACK_QUERY_LENGTH,
     PackTopic,
     _alternatives,
     matcher_query,
     pack_entry,
     parse_pack_topic,
 )
-from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query import MatchDocument, Query, TopicMatcher, TopicSpec, parse_query
 from newswatch.core.query.index import triggers
+from newswatch.core.query.parser import MAX_QUERY_LENGTH
 from newswatch.core.query.rarity import news_rarity
+from newswatch.core.validate import check_topic
 from newswatch.topics import load_pack
 
 REQUIRED = ("en", "es", "fr", "de", "ru", "uk", "it", "pt", "tr")
@@ -31,7 +34,7 @@ ALSO = ("ar", "zh", "ja", "ko")
 
 @functools.cache
 def pack_matcher() -> TopicMatcher:
-    return TopicMatcher(TopicSpec(t.name, t.query) for t in load_pack().values())
+    return TopicMatcher(TopicSpec(t.name, t.compiled) for t in load_pack().values())
 
 
 def matches(text: str, title: str = "") -> set[str]:
@@ -709,10 +712,90 @@ def test_a_stored_topic_is_matched_with_the_pack_query_of_the_day() -> None:
     packs = {"t": PackTopic("t", "T", "i", ("b",), {"en": "summit", "fr": "sommet"})}
     assert pack_entry("t", packs) == ("(summit) OR (sommet)", ())  # every language
     assert pack_entry("x", packs) is None
-    # the stored copy is from an older release: the pack of today wins
-    assert matcher_query("(summit)", "t", packs) == "(summit) OR (sommet)"
+    # the stored copy is from an older release: the pack of today wins, handed over parsed
+    assert matcher_query("(summit)", "t", packs) == parse_query("(summit) OR (sommet)")
     assert matcher_query("talks", "", packs) == "talks"
     assert matcher_query("(summit)", "gone", packs) == "(summit)"  # no longer shipped
+
+
+def _long_topic(uses: int, names: int = 400) -> dict[str, object]:
+    """A pack topic whose one list (``names`` words) is named ``uses`` times in its clause:
+    short as written, long written out."""
+    leaders = " OR ".join(f"leader{n:04d}" for n in range(names))
+    clause = " OR ".join(f"(@leaders NEAR/{n + 2} summit)" for n in range(uses))
+    return _topic(lists={"leaders": leaders}, clauses={"en": clause}, exclude="@leaders ski")
+
+
+def test_the_cap_counts_what_a_pack_file_writes_not_its_lists_written_out() -> None:
+    topic = parse_pack_topic(_long_topic(uses=40), "t.yaml")
+    assert len(topic.query) > MAX_QUERY_LENGTH  # 41 copies of a 5,600-character list
+    # the same text sent by a person is refused, with the cap and where it was passed
+    with pytest.raises(QueryError) as caught:
+        parse_query(topic.query)
+    assert str(caught.value) == (
+        f"the query is longer than {MAX_QUERY_LENGTH} characters at position "
+        f"{MAX_QUERY_LENGTH + 1} (split it into several topics)"
+    )
+    # the pack hands it over parsed: matched, tried and explained as any topic
+    assert topic.compiled.text == topic.query
+    matcher = TopicMatcher([TopicSpec("t", topic.compiled)])
+    found = matcher.match(MatchDocument.build(text="Leader0399 flew in for the summit."))
+    assert [m.topic for m in found] == ["t"]
+    assert matcher.match(MatchDocument.build(text="Leader0399 went to ski; summit.")) == []
+    assert matcher.match(MatchDocument.build(text="Leader0400 at the summit.")) == []
+
+
+def test_a_topic_naming_a_long_pack_topic_is_stored_and_matched_with_it() -> None:
+    packs = {"t": parse_pack_topic(_long_topic(uses=40), "t.yaml")}
+    topic, problems = check_topic(
+        {"name": "mine", "pack": "t"}, packs=packs.get and (lambda name: pack_entry(name, packs))
+    )
+    assert problems == [] and topic is not None
+    assert topic.query == packs["t"].query  # the stored copy, what the API shows
+    assert matcher_query(topic.query, topic.pack, packs) is packs["t"].compiled
+    # a later release no longer ships it: the stored copy (the pack's, never a person's:
+    # validation refuses a query beside pack) is parsed under the pack's bound
+    fallback = matcher_query(topic.query, topic.pack, {})
+    assert isinstance(fallback, Query) and fallback.text == topic.query
+    # the same text as a person's query is refused, in the catalogue's words
+    _, problems = check_topic({"name": "mine", "query": topic.query})
+    assert [(p.loc, p.position, p.hint) for p in problems] == [
+        (("query",), MAX_QUERY_LENGTH, "split it into several topics")
+    ]
+    assert f"longer than {MAX_QUERY_LENGTH} characters" in problems[0].message
+    # and so is a person's query beside a pack reference, however short
+    _, problems = check_topic(
+        {"name": "mine", "pack": "t", "query": "summit"}, packs=lambda n: pack_entry(n, packs)
+    )
+    assert [p.loc for p in problems] == [("query",)]
+
+
+def test_a_pack_file_is_refused_when_it_writes_more_than_the_cap() -> None:
+    # two lists of 32,400 characters, each under the cap, used once each
+    half = {f"{side}": " OR ".join(f"{side}{n:04d}" for n in range(3_600)) for side in "ab"}
+    data = _topic(lists=half, clauses={"en": "@a NEAR/3 @b"})
+    with pytest.raises(PackError) as caught:
+        parse_pack_topic(data, "t.yaml")
+    assert caught.value.message.startswith(
+        "t.yaml: its clauses, lists and exclude write "
+    ) and caught.value.message.endswith(
+        f"over the {MAX_QUERY_LENGTH} a query may have: split the topic or share more in lists"
+    )
+
+
+def test_a_pack_topic_written_out_past_the_pack_bound_is_refused() -> None:
+    listed = len(str(_long_topic(uses=1)["lists"]["leaders"]))  # type: ignore[index]
+    uses = 1 + MAX_PACK_QUERY_LENGTH // listed  # each use writes the list out once more
+    with pytest.raises(PackError) as caught:
+        parse_pack_topic(_long_topic(uses=uses), "t.yaml")
+    assert caught.value.message.startswith(
+        f"t.yaml: clauses.en: the query is longer than {MAX_PACK_QUERY_LENGTH} characters"
+    )
+
+
+def test_the_shipped_pack_parses_under_its_bound_and_writes_under_the_cap() -> None:
+    for topic in load_pack().values():
+        assert topic.compiled == parse_query(topic.query, max_length=MAX_PACK_QUERY_LENGTH)
 
 
 def test_proximity_alternatives_are_guarded_by_their_trigger_words() -> None:

@@ -7,7 +7,7 @@ import dataclasses
 from newswatch.core.query.ast import Node, Words, positive_words
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.evaluator import evaluate, is_present
-from newswatch.core.query.parser import parse_tree
+from newswatch.core.query.parser import MAX_QUERY_LENGTH, parse_tree
 from newswatch.core.text import fold
 
 
@@ -41,6 +41,7 @@ class Query:
         return found
 
 
-def parse_query(text: str) -> Query:
-    """Parse a topic query; raises QueryError (with position and hint) when it is malformed."""
-    return Query(text, parse_tree(text))
+def parse_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> Query:
+    """Parse a topic query; raises QueryError (with position and hint) when it is malformed
+    or longer than ``max_length`` characters (by default the cap on what people send)."""
+    return Query(text, parse_tree(text, max_length))

@@ -20,8 +20,11 @@ from newswatch.core.query.program import DocumentState, Interner
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class TopicSpec:
+    """A topic to match: ``query`` as text (parsed under the cap on untrusted queries), or
+    already parsed by whoever may allow more (the topic pack hands over its own)."""
+
     name: str
-    query: str
+    query: str | Query
     languages: tuple[str, ...] = ()  # two-letter codes; empty: every language
 
 
@@ -202,10 +205,11 @@ _EVERY: frozenset[str] = frozenset()
 
 def _compile(spec: TopicSpec, parsed: _Parsed) -> _Topic:
     try:
-        found = parsed.get(spec.query)
+        text = spec.query if isinstance(spec.query, str) else spec.query.text
+        found = parsed.get(text)
         if found is None:
-            query = parse_query(spec.query)
-            found = parsed[spec.query] = (query, plan(query.root))
+            query = parse_query(spec.query) if isinstance(spec.query, str) else spec.query
+            found = parsed[text] = (query, plan(query.root))
     except QueryError as err:
         raise QueryError(
             f"topic '{spec.name}': {_detail(err)}",
