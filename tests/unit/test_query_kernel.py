@@ -76,37 +76,91 @@ def test_positions_and_spans_are_those_of_the_pure_kernel(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(max_size=4)), st.lists(st.tuples(st.integers(), st.sampled_from(WORDS))))
-def test_offsets_and_found_atoms_are_those_of_the_pure_kernel(
-    compiled: ModuleType, parts: list[str], pairs: list[tuple[int, str]]
-) -> None:
+@given(st.lists(st.text(max_size=4)))
+def test_offsets_are_those_of_the_pure_kernel(compiled: ModuleType, parts: list[str]) -> None:
     assert compiled.token_offsets(parts) == _pure.token_offsets(parts)
-    assert compiled.seconds(iter(pairs)) == _pure.seconds(iter(pairs))
 
 
-ATOMS = ["w1", "w2", "w3", "p*", "lang:en", "source:x.org"]
+# words, prefixes (one the whole of a word, one of no word, one of a word beyond the BMP, one
+# of an accented word) and filters
+ATOMS = ["w1", "w2", "w3", "p*", "w1*", "wx*", "é*", "\U0001d400b*", "lang:en", "source:x.org"]
+DOC_WORDS = ["w1", "w2", "w3", "p", "pa", "pq", "w10", "éa", "\U0001d400bc", "x", "w"]
 clauses = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=3).map(tuple)
+filings = st.tuples(
+    st.integers(0, 40),
+    st.one_of(st.none(), st.lists(st.sampled_from(ATOMS), min_size=1, max_size=3).map(tuple)),
+    st.lists(clauses, max_size=4).map(tuple),
+)
+# a topic filed (number, trigger, checks), or removed (its number)
+operations = st.lists(st.one_of(filings, st.integers(0, 40)), max_size=60)
+documents = st.tuples(
+    st.tuples(*[st.frozensets(st.sampled_from(DOC_WORDS)) for _ in range(3)]),
+    st.lists(st.sampled_from(["lang:en", "lang:de", "source:x.org", "source:org"])).map(tuple),
+)
+
+
+def _presearch_reference(
+    filed: dict[int, tuple[tuple[str, ...] | None, _pure.Checks]],
+    fields: tuple[frozenset[str], ...],
+    filters: tuple[str, ...],
+) -> list[int]:
+    """The candidates by their definition: the atoms held are the words, the prefixes some
+    word starts with, the filters; a topic is picked when an atom of its trigger is held
+    (or it has none) and every clause of its checks has an atom held."""
+    words = set().union(*fields)
+    held = words | set(filters)
+    atoms = {a for t, checks in filed.values() for a in (*(t or ()), *sum(checks, ()))}
+    held |= {a for a in atoms if a.endswith("*") and any(w.startswith(a[:-1]) for w in words)}
+    return sorted(
+        number
+        for number, (trigger, checks) in filed.items()
+        if (trigger is None or held & set(trigger)) and all(held & set(c) for c in checks)
+    )
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.frozensets(st.sampled_from(ATOMS)),
-    st.dictionaries(st.sampled_from(ATOMS), st.sets(st.integers(0, 50), min_size=1)),
-    st.dictionaries(
-        st.sampled_from(ATOMS),
-        st.dictionaries(st.integers(0, 50), st.lists(clauses, min_size=1, max_size=4).map(tuple)),
-    ),
-    st.sets(st.integers(0, 50)),
-)
-def test_candidates_are_those_of_the_pure_kernel(
+@given(operations, st.lists(documents, min_size=1, max_size=4))
+def test_presearch_candidates_are_those_of_the_pure_kernel_and_the_reference(
     compiled: ModuleType,
-    present: frozenset[str],
-    direct: dict[str, set[int]],
-    checked: dict[str, dict[int, _pure.Checks]],
-    always: set[int],
+    operations: list[tuple[int, tuple[str, ...] | None, _pure.Checks] | int],
+    docs: list[tuple[tuple[frozenset[str], ...], tuple[str, ...]]],
 ) -> None:
-    found = compiled.candidates(present, direct, checked, always)
-    assert found == _pure.candidates(present, direct, checked, always)
+    twins = [compiled.new_presearch(), _pure.new_presearch()]
+    filed: dict[int, tuple[tuple[str, ...] | None, _pure.Checks]] = {}
+    for operation in operations:
+        for twin in twins:
+            if isinstance(operation, int):
+                twin.remove(operation)
+            else:
+                twin.file(*operation)
+        if isinstance(operation, int):
+            filed.pop(operation, None)
+        else:
+            filed[operation[0]] = operation[1:]
+        for fields, filters in docs[:1]:  # between changes too (stamps, postings moved)
+            expected = _presearch_reference(filed, fields, filters)
+            assert [twin.candidates(fields, filters) for twin in twins] == [expected] * 2
+    for fields, filters in docs:
+        expected = _presearch_reference(filed, fields, filters)
+        assert [twin.candidates(fields, filters) for twin in twins] == [expected] * 2
+
+
+def test_presearch_keeps_its_candidates_over_many_changes(compiled: ModuleType) -> None:
+    """Filing and removing thousands of topics (the compiled kernel moves the records of
+    those filed when most of its pool is of removed ones): the candidates stay right."""
+    twins = [compiled.new_presearch(), _pure.new_presearch()]
+    fields = (frozenset({"w1", "pa"}), frozenset({"w3"}), frozenset())
+    for round in range(6):
+        for number in range(2000):
+            for twin in twins:
+                twin.file(number, (f"n{number}", "w1", "p*"), ((f"m{round}", "w3"),))
+        for number in range(0, 2000, 2):
+            for twin in twins:
+                twin.remove(number)
+        for twin in twins:
+            twin.file(5000 + round, None, ())
+        expected = [*range(1, 2000, 2), *range(5000, 5001 + round)]
+        assert [twin.candidates(fields, ()) for twin in twins] == [expected] * 2
 
 
 places = st.tuples(st.integers(0, 2), st.integers(0, 9), st.integers(-12, -1))
@@ -271,22 +325,12 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
         ("phrase_spans", (frozenset(), {}, [], "ab")),
         ("phrase_spans", (frozenset({"a"}), {"a": 3}, ["a"], ["a", "a"])),
         ("phrase_spans", (frozenset({"a"}), {"a": [0, "x"]}, ["a"], ["a", "a"])),
-        ("candidates", (frozenset(), {}, {})),
-        ("candidates", ({"a"}, {"a": 1}, {}, set())),
-        ("candidates", (frozenset({"a"}), {}, {"a": [1]}, set())),
-        ("candidates", (frozenset({"a"}), {}, {"a": {1: [("a",)]}}, set())),
-        ("candidates", (frozenset({"a"}), {}, {"a": {1: (frozenset({"a"}),)}}, set())),
-        ("candidates", (frozenset({"a"}), {"a": {"x"}}, {}, set())),
-        ("candidates", (frozenset({"a"}), {}, {"a": {1: (3,)}}, set())),
         ("items", ([("t", "title", (0, 1))], {}, {"title": (0, "a", "x")}, Highlight, None)),
         ("items", ([("t", "title", (0, 1))], {}, {"title": ()}, Highlight, None)),
         ("items", ([("t", "title", (0, 1))], {}, {}, int, None)),
         ("items", ((), {}, {}, Highlight, None)),
         ("token_offsets", (("a", "b"),)),
         ("token_offsets", (["a", 1, "b"],)),
-        ("seconds", ([(1, "a"), (2,)],)),
-        ("seconds", (3,)),
-        ("seconds", ([(1, [])],)),
         ("fast_report", ((), 1, 1, list)),
         ("fast_report", ([(1, 2, 3, 4)], 1, 1, list)),
         ("fast_report", ([((1, 2), 2, 3, 4)], 1, 1, list)),
@@ -299,6 +343,46 @@ def test_wrong_arguments_raise_instead_of_crashing(
 ) -> None:
     with pytest.raises((TypeError, AttributeError)):
         getattr(compiled, name)(*args)
+
+
+class Str(str):
+    """A str of another class (its hash and comparison could run Python code)."""
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("file", (1, ("a",))),
+        ("file", (-1, ("a",), ())),
+        ("file", (2**40, ("a",), ())),
+        ("file", ("1", ("a",), ())),
+        ("file", (1, ["a"], ())),
+        ("file", (1, ("a",), [("b",)])),
+        ("file", (1, ("a",), (["b"],))),
+        ("file", (1, (1,), ())),
+        ("file", (1, ("a",), (("b", None),))),
+        ("file", (1, (Str("a"),), ())),
+        ("remove", (-1,)),
+        ("remove", ("x",)),
+        ("candidates", ((frozenset({"a"}),),)),
+        ("candidates", ([frozenset({"a"})], ())),
+        ("candidates", ((["a"],), ())),
+        ("candidates", ((frozenset({1}),), ())),
+        ("candidates", ((frozenset({Str("a")}),), ())),
+        ("candidates", ((frozenset({"a"}),), ("lang:en", 3))),
+        ("candidates", ((frozenset({"a"}),), ["lang:en"])),
+    ],
+)
+def test_wrong_presearch_arguments_raise_instead_of_crashing(
+    compiled: ModuleType, method: str, args: tuple[object, ...]
+) -> None:
+    presearch = compiled.new_presearch()
+    presearch.file(1, ("a", "b*"), (("c",),))
+    with pytest.raises((TypeError, IndexError, OverflowError)):
+        getattr(presearch, method)(*args)
+    # what was filed is still there, and right
+    assert presearch.candidates((frozenset({"a", "c"}),), ()) == [1]
+    assert presearch.candidates((frozenset({"bc", "c"}),), ()) == [1]
 
 
 def test_a_word_of_an_ascii_field_is_made_as_in_python(compiled: ModuleType) -> None:
@@ -329,7 +413,11 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
     words = ["a", "b", "a", "c", "a", "b"]
     positions = compiled.positions(words)
     present = frozenset(words)
-    checked = {"a": {1: (("b",),), 2: (("zz", "yy"),), 3: (("a",), ("zz",))}}
+    presearch = compiled.new_presearch()
+    presearch.file(1, ("a",), (("b",),))
+    presearch.file(2, ("a",), (("zz", "yy"),))
+    presearch.file(3, ("c*", "a"), (("a",), ("zz",)))
+    presearch.file(4, None, ())
     items = [((0, 0, -1), "x", "a", "A"), ((0, 2, -3), "y", "b", "B"), ((1, 0, -1), "z", "a", "a")]
     hits = [("a", "title", (0, 1)), ("b*", "title", (1, 2)), ("a b", "title", (0, 2))]
     ascii = {"title": (0, "A Bc", [0, 1, 2, 4])}
@@ -361,11 +449,13 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: compiled.positions(words),
         lambda: compiled.single_spans(positions["a"]),
         lambda: compiled.phrase_spans(present, positions, words, ["a", "b"]),
-        lambda: compiled.candidates(present, {"b": {7, 3}}, checked, {0}),
-        lambda: compiled.candidates(present, {"a": 5}, {}, set()),  # raises
+        lambda: presearch.candidates((present, frozenset({"xyz"}), present), ("lang:en",)),
+        lambda: presearch.candidates((present, ["a"]), ()),  # raises
+        lambda: presearch.file(7, ("a", "b*"), (("c", "lang:en"),)),
+        lambda: presearch.file(8, ("a",), (("c", 1),)),  # raises
+        lambda: presearch.remove(7),
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
         lambda: compiled.token_offsets(["", "a", " ", "bc", ""]),
-        lambda: compiled.seconds(iter([(1, "a"), (2, "b")])),
         lambda: compiled.items(hits, {}, ascii, Highlight, lambda hit: hit),
         lambda: compiled.items(hits, {}, {"title": (0, "ab", [0, 1])}, Highlight, make),
         lambda: compiled.fast_report([*items, items[0]], 9, 5, list),

@@ -47,19 +47,6 @@ grow(void *items, Py_ssize_t *room, Py_ssize_t need, size_t size)
     return 0;
 }
 
-/* the first clause of a topic's checks (``atom``: its first atom), asked for */
-static void
-prefetch_clause(PyObject *checks, int atom)
-{
-    if (!PyTuple_Check(checks) || PyTuple_GET_SIZE(checks) == 0)
-        return;
-    PyObject *clause = PyTuple_GET_ITEM(checks, 0);
-    if (!atom)
-        PREFETCH(clause);
-    else if (PyTuple_Check(clause) && PyTuple_GET_SIZE(clause) > 0)
-        PREFETCH(PyTuple_GET_ITEM(clause, 0));
-}
-
 /* positions(tokens) -> {word: [offsets ascending]}, words in order of first occurrence */
 static PyObject *
 kernel_positions(PyObject *module, PyObject *tokens)
@@ -105,189 +92,11 @@ fail:
     return NULL;
 }
 
-/* topic numbers collected by candidates(): a growable array, sorted and made distinct */
-typedef struct {
-    Py_ssize_t *at;
-    Py_ssize_t count, size;
-} Numbers;
-
-static int
-numbers_add(Numbers *numbers, PyObject *number)
-{
-    Py_ssize_t value = PyLong_AsSsize_t(number);
-    if (value == -1 && PyErr_Occurred())
-        return -1;
-    if (numbers->count == numbers->size) {
-        Py_ssize_t size = numbers->size ? 2 * numbers->size : 256;
-        Py_ssize_t *grown = PyMem_Realloc(numbers->at, (size_t)size * sizeof(Py_ssize_t));
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        numbers->at = grown;
-        numbers->size = size;
-    }
-    numbers->at[numbers->count++] = value;
-    return 0;
-}
-
-/* adds every number of the iterable ``items``; -1 on error */
-static int
-numbers_update(Numbers *numbers, PyObject *items)
-{
-    PyObject *iterator = PyObject_GetIter(items);
-    if (iterator == NULL)
-        return -1;
-    PyObject *item;
-    while ((item = PyIter_Next(iterator)) != NULL) {
-        int failed = numbers_add(numbers, item);
-        Py_DECREF(item);
-        if (failed) {
-            Py_DECREF(iterator);
-            return -1;
-        }
-    }
-    Py_DECREF(iterator);
-    return PyErr_Occurred() ? -1 : 0;
-}
-
 static int
 compare_numbers(const void *a, const void *b)
 {
     Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
     return (x > y) - (x < y);
-}
-
-/* the distinct numbers, ascending, as a list */
-static PyObject *
-numbers_list(Numbers *numbers)
-{
-    if (numbers->count > 1)
-        qsort(numbers->at, (size_t)numbers->count, sizeof(Py_ssize_t), compare_numbers);
-    Py_ssize_t distinct = 0;
-    for (Py_ssize_t i = 0; i < numbers->count; i++) {
-        if (i == 0 || numbers->at[i] != numbers->at[distinct - 1])
-            numbers->at[distinct++] = numbers->at[i];
-    }
-    PyObject *found = PyList_New(distinct);
-    if (found == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < distinct; i++) {
-        PyObject *number = PyLong_FromSsize_t(numbers->at[i]);
-        if (number == NULL) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        PyList_SET_ITEM(found, i, number);
-    }
-    return found;
-}
-
-/* 1 when every clause of ``checks`` (a tuple of tuples of atoms) has an atom in
- * ``present``, 0 when one has none, -1 on error */
-static int
-checks_hold(PyObject *present, PyObject *checks)
-{
-    if (!PyTuple_Check(checks)) {
-        PyErr_SetString(PyExc_TypeError, "checks must be a tuple of tuples");
-        return -1;
-    }
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(checks); k++) {
-        PyObject *clause = PyTuple_GET_ITEM(checks, k);
-        if (!PyTuple_Check(clause)) {
-            PyErr_SetString(PyExc_TypeError, "checks must be a tuple of tuples");
-            return -1;
-        }
-        int some = 0;
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(clause) && !some; i++) {
-            some = PySet_Contains(present, PyTuple_GET_ITEM(clause, i));
-            if (some < 0)
-                return -1;
-        }
-        if (!some)
-            return 0;
-    }
-    return 1;
-}
-
-/* candidates(present, direct, checked, always) -> sorted topic numbers: see
- * _pure.candidates (``direct``: atom -> set of numbers; ``checked``: atom -> {number:
- * tuple of clauses, each a tuple of atoms one of which must be in ``present``}) */
-static PyObject *
-kernel_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "candidates() takes 4 arguments");
-        return NULL;
-    }
-    PyObject *present = args[0], *direct = args[1], *checked = args[2], *always = args[3];
-    if (!PyAnySet_Check(present) || !PyDict_Check(direct) || !PyDict_Check(checked)) {
-        PyErr_SetString(PyExc_TypeError, "candidates() takes a set and two dicts");
-        return NULL;
-    }
-    Numbers numbers = {NULL, 0, 0};
-    PyObject *found = NULL, *iterator = NULL, *atom = NULL;
-    PyObject **entries = NULL;  /* (number, checks) of one atom's checked topics */
-    Py_ssize_t room = 0;
-    if (numbers_update(&numbers, always) < 0)
-        goto done;
-    iterator = PyObject_GetIter(present);
-    if (iterator == NULL)
-        goto done;
-    while ((atom = PyIter_Next(iterator)) != NULL) {
-        PyObject *postings = PyDict_GetItemWithError(direct, atom);  /* borrowed */
-        if (postings != NULL) {
-            if (numbers_update(&numbers, postings) < 0)
-                goto done;
-        }
-        else if (PyErr_Occurred())
-            goto done;
-        PyObject *topics = PyDict_GetItemWithError(checked, atom);  /* borrowed */
-        if (topics != NULL) {
-            if (!PyDict_Check(topics)) {
-                PyErr_SetString(PyExc_TypeError, "checked postings must be dicts");
-                goto done;
-            }
-            /* the entries first, each topic's clauses asked for (scattered objects: their
-             * memory arrives while the others are listed), then checked, asking for the
-             * atoms of those a few places ahead */
-            Py_INCREF(topics);
-            Py_ssize_t at = 0, listed = 0;
-            PyObject *number, *checks;
-            int hold = grow(&entries, &room, 2 * PyDict_GET_SIZE(topics), sizeof(PyObject *));
-            while (hold >= 0 && listed < room / 2 && PyDict_Next(topics, &at, &number, &checks)) {
-                PREFETCH(checks);
-                entries[2 * listed] = number;
-                entries[2 * listed + 1] = checks;
-                listed++;
-            }
-            /* nothing below runs Python code (the atoms are str): the entries stay the
-             * dict's */
-            for (Py_ssize_t j = 0; hold >= 0 && j < listed; j++) {
-                if (j + 8 < listed)
-                    prefetch_clause(entries[2 * (j + 8) + 1], 0);
-                if (j + 4 < listed)
-                    prefetch_clause(entries[2 * (j + 4) + 1], 1);
-                hold = checks_hold(present, entries[2 * j + 1]);
-                if (hold > 0 && numbers_add(&numbers, entries[2 * j]) < 0)
-                    hold = -1;
-            }
-            Py_DECREF(topics);
-            if (hold < 0)
-                goto done;
-        }
-        else if (PyErr_Occurred())
-            goto done;
-        Py_CLEAR(atom);
-    }
-    if (!PyErr_Occurred())
-        found = numbers_list(&numbers);
-done:
-    Py_XDECREF(atom);
-    Py_XDECREF(iterator);
-    PyMem_Free(numbers.at);
-    PyMem_Free(entries);
-    return found;
 }
 
 static PyObject *
@@ -749,38 +558,6 @@ kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     return fast_report_of(args[0], max_highlights, max_words, args[3]);
-}
-
-/* seconds(pairs) -> {second for _first, second in pairs} (the atoms an automaton found) */
-static PyObject *
-kernel_seconds(PyObject *module, PyObject *pairs)
-{
-    PyObject *found = PySet_New(NULL);
-    if (found == NULL)
-        return NULL;
-    PyObject *iterator = PyObject_GetIter(pairs);
-    if (iterator == NULL)
-        goto fail;
-    PyObject *pair;
-    while ((pair = PyIter_Next(iterator)) != NULL) {
-        int failed = !PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2;
-        if (failed)
-            PyErr_SetString(PyExc_TypeError, "seconds() takes pairs");
-        else
-            failed = PySet_Add(found, PyTuple_GET_ITEM(pair, 1)) < 0;
-        Py_DECREF(pair);
-        if (failed) {
-            Py_DECREF(iterator);
-            goto fail;
-        }
-    }
-    Py_DECREF(iterator);
-    if (PyErr_Occurred())
-        goto fail;
-    return found;
-fail:
-    Py_DECREF(found);
-    return NULL;
 }
 
 /* token_offsets(parts) -> running sums of the lengths of parts[:-1] (see
@@ -2370,11 +2147,633 @@ kernel_new_program(PyObject *module, PyObject *unused)
     return PyObject_CallNoArgs((PyObject *)&ProgramType);
 }
 
+/* ---- Presearch: the topics a document triggers (see _pure.Presearch, its twin) ----
+ *
+ * Every atom a topic is filed under or checks (a word, a prefix ``warr*``, a filter
+ * ``lang:es``) is numbered once; a topic's trigger atoms and checks are kept as those numbers
+ * in one pool of ints, and each atom's postings as (topic, offset of its checks) pairs. A
+ * document marks the atoms it holds with its stamp (nothing is cleared between documents):
+ * its words looked up once, the prefixes among their beginnings found in a hash table of
+ * the prefixes by code point, its filters; then each marked atom's postings are walked and
+ * a topic's checks read the marks. The topics picked are stamped too, so a topic filed
+ * under two atoms of the document is listed once. */
+
+typedef struct {
+    int32_t *at;  /* (topic number, offset of its checks in the pool) pairs */
+    Py_ssize_t count, size;  /* pairs; size: int32s */
+    uint32_t seen;  /* the stamp of the last document holding the atom */
+} Postings;
+
+typedef struct {
+    Py_ssize_t at;  /* its record in the pool: [trigger atoms, atoms..., clauses, (atoms,
+                     * atom...)...]; -1: not filed */
+    Py_ssize_t checks;  /* offset of [clauses, ...] in the pool */
+    int always;
+    uint32_t picked;  /* the stamp of the last document picking it */
+} Filed;
+
+typedef struct {
+    PyObject *key;  /* the atom "warr*" (borrowed: a key of Presearch.atoms) */
+    Py_ssize_t length;  /* code points before the "*" */
+    uint64_t hash;
+    int32_t atom;  /* -1: an empty slot */
+} Prefix;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *atoms;  /* atom -> its number */
+    Postings *postings;  /* by atom */
+    Py_ssize_t natoms, satoms;
+    Filed *filed;  /* by topic number */
+    Py_ssize_t ntopics, stopics;
+    int32_t *pool;
+    Py_ssize_t npool, spool, dead;
+    int32_t *always;  /* topic numbers candidates for every document */
+    Py_ssize_t nalways, salways;
+    Prefix *prefixes;  /* open addressing, a power of two of slots */
+    Py_ssize_t nprefixes, sprefixes;
+    Py_ssize_t *lengths;  /* the distinct prefix lengths, ascending */
+    Py_ssize_t nlengths, slengths;
+    int32_t *marked;  /* the atoms of the current document */
+    Py_ssize_t nmarked, smarked;
+    int32_t *found;  /* the topics picked for it */
+    Py_ssize_t nfound, sfound;
+    uint32_t stamp;
+} Presearch;
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t
+fnv_step(uint64_t hash, Py_UCS4 c)
+{
+    return (hash ^ (uint64_t)c) * FNV_PRIME;
+}
+
+/* 1 when the first ``length`` code points of ``a`` and ``b`` are the same */
+static int
+same_start(PyObject *a, PyObject *b, Py_ssize_t length)
+{
+    int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b);
+    const void *da = PyUnicode_DATA(a), *db = PyUnicode_DATA(b);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (PyUnicode_READ(ka, da, i) != PyUnicode_READ(kb, db, i))
+            return 0;
+    }
+    return 1;
+}
+
+static void
+prefix_place(Prefix *slots, Py_ssize_t size, Prefix entry)
+{
+    Py_ssize_t i = (Py_ssize_t)(entry.hash & (uint64_t)(size - 1));
+    while (slots[i].atom >= 0)
+        i = (i + 1) & (size - 1);
+    slots[i] = entry;
+}
+
+/* files the prefix atom ``key`` (ends with "*") numbered ``atom``; -1 on error */
+static int
+prefix_add(Presearch *s, PyObject *key, int32_t atom)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(key) - 1;
+    if (2 * (s->nprefixes + 1) > s->sprefixes) {
+        Py_ssize_t size = s->sprefixes ? 2 * s->sprefixes : 64;
+        Prefix *slots = PyMem_Malloc((size_t)size * sizeof(Prefix));
+        if (slots == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < size; i++)
+            slots[i].atom = -1;
+        for (Py_ssize_t i = 0; i < s->sprefixes; i++) {
+            if (s->prefixes[i].atom >= 0)
+                prefix_place(slots, size, s->prefixes[i]);
+        }
+        PyMem_Free(s->prefixes);
+        s->prefixes = slots;
+        s->sprefixes = size;
+    }
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    uint64_t hash = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < length; i++)
+        hash = fnv_step(hash, PyUnicode_READ(kind, data, i));
+    Prefix entry = {key, length, hash, atom};
+    prefix_place(s->prefixes, s->sprefixes, entry);
+    s->nprefixes++;
+    Py_ssize_t i = 0;
+    while (i < s->nlengths && s->lengths[i] < length)
+        i++;
+    if (i < s->nlengths && s->lengths[i] == length)
+        return 0;
+    if (grow(&s->lengths, &s->slengths, s->nlengths + 1, sizeof(Py_ssize_t)) < 0)
+        return -1;
+    memmove(s->lengths + i + 1, s->lengths + i, (size_t)(s->nlengths - i) * sizeof(Py_ssize_t));
+    s->lengths[i] = length;
+    s->nlengths++;
+    return 0;
+}
+
+/* the number of ``atom`` (a str), numbered now when it is new; -1 on error */
+static int32_t
+atom_number(Presearch *s, PyObject *atom)
+{
+    if (!PyUnicode_CheckExact(atom)) {
+        PyErr_SetString(PyExc_TypeError, "atoms are str");
+        return -1;
+    }
+    PyObject *known = PyDict_GetItemWithError(s->atoms, atom);  /* borrowed */
+    if (known != NULL)
+        return (int32_t)PyLong_AsLong(known);
+    if (PyErr_Occurred())
+        return -1;
+    if (s->natoms >= INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many atoms");
+        return -1;
+    }
+    if (grow(&s->postings, &s->satoms, s->natoms + 1, sizeof(Postings)) < 0)
+        return -1;
+    int32_t number = (int32_t)s->natoms;
+    PyObject *value = PyLong_FromLong(number);
+    if (value == NULL)
+        return -1;
+    int failed = PyDict_SetItem(s->atoms, atom, value);
+    Py_DECREF(value);
+    if (failed)
+        return -1;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(atom);
+    if (length > 1 && PyUnicode_READ_CHAR(atom, length - 1) == '*') {
+        /* ``atom`` is the dict's key now: the prefix table borrows it */
+        if (prefix_add(s, atom, number) < 0) {
+            PyDict_DelItem(s->atoms, atom);
+            return -1;
+        }
+    }
+    s->postings[number] = (Postings){NULL, 0, 0, 0};
+    s->natoms++;
+    return number;
+}
+
+static int
+postings_add(Postings *postings, int32_t number, int32_t checks)
+{
+    if (grow(&postings->at, &postings->size, 2 * postings->count + 2, sizeof(int32_t)) < 0)
+        return -1;
+    postings->at[2 * postings->count] = number;
+    postings->at[2 * postings->count + 1] = checks;
+    postings->count++;
+    return 0;
+}
+
+static int
+pool_room(Presearch *s, Py_ssize_t more)
+{
+    if (s->npool + more > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many atoms filed");
+        return -1;
+    }
+    return grow(&s->pool, &s->spool, s->npool + more, sizeof(int32_t));
+}
+
+/* the number of topic ``arg`` (a non-negative int), the tables grown to hold it; -1 on error */
+static Py_ssize_t
+topic_number(Presearch *s, PyObject *arg, int make_room)
+{
+    Py_ssize_t number = PyLong_AsSsize_t(arg);
+    if (number == -1 && PyErr_Occurred())
+        return -1;
+    if (number < 0 || number >= INT32_MAX) {
+        PyErr_SetString(PyExc_IndexError, "no topic of that number");
+        return -1;
+    }
+    if (make_room && number >= s->ntopics) {
+        if (grow(&s->filed, &s->stopics, number + 1, sizeof(Filed)) < 0)
+            return -1;
+        for (Py_ssize_t i = s->ntopics; i <= number; i++)
+            s->filed[i] = (Filed){-1, -1, 0, 0};
+        s->ntopics = number + 1;
+    }
+    return number;
+}
+
+/* the size of the pool record at ``at`` */
+static Py_ssize_t
+record_size(const int32_t *record)
+{
+    Py_ssize_t size = 1 + record[0];
+    Py_ssize_t clauses = record[size];
+    size++;
+    for (Py_ssize_t k = 0; k < clauses; k++)
+        size += 1 + record[size];
+    return size;
+}
+
+static void
+unfile(Presearch *s, Py_ssize_t number)
+{
+    Filed *f = &s->filed[number];
+    if (f->at < 0)
+        return;
+    if (f->always) {
+        for (Py_ssize_t i = 0; i < s->nalways; i++) {
+            if (s->always[i] == number) {
+                s->always[i] = s->always[--s->nalways];
+                break;
+            }
+        }
+    }
+    const int32_t *record = s->pool + f->at;
+    for (int32_t k = 0; k < record[0]; k++) {
+        Postings *postings = &s->postings[record[1 + k]];
+        for (Py_ssize_t i = 0; i < postings->count; i++) {
+            if (postings->at[2 * i] == number) {
+                postings->count--;
+                postings->at[2 * i] = postings->at[2 * postings->count];
+                postings->at[2 * i + 1] = postings->at[2 * postings->count + 1];
+                break;
+            }
+        }
+    }
+    s->dead += record_size(record);
+    f->at = f->checks = -1;
+    f->always = 0;
+}
+
+/* moves the records of the topics filed to the start of the pool when most is dead */
+static void
+compact_pool(Presearch *s)
+{
+    if (s->dead < 4096 || 2 * s->dead < s->npool)
+        return;
+    /* records lie in the pool in the order they were filed, and a record only moves down */
+    Py_ssize_t *order = PyMem_Malloc((size_t)(s->ntopics ? s->ntopics : 1) * sizeof(Py_ssize_t));
+    if (order == NULL)
+        return;  /* compaction only saves memory */
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < s->ntopics; i++) {
+        if (s->filed[i].at >= 0)
+            order[n++] = i;
+    }
+    /* by offset: insertion into a sorted order would be quadratic; a simple qsort of the
+     * offsets keyed through the topics */
+    for (Py_ssize_t i = 0; i < n; i++)
+        order[i] = (Py_ssize_t)s->filed[order[i]].at << 32 | order[i];
+    qsort(order, (size_t)n, sizeof(Py_ssize_t), compare_numbers);
+    Py_ssize_t to = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t number = order[i] & 0xffffffff;
+        Filed *f = &s->filed[number];
+        Py_ssize_t size = record_size(s->pool + f->at);
+        memmove(s->pool + to, s->pool + f->at, (size_t)size * sizeof(int32_t));
+        f->checks = to + (f->checks - f->at);
+        f->at = to;
+        to += size;
+    }
+    PyMem_Free(order);
+    s->npool = to;
+    s->dead = 0;
+    for (Py_ssize_t a = 0; a < s->natoms; a++) {
+        Postings *postings = &s->postings[a];
+        for (Py_ssize_t i = 0; i < postings->count; i++)
+            postings->at[2 * i + 1] = (int32_t)s->filed[postings->at[2 * i]].checks;
+    }
+}
+
+/* the atoms of a tuple of str appended to the pool, after their count; -1 on error */
+static int
+pool_atoms(Presearch *s, PyObject *atoms)
+{
+    if (!PyTuple_Check(atoms)) {
+        PyErr_SetString(PyExc_TypeError, "atoms come in a tuple");
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(atoms);
+    if (pool_room(s, n + 1) < 0)
+        return -1;
+    s->pool[s->npool++] = (int32_t)n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t atom = atom_number(s, PyTuple_GET_ITEM(atoms, i));
+        if (atom < 0)
+            return -1;
+        s->pool[s->npool++] = atom;
+    }
+    return 0;
+}
+
+/* file(number, trigger, checks): see _pure.Presearch.file */
+static PyObject *
+presearch_file(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "file() takes 3 arguments");
+        return NULL;
+    }
+    PyObject *trigger = args[1], *checks = args[2];
+    int always = trigger == Py_None;
+    if ((!always && !PyTuple_Check(trigger)) || !PyTuple_Check(checks)) {
+        PyErr_SetString(PyExc_TypeError, "file() takes a number, a tuple or None and a tuple");
+        return NULL;
+    }
+    for (Py_ssize_t k = -1; k < PyTuple_GET_SIZE(checks); k++) {
+        PyObject *atoms = k < 0 ? (always ? NULL : trigger) : PyTuple_GET_ITEM(checks, k);
+        if (atoms != NULL && !PyTuple_Check(atoms)) {
+            PyErr_SetString(PyExc_TypeError, "checks are tuples of atoms");
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; atoms != NULL && i < PyTuple_GET_SIZE(atoms); i++) {
+            if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(atoms, i))) {
+                PyErr_SetString(PyExc_TypeError, "atoms are str");
+                return NULL;
+            }
+        }
+    }
+    Py_ssize_t number = topic_number(s, args[0], 1);
+    if (number < 0)
+        return NULL;
+    unfile(s, number);
+    compact_pool(s);
+    /* the record: [trigger atoms, atom...][clauses, (atoms, atom...)...] */
+    Py_ssize_t at = s->npool, offset = -1;
+    int failed = 0;
+    if (always) {
+        failed = pool_room(s, 1) < 0 ||
+                 grow(&s->always, &s->salways, s->nalways + 1, sizeof(int32_t)) < 0;
+        if (!failed)
+            s->pool[s->npool++] = 0;
+    }
+    else
+        failed = pool_atoms(s, trigger) < 0;
+    if (!failed && !(failed = pool_room(s, 1) < 0)) {
+        offset = s->npool;
+        s->pool[s->npool++] = (int32_t)PyTuple_GET_SIZE(checks);
+    }
+    for (Py_ssize_t k = 0; !failed && k < PyTuple_GET_SIZE(checks); k++)
+        failed = pool_atoms(s, PyTuple_GET_ITEM(checks, k)) < 0;
+    int32_t added = 0;
+    for (; !failed && added < s->pool[at]; added++) {
+        Postings *postings = &s->postings[s->pool[at + 1 + added]];
+        failed = postings_add(postings, (int32_t)number, (int32_t)offset) < 0;
+    }
+    if (failed) {  /* nothing half filed: the postings added taken back (the last ones) */
+        for (int32_t k = 0; k < added - 1; k++)
+            s->postings[s->pool[at + 1 + k]].count--;
+        s->npool = at;
+        return NULL;
+    }
+    if (always)
+        s->always[s->nalways++] = (int32_t)number;
+    s->filed[number].at = at;
+    s->filed[number].checks = offset;
+    s->filed[number].always = always;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+presearch_remove(Presearch *s, PyObject *arg)
+{
+    Py_ssize_t number = topic_number(s, arg, 0);
+    if (number < 0)
+        return NULL;
+    if (number < s->ntopics)
+        unfile(s, number);
+    Py_RETURN_NONE;
+}
+
+/* marks atom ``atom`` as held by the document; -1 on error */
+static int
+mark(Presearch *s, int32_t atom)
+{
+    if (s->postings[atom].seen == s->stamp)
+        return 0;
+    if (grow(&s->marked, &s->smarked, s->nmarked + 1, sizeof(int32_t)) < 0)
+        return -1;
+    s->postings[atom].seen = s->stamp;
+    s->marked[s->nmarked++] = atom;
+    return 0;
+}
+
+/* marks the prefix atoms ``word`` starts with; -1 on error */
+static int
+mark_prefixes(Presearch *s, PyObject *word)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    uint64_t hash = FNV_OFFSET;
+    Py_ssize_t done = 0, mask = s->sprefixes - 1;
+    for (Py_ssize_t l = 0; l < s->nlengths && s->lengths[l] <= length; l++) {
+        Py_ssize_t want = s->lengths[l];
+        for (; done < want; done++)
+            hash = fnv_step(hash, PyUnicode_READ(kind, data, done));
+        for (Py_ssize_t i = (Py_ssize_t)(hash & (uint64_t)mask); s->prefixes[i].atom >= 0;
+             i = (i + 1) & mask) {
+            Prefix *p = &s->prefixes[i];
+            if (p->hash == hash && p->length == want && same_start(p->key, word, want) &&
+                mark(s, p->atom) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* the checks at pool[offset] hold for the document */
+static int
+checks_marked(const Presearch *s, Py_ssize_t offset)
+{
+    const int32_t *c = s->pool + offset;
+    int32_t clauses = *c++;
+    uint32_t stamp = s->stamp;
+    for (int32_t k = 0; k < clauses; k++) {
+        int32_t n = *c++;
+        int some = 0;
+        for (int32_t i = 0; i < n && !some; i++)
+            some = s->postings[c[i]].seen == stamp;
+        if (!some)
+            return 0;
+        c += n;
+    }
+    return 1;
+}
+
+static int
+pick(Presearch *s, int32_t number)
+{
+    if (s->filed[number].picked == s->stamp)
+        return 0;
+    if (grow(&s->found, &s->sfound, s->nfound + 1, sizeof(int32_t)) < 0)
+        return -1;
+    s->filed[number].picked = s->stamp;
+    s->found[s->nfound++] = number;
+    return 0;
+}
+
+static int
+compare_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* marks the atoms among the words of ``words`` (a set of str) and their prefixes */
+static int
+mark_words(Presearch *s, PyObject *words)
+{
+    if (!PyAnySet_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "candidates() takes sets of words");
+        return -1;
+    }
+    PyObject *iterator = PyObject_GetIter(words);
+    if (iterator == NULL)
+        return -1;
+    PyObject *word;
+    int failed = 0;
+    while (!failed && (word = PyIter_Next(iterator)) != NULL) {
+        /* exact str: looking it up runs no Python code that could change the tables */
+        if (!PyUnicode_CheckExact(word)) {
+            PyErr_SetString(PyExc_TypeError, "words are str");
+            failed = 1;
+        }
+        PyObject *known = failed ? NULL : PyDict_GetItemWithError(s->atoms, word);
+        if (known != NULL)
+            failed = mark(s, (int32_t)PyLong_AsLong(known)) < 0;
+        else if (PyErr_Occurred())
+            failed = 1;
+        if (!failed && s->nlengths)
+            failed = mark_prefixes(s, word) < 0;
+        Py_DECREF(word);
+    }
+    Py_DECREF(iterator);
+    return failed || PyErr_Occurred() ? -1 : 0;
+}
+
+/* candidates(fields, filters) -> sorted topic numbers: see _pure.Presearch.candidates */
+static PyObject *
+presearch_candidates(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyTuple_Check(args[0]) || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "candidates() takes a tuple of sets and a tuple");
+        return NULL;
+    }
+    if (++s->stamp == 0) {  /* wrapped: every mark made with an old stamp forgotten */
+        for (Py_ssize_t i = 0; i < s->natoms; i++)
+            s->postings[i].seen = 0;
+        for (Py_ssize_t i = 0; i < s->ntopics; i++)
+            s->filed[i].picked = 0;
+        s->stamp = 1;
+    }
+    s->nmarked = s->nfound = 0;
+    PyObject *fields = args[0], *filters = args[1];
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
+        if (mark_words(s, PyTuple_GET_ITEM(fields, i)) < 0)
+            return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(filters); i++) {
+        PyObject *filter = PyTuple_GET_ITEM(filters, i);
+        if (!PyUnicode_CheckExact(filter)) {
+            PyErr_SetString(PyExc_TypeError, "filters are str");
+            return NULL;
+        }
+        PyObject *known = PyDict_GetItemWithError(s->atoms, filter);  /* borrowed */
+        if (known != NULL) {
+            if (mark(s, (int32_t)PyLong_AsLong(known)) < 0)
+                return NULL;
+        }
+        else if (PyErr_Occurred())
+            return NULL;
+    }
+    for (Py_ssize_t i = 0; i < s->nalways; i++) {
+        int32_t number = s->always[i];
+        if (checks_marked(s, s->filed[number].checks) && pick(s, number) < 0)
+            return NULL;
+    }
+    for (Py_ssize_t m = 0; m < s->nmarked; m++) {
+        const Postings *postings = &s->postings[s->marked[m]];
+        const int32_t *at = postings->at;
+        for (Py_ssize_t i = 0; i < postings->count; i++) {
+            int32_t number = at[2 * i];
+            if (s->filed[number].picked == s->stamp || !checks_marked(s, at[2 * i + 1]))
+                continue;
+            if (pick(s, number) < 0)
+                return NULL;
+        }
+    }
+    if (s->nfound > 1)
+        qsort(s->found, (size_t)s->nfound, sizeof(int32_t), compare_int32);
+    PyObject *found = PyList_New(s->nfound);
+    if (found == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < s->nfound; i++) {
+        PyObject *number = PyLong_FromLong(s->found[i]);
+        if (number == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyList_SET_ITEM(found, i, number);
+    }
+    return found;
+}
+
+static PyObject *
+presearch_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Presearch *s = (Presearch *)type->tp_alloc(type, 0);
+    if (s == NULL)
+        return NULL;
+    s->atoms = PyDict_New();
+    if (s->atoms == NULL) {
+        Py_DECREF(s);
+        return NULL;
+    }
+    return (PyObject *)s;
+}
+
+static void
+presearch_dealloc(Presearch *s)
+{
+    for (Py_ssize_t i = 0; i < s->natoms; i++)
+        PyMem_Free(s->postings[i].at);
+    PyMem_Free(s->postings);
+    PyMem_Free(s->filed);
+    PyMem_Free(s->pool);
+    PyMem_Free(s->always);
+    PyMem_Free(s->prefixes);
+    PyMem_Free(s->lengths);
+    PyMem_Free(s->marked);
+    PyMem_Free(s->found);
+    Py_XDECREF(s->atoms);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+static PyMethodDef presearch_methods[] = {
+    {"file", (PyCFunction)(void (*)(void))presearch_file, METH_FASTCALL,
+     "file(number, trigger, checks): topic ``number`` filed under the atoms of ``trigger``"},
+    {"remove", (PyCFunction)presearch_remove, METH_O, "remove(number): topic ``number`` unfiled"},
+    {"candidates", (PyCFunction)(void (*)(void))presearch_candidates, METH_FASTCALL,
+     "candidates(fields, filters) -> sorted numbers of the topics the document triggers"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject PresearchType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "newswatch.core.query._kernel.Presearch",
+    .tp_doc = "The topics filed by the atoms they require (see _pure.Presearch).",
+    .tp_basicsize = sizeof(Presearch),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = presearch_new,
+    .tp_dealloc = (destructor)presearch_dealloc,
+    .tp_methods = presearch_methods,
+};
+
+static PyObject *
+kernel_new_presearch(PyObject *module, PyObject *unused)
+{
+    return PyObject_CallNoArgs((PyObject *)&PresearchType);
+}
+
 static PyMethodDef kernel_methods[] = {
     {"positions", (PyCFunction)kernel_positions, METH_O,
      "positions(tokens) -> {word: [token offsets, ascending]}"},
-    {"candidates", (PyCFunction)(void (*)(void))kernel_candidates, METH_FASTCALL,
-     "candidates(present, direct, checked, always) -> sorted topic numbers"},
     {"single_spans", (PyCFunction)kernel_single_spans, METH_O,
      "single_spans(offsets) -> [(p, p + 1) for p in offsets]"},
     {"phrase_spans", (PyCFunction)(void (*)(void))kernel_phrase_spans, METH_FASTCALL,
@@ -2383,12 +2782,12 @@ static PyMethodDef kernel_methods[] = {
      "new_program() -> an empty Program (terms, proximity searches, topic code)"},
     {"items", (PyCFunction)(void (*)(void))kernel_items, METH_FASTCALL,
      "items(hits, cache, fields, cls, make) -> the item of each hit"},
-    {"seconds", (PyCFunction)kernel_seconds, METH_O,
-     "seconds(pairs) -> the set of the second items of the pairs"},
     {"token_offsets", (PyCFunction)kernel_token_offsets, METH_O,
      "token_offsets(parts) -> running sums of the lengths of all parts but the last"},
     {"fast_report", (PyCFunction)(void (*)(void))kernel_fast_report, METH_FASTCALL,
      "fast_report(items, max_highlights, max_words, limited) -> report or None"},
+    {"new_presearch", (PyCFunction)kernel_new_presearch, METH_NOARGS,
+     "new_presearch() -> an empty Presearch (topics filed by the atoms they require)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2429,10 +2828,16 @@ PyInit__kernel(void)
     }
     if (PyType_Ready(&ProgramType) < 0)
         return NULL;
+    if (PyType_Ready(&PresearchType) < 0)
+        return NULL;
     PyObject *module = PyModule_Create(&kernel_module);
     if (module == NULL)
         return NULL;
     if (PyModule_AddObjectRef(module, "Program", (PyObject *)&ProgramType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    if (PyModule_AddObjectRef(module, "Presearch", (PyObject *)&PresearchType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 M = TypeVar("M")
@@ -23,43 +23,6 @@ def positions(tokens: list[str], /) -> dict[str, list[int]]:
         else:
             where.append(i)
     return found
-
-
-def candidates(
-    present: frozenset[str],
-    direct: dict[str, set[int]],
-    checked: dict[str, dict[int, Checks]],
-    always: set[int],
-    /,
-) -> list[int]:
-    """The topic numbers filed under an atom ``present``: all of ``direct``, those of
-    ``checked`` whose every clause has an atom present; and ``always``; sorted."""
-    found = set(always)
-    disjoint = present.isdisjoint
-    # one pass over the document's atoms, each looked up in both postings (cheaper than
-    # intersecting the atoms with each postings' keys)
-    for atom in present:
-        numbers = direct.get(atom)
-        if numbers is not None:
-            found |= numbers
-        topics = checked.get(atom)
-        if topics is None:
-            continue
-        for number, checks in topics.items():
-            # the checks are few (index.CHECKED_CLAUSES): unrolled, a topic costs no loop
-            if (
-                disjoint(checks[0])
-                or (len(checks) > 1 and disjoint(checks[1]))
-                or (len(checks) > 2 and any(map(disjoint, checks[2:])))
-            ):
-                continue
-            found.add(number)
-    return sorted(found)
-
-
-def seconds(pairs: Iterable[tuple[object, str]], /) -> set[str]:
-    """The second items of ``pairs`` (the atoms an automaton found, after their ends)."""
-    return {second for _first, second in pairs}
 
 
 def token_offsets(parts: list[str], /) -> list[int]:
@@ -630,3 +593,95 @@ def fast_report(
     for item in kept:
         words.setdefault(item[2], item[3])
     return list(words.values())[:max_words], tuple(item[1] for item in kept)
+
+
+class Presearch:
+    """The topics filed by the atoms they require (see index.py), and the candidates of a
+    document: the topics filed under an atom it holds whose every clause of checks has an
+    atom it holds, and the topics filed for every document. An atom is a word, a prefix
+    ``warr*`` (held by a document with a word starting ``warr``) or a filter ``lang:es``.
+    The compiled kernel numbers the atoms and marks those of a document in arrays; this
+    twin gives the same results."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, dict[int, Checks]] = {}  # atom -> {topic: its checks}
+        self._filed: dict[int, tuple[tuple[str, ...] | None, Checks]] = {}
+        self._always: set[int] = set()
+        # the prefixes of the atoms "warr*" ever filed ("warr" -> "warr*"), and their lengths
+        self._prefixes: dict[str, str] = {}
+        self._lengths: list[int] = []
+
+    def file(self, number: int, trigger: tuple[str, ...] | None, checks: Checks, /) -> None:
+        """File topic ``number`` (replacing any) under each atom of ``trigger`` (None: for
+        every document), to be picked when every clause of ``checks`` has an atom the
+        document holds."""
+        if (trigger is not None and not isinstance(trigger, tuple)) or not isinstance(
+            checks, tuple
+        ):
+            raise TypeError("file() takes a number, a tuple or None and a tuple")
+        if not all(isinstance(clause, tuple) for clause in checks):
+            raise TypeError("checks are tuples of atoms")
+        atoms = [*(trigger or ()), *itertools.chain.from_iterable(checks)]
+        if not all(type(atom) is str for atom in atoms):
+            raise TypeError("atoms are str")
+        if not 0 <= number < 2**31 - 1:
+            raise IndexError("no topic of that number")
+        self.remove(number)
+        for atom in atoms:
+            if len(atom) > 1 and atom.endswith("*") and atom[:-1] not in self._prefixes:
+                self._prefixes[atom[:-1]] = atom
+                if len(atom) - 1 not in self._lengths:
+                    bisect.insort(self._lengths, len(atom) - 1)
+        if trigger is None:
+            self._always.add(number)
+        else:
+            for atom in trigger:
+                self._postings.setdefault(atom, {})[number] = checks
+        self._filed[number] = (trigger, checks)
+
+    def remove(self, number: int, /) -> None:
+        if not 0 <= number < 2**31 - 1:
+            raise IndexError("no topic of that number")
+        filed = self._filed.pop(number, None)
+        if filed is None:
+            return
+        trigger, _checks = filed
+        self._always.discard(number)
+        for atom in dict.fromkeys(trigger or ()):  # an atom may be written twice
+            topics = self._postings[atom]
+            topics.pop(number, None)
+            if not topics:
+                del self._postings[atom]
+
+    def candidates(
+        self, fields: tuple[frozenset[str], ...], filters: tuple[str, ...], /
+    ) -> list[int]:
+        """The sorted numbers of the topics a document triggers: ``fields``, the sets of
+        words of its fields; ``filters``, its filter atoms (``lang:en``, ``source:...``)."""
+        present = set(filters)
+        for words in fields:
+            present.update(words)
+        if self._lengths:
+            prefixes, lengths = self._prefixes, self._lengths
+            for words in fields:
+                for word in words:
+                    for n in lengths:
+                        if n > len(word):
+                            break
+                        atom = prefixes.get(word[:n])
+                        if atom is not None:
+                            present.add(atom)
+        disjoint = present.isdisjoint
+        found = {n for n in self._always if not any(map(disjoint, self._filed[n][1]))}
+        for atom in present:
+            topics = self._postings.get(atom)
+            if topics is None:
+                continue
+            for number, checks in topics.items():
+                if number not in found and not any(map(disjoint, checks)):
+                    found.add(number)
+        return sorted(found)
+
+
+def new_presearch() -> Presearch:
+    return Presearch()

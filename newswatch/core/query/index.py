@@ -8,13 +8,15 @@ rarest clause, by the document frequencies of news words (``rarity.py``), is the
 *trigger*: the topic is filed under each of its atoms. The next rarest clauses are checked
 when the trigger fires, so an AND needs its rarer terms present before it is evaluated.
 
-A document's atoms are its distinct words found in the index (one set intersection), the
-prefixes among them (an Aho-Corasick automaton over the indexed prefixes, run over the
-distinct words), and its language and site: the cost grows with the document's vocabulary
-and the topics it triggers, not with the number of topics. A topic of filters only is
-triggered by its filters, without looking at words. Topics are added and removed one by
-one; only a new prefix makes the (small) prefix automaton be rebuilt, at the next document.
-Only ``url:`` filters and queries with no requirement at all are evaluated on every document.
+A document's atoms are its distinct words found in the index, the indexed prefixes they
+start with, and its language and site: the kernel's ``Presearch`` (``_kernel.c``, twin in
+``_pure.py``) numbers every atom once, keeps the postings as arrays of topic numbers, marks
+the atoms of a document with its stamp (a dict look-up per distinct word, a hash probe per
+indexed prefix length for the prefixes) and walks their postings, reading the checks from
+the marks: the cost grows with the document's vocabulary and the topics it triggers, not
+with the number of topics. A topic of filters only is triggered by its filters, without
+looking at words. Topics are added and removed one by one, nothing rebuilt. Only ``url:``
+filters and queries with no requirement at all are evaluated on every document.
 
 ``triggers`` is the former, rarity-blind choice, still used to guard proximity searches in
 the topic pack.
@@ -25,8 +27,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
-
-import ahocorasick
 
 from newswatch.core.query import kernel
 from newswatch.core.query._pure import Checks  # clauses as tuples of atoms
@@ -144,17 +144,12 @@ def plan(node: Node) -> Plan:
 
 
 class TopicIndex:
-    """Candidate topic numbers for a document; topics are added and removed by number."""
+    """Candidate topic numbers for a document; topics are added and removed by number. The
+    postings and the look-ups of a document's atoms are the kernel's ``Presearch``."""
 
     def __init__(self, roots: Sequence[Node] = ()) -> None:
         self._plans: dict[int, Plan] = {}
-        # atom -> the topics it triggers: those with nothing to check, those with checks
-        self._direct: dict[str, set[int]] = {}
-        self._checked: dict[str, dict[int, Checks]] = {}
-        self._prefixes: dict[str, int] = {}  # prefix atoms ("warr*") -> topics using them
-        self._always: set[int] = set()
-        self._automaton: ahocorasick.Automaton | None = None
-        self._automaton_prefixes: frozenset[str] = frozenset()
+        self._presearch = kernel.active.new_presearch()
         for number, root in enumerate(roots):
             self.add(number, root)
 
@@ -164,71 +159,29 @@ class TopicIndex:
     def add(self, number: int, root: Node, found: Plan | None = None) -> None:
         """File topic ``number``; ``found``: the plan of ``root`` when it is known already
         (topics of the same query share one)."""
-        self.remove(number)
         if found is None:
             found = plan(root)
+        trigger = None if found.trigger is None else _atoms(found.trigger)
+        self._presearch.file(number, trigger, found.checks)
         self._plans[number] = found
-        if found.trigger is None:
-            self._always.add(number)
-            return
-        for atom in found.trigger:
-            if found.checks:
-                self._checked.setdefault(atom, {})[number] = found.checks
-            else:
-                self._direct.setdefault(atom, set()).add(number)
-        for atom in _prefixes(found):
-            self._prefixes[atom] = self._prefixes.get(atom, 0) + 1
-            if atom not in self._automaton_prefixes:
-                self._automaton = None  # built again at the next document
 
     def remove(self, number: int) -> None:
-        found = self._plans.pop(number, None)
-        if found is None:
-            return
-        self._always.discard(number)
-        postings: dict[str, set[int]] | dict[str, dict[int, Checks]]
-        postings = self._checked if found.checks else self._direct
-        for atom in found.trigger or ():
-            numbers = postings[atom]
-            if isinstance(numbers, set):
-                numbers.discard(number)
-            else:
-                del numbers[number]
-            if not numbers:
-                del postings[atom]
-        for atom in _prefixes(found):
-            self._prefixes[atom] -= 1
-            if not self._prefixes[atom]:
-                del self._prefixes[atom]
-
-    def atoms(self, doc: MatchDocument) -> frozenset[str]:
-        """Every atom the document holds: its words, the indexed prefixes of its words, its
-        language and its site with every parent domain."""
-        extra: set[str] = set()
-        if self._prefixes:
-            text = " " + " ".join(doc.words)
-            extra = kernel.active.seconds(self._prefix_automaton().iter(text))
-        if doc.language:
-            extra.add("lang:" + doc.language)
-        host = doc.source
-        while host:
-            extra.add("source:" + host)
-            host = host.partition(".")[2]
-        return doc.words | extra
+        if self._plans.pop(number, None) is not None:
+            self._presearch.remove(number)
 
     def candidates(self, doc: MatchDocument) -> list[int]:
-        return kernel.active.candidates(self.atoms(doc), self._direct, self._checked, self._always)
-
-    def _prefix_automaton(self) -> ahocorasick.Automaton:
-        """An automaton of the prefixes (built again only when one was added)."""
-        if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for atom in self._prefixes:
-                automaton.add_word(" " + atom[:-1], atom)
-            automaton.make_automaton()
-            self._automaton = automaton
-            self._automaton_prefixes = frozenset(self._prefixes)
-        return self._automaton
+        """The topics filed under an atom the document holds (its words, the indexed
+        prefixes of its words, its language, its site with every parent domain) whose
+        checks hold, and those filed for every document; ascending."""
+        filters: list[str] = []
+        if doc.language:
+            filters.append("lang:" + doc.language)
+        host = doc.source
+        while host:
+            filters.append("source:" + host)
+            host = host.partition(".")[2]
+        fields = (doc.title.words, doc.text.words, doc.feed.words)
+        return self._presearch.candidates(fields, tuple(filters))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -236,8 +189,3 @@ def _atoms(clause: Clause) -> tuple[str, ...]:
     """A clause as a tuple, shared by the plans checking it (most are one word: their
     clause is shared already, see ``_one``)."""
     return tuple(sorted(clause))
-
-
-def _prefixes(found: Plan) -> set[str]:
-    clauses = [found.trigger or (), *found.checks]
-    return {atom for clause in clauses for atom in clause if atom.endswith("*")}

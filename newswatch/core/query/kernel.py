@@ -6,26 +6,15 @@ switches (the property tests run both against the reference evaluator)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from newswatch.core.query import _pure
-from newswatch.core.query._pure import Checks, Hit, Item, Program, Span
+from newswatch.core.query._pure import Hit, Item, Presearch, Program, Span
 
 
 class Kernel(Protocol):
     def positions(self, tokens: list[str], /) -> dict[str, list[int]]: ...
-
-    def candidates(
-        self,
-        present: frozenset[str],
-        direct: dict[str, set[int]],
-        checked: dict[str, dict[int, Checks]],
-        always: set[int],
-        /,
-    ) -> list[int]: ...
-
-    def seconds(self, pairs: Iterable[tuple[object, str]], /) -> set[str]: ...
 
     def token_offsets(self, parts: list[str], /) -> list[int]: ...
 
@@ -41,6 +30,8 @@ class Kernel(Protocol):
     ) -> list[Span]: ...
 
     def new_program(self) -> Program: ...
+
+    def new_presearch(self) -> Presearch: ...
 
     def items(
         self,
