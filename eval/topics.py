@@ -241,8 +241,10 @@ class Sources:
 
     def _npm(self, ident: str) -> Text:
         """A page inside an npm package's tarball (``name@version:member``), through the
-        pipeline's extraction as any HTML page."""
+        pipeline's extraction as any HTML page; with ``#N`` the N-th item of a feed there, as
+        the product sees an item whose page it does not fetch."""
         spec, _, member = ident.partition(":")
+        member, _, number = member.partition("#")
         name, _, version = spec.rpartition("@")
         tarball = self.cache / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
         if not tarball.exists() and self.fetch:
@@ -258,6 +260,8 @@ class Sources:
             if handle is None:
                 raise KeyError(member)
             data = handle.read()
+        if number:
+            return feed_item(data, int(number))
         return product_text(data, f"https://registry.invalid/{member}")
 
     def _wheel_line(self, ident: str) -> Text:

@@ -155,6 +155,30 @@ def test_a_page_inside_an_npm_package_is_read_through_the_extraction(tmp_path: P
     assert "other-1.0.0.tgz (run without --no-fetch" in offline.missing["npm:other@1.0.0"]
 
 
+def test_a_feed_item_inside_an_npm_package_is_read_as_an_unfetched_item(tmp_path: Path) -> None:
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+        "<title>Notícias</title><link>http://example.org/</link><language>pt</language>"
+        "<item><title>Primeira</title><link>http://example.org/1</link>"
+        "<description>Texto da primeira.</description></item>"
+        "<item><title>Segunda notícia</title><link>http://example.org/2</link>"
+        "<description>Texto da segunda notícia.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    with tarfile.open(tmp_path / "feed-pkg-3.7.0.tgz", "w:gz") as tar:
+        member = tarfile.TarInfo("package/test/input/news.rss")
+        member.size = len(feed)
+        tar.addfile(member, io.BytesIO(feed))
+    sources = ev.Sources(tmp_path, tmp_path, fetch=False)
+
+    item = sources.text("npm:feed-pkg@3.7.0:package/test/input/news.rss#1")
+    assert item is not None and not item.dropped
+    assert (item.title, item.language) == ("Segunda notícia", "pt")
+    assert "Texto da segunda notícia." in item.text
+    assert sources.text("npm:feed-pkg@3.7.0:package/test/input/news.rss#2") is None  # no third
+    assert "IndexError" in sources.missing["npm:feed-pkg@3.7.0"]
+
+
 def test_a_feed_item_inside_a_package_is_read_as_the_product_reads_an_unfetched_item(
     tmp_path: Path,
 ) -> None:
