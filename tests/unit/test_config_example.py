@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.config_file import load_config
+from newswatch.core.pack import matcher_query
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
 from newswatch.topics import load_pack
 
@@ -29,8 +30,10 @@ def test_every_example_topic_matches_the_seed_article(corpora: Path) -> None:
     lines = [line for line in (corpora / "seed-article.txt").read_text().splitlines() if line]
     title, text = lines[1], "\n".join(lines[2:])
     assert title.startswith("Russia and China mark")
-    matcher = TopicMatcher(
-        TopicSpec(topic.name, topic.query, tuple(topic.languages)) for topic in cfg.topics
+    pack = load_pack()
+    matcher = TopicMatcher(  # as the worker builds it: a pack topic with the pack's query
+        TopicSpec(topic.name, matcher_query(topic.query, topic.pack, pack), topic.languages)
+        for topic in cfg.topics
     )
     found = {
         match.topic: match.matched
@@ -55,7 +58,10 @@ def test_example_topics_use_the_shipped_pack_by_reference() -> None:
 
 def test_example_topics_stay_quiet_on_unrelated_news() -> None:
     cfg = load_config(EXAMPLE).catalog
-    matcher = TopicMatcher(TopicSpec(topic.name, topic.query) for topic in cfg.topics)
+    pack = load_pack()
+    matcher = TopicMatcher(
+        TopicSpec(topic.name, matcher_query(topic.query, topic.pack, pack)) for topic in cfg.topics
+    )
     doc = MatchDocument.build(
         title="Climbers reach the summit of Everest",
         text="A team of mountaineers reached the summit; the expedition leader praised the "
