@@ -169,6 +169,55 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
         (ARMS, "Poland ordered 32 F-35 fighter jets from the United States.", True),
         (ARMS, "The United States will send more HIMARS launchers to Ukraine.", True),
     ],
+    # weapon names that are also people, brands or weather count only as weapons
+    "weapon names that are also people or things": [
+        (ARMS, "Bradley Cooper delivered a stunning performance in the new film.", False),
+        (ARMS, "Two typhoons delivered record rainfall to the Philippines this week.", False),
+        (ARMS, "Ford sold more Taurus sedans than expected this quarter.", False),
+        (ARMS, "Stryker shipped more surgical robots to hospitals.", False),
+        (ARMS, "The javelin thrower delivered a season's best in Paris.", False),
+        (ARMS, "Il Comune di Recanati ha consegnato il premio Leopardi al poeta.", False),
+        (
+            ARMS,
+            "El Gobierno aprobó la compra de aviones Eurofighter para el Ejército del Aire.",
+            False,
+        ),
+        (ARMS, "The US will send Bradley fighting vehicles to Ukraine.", True),
+        (ARMS, "Germany refuses to deliver Taurus missiles to Ukraine.", True),
+        (ARMS, "The US shipped Javelin anti-tank missiles to Kyiv.", True),
+        (ARMS, "La Germania consegnerà carri armati Leopard all'Ucraina.", True),
+        (ARMS, "Austria will buy Eurofighter Typhoons from Italy.", True),
+    ],
+    # a visit joins a leader and another leader only a few words apart
+    "a visit between two leaders": [
+        (SUMMITS, "Meloni visits Trump at the White House.", True),
+        (SUMMITS, "Lula visitou Macron no Eliseu.", True),
+        (
+            SUMMITS,
+            "Trump says the Jupiter course, where Trump plays when he visits nearby Mar-a-Lago, "
+            "is worth $19m. Related: how Trump's club became $1.4m.",
+            False,
+        ),
+    ],
+    # a leader's trip abroad in Spanish and Portuguese
+    "a trip abroad in Spanish and Portuguese": [
+        (SUMMITS, "El presidente Petro viajó a China para reunirse con inversores.", True),
+        (SUMMITS, "Sheinbaum viajará a Washington la próxima semana.", True),
+        (SUMMITS, "O presidente Lula viajou a Pequim nesta terça-feira.", True),
+        (SUMMITS, "El vicepresidente viajó a Washington para reunirse con empresarios.", False),
+        (SUMMITS, "El presidente del Real Madrid viajó a Londres.", False),
+        (SUMMITS, "El presidente de la Generalitat viajó a Bruselas.", False),
+        (SUMMITS, "O presidente do Senado viajou a Washington.", False),
+    ],
+    # summit words in other senses beside a title
+    "summit in another sense": [
+        (SUMMITS, "Президент компании выступил на бизнес-саммите в Москве.", False),
+        (SUMMITS, "Der Präsident des Vereins sprach vom Gipfel der Frechheit.", False),
+        (SUMMITS, "首相はサミットストアの新店舗を視察した。", False),
+        (SUMMITS, "Президент Казахстана прибыл на саммит ШОС в Тяньцзине.", True),
+        (SUMMITS, "Bundeskanzler Merz reist zum Gipfel nach Brüssel.", True),
+        (SUMMITS, "首相はG7サミットに出席した。", True),
+    ],
 }
 
 CASES = [(rule, *case) for rule, cases in RULES.items() for case in cases]
