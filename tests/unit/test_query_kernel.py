@@ -385,7 +385,7 @@ def test_wrong_presearch_arguments_raise_instead_of_crashing(
     assert presearch.candidates((frozenset({"bc", "c"}),), ()) == [1]
 
 
-def test_a_word_of_an_ascii_field_is_made_as_in_python(compiled: ModuleType) -> None:
+def test_words_of_an_ascii_field_are_made_as_in_python(compiled: ModuleType) -> None:
     made: list[object] = []
 
     def make(hit: _pure.Hit) -> object:
@@ -396,9 +396,119 @@ def test_a_word_of_an_ascii_field_is_made_as_in_python(compiled: ModuleType) -> 
     hits = [("war*", "text", (1, 2)), ("a b", "text", (0, 2)), ("x", "text", (5, 6))]
     found = compiled.items(hits, cache, {"text": (1, "Le Warrant", [0, 2, 3, 10])}, Highlight, make)
     word = ((1, 3, -10), Highlight("text", 3, 10, "Warrant", "war*"), "warrant", "Warrant")
-    assert found == [word, ("made", hits[1]), ("made", hits[2])]
-    assert cache == {hits[0]: word}  # make keeps its own
+    words = ((1, 0, -10), Highlight("text", 0, 10, "Le Warrant", "a b"), "le warrant", "Le Warrant")
+    assert found == [word, words, ("made", hits[2])]  # beyond the offsets: made in Python
+    assert cache == {hits[0]: word, hits[1]: words}  # make keeps its own
     assert compiled.items(hits[:1], cache, {}, Highlight, make)[0] is found[0]
+
+
+# gaps between words a phrase spans: every ASCII whitespace (``\s`` and str.strip agree on
+# them), runs of it, punctuation, and a non-ASCII dash (Python makes those)
+GAPS = [" ", "\n\t ", "\x0b\x0c\r", "\x1c\x1d\x1e\x1f", ", ", " -- ", "'s ", " \u2014 "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Putin", "SUMMIT", "talks", "a", "x1"]), min_size=1, max_size=8),
+    st.lists(st.sampled_from(GAPS), min_size=9, max_size=9),
+    st.sampled_from(["", " ", "\n"]),
+)
+def test_the_items_of_words_and_phrases_are_those_python_makes(
+    compiled: ModuleType, words: list[str], gaps: list[str], edge: str
+) -> None:
+    text = edge + "".join(w + g for w, g in zip(words, gaps, strict=False)).rstrip() + edge
+    doc = MatchDocument.build(title=text, text=text.upper(), feed=text.lower())
+    python, plain = DocumentState(doc), {}
+    for order, name in enumerate(("title", "text", "feed")):
+        index = doc.field(name)
+        if index.keeps_offsets:
+            plain[name] = (order, index.original, index.token_offsets)
+    count = len(doc.title.tokens)
+    hits = [
+        (f"term {n}", name, (start, start + n))
+        for name in ("title", "text", "feed")
+        for n in (1, 2, 3)
+        for start in range(count - n + 1)
+    ]
+    found = compiled.items(hits, {}, plain, Highlight, python._item)
+    assert found == [python._item(hit) for hit in hits]
+
+
+# proximity searches as topics write them, nested: the compiled kernel reports them itself
+VOCABULARY = ["putin", "xi", "summit", "talks", "arms", "deliver", "the"]
+positional = st.recursive(
+    st.one_of(
+        st.sampled_from(VOCABULARY),
+        st.sampled_from(["summ*", "deliv*", "th*", "xi*"]),
+        st.sampled_from(['"the summit"', '"putin xi"', '"arms deliv*"', '"th* talks"']),
+        st.tuples(st.sampled_from(["title:", "text:", "feed:"]), st.sampled_from(VOCABULARY)).map(
+            "".join
+        ),
+    ),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["NEAR", "ONEAR"]), st.integers(0, 3), inner).map(
+            lambda t: f"({t[0]} {t[1]}/{t[2]} {t[3]})"
+        ),
+        st.lists(inner, min_size=2, max_size=3).map(lambda xs: "(" + " OR ".join(xs) + ")"),
+    ),
+    max_leaves=5,
+)
+proximity = st.one_of(
+    positional.filter(lambda q: "NEAR" in q),
+    st.tuples(positional, st.sampled_from(VOCABULARY)).map(lambda t: f"{t[0]} AND {t[1]}"),
+    st.tuples(positional, positional).map(lambda t: f"{t[0]} OR {t[1]}"),
+)
+GAPS_WRITTEN = st.sampled_from([" ", ", ", "\n", " \u2014 "])
+written = st.lists(
+    st.tuples(st.sampled_from([*VOCABULARY, "Summits", "Delivered", "THE", "x1"]), GAPS_WRITTEN),
+    max_size=40,
+).map(lambda pairs: "".join(w + g for w, g in pairs))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(proximity, min_size=1, max_size=6), written, written, st.sampled_from(["", "Xi"]))
+def test_reports_of_proximity_searches_are_those_of_the_pure_kernel(
+    compiled: ModuleType, queries: list[str], title: str, text: str, feed: str
+) -> None:
+    """What each topic reports (words, highlights), made by the compiled kernel for the
+    terms and proximity searches that fired, is what the pure twin makes (the state's, in
+    Python): NEAR and ONEAR nested, ORs, phrases, prefixes, fields, words repeated."""
+    specs = [TopicSpec(f"t{i}", q) for i, q in enumerate(queries)]
+    doc = MatchDocument.build(title=title, text=text, feed=feed)
+    found = {}
+    for twin in (True, False):
+        before = kernel.use(twin)
+        try:
+            found[twin] = [
+                (m.topic, m.matched, m.highlights) for m in TopicMatcher(specs).match(doc)
+            ]
+        finally:
+            kernel.active = before
+    assert found[True] == found[False]
+
+
+@pytest.mark.parametrize(
+    ("query", "matched"),
+    [
+        # two pairs make the span of "Putin xi talks": the first found names its words
+        ('(putin OR "putin xi") NEAR/1 talks', ["Putin", "talks"]),
+        ('(putin OR "putin xi") ONEAR/2 (talks OR "xi talks")', ["Putin", "xi talks"]),
+        ('talks NEAR/1 ("putin xi" OR xi)', ["Putin xi", "talks"]),
+        ("title:summit NEAR/3 (putin OR xi*)", ["Xi", "summit"]),
+        ("(putin NEAR/0 xi) ONEAR/1 (talks OR summit)", ["Putin", "xi", "talks"]),
+    ],
+)
+@pytest.mark.parametrize("twin", ["compiled", "pure"])
+def test_a_proximity_search_reports_the_words_of_the_first_pair_found(
+    compiled: ModuleType, twin: str, query: str, matched: list[str]
+) -> None:
+    before = kernel.use(twin == "compiled")
+    try:
+        doc = MatchDocument.build(title="Xi at the summit", text="Putin xi talks")
+        (found,) = TopicMatcher([TopicSpec("a", query)]).match(doc)
+    finally:
+        kernel.active = before
+    assert found.matched == matched
 
 
 def test_phrase_offsets_beyond_the_tokens_are_ignored(compiled: ModuleType) -> None:

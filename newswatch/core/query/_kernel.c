@@ -272,11 +272,55 @@ new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ss
     return made;
 }
 
-/* the item of one ASCII word found at token ``start`` of a field whose folded offsets are
- * its own: see DocumentState._item; NULL without an error set when the word is not ASCII or
- * the field's offsets do not reach that far (Python makes it then) */
+/* ``text`` (ASCII) with its capitals lowered: what str.lower() gives for ASCII, without the
+ * method's look-up by name */
 static PyObject *
-word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
+ascii_lower(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *lowered = PyUnicode_New(n, 127);
+    if (lowered == NULL)
+        return NULL;
+    const Py_UCS1 *from = PyUnicode_1BYTE_DATA(text);
+    Py_UCS1 *to = PyUnicode_1BYTE_DATA(lowered);
+    for (Py_ssize_t i = 0; i < n; i++)
+        to[i] = from[i] >= 'A' && from[i] <= 'Z' ? from[i] + ('a' - 'A') : from[i];
+    return lowered;
+}
+
+/* ``text`` (ASCII) with every run of whitespace made one space and none at either end: what
+ * text.normalize_whitespace gives (``\s`` and str.strip agree on ASCII: Py_UNICODE_ISSPACE) */
+static PyObject *
+ascii_spaced(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), kept = 0;
+    const Py_UCS1 *from = PyUnicode_1BYTE_DATA(text);
+    Py_UCS1 *buffer = PyMem_Malloc((size_t)(n ? n : 1));
+    if (buffer == NULL)
+        return PyErr_NoMemory();
+    int space = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (Py_UNICODE_ISSPACE(from[i])) {
+            space = 1;
+            continue;
+        }
+        if (space && kept)
+            buffer[kept++] = ' ';
+        space = 0;
+        buffer[kept++] = from[i];
+    }
+    PyObject *spaced = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, kept);
+    PyMem_Free(buffer);
+    return spaced;
+}
+
+/* the item of ASCII words found at tokens ``start`` to ``end`` of a field whose folded
+ * offsets are its own: see DocumentState._item (one word's text as it is, lowered; more
+ * words' with their whitespace made single spaces, then lowered); NULL without an error set
+ * when the text is not ASCII or the field's offsets do not reach that far (Python makes it
+ * then) */
+static PyObject *
+span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyObject *cls,
           PyObject *const *slots)
 {
     /* info: (the field's number in article order, its text, its token bounds) */
@@ -286,10 +330,10 @@ word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
         return NULL;
     }
     PyObject *original = PyTuple_GET_ITEM(info, 1), *bounds = PyTuple_GET_ITEM(info, 2);
-    if (start < 0 || 2 * start + 1 >= PyList_GET_SIZE(bounds))
+    if (start < 0 || stop <= start || 2 * stop - 1 >= PyList_GET_SIZE(bounds))
         return NULL;
     Py_ssize_t first = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start));
-    Py_ssize_t last = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start + 1));
+    Py_ssize_t last = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * stop - 1));
     if ((first == -1 || last == -1) && PyErr_Occurred())
         return NULL;
     if (first < 0 || last < first || last > PyUnicode_GET_LENGTH(original))
@@ -301,12 +345,15 @@ word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
         Py_DECREF(text);
         return NULL;
     }
-    PyObject *folded = NULL, *light = NULL, *place = NULL, *item = NULL;
+    PyObject *words = NULL, *folded = NULL, *light = NULL, *place = NULL, *item = NULL;
     PyObject *begin = PyLong_FromSsize_t(first), *end = PyLong_FromSsize_t(last);
     PyObject *back = PyLong_FromSsize_t(-last);
     if (begin == NULL || end == NULL || back == NULL)
         goto done;
-    folded = PyObject_CallMethod(text, "lower", NULL);
+    words = stop - start == 1 ? Py_NewRef(text) : ascii_spaced(text);
+    if (words == NULL)
+        goto done;
+    folded = ascii_lower(words);
     if (folded == NULL)
         goto done;
     PyObject *values[5] = {PyTuple_GET_ITEM(hit, 1), begin, end, text, PyTuple_GET_ITEM(hit, 0)};
@@ -316,23 +363,23 @@ word_item(PyObject *hit, Py_ssize_t start, PyObject *info, PyObject *cls,
     place = PyTuple_Pack(3, PyTuple_GET_ITEM(info, 0), begin, back);
     if (place == NULL)
         goto done;
-    item = PyTuple_Pack(4, place, light, folded, text);
+    item = PyTuple_Pack(4, place, light, folded, words);
 done:
     Py_XDECREF(place);
     Py_XDECREF(light);
     Py_XDECREF(folded);
+    Py_XDECREF(words);
     Py_XDECREF(back);
     Py_XDECREF(end);
     Py_XDECREF(begin);
     Py_DECREF(text);
     if (item == NULL && !PyErr_Occurred())
-        PyErr_SetString(PyExc_SystemError, "word_item failed");
+        PyErr_SetString(PyExc_SystemError, "span_item failed");
     return item;
 }
 
-/* the item of ``hit`` (new reference): from ``cache``, else made here when it is one ASCII
- * word of a field of ``fields`` (and kept in ``cache``), else made by ``make``; see
- * _pure.items */
+/* the item of ``hit`` (new reference): from ``cache``, else made here when it is ASCII words
+ * of a field of ``fields`` (and kept in ``cache``), else made by ``make``; see _pure.items */
 static PyObject *
 item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObject *const *slots,
         PyObject *make)
@@ -353,7 +400,7 @@ item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObjec
             if (PyErr_Occurred())
                 return NULL;
         }
-        if (end == start + 1) {
+        if (end > start) {
             info = PyDict_GetItemWithError(fields, PyTuple_GET_ITEM(hit, 1));
             if (info == NULL && PyErr_Occurred())
                 return NULL;
@@ -361,7 +408,7 @@ item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObjec
     }
     if (info != NULL) {
         Py_INCREF(info);
-        item = word_item(hit, start, info, cls, slots);
+        item = span_item(hit, start, end, info, cls, slots);
         Py_DECREF(info);
         if (item == NULL && PyErr_Occurred())
             return NULL;
@@ -370,7 +417,7 @@ item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObjec
             return NULL;
         }
     }
-    if (item == NULL)  /* not one ASCII word of a plain field: made in Python */
+    if (item == NULL)  /* not ASCII words of a plain field: made in Python */
         item = PyObject_CallOneArg(make, hit);
     return item;
 }
@@ -1665,7 +1712,7 @@ run_start(Run *r, PyObject *doc)
     return 0;
 }
 
-/* what the report of terms needs of the document state (program.DocumentState) */
+/* what a report needs of the document state (program.DocumentState) */
 typedef struct {
     PyObject *cache;  /* hit -> item */
     PyObject *plain;  /* field -> (number, text, token bounds) */
@@ -1789,60 +1836,356 @@ compare_placed(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* the report of terms that fired (``units``: terms only, each once, in order), as
- * DocumentState.report makes it: their items in article order made into highlights and
- * words; None when two different hits stand at the same place (Python decides then) */
-static PyObject *
-terms_report(Run *r, Reporting *rep, Units *units)
+/* ---- the hits of proximity searches that fired, paired as evaluator.near pairs them ----
+ *
+ * A proximity search's report names the hits of the terms making up its occurrences: each
+ * occurrence of a part in a field comes with its hits, and an occurrence of a proximity
+ * search joins the hits of the two it pairs (see program.CompiledNear.occurrences, made with
+ * evaluator.near). Worked out only for a report (evaluating needs the spans alone), in
+ * scratch space of the report. A hit is (term number, the index of its span among the
+ * term's spans in the field): its item is then the term's (term_items). */
+
+typedef struct {
+    Py_ssize_t start, end;
+    Py_ssize_t parts, count;  /* its hits: pairs at Hits.at[2 * parts] */
+    Py_ssize_t order;  /* when it was found (the first found of a span is kept) */
+} Occurrence;
+
+typedef struct {
+    Occurrence *at;
+    Py_ssize_t count, size;
+} Occurrences;
+
+typedef struct {
+    Py_ssize_t *at;  /* (term number, index of the span) pairs */
+    Py_ssize_t count, size;  /* in pairs */
+} Hits;
+
+static int
+compare_found(const void *a, const void *b)
 {
-    PyObject *items = NULL, *result = NULL;
+    const Occurrence *x = a, *y = b;
+    if (x->start != y->start)
+        return (x->start > y->start) - (x->start < y->start);
+    if (x->end != y->end)
+        return (x->end > y->end) - (x->end < y->end);
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* the occurrences sorted by span, the first found of each span kept (a dict's setdefault,
+ * then sorted) */
+static void
+settle(Occurrences *found)
+{
+    if (found->count > 1)
+        qsort(found->at, (size_t)found->count, sizeof(Occurrence), compare_found);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < found->count; i++) {
+        Occurrence *o = &found->at[i];
+        if (kept && found->at[kept - 1].start == o->start && found->at[kept - 1].end == o->end)
+            continue;
+        found->at[kept++] = *o;
+    }
+    found->count = kept;
+}
+
+/* appends an occurrence (start, end) with the hits of ``a`` then those of ``b`` (NULL: none) */
+static int
+add_joined(Occurrences *found, Hits *hits, Py_ssize_t start, Py_ssize_t end,
+           const Occurrence *a, const Occurrence *b)
+{
+    Py_ssize_t count = a->count + (b != NULL ? b->count : 0);
+    if (grow(&found->at, &found->size, found->count + 1, sizeof(Occurrence)) < 0
+        || grow(&hits->at, &hits->size, 2 * (hits->count + count), sizeof(Py_ssize_t)) < 0)
+        return -1;
+    Occurrence *o = &found->at[found->count];
+    o->start = start;
+    o->end = end;
+    o->parts = hits->count;
+    o->count = count;
+    o->order = found->count++;
+    memcpy(hits->at + 2 * hits->count, hits->at + 2 * a->parts,
+           (size_t)(2 * a->count) * sizeof(Py_ssize_t));
+    hits->count += a->count;
+    if (b != NULL) {
+        memcpy(hits->at + 2 * hits->count, hits->at + 2 * b->parts,
+               (size_t)(2 * b->count) * sizeof(Py_ssize_t));
+        hits->count += b->count;
+    }
+    return 0;
+}
+
+/* the occurrence of ``side`` (sorted by span) starting first at or after ``position`` (the
+ * shortest of those); -1: none */
+static Py_ssize_t
+occurrence_from(const Occurrences *side, Py_ssize_t position)
+{
+    Py_ssize_t lo = 0, hi = side->count;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (side->at[mid].start < position)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < side->count ? lo : -1;
+}
+
+/* the occurrence of ``side`` ending last at or before ``position`` (the shortest of those):
+ * ``by_end`` holds the indices of its occurrences sorted by (end, start); -1: none */
+static Py_ssize_t
+occurrence_by(const Occurrences *side, const Py_ssize_t *by_end, Py_ssize_t position)
+{
+    Py_ssize_t lo = 0, hi = side->count;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (side->at[by_end[mid]].end <= position)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? by_end[lo - 1] : -1;
+}
+
+static const Occurrences *sorting_side;  /* what compare_ends compares (the GIL is held) */
+
+static int
+compare_ends(const void *a, const void *b)
+{
+    const Occurrence *x = &sorting_side->at[*(const Py_ssize_t *)a];
+    const Occurrence *y = &sorting_side->at[*(const Py_ssize_t *)b];
+    if (x->end != y->end)
+        return (x->end > y->end) - (x->end < y->end);
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* the indices of ``side``'s occurrences sorted by (end, start) (PyMem_Malloc'd) */
+static Py_ssize_t *
+by_ends(const Occurrences *side)
+{
+    Py_ssize_t *order = PyMem_Malloc((size_t)(side->count ? side->count : 1) * sizeof(Py_ssize_t));
+    if (order == NULL)
+        return (Py_ssize_t *)PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < side->count; i++)
+        order[i] = i;
+    sorting_side = side;
+    if (side->count > 1)
+        qsort(order, (size_t)side->count, sizeof(Py_ssize_t), compare_ends);
+    sorting_side = NULL;
+    return order;
+}
+
+/* evaluator.near over ``left`` and ``right`` (each sorted by span, one per span): the
+ * nearest partner on each side of every occurrence, when close enough, in its order */
+static int
+near_joined(Near *near, const Occurrences *left, const Occurrences *right, Hits *hits,
+            Occurrences *found)
+{
+    Py_ssize_t n = near->distance;
+    int ordered = near->ordered;
+    Py_ssize_t *lefts = by_ends(left), *rights = lefts ? by_ends(right) : NULL;
+    int failed = rights == NULL;
+    for (Py_ssize_t i = 0; i < left->count && !failed; i++) {
+        const Occurrence *a = &left->at[i];
+        Py_ssize_t j = occurrence_from(right, a->end);
+        if (j >= 0 && right->at[j].start <= a->end + n)
+            failed = add_joined(found, hits, a->start, right->at[j].end, a, &right->at[j]) < 0;
+        if (!ordered && !failed) {
+            j = occurrence_by(right, rights, a->start);
+            if (j >= 0 && right->at[j].end >= a->start - n)
+                failed = add_joined(found, hits, right->at[j].start, a->end, &right->at[j], a) < 0;
+        }
+    }
+    for (Py_ssize_t i = 0; i < right->count && !failed; i++) {
+        const Occurrence *b = &right->at[i];
+        Py_ssize_t j = occurrence_by(left, lefts, b->start);
+        if (j >= 0 && left->at[j].end >= b->start - n)
+            failed = add_joined(found, hits, left->at[j].start, b->end, &left->at[j], b) < 0;
+        if (!ordered && !failed) {
+            j = occurrence_from(left, b->end);
+            if (j >= 0 && left->at[j].start <= b->end + n)
+                failed = add_joined(found, hits, b->start, left->at[j].end, b, &left->at[j]) < 0;
+        }
+    }
+    PyMem_Free(lefts);
+    PyMem_Free(rights);
+    if (failed)
+        return -1;
+    settle(found);
+    return 0;
+}
+
+/* the occurrences of a positional part in field f, with their hits, into ``found`` (empty):
+ * see CompiledWords/CompiledOr/CompiledNear.occurrences */
+static int
+occurrences_of(Run *r, int32_t ref, int f, Hits *hits, Occurrences *found)
+{
+    Program *p = r->p;
+    Py_ssize_t number = ref >> 2;
+    if ((ref & 3) == REF_TERM) {
+        if (!(p->terms[number].fields >> f & 1))
+            return 0;
+        Py_ssize_t at, count;
+        if (spans_of(r, ref, f, &at, &count) < 0)
+            return -1;
+        if (grow(&found->at, &found->size, count, sizeof(Occurrence)) < 0
+            || grow(&hits->at, &hits->size, 2 * (hits->count + count), sizeof(Py_ssize_t)) < 0)
+            return -1;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            Occurrence *o = &found->at[k];
+            o->start = p->arena[at + 2 * k];
+            o->end = p->arena[at + 2 * k + 1];
+            o->parts = hits->count;
+            o->count = 1;
+            o->order = k;
+            hits->at[2 * hits->count] = number;
+            hits->at[2 * hits->count + 1] = k;
+            hits->count++;
+        }
+        found->count = count;
+        return 0;
+    }
+    if (Py_EnterRecursiveCall(" reporting a proximity search"))
+        return -1;
+    int failed = 0;
+    if ((ref & 3) == REF_OR) {  /* the alternatives' occurrences, the first of a span kept */
+        Occurrences some = {NULL, 0, 0};
+        Py_ssize_t refs = p->ors[number].refs, n = p->ors[number].count;
+        for (Py_ssize_t i = 0; i < n && !failed; i++) {
+            some.count = 0;
+            failed = occurrences_of(r, p->refs[refs + i], f, hits, &some) < 0
+                     || grow(&found->at, &found->size, found->count + some.count,
+                             sizeof(Occurrence)) < 0;
+            for (Py_ssize_t k = 0; k < some.count && !failed; k++) {
+                found->at[found->count] = some.at[k];
+                found->at[found->count].order = found->count;
+                found->count++;
+            }
+        }
+        PyMem_Free(some.at);
+        if (!failed)
+            settle(found);
+    }
+    else {
+        Occurrences left = {NULL, 0, 0}, right = {NULL, 0, 0};
+        failed = occurrences_of(r, p->nears[number].left, f, hits, &left) < 0;
+        if (!failed && left.count)
+            failed = occurrences_of(r, p->nears[number].right, f, hits, &right) < 0;
+        if (!failed && left.count && right.count)
+            failed = near_joined(&p->nears[number], &left, &right, hits, found) < 0;
+        PyMem_Free(left.at);
+        PyMem_Free(right.at);
+    }
+    Py_LeaveRecursiveCall();
+    return failed ? -1 : 0;
+}
+
+/* appends the items of the hits of proximity search ``number`` in the current document (as
+ * CompiledNear.hits lists them: field by field, occurrence by occurrence) to ``items`` */
+static int
+near_items(Run *r, Reporting *rep, Py_ssize_t number, PyObject *items)
+{
+    Program *p = r->p;
+    Hits hits = {NULL, 0, 0};
+    Occurrences found = {NULL, 0, 0};
+    int failed = 0;
+    for (int f = 0; f < FIELDS && !failed; f++) {
+        if (!(p->nears[number].fields >> f & 1))
+            continue;
+        hits.count = found.count = 0;
+        failed = occurrences_of(r, (int32_t)(number << 2 | REF_NEAR), f, &hits, &found) < 0;
+        for (Py_ssize_t i = 0; i < found.count && !failed; i++) {
+            Occurrence *o = &found.at[i];
+            for (Py_ssize_t j = 0; j < o->count && !failed; j++) {
+                Py_ssize_t term = hits.at[2 * (o->parts + j)], k = hits.at[2 * (o->parts + j) + 1];
+                /* the term's items: field by field, span by span: skip its earlier fields' */
+                Py_ssize_t skip = 0;
+                for (int g = 0; g < f && !failed; g++) {
+                    Py_ssize_t at, count = 0;
+                    if (p->terms[term].fields >> g & 1)
+                        failed = spans_of(r, (int32_t)(term << 2 | REF_TERM), g, &at, &count) < 0;
+                    skip += count;
+                }
+                PyObject *some = failed ? NULL : term_items(r, rep, term);
+                if (some == NULL) {
+                    failed = 1;
+                    break;
+                }
+                if (skip + k >= PyList_GET_SIZE(some)) {
+                    PyErr_SetString(PyExc_SystemError, "a hit beyond its term's items");
+                    failed = 1;
+                    break;
+                }
+                failed = PyList_Append(items, PyList_GET_ITEM(some, skip + k)) < 0;
+            }
+        }
+    }
+    PyMem_Free(hits.at);
+    PyMem_Free(found.at);
+    return failed ? -1 : 0;
+}
+
+/* the report of the terms and proximity searches that fired (``units``: each once, in
+ * order), as DocumentState.report makes it: their items in article order made into
+ * highlights and words; None when two different hits stand at the same place (Python
+ * decides then) */
+static PyObject *
+units_report(Run *r, Reporting *rep, Units *units)
+{
+    PyObject *items = NULL, *result = NULL, *all = NULL;
     Placed *placed = NULL;
-    if (units->count == 1) {
+    if (units->count == 1 && !(units->at[0] & 1)) {  /* one term: its items are in order */
         items = term_items(r, rep, units->at[0] >> 1);
         if (items == NULL)
             return NULL;
         Py_INCREF(items);
     }
     else {
-        Py_ssize_t n = 0;
+        all = PyList_New(0);  /* the items of every unit, unit by unit */
+        if (all == NULL)
+            return NULL;
         for (Py_ssize_t i = 0; i < units->count; i++) {
-            PyObject *some = term_items(r, rep, units->at[i] >> 1);
-            if (some == NULL)
-                return NULL;
-            n += PyList_GET_SIZE(some);
-        }
-        placed = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Placed));
-        if (placed == NULL)
-            return PyErr_NoMemory();
-        Py_ssize_t k = 0;
-        for (Py_ssize_t i = 0; i < units->count; i++) {
-            PyObject *some = term_items(r, rep, units->at[i] >> 1);  /* kept: no call */
-            if (some == NULL)
-                goto done;
-            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(some) && k < n; j++, k++) {
-                PyObject *item = PyList_GET_ITEM(some, j);
-                PyObject *place = item_place(item);
-                if (place == NULL)
+            Py_ssize_t number = units->at[i] >> 1;
+            if (units->at[i] & 1) {
+                if (near_items(r, rep, number, all) < 0)
                     goto done;
-                placed[k].field = place_at(place, 0);
-                placed[k].start = place_at(place, 1);
-                placed[k].end = place_at(place, 2);
-                if (PyErr_Occurred())
-                    goto done;
-                placed[k].order = k;
-                placed[k].item = item;  /* borrowed from the term's list */
+                continue;
             }
+            PyObject *some = term_items(r, rep, number);
+            if (some == NULL
+                || PyList_SetSlice(all, PyList_GET_SIZE(all), PyList_GET_SIZE(all), some) < 0)
+                goto done;
         }
-        qsort(placed, (size_t)k, sizeof(Placed), compare_placed);
-        items = PyList_New(k);
+        Py_ssize_t n = PyList_GET_SIZE(all);
+        placed = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Placed));
+        if (placed == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *item = PyList_GET_ITEM(all, k);
+            PyObject *place = item_place(item);
+            if (place == NULL)
+                goto done;
+            placed[k].field = place_at(place, 0);
+            placed[k].start = place_at(place, 1);
+            placed[k].end = place_at(place, 2);
+            if (PyErr_Occurred())
+                goto done;
+            placed[k].order = k;
+            placed[k].item = item;  /* borrowed from ``all`` */
+        }
+        qsort(placed, (size_t)n, sizeof(Placed), compare_placed);  /* stable: by order */
+        items = PyList_New(n);
         if (items == NULL)
             goto done;
-        for (Py_ssize_t i = 0; i < k; i++)
+        for (Py_ssize_t i = 0; i < n; i++)
             PyList_SET_ITEM(items, i, Py_NewRef(placed[i].item));
     }
     result = fast_report_of(items, rep->max_highlights, rep->max_words, rep->limited);
 done:
     PyMem_Free(placed);
+    Py_XDECREF(all);
     Py_XDECREF(items);
     return result;
 }
@@ -2020,17 +2363,12 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
         if (pair != NULL)
             Py_INCREF(pair);
         else if (!PyErr_Occurred()) {
-            int terms = 1;
-            for (Py_ssize_t k = 0; k < units.count && terms; k++)
-                terms = !(units.at[k] & 1);
-            if (terms) {  /* made here, else (proximity searches) by the state */
-                pair = terms_report(&run, &rep, &units);
-                if (pair == Py_None)
-                    Py_CLEAR(pair);
-                else if (pair != NULL && PyDict_SetItem(reports, fired, pair) < 0)
-                    Py_CLEAR(pair);
-            }
-            if (pair == NULL && !PyErr_Occurred())
+            pair = units_report(&run, &rep, &units);
+            if (pair == Py_None)
+                Py_CLEAR(pair);
+            else if (pair != NULL && PyDict_SetItem(reports, fired, pair) < 0)
+                Py_CLEAR(pair);
+            if (pair == NULL && !PyErr_Occurred())  /* made by the state */
                 pair = PyObject_CallOneArg(report, fired);
         }
         Py_DECREF(fired);

@@ -65,8 +65,9 @@ def phrase_spans(
 class State(Protocol):
     """What ``Program.match`` reads of the document state (program.DocumentState): the
     report of the terms and proximity searches that fired (made once per document for the
-    same ones, kept in ``_reports``); the compiled kernel makes the reports of terms as
-    ``report`` would, with its items (``_items``, ``_plain``, ``_item``: see ``items``) and
+    same ones, kept in ``_reports``); the compiled kernel makes them itself as ``report``
+    would (the hits of proximity searches paired as ``evaluator.near`` pairs them), with its
+    items (``_items``, ``_plain``, ``_item``: see ``items``) and
     its limits (``_limits``: see ``fast_report``)."""
 
     @property
@@ -186,7 +187,7 @@ class Program:
     ) -> int:
         """Number a term: its fields (a mask), its words (folded; those of ``prefixes``
         true are prefixes), its text as written (what its highlights name: the compiled
-        kernel makes the reports of terms) and what ``match`` reports as fired for it;
+        kernel makes the reports) and what ``match`` reports as fired for it;
         returns its number."""
         if not isinstance(text, str):
             raise TypeError("a term's text is a str")
@@ -271,8 +272,8 @@ class Program:
         """``cls(name, matched words, highlights)`` of each topic numbered in ``numbers``
         that matches ``doc`` (``compile(number)`` gives the code of a topic that has none
         yet); the report is the state's, of the terms and proximity searches that fired
-        (the compiled kernel makes that of terms itself, with highlights of class
-        ``light``, as the state would)."""
+        (the compiled kernel makes it itself, with highlights of class ``light``, as the
+        state would; the state only when two different hits stand at one place)."""
         if not isinstance(numbers, list) or not isinstance(light, type):
             raise TypeError("match() takes a list of numbers and a class")
         run = _Run(self, doc)
@@ -561,8 +562,9 @@ def items(
     /,
 ) -> list[Item]:
     """The item of each hit, made by ``make`` (which keeps it in ``cache``). The compiled
-    kernel makes those of one ASCII word of a field of ``fields`` (where a word's offsets
-    are its token's) itself, as ``make`` would, highlight of class ``cls`` included."""
+    kernel makes those of ASCII words (one word, or a phrase's) of a field of ``fields``
+    (where a word's offsets are its token's) itself, as ``make`` would, highlight of class
+    ``cls`` included."""
     return list(map(make, hits))
 
 
