@@ -15,7 +15,7 @@ import pytest
 from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
 from newswatch.topics import load_pack
 
-SUMMITS, ARMS = "summits", "arms-deliveries"
+SUMMITS, ARMS, WARRANTS = "summits", "arms-deliveries", "arrest-warrants"
 
 
 @functools.cache
@@ -217,6 +217,41 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
         (SUMMITS, "Президент Казахстана прибыл на саммит ШОС в Тяньцзине.", True),
         (SUMMITS, "Bundeskanzler Merz reist zum Gipfel nach Brüssel.", True),
         (SUMMITS, "首相はG7サミットに出席した。", True),
+    ],
+    # phone and video talks in Chinese, Japanese and Korean are no meetings
+    "CJK phone and video talks": [
+        (SUMMITS, "岸田首相はバイデン大統領と電話会談を行った。", False),
+        (SUMMITS, "石破首相はトランプ大統領と電話で会談した。", False),
+        (SUMMITS, "윤석열 대통령은 바이든 대통령과 전화 회담을 했다.", False),
+        (SUMMITS, "习近平同拜登举行视频会晤。", False),
+        (SUMMITS, "习近平同拜登通电话。", False),
+        (SUMMITS, "岸田首相はバイデン大統領と会談した。", True),
+        (SUMMITS, "习近平同拜登举行会谈。", True),
+        (SUMMITS, "윤석열 대통령은 바이든 대통령과 회담했다.", True),
+    ],
+    # a weapon named by its supplier while it is used is a descriptor, not a transfer
+    "supplier named while the weapon is used": [
+        (ARMS, "Ukraine used US-supplied ATACMS missiles to strike a Russian airfield.", False),
+        (ARMS, "Kyiv fired Western-supplied Storm Shadow missiles at the bridge.", False),
+        (ARMS, "Ukrainian troops operating German-supplied Leopard tanks advanced.", False),
+        (ARMS, "L'Ukraine a utilisé des missiles SCALP fournis par la France.", False),
+        (ARMS, "Ucrania usó misiles ATACMS suministrados por Estados Unidos.", False),
+        (ARMS, "ВСУ применили поставленные США ракеты ATACMS.", False),
+        (ARMS, "L'Ucraina ha usato missili Storm Shadow forniti dal Regno Unito.", False),
+        (ARMS, "A Ucrânia usou mísseis ATACMS fornecidos pelos EUA.", False),
+        (ARMS, "The US supplied ATACMS missiles to Ukraine last month.", True),
+        (ARMS, "Britain supplied Storm Shadow missiles to Kyiv in May.", True),
+        (ARMS, "La France a livré des missiles SCALP à l'Ukraine.", True),
+        (ARMS, "Estados Unidos suministró misiles ATACMS a Ucrania.", True),
+        (ARMS, "США поставили Украине ракеты ATACMS.", True),
+    ],
+    # a prosecutor seeking an arrest asks a court for the order; a politician's call does not
+    "a prosecutor seeking an arrest": [
+        (WARRANTS, "Prosecutors sought his arrest on corruption charges.", True),
+        (WARRANTS, "Prosecutors requested the arrest of the former mayor.", True),
+        (WARRANTS, "Opposition leaders called for the arrest of the minister.", False),
+        (WARRANTS, "The prosecutor sought a longer sentence after the arrest.", False),
+        (WARRANTS, "Prosecutors sought to block his release from detention.", False),
     ],
 }
 
