@@ -86,12 +86,12 @@ def test_offsets_are_those_of_the_pure_kernel(compiled: ModuleType, parts: list[
 ATOMS = ["w1", "w2", "w3", "p*", "w1*", "wx*", "é*", "\U0001d400b*", "lang:en", "source:x.org"]
 DOC_WORDS = ["w1", "w2", "w3", "p", "pa", "pq", "w10", "éa", "\U0001d400bc", "x", "w"]
 clauses = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=3).map(tuple)
-filings = st.tuples(
-    st.integers(0, 40),
+ways = st.tuples(
     st.one_of(st.none(), st.lists(st.sampled_from(ATOMS), min_size=1, max_size=3).map(tuple)),
     st.lists(clauses, max_size=4).map(tuple),
 )
-# a topic filed (number, trigger, checks), or removed (its number)
+filings = st.tuples(st.integers(0, 40), st.lists(ways, max_size=3).map(tuple))
+# a topic filed (number, ways), or removed (its number)
 operations = st.lists(st.one_of(filings, st.integers(0, 40)), max_size=60)
 documents = st.tuples(
     st.tuples(*[st.frozensets(st.sampled_from(DOC_WORDS)) for _ in range(3)]),
@@ -100,33 +100,34 @@ documents = st.tuples(
 
 
 def _presearch_reference(
-    filed: dict[int, tuple[tuple[str, ...] | None, _pure.Checks]],
+    filed: dict[int, tuple[_pure.Way, ...]],
     fields: tuple[frozenset[str], ...],
     filters: tuple[str, ...],
 ) -> list[int]:
     """The candidates by their definition: the atoms held are the words, the prefixes some
-    word starts with, the filters; a topic is picked when an atom of its trigger is held
-    (or it has none) and every clause of its checks has an atom held."""
+    word starts with, the filters; a topic is picked when one of its ways is met: an atom
+    of its trigger is held (or it has none) and every clause of its checks has an atom
+    held."""
     words = set().union(*fields)
     held = words | set(filters)
-    atoms = {a for t, checks in filed.values() for a in (*(t or ()), *sum(checks, ()))}
+    atoms = {a for ways in filed.values() for t, c in ways for a in (*(t or ()), *sum(c, ()))}
     held |= {a for a in atoms if a.endswith("*") and any(w.startswith(a[:-1]) for w in words)}
-    return sorted(
-        number
-        for number, (trigger, checks) in filed.items()
-        if (trigger is None or held & set(trigger)) and all(held & set(c) for c in checks)
-    )
+
+    def met(trigger: tuple[str, ...] | None, checks: _pure.Checks) -> bool:
+        return (trigger is None or bool(held & set(trigger))) and all(held & set(c) for c in checks)
+
+    return sorted(number for number, ways in filed.items() if any(met(*way) for way in ways))
 
 
 @settings(max_examples=300, deadline=None)
 @given(operations, st.lists(documents, min_size=1, max_size=4))
 def test_presearch_candidates_are_those_of_the_pure_kernel_and_the_reference(
     compiled: ModuleType,
-    operations: list[tuple[int, tuple[str, ...] | None, _pure.Checks] | int],
+    operations: list[tuple[int, tuple[_pure.Way, ...]] | int],
     docs: list[tuple[tuple[frozenset[str], ...], tuple[str, ...]]],
 ) -> None:
     twins = [compiled.new_presearch(), _pure.new_presearch()]
-    filed: dict[int, tuple[tuple[str, ...] | None, _pure.Checks]] = {}
+    filed: dict[int, tuple[_pure.Way, ...]] = {}
     for operation in operations:
         for twin in twins:
             if isinstance(operation, int):
@@ -136,7 +137,7 @@ def test_presearch_candidates_are_those_of_the_pure_kernel_and_the_reference(
         if isinstance(operation, int):
             filed.pop(operation, None)
         else:
-            filed[operation[0]] = operation[1:]
+            filed[operation[0]] = operation[1]
         for fields, filters in docs[:1]:  # between changes too (stamps, postings moved)
             expected = _presearch_reference(filed, fields, filters)
             assert [twin.candidates(fields, filters) for twin in twins] == [expected] * 2
@@ -153,12 +154,13 @@ def test_presearch_keeps_its_candidates_over_many_changes(compiled: ModuleType) 
     for round in range(6):
         for number in range(2000):
             for twin in twins:
-                twin.file(number, (f"n{number}", "w1", "p*"), ((f"m{round}", "w3"),))
+                way = ((f"n{number}", "w1", "p*"), ((f"m{round}", "w3"),))
+                twin.file(number, (way, ((f"o{number}",), ())))
         for number in range(0, 2000, 2):
             for twin in twins:
                 twin.remove(number)
         for twin in twins:
-            twin.file(5000 + round, None, ())
+            twin.file(5000 + round, ((None, ()),))
         expected = [*range(1, 2000, 2), *range(5000, 5001 + round)]
         assert [twin.candidates(fields, ()) for twin in twins] == [expected] * 2
 
@@ -352,16 +354,27 @@ class Str(str):
 @pytest.mark.parametrize(
     ("method", "args"),
     [
-        ("file", (1, ("a",))),
-        ("file", (-1, ("a",), ())),
-        ("file", (2**40, ("a",), ())),
-        ("file", ("1", ("a",), ())),
-        ("file", (1, ["a"], ())),
-        ("file", (1, ("a",), [("b",)])),
-        ("file", (1, ("a",), (["b"],))),
-        ("file", (1, (1,), ())),
-        ("file", (1, ("a",), (("b", None),))),
-        ("file", (1, (Str("a"),), ())),
+        ("file", (1,)),
+        ("file", (1, ((("a",), ()),), ())),
+        ("file", (-1, ((("a",), ()),))),
+        ("file", (2**40, ((("a",), ()),))),
+        ("file", ("1", ((("a",), ()),))),
+        ("file", (1, [(("a",), ())])),
+        (
+            "file",
+            (
+                1,
+                (["a"], ()),
+            ),
+        ),
+        ("file", (1, ((("a",),),))),
+        ("file", (1, ((("a",), (), ()),))),
+        ("file", (1, ((["a"], ()),))),
+        ("file", (1, ((("a",), [("b",)]),))),
+        ("file", (1, ((("a",), (["b"],)),))),
+        ("file", (1, (((1,), ()),))),
+        ("file", (1, ((("a",), (("b", None),)),))),
+        ("file", (1, (((Str("a"),), ()),))),
         ("remove", (-1,)),
         ("remove", ("x",)),
         ("candidates", ((frozenset({"a"}),),)),
@@ -377,7 +390,7 @@ def test_wrong_presearch_arguments_raise_instead_of_crashing(
     compiled: ModuleType, method: str, args: tuple[object, ...]
 ) -> None:
     presearch = compiled.new_presearch()
-    presearch.file(1, ("a", "b*"), (("c",),))
+    presearch.file(1, ((("a", "b*"), (("c",),)),))
     with pytest.raises((TypeError, IndexError, OverflowError)):
         getattr(presearch, method)(*args)
     # what was filed is still there, and right
@@ -524,10 +537,10 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
     positions = compiled.positions(words)
     present = frozenset(words)
     presearch = compiled.new_presearch()
-    presearch.file(1, ("a",), (("b",),))
-    presearch.file(2, ("a",), (("zz", "yy"),))
-    presearch.file(3, ("c*", "a"), (("a",), ("zz",)))
-    presearch.file(4, None, ())
+    presearch.file(1, ((("a",), (("b",),)),))
+    presearch.file(2, ((("a",), (("zz", "yy"),)), (("b",), ())))
+    presearch.file(3, ((("c*", "a"), (("a",), ("zz",))),))
+    presearch.file(4, ((None, ()),))
     items = [((0, 0, -1), "x", "a", "A"), ((0, 2, -3), "y", "b", "B"), ((1, 0, -1), "z", "a", "a")]
     hits = [("a", "title", (0, 1)), ("b*", "title", (1, 2)), ("a b", "title", (0, 2))]
     ascii = {"title": (0, "A Bc", [0, 1, 2, 4])}
@@ -561,8 +574,8 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: compiled.phrase_spans(present, positions, words, ["a", "b"]),
         lambda: presearch.candidates((present, frozenset({"xyz"}), present), ("lang:en",)),
         lambda: presearch.candidates((present, ["a"]), ()),  # raises
-        lambda: presearch.file(7, ("a", "b*"), (("c", "lang:en"),)),
-        lambda: presearch.file(8, ("a",), (("c", 1),)),  # raises
+        lambda: presearch.file(7, ((("a", "b*"), (("c", "lang:en"),)), (None, (("d",),)))),
+        lambda: presearch.file(8, ((("a",), (("c", 1),)),)),  # raises
         lambda: presearch.remove(7),
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
         lambda: compiled.token_offsets(["", "a", " ", "bc", ""]),

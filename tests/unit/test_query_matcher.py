@@ -236,6 +236,44 @@ def test_index_requires_the_rarer_terms_of_an_and_and_every_word_of_a_phrase() -
     assert index.candidates(MatchDocument.build(text="a warrant for an arrest")) == []
 
 
+def test_index_requires_the_words_of_a_title_term_in_the_title() -> None:
+    queries = ['title:"arrest warrant"', "title:summit* AND Putin", "title:Putin OR Xi"]
+    index = TopicIndex([parse_query(q).root for q in queries])
+    in_text = MatchDocument.build(title="News", text="an arrest warrant for Putin at the summit")
+    # the prefix of a title term counts anywhere (prefixes are not scoped): 1 is picked
+    assert index.candidates(in_text) == [1]
+    in_title = MatchDocument.build(title="Arrest warrant for Putin", text="at the summits")
+    assert index.candidates(in_title) == [0, 1, 2]
+    assert index.candidates(MatchDocument.build(text="Xi")) == [2]
+    index.remove(0)
+    # documents list their title atoms while a topic needs them (2 does, 1 not: a prefix)
+    assert index._titled == 1
+    index.remove(2)
+    assert index._titled == 0
+    assert index.candidates(in_title) == [1]
+
+
+def test_index_requires_all_of_one_alternative_of_an_or() -> None:
+    queries = [
+        '"Rappaport Clark" OR "Senate Environment"',
+        "(Kyiv OR Kharkiv) AND (drone OR missile)",  # four ways
+        "a1 OR a2 OR a3 OR a4 OR a5 OR (Odesa AND Shahed)",  # beyond MAX_WAYS: one clause
+        "title:Kyiv OR (Zelensky AND drone)",
+    ]
+    index = TopicIndex([parse_query(q).root for q in queries])
+    assert [len(index._plans[n].ways) for n in range(4)] == [2, 4, 1, 2]
+    # a word of each alternative is not enough; all of one is
+    assert index.candidates(MatchDocument.build(text="Clark of the environment")) == []
+    assert index.candidates(MatchDocument.build(text="Senate environment")) == [0]
+    assert index.candidates(MatchDocument.build(text="Kyiv, Zelensky")) == []
+    assert index.candidates(MatchDocument.build(text="Kharkiv missile")) == [1]
+    assert index.candidates(MatchDocument.build(text="Kyiv drone")) == [1]
+    assert index.candidates(MatchDocument.build(text="Shahed and Odesa")) == [2]
+    assert index.candidates(MatchDocument.build(text="a5")) == [2]
+    assert index.candidates(MatchDocument.build(title="Kyiv", text="no")) == [3]
+    assert index.candidates(MatchDocument.build(text="Zelensky drone")) == [3]
+
+
 def test_index_never_loses_a_match(corpora: Path) -> None:
     """Matching through the index equals evaluating every topic, over many real sentences."""
     text = (corpora / "seed-article.txt").read_text("utf-8")
@@ -341,9 +379,10 @@ def test_topics_share_the_values_they_have_in_common() -> None:
     a, b = (matcher._slots[matcher._numbers[name]] for name in ("a", "b"))
     assert a is not None and b is not None
     assert a.languages is b.languages
+    (way_a,), (way_b,) = a.plan.ways, b.plan.ways
     clauses = [
-        next(c for c in (*t.plan.checks, t.plan.trigger) if c and set(c) == {"putin"})
-        for t in (a, b)
+        next(c for c in (*checks, trigger) if c and set(c) == {"putin"})
+        for trigger, checks in (way_a, way_b)
     ]
     assert clauses[0] is clauses[1]
     assert positive_words(a.query.root)[0].text is positive_words(b.query.root)[0].text

@@ -2488,8 +2488,9 @@ kernel_new_program(PyObject *module, PyObject *unused)
 /* ---- Presearch: the topics a document triggers (see _pure.Presearch, its twin) ----
  *
  * Every atom a topic is filed under or checks (a word, a prefix ``warr*``, a filter
- * ``lang:es``) is numbered once; a topic's trigger atoms and checks are kept as those numbers
- * in one pool of ints, and each atom's postings as (topic, offset of its checks) pairs. A
+ * ``lang:es``) is numbered once; each way of a topic (its trigger atoms and checks) is kept
+ * as those numbers in one pool of ints, and each atom's postings as (topic, offset of the
+ * way's checks) pairs. A
  * document marks the atoms it holds with its stamp (nothing is cleared between documents):
  * its words looked up once, the prefixes among their beginnings found in a hash table of
  * the prefixes by code point, its filters; then each marked atom's postings are walked and
@@ -2503,10 +2504,10 @@ typedef struct {
 } Postings;
 
 typedef struct {
-    Py_ssize_t at;  /* its record in the pool: [trigger atoms, atoms..., clauses, (atoms,
-                     * atom...)...]; -1: not filed */
-    Py_ssize_t checks;  /* offset of [clauses, ...] in the pool */
-    int always;
+    Py_ssize_t at;  /* its record in the pool: [ways, way...], a way [trigger atoms (-1:
+                     * none, for every document), atom..., clauses, (atoms, atom...)...];
+                     * -1: not filed */
+    Py_ssize_t moved;  /* where compact_pool moved the record, from where it was */
     uint32_t picked;  /* the stamp of the last document picking it */
 } Filed;
 
@@ -2526,7 +2527,7 @@ typedef struct {
     Py_ssize_t ntopics, stopics;
     int32_t *pool;
     Py_ssize_t npool, spool, dead;
-    int32_t *always;  /* topic numbers candidates for every document */
+    int32_t *always;  /* (topic number, offset of the checks) of the ways without trigger */
     Py_ssize_t nalways, salways;
     Prefix *prefixes;  /* open addressing, a power of two of slots */
     Py_ssize_t nprefixes, sprefixes;
@@ -2570,7 +2571,8 @@ prefix_place(Prefix *slots, Py_ssize_t size, Prefix entry)
     slots[i] = entry;
 }
 
-/* files the prefix atom ``key`` (ends with "*") numbered ``atom``; -1 on error */
+/* files the prefix atom ``key`` (ends with "*") numbered ``atom``; -1 on error, and then
+ * nothing filed (the room made first) */
 static int
 prefix_add(Presearch *s, PyObject *key, int32_t atom)
 {
@@ -2592,6 +2594,8 @@ prefix_add(Presearch *s, PyObject *key, int32_t atom)
         s->prefixes = slots;
         s->sprefixes = size;
     }
+    if (grow(&s->lengths, &s->slengths, s->nlengths + 1, sizeof(Py_ssize_t)) < 0)
+        return -1;
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
     uint64_t hash = FNV_OFFSET;
@@ -2603,13 +2607,12 @@ prefix_add(Presearch *s, PyObject *key, int32_t atom)
     Py_ssize_t i = 0;
     while (i < s->nlengths && s->lengths[i] < length)
         i++;
-    if (i < s->nlengths && s->lengths[i] == length)
-        return 0;
-    if (grow(&s->lengths, &s->slengths, s->nlengths + 1, sizeof(Py_ssize_t)) < 0)
-        return -1;
-    memmove(s->lengths + i + 1, s->lengths + i, (size_t)(s->nlengths - i) * sizeof(Py_ssize_t));
-    s->lengths[i] = length;
-    s->nlengths++;
+    if (i == s->nlengths || s->lengths[i] != length) {
+        memmove(s->lengths + i + 1, s->lengths + i,
+                (size_t)(s->nlengths - i) * sizeof(Py_ssize_t));
+        s->lengths[i] = length;
+        s->nlengths++;
+    }
     return 0;
 }
 
@@ -2689,53 +2692,67 @@ topic_number(Presearch *s, PyObject *arg, int make_room)
         if (grow(&s->filed, &s->stopics, number + 1, sizeof(Filed)) < 0)
             return -1;
         for (Py_ssize_t i = s->ntopics; i <= number; i++)
-            s->filed[i] = (Filed){-1, -1, 0, 0};
+            s->filed[i] = (Filed){-1, 0, 0};
         s->ntopics = number + 1;
     }
     return number;
 }
 
-/* the size of the pool record at ``at`` */
+/* the size of a topic's record in the pool */
 static Py_ssize_t
 record_size(const int32_t *record)
 {
-    Py_ssize_t size = 1 + record[0];
-    Py_ssize_t clauses = record[size];
-    size++;
-    for (Py_ssize_t k = 0; k < clauses; k++)
-        size += 1 + record[size];
+    Py_ssize_t size = 1;
+    for (int32_t w = 0; w < record[0]; w++) {
+        int32_t trigger = record[size];
+        size += 1 + (trigger > 0 ? trigger : 0);
+        int32_t clauses = record[size++];
+        for (int32_t k = 0; k < clauses; k++)
+            size += 1 + record[size];
+    }
     return size;
 }
 
+/* takes topic ``number``'s entries out of the postings of its ways' triggers and out of
+ * ``always`` (all of them: those of a way whose filing failed half way too) */
 static void
 unfile(Presearch *s, Py_ssize_t number)
 {
     Filed *f = &s->filed[number];
     if (f->at < 0)
         return;
-    if (f->always) {
-        for (Py_ssize_t i = 0; i < s->nalways; i++) {
-            if (s->always[i] == number) {
-                s->always[i] = s->always[--s->nalways];
-                break;
-            }
-        }
-    }
     const int32_t *record = s->pool + f->at;
-    for (int32_t k = 0; k < record[0]; k++) {
-        Postings *postings = &s->postings[record[1 + k]];
-        for (Py_ssize_t i = 0; i < postings->count; i++) {
-            if (postings->at[2 * i] == number) {
-                postings->count--;
-                postings->at[2 * i] = postings->at[2 * postings->count];
-                postings->at[2 * i + 1] = postings->at[2 * postings->count + 1];
-                break;
+    Py_ssize_t at = 1;
+    for (int32_t w = 0; w < record[0]; w++) {
+        int32_t trigger = record[at++];
+        for (int32_t k = 0; k < trigger; k++) {
+            Postings *postings = &s->postings[record[at + k]];
+            for (Py_ssize_t i = 0; i < postings->count; i++) {
+                if (postings->at[2 * i] == number) {
+                    postings->count--;
+                    postings->at[2 * i] = postings->at[2 * postings->count];
+                    postings->at[2 * i + 1] = postings->at[2 * postings->count + 1];
+                    break;
+                }
             }
         }
+        if (trigger < 0) {
+            for (Py_ssize_t i = 0; i < s->nalways; i++) {
+                if (s->always[2 * i] == number) {
+                    s->nalways--;
+                    s->always[2 * i] = s->always[2 * s->nalways];
+                    s->always[2 * i + 1] = s->always[2 * s->nalways + 1];
+                    break;
+                }
+            }
+        }
+        at += trigger > 0 ? trigger : 0;
+        int32_t clauses = record[at++];
+        for (int32_t k = 0; k < clauses; k++)
+            at += 1 + record[at];
     }
-    s->dead += record_size(record);
-    f->at = f->checks = -1;
-    f->always = 0;
+    s->dead += at;
+    f->at = -1;
 }
 
 /* moves the records of the topics filed to the start of the pool when most is dead */
@@ -2750,21 +2767,17 @@ compact_pool(Presearch *s)
         return;  /* compaction only saves memory */
     Py_ssize_t n = 0;
     for (Py_ssize_t i = 0; i < s->ntopics; i++) {
+        s->filed[i].moved = 0;
         if (s->filed[i].at >= 0)
-            order[n++] = i;
+            order[n++] = (Py_ssize_t)s->filed[i].at << 32 | i;  /* by offset */
     }
-    /* by offset: insertion into a sorted order would be quadratic; a simple qsort of the
-     * offsets keyed through the topics */
-    for (Py_ssize_t i = 0; i < n; i++)
-        order[i] = (Py_ssize_t)s->filed[order[i]].at << 32 | order[i];
     qsort(order, (size_t)n, sizeof(Py_ssize_t), compare_numbers);
     Py_ssize_t to = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t number = order[i] & 0xffffffff;
-        Filed *f = &s->filed[number];
+        Filed *f = &s->filed[order[i] & 0xffffffff];
         Py_ssize_t size = record_size(s->pool + f->at);
         memmove(s->pool + to, s->pool + f->at, (size_t)size * sizeof(int32_t));
-        f->checks = to + (f->checks - f->at);
+        f->moved = to - f->at;
         f->at = to;
         to += size;
     }
@@ -2774,18 +2787,16 @@ compact_pool(Presearch *s)
     for (Py_ssize_t a = 0; a < s->natoms; a++) {
         Postings *postings = &s->postings[a];
         for (Py_ssize_t i = 0; i < postings->count; i++)
-            postings->at[2 * i + 1] = (int32_t)s->filed[postings->at[2 * i]].checks;
+            postings->at[2 * i + 1] += (int32_t)s->filed[postings->at[2 * i]].moved;
     }
+    for (Py_ssize_t i = 0; i < s->nalways; i++)
+        s->always[2 * i + 1] += (int32_t)s->filed[s->always[2 * i]].moved;
 }
 
 /* the atoms of a tuple of str appended to the pool, after their count; -1 on error */
 static int
 pool_atoms(Presearch *s, PyObject *atoms)
 {
-    if (!PyTuple_Check(atoms)) {
-        PyErr_SetString(PyExc_TypeError, "atoms come in a tuple");
-        return -1;
-    }
     Py_ssize_t n = PyTuple_GET_SIZE(atoms);
     if (pool_room(s, n + 1) < 0)
         return -1;
@@ -2799,71 +2810,135 @@ pool_atoms(Presearch *s, PyObject *atoms)
     return 0;
 }
 
-/* file(number, trigger, checks): see _pure.Presearch.file */
+/* 0 when ``atoms`` is a tuple of str (or None, when ``none``), else -1 with TypeError */
+static int
+check_atoms(PyObject *atoms, int none)
+{
+    if (none && atoms == Py_None)
+        return 0;
+    if (!PyTuple_Check(atoms)) {
+        PyErr_SetString(PyExc_TypeError, "atoms come in a tuple");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(atoms); i++) {
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(atoms, i))) {
+            PyErr_SetString(PyExc_TypeError, "atoms are str");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* 0 when ``ways`` is a tuple of (trigger, checks) ways (see _pure.Presearch.file) */
+static int
+check_ways(PyObject *ways)
+{
+    if (!PyTuple_Check(ways)) {
+        PyErr_SetString(PyExc_TypeError, "file() takes a number and a tuple of ways");
+        return -1;
+    }
+    for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(ways); w++) {
+        PyObject *way = PyTuple_GET_ITEM(ways, w);
+        if (!PyTuple_Check(way) || PyTuple_GET_SIZE(way) != 2 ||
+            !PyTuple_Check(PyTuple_GET_ITEM(way, 1))) {
+            PyErr_SetString(PyExc_TypeError, "a way is a (trigger, checks) tuple");
+            return -1;
+        }
+        if (check_atoms(PyTuple_GET_ITEM(way, 0), 1) < 0)
+            return -1;
+        PyObject *checks = PyTuple_GET_ITEM(way, 1);
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(checks); k++) {
+            if (check_atoms(PyTuple_GET_ITEM(checks, k), 0) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* the record of ``ways`` appended to the pool; -1 on error */
+static int
+pool_ways(Presearch *s, PyObject *ways)
+{
+    if (pool_room(s, 1) < 0)
+        return -1;
+    s->pool[s->npool++] = (int32_t)PyTuple_GET_SIZE(ways);
+    for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(ways); w++) {
+        PyObject *trigger = PyTuple_GET_ITEM(PyTuple_GET_ITEM(ways, w), 0);
+        PyObject *checks = PyTuple_GET_ITEM(PyTuple_GET_ITEM(ways, w), 1);
+        if (trigger == Py_None) {
+            if (pool_room(s, 1) < 0)
+                return -1;
+            s->pool[s->npool++] = -1;
+        }
+        else if (pool_atoms(s, trigger) < 0)
+            return -1;
+        if (pool_room(s, 1) < 0)
+            return -1;
+        s->pool[s->npool++] = (int32_t)PyTuple_GET_SIZE(checks);
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(checks); k++) {
+            if (pool_atoms(s, PyTuple_GET_ITEM(checks, k)) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* the entries of topic ``number``'s record (at pool[at]) added to the postings of its
+ * triggers and to ``always``; -1 on error (some may be added) */
+static int
+post_ways(Presearch *s, Py_ssize_t number, Py_ssize_t at)
+{
+    const int32_t *pool = s->pool;  /* not grown below */
+    Py_ssize_t i = at + 1;
+    for (int32_t w = 0; w < pool[at]; w++) {
+        int32_t trigger = pool[i++];
+        Py_ssize_t checks = i + (trigger > 0 ? trigger : 0);
+        for (int32_t k = 0; k < trigger; k++) {
+            if (postings_add(&s->postings[pool[i + k]], (int32_t)number, (int32_t)checks) < 0)
+                return -1;
+        }
+        if (trigger < 0) {
+            if (grow(&s->always, &s->salways, 2 * s->nalways + 2, sizeof(int32_t)) < 0)
+                return -1;
+            s->always[2 * s->nalways] = (int32_t)number;
+            s->always[2 * s->nalways + 1] = (int32_t)checks;
+            s->nalways++;
+        }
+        i = checks;
+        int32_t clauses = pool[i++];
+        for (int32_t k = 0; k < clauses; k++)
+            i += 1 + pool[i];
+    }
+    return 0;
+}
+
+/* file(number, ways): see _pure.Presearch.file */
 static PyObject *
 presearch_file(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "file() takes 3 arguments");
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "file() takes 2 arguments");
         return NULL;
     }
-    PyObject *trigger = args[1], *checks = args[2];
-    int always = trigger == Py_None;
-    if ((!always && !PyTuple_Check(trigger)) || !PyTuple_Check(checks)) {
-        PyErr_SetString(PyExc_TypeError, "file() takes a number, a tuple or None and a tuple");
+    if (check_ways(args[1]) < 0)
         return NULL;
-    }
-    for (Py_ssize_t k = -1; k < PyTuple_GET_SIZE(checks); k++) {
-        PyObject *atoms = k < 0 ? (always ? NULL : trigger) : PyTuple_GET_ITEM(checks, k);
-        if (atoms != NULL && !PyTuple_Check(atoms)) {
-            PyErr_SetString(PyExc_TypeError, "checks are tuples of atoms");
-            return NULL;
-        }
-        for (Py_ssize_t i = 0; atoms != NULL && i < PyTuple_GET_SIZE(atoms); i++) {
-            if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(atoms, i))) {
-                PyErr_SetString(PyExc_TypeError, "atoms are str");
-                return NULL;
-            }
-        }
-    }
     Py_ssize_t number = topic_number(s, args[0], 1);
     if (number < 0)
         return NULL;
     unfile(s, number);
     compact_pool(s);
-    /* the record: [trigger atoms, atom...][clauses, (atoms, atom...)...] */
-    Py_ssize_t at = s->npool, offset = -1;
-    int failed = 0;
-    if (always) {
-        failed = pool_room(s, 1) < 0 ||
-                 grow(&s->always, &s->salways, s->nalways + 1, sizeof(int32_t)) < 0;
-        if (!failed)
-            s->pool[s->npool++] = 0;
-    }
-    else
-        failed = pool_atoms(s, trigger) < 0;
-    if (!failed && !(failed = pool_room(s, 1) < 0)) {
-        offset = s->npool;
-        s->pool[s->npool++] = (int32_t)PyTuple_GET_SIZE(checks);
-    }
-    for (Py_ssize_t k = 0; !failed && k < PyTuple_GET_SIZE(checks); k++)
-        failed = pool_atoms(s, PyTuple_GET_ITEM(checks, k)) < 0;
-    int32_t added = 0;
-    for (; !failed && added < s->pool[at]; added++) {
-        Postings *postings = &s->postings[s->pool[at + 1 + added]];
-        failed = postings_add(postings, (int32_t)number, (int32_t)offset) < 0;
-    }
-    if (failed) {  /* nothing half filed: the postings added taken back (the last ones) */
-        for (int32_t k = 0; k < added - 1; k++)
-            s->postings[s->pool[at + 1 + k]].count--;
+    Py_ssize_t at = s->npool;
+    if (pool_ways(s, args[1]) < 0) {
         s->npool = at;
         return NULL;
     }
-    if (always)
-        s->always[s->nalways++] = (int32_t)number;
     s->filed[number].at = at;
-    s->filed[number].checks = offset;
-    s->filed[number].always = always;
+    if (post_ways(s, number, at) < 0) {  /* nothing half filed */
+        unfile(s, number);
+        s->dead -= s->npool - at;
+        s->npool = at;
+        return NULL;
+    }
     Py_RETURN_NONE;
 }
 
@@ -3021,8 +3096,9 @@ presearch_candidates(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
     }
     for (Py_ssize_t i = 0; i < s->nalways; i++) {
-        int32_t number = s->always[i];
-        if (checks_marked(s, s->filed[number].checks) && pick(s, number) < 0)
+        int32_t number = s->always[2 * i];
+        if (s->filed[number].picked != s->stamp && checks_marked(s, s->always[2 * i + 1]) &&
+            pick(s, number) < 0)
             return NULL;
     }
     for (Py_ssize_t m = 0; m < s->nmarked; m++) {
@@ -3085,7 +3161,7 @@ presearch_dealloc(Presearch *s)
 
 static PyMethodDef presearch_methods[] = {
     {"file", (PyCFunction)(void (*)(void))presearch_file, METH_FASTCALL,
-     "file(number, trigger, checks): topic ``number`` filed under the atoms of ``trigger``"},
+     "file(number, ways): topic ``number`` filed under the triggers of its ways"},
     {"remove", (PyCFunction)presearch_remove, METH_O, "remove(number): topic ``number`` unfiled"},
     {"candidates", (PyCFunction)(void (*)(void))presearch_candidates, METH_FASTCALL,
      "candidates(fields, filters) -> sorted numbers of the topics the document triggers"},

@@ -597,69 +597,67 @@ def fast_report(
     return list(words.values())[:max_words], tuple(item[1] for item in kept)
 
 
+# a way to find a topic: its trigger (None: every document) and its checks
+Way = tuple[tuple[str, ...] | None, Checks]
+
+
 class Presearch:
     """The topics filed by the atoms they require (see index.py), and the candidates of a
-    document: the topics filed under an atom it holds whose every clause of checks has an
-    atom it holds, and the topics filed for every document. An atom is a word, a prefix
-    ``warr*`` (held by a document with a word starting ``warr``) or a filter ``lang:es``.
-    The compiled kernel numbers the atoms and marks those of a document in arrays; this
-    twin gives the same results."""
+    document: a topic is one when one of its ways is met, that is when the document holds an
+    atom of the way's trigger (or the way has none) and an atom of every clause of its
+    checks. An atom is a word, a prefix ``warr*`` (held by a document with a word starting
+    ``warr``) or any other string the document is given as held (a filter ``lang:es``). The
+    compiled kernel numbers the atoms and marks those of a document in arrays; this twin
+    gives the same results."""
 
     def __init__(self) -> None:
-        self._postings: dict[str, dict[int, Checks]] = {}  # atom -> {topic: its checks}
-        self._filed: dict[int, tuple[tuple[str, ...] | None, Checks]] = {}
-        self._always: set[int] = set()
+        # atom -> {topic: the checks of each of its ways filed under the atom}
+        self._postings: dict[str, dict[int, list[Checks]]] = {}
+        self._filed: dict[int, tuple[Way, ...]] = {}
+        self._always: dict[int, list[Checks]] = {}  # the ways without trigger
         # the prefixes of the atoms "warr*" ever filed ("warr" -> "warr*"), and their lengths
         self._prefixes: dict[str, str] = {}
         self._lengths: list[int] = []
 
-    def file(self, number: int, trigger: tuple[str, ...] | None, checks: Checks, /) -> None:
-        """File topic ``number`` (replacing any) under each atom of ``trigger`` (None: for
-        every document), to be picked when every clause of ``checks`` has an atom the
-        document holds."""
-        if (trigger is not None and not isinstance(trigger, tuple)) or not isinstance(
-            checks, tuple
-        ):
-            raise TypeError("file() takes a number, a tuple or None and a tuple")
-        if not all(isinstance(clause, tuple) for clause in checks):
-            raise TypeError("checks are tuples of atoms")
-        atoms = [*(trigger or ()), *itertools.chain.from_iterable(checks)]
-        if not all(type(atom) is str for atom in atoms):
-            raise TypeError("atoms are str")
+    def file(self, number: int, ways: tuple[Way, ...], /) -> None:
+        """File topic ``number`` (replacing any) by each of its ``ways``: (trigger, checks),
+        filed under each atom of the trigger (None: for every document), met when every
+        clause of the checks has an atom the document holds."""
+        if not isinstance(ways, tuple) or not all(_is_way(way) for way in ways):
+            raise TypeError("file() takes a number and a tuple of (trigger, checks) ways")
         if not 0 <= number < 2**31 - 1:
             raise IndexError("no topic of that number")
         self.remove(number)
-        for atom in atoms:
-            if len(atom) > 1 and atom.endswith("*") and atom[:-1] not in self._prefixes:
-                self._prefixes[atom[:-1]] = atom
-                if len(atom) - 1 not in self._lengths:
-                    bisect.insort(self._lengths, len(atom) - 1)
-        if trigger is None:
-            self._always.add(number)
-        else:
-            for atom in trigger:
-                self._postings.setdefault(atom, {})[number] = checks
-        self._filed[number] = (trigger, checks)
+        for trigger, checks in ways:
+            for atom in (*(trigger or ()), *itertools.chain.from_iterable(checks)):
+                if len(atom) > 1 and atom.endswith("*") and atom[:-1] not in self._prefixes:
+                    self._prefixes[atom[:-1]] = atom
+                    if len(atom) - 1 not in self._lengths:
+                        bisect.insort(self._lengths, len(atom) - 1)
+            if trigger is None:
+                self._always.setdefault(number, []).append(checks)
+            for atom in trigger or ():
+                self._postings.setdefault(atom, {}).setdefault(number, []).append(checks)
+        self._filed[number] = ways
 
     def remove(self, number: int, /) -> None:
         if not 0 <= number < 2**31 - 1:
             raise IndexError("no topic of that number")
-        filed = self._filed.pop(number, None)
-        if filed is None:
+        ways = self._filed.pop(number, None)
+        if ways is None:
             return
-        trigger, _checks = filed
-        self._always.discard(number)
-        for atom in dict.fromkeys(trigger or ()):  # an atom may be written twice
-            topics = self._postings[atom]
-            topics.pop(number, None)
-            if not topics:
-                del self._postings[atom]
+        self._always.pop(number, None)
+        for trigger, _checks in ways:
+            for atom in trigger or ():
+                topics = self._postings.get(atom)
+                if topics is not None and topics.pop(number, None) is not None and not topics:
+                    del self._postings[atom]
 
     def candidates(
         self, fields: tuple[frozenset[str], ...], filters: tuple[str, ...], /
     ) -> list[int]:
         """The sorted numbers of the topics a document triggers: ``fields``, the sets of
-        words of its fields; ``filters``, its filter atoms (``lang:en``, ``source:...``)."""
+        words of its fields; ``filters``, the other atoms it holds (``lang:en``, ...)."""
         present = set(filters)
         for words in fields:
             present.update(words)
@@ -674,15 +672,33 @@ class Presearch:
                         if atom is not None:
                             present.add(atom)
         disjoint = present.isdisjoint
-        found = {n for n in self._always if not any(map(disjoint, self._filed[n][1]))}
+        found = {
+            number
+            for number, ways in self._always.items()
+            if any(not any(map(disjoint, checks)) for checks in ways)
+        }
         for atom in present:
             topics = self._postings.get(atom)
             if topics is None:
                 continue
-            for number, checks in topics.items():
-                if number not in found and not any(map(disjoint, checks)):
+            for number, ways in topics.items():
+                if number not in found and any(not any(map(disjoint, c)) for c in ways):
                     found.add(number)
         return sorted(found)
+
+
+def _is_way(way: object) -> bool:
+    if not isinstance(way, tuple) or len(way) != 2:
+        return False
+    trigger, checks = way
+    clauses = [
+        *([] if trigger is None else [trigger]),
+        *(checks if isinstance(checks, tuple) else [0]),
+    ]
+    return all(
+        isinstance(clause, tuple) and all(type(atom) is str for atom in clause)
+        for clause in clauses
+    )
 
 
 def new_presearch() -> Presearch:

@@ -1,12 +1,15 @@
 """Presearch: find the topics worth evaluating from the words a document contains.
 
-Each query is reduced to *requirements*: clauses, each a set of atoms (a word, a prefix
-``warr*``, or a filter ``lang:es`` / ``source:tass.ru``) one of which every matching
-document holds. Every word of a phrase is a clause of its own, the clauses of AND and NEAR
-operands add up, an OR is one clause joining the rarest clause of each alternative. The
-rarest clause, by the document frequencies of news words (``rarity.py``), is the topic's
-*trigger*: the topic is filed under each of its atoms. The next rarest clauses are checked
-when the trigger fires, so an AND needs its rarer terms present before it is evaluated.
+Each query is reduced to *requirements*: clauses, each a set of atoms (a word, a word of a
+``title:`` term in the title ``title:word``, a prefix ``warr*``, or a filter ``lang:es`` /
+``source:tass.ru``) one of which every matching document holds. Every word of a phrase is
+a clause of its own, the clauses of AND and NEAR operands add up, an OR is one clause joining
+the rarest clause of each alternative. A query with a few alternatives (an OR, an AND of
+ORs: at most MAX_WAYS) has a set of clauses per alternative instead, a *way* to find it.
+The rarest clause of a way, by the document frequencies of news words (``rarity.py``), is
+its *trigger*: the topic is filed under each of its atoms. The next rarest clauses of the
+way are checked when the trigger fires, so an AND needs its rarer terms present before it
+is evaluated, and an alternative of an OR all of its own.
 
 A document's atoms are its distinct words found in the index, the indexed prefixes they
 start with, and its language and site: the kernel's ``Presearch`` (``_kernel.c``, twin in
@@ -29,8 +32,8 @@ import functools
 from collections.abc import Sequence
 
 from newswatch.core.query import kernel
-from newswatch.core.query._pure import Checks  # clauses as tuples of atoms
-from newswatch.core.query.ast import And, Meta, Near, Node, Not, WordPattern, Words
+from newswatch.core.query._pure import Way  # (trigger, checks): atoms in tuples
+from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, WordPattern, Words
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.program import word_key
 from newswatch.core.query.rarity import news_rarity
@@ -38,8 +41,14 @@ from newswatch.core.query.rarity import news_rarity
 Clause = frozenset[str]
 # how many clauses besides the trigger are checked before a topic is evaluated
 CHECKED_CLAUSES = 3
+# at most this many ways to find one topic (see ``alternatives``)
+MAX_WAYS = 4
 # shares of news assumed for filters (the table counts words only)
 _FILTER_SHARE = {"lang": 0.5, "source": 0.02}
+# a word of a ``title:`` term is an atom "title:word", held by the documents with the word in
+# their title: assumed to be a tenth of those with the word anywhere
+TITLE = "title:"
+_TITLE_SHARE = 0.1
 
 
 def triggers(node: Node) -> frozenset[WordPattern] | None:
@@ -79,6 +88,8 @@ def _key(trigger: WordPattern) -> str:
 def requirements(node: Node) -> list[Clause]:
     """Clauses of atoms, one atom of each present in every document ``node`` matches."""
     if isinstance(node, Words):
+        if node.field == "title":  # its exact words must be in the title: atoms of their own
+            return [_one(word_key(w) if w.prefix else TITLE + w.word) for w in node.words]
         return [_one(word_key(w)) for w in node.words]
     if isinstance(node, Meta):
         return [_one(f"{node.field}:{node.value}")] if node.field in _FILTER_SHARE else []
@@ -115,32 +126,59 @@ def clause_share(clause: Clause) -> float:
 
 @functools.lru_cache(maxsize=1 << 16)
 def atom_share(atom: str) -> float:
-    field, colon, _value = atom.partition(":")
+    field, colon, value = atom.partition(":")
     if colon:
-        return _FILTER_SHARE[field]
+        return _TITLE_SHARE * atom_share(value) if field == "title" else _FILTER_SHARE[field]
     rarity = news_rarity()
     if atom.endswith("*"):
         return rarity.pattern_share(WordPattern(atom[:-1], prefix=True))
     return rarity.share(atom)
 
 
+def alternatives(node: Node) -> list[list[Clause]]:
+    """The requirements of ``node`` as alternatives: every document it matches meets every
+    clause of one of them. An OR gives those of its alternatives, an AND or NEAR every
+    combination of those of its operands, while they are at most MAX_WAYS (beyond, an
+    operand's are joined as ``requirements`` joins them)."""
+    if isinstance(node, Or):
+        ways = [way for child in node.children for way in alternatives(child)]
+        return ways if len(ways) <= MAX_WAYS else [requirements(node)]
+    if isinstance(node, And | Near):
+        children = node.children if isinstance(node, And) else (node.left, node.right)
+        product: list[list[Clause]] = [[]]
+        for child in children:
+            ways = alternatives(child)
+            if len(product) * len(ways) > MAX_WAYS:
+                ways = [requirements(child)]
+            product = [done + way for done in product for way in ways]
+        return product
+    return [requirements(node)]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
-    """How presearch finds one topic: filed under the atoms of ``trigger`` (None: always a
-    candidate), then each clause of ``checks`` must have an atom present (the clauses as
-    tuples: the kernel reads them without an iterator)."""
+    """How presearch finds one topic: by any of its ``ways``, each filed under the atoms of
+    its trigger (None: for every document), then each clause of its checks must have an
+    atom present (atoms in tuples: the kernel reads them without an iterator)."""
 
-    trigger: Clause | None
-    checks: Checks
+    ways: tuple[Way, ...]
+
+
+_EVERY_DOCUMENT = Plan(((None, ()),))
 
 
 def plan(node: Node) -> Plan:
-    # the rarest first; among equals the one with the smallest atom (any order would do:
-    # only the cost of presearch depends on it, and this one is the same in every process)
-    clauses = sorted(set(requirements(node)), key=lambda c: (clause_share(c), min(c)))
-    if not clauses:
-        return Plan(None, ())
-    return Plan(clauses[0], tuple(map(_atoms, clauses[1 : 1 + CHECKED_CLAUSES])))
+    ways: dict[Way, None] = {}
+    for clauses in alternatives(node):
+        # the rarest first; among equals the one with the smallest atom (any order would
+        # do: only the cost of presearch depends on it, and this one is the same in every
+        # process)
+        ordered = sorted(set(clauses), key=lambda c: (clause_share(c), min(c)))
+        if not ordered:
+            return _EVERY_DOCUMENT  # an alternative that requires nothing
+        checks = tuple(map(_atoms, ordered[1 : 1 + CHECKED_CLAUSES]))
+        ways[_atoms(ordered[0]), checks] = None
+    return Plan(tuple(ways))
 
 
 class TopicIndex:
@@ -150,6 +188,7 @@ class TopicIndex:
     def __init__(self, roots: Sequence[Node] = ()) -> None:
         self._plans: dict[int, Plan] = {}
         self._presearch = kernel.active.new_presearch()
+        self._titled = 0  # topics filed with title atoms: documents then list theirs
         for number, root in enumerate(roots):
             self.add(number, root)
 
@@ -161,18 +200,22 @@ class TopicIndex:
         (topics of the same query share one)."""
         if found is None:
             found = plan(root)
-        trigger = None if found.trigger is None else _atoms(found.trigger)
-        self._presearch.file(number, trigger, found.checks)
+        self.remove(number)
+        self._presearch.file(number, found.ways)
         self._plans[number] = found
+        self._titled += _titled(found)
 
     def remove(self, number: int) -> None:
-        if self._plans.pop(number, None) is not None:
+        found = self._plans.pop(number, None)
+        if found is not None:
             self._presearch.remove(number)
+            self._titled -= _titled(found)
 
     def candidates(self, doc: MatchDocument) -> list[int]:
         """The topics filed under an atom the document holds (its words, the indexed
-        prefixes of its words, its language, its site with every parent domain) whose
-        checks hold, and those filed for every document; ascending."""
+        prefixes of its words, the words of its title as title atoms, its language, its site
+        with every parent domain) whose checks hold, and those filed for every document;
+        ascending."""
         filters: list[str] = []
         if doc.language:
             filters.append("lang:" + doc.language)
@@ -180,6 +223,8 @@ class TopicIndex:
         while host:
             filters.append("source:" + host)
             host = host.partition(".")[2]
+        if self._titled:
+            filters.extend([TITLE + word for word in doc.title.words])
         fields = (doc.title.words, doc.text.words, doc.feed.words)
         return self._presearch.candidates(fields, tuple(filters))
 
@@ -189,3 +234,9 @@ def _atoms(clause: Clause) -> tuple[str, ...]:
     """A clause as a tuple, shared by the plans checking it (most are one word: their
     clause is shared already, see ``_one``)."""
     return tuple(sorted(clause))
+
+
+def _titled(found: Plan) -> bool:
+    """Whether ``found`` requires a title atom."""
+    clauses = [clause for trigger, checks in found.ways for clause in (trigger or (), *checks)]
+    return any(atom.startswith(TITLE) for clause in clauses for atom in clause)
