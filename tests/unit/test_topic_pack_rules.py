@@ -253,6 +253,50 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
         (WARRANTS, "The prosecutor sought a longer sentence after the arrest.", False),
         (WARRANTS, "Prosecutors sought to block his release from detention.", False),
     ],
+    # a past summit as background in other languages; a president-elect is no head of state yet
+    "past summit or elected leader": [
+        (
+            SUMMITS,
+            "Los precios subieron. En la cumbre del año pasado, el presidente prometió ayudas.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "Les prix ont monté. Au sommet de l'an dernier, le président avait promis des aides.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "I prezzi sono saliti. Al vertice dell'anno scorso il premier aveva promesso aiuti.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "Preise stiegen. Beim Gipfel im vergangenen Jahr hatte der Kanzler Hilfe versprochen.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "Os preços subiram. Na cúpula do ano passado, o presidente prometeu ajuda.",
+            False,
+        ),
+        (SUMMITS, "President-elect Trump met the Japanese prime minister at Trump Tower.", False),
+        (
+            SUMMITS,
+            "El presidente electo se reunió con el presidente saliente en el Palacio.",
+            False,
+        ),
+        (SUMMITS, "El presidente asistirá a la cumbre de la próxima semana en Bruselas.", True),
+        (SUMMITS, "Le président participera au sommet de Bruxelles la semaine prochaine.", True),
+        (SUMMITS, "Il premier parteciperà al vertice di Bruxelles la prossima settimana.", True),
+        (SUMMITS, "Der Kanzler reist kommende Woche zum Gipfel nach Brüssel.", True),
+        (
+            SUMMITS,
+            "O presidente participará da cúpula de líderes do Brics na próxima semana.",
+            True,
+        ),
+        (SUMMITS, "President Biden met the Japanese prime minister at the White House.", True),
+    ],
 }
 
 CASES = [(rule, *case) for rule, cases in RULES.items() for case in cases]
