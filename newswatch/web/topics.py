@@ -20,6 +20,7 @@ from newswatch.core.errors import NewswatchError, NotFoundError
 from newswatch.core.marks import marked_runs
 from newswatch.core.problems import InvalidInput, Problem
 from newswatch.core.query import Explanation, MatchDocument
+from newswatch.core.query.parser import MAX_QUERY_LENGTH
 from newswatch.core.validate import check_topic
 from newswatch.net.fetcher import Fetcher, FetchPolicy
 from newswatch.store.alerts import AlertStore
@@ -47,7 +48,10 @@ from newswatch.web.templating import render
 ORIGIN = "web"
 DAY = 86400.0
 WEEK_DAYS = 7
-MAX_QUERY_CHARS = 64_000  # the catalogue's own cap is checked by check_topic
+# one over the cap on a query (checked by check_topic): a longer one, such as a large pack
+# topic's written-out query saved as the topic's own, is refused with the cap's message rather
+# than cut into a malformed query
+MAX_QUERY_CHARS = MAX_QUERY_LENGTH + 1
 MAX_NAME_CHARS = 200
 MAX_SAMPLE_CHARS = min(MAX_TEXT_CHARS, 200_000)  # a pasted text
 BACKTEST_DAYS = (1, 3, 7, 30, 90)

@@ -25,6 +25,7 @@ from newswatch.core import neardup
 from newswatch.core.catalog import Feed, Subscription, Topic
 from newswatch.core.feed_state import FeedState, Health
 from newswatch.core.models import Alert
+from newswatch.core.query.parser import MAX_QUERY_LENGTH
 from newswatch.core.text import tokenize
 from newswatch.embedded_redis import free_port
 from newswatch.store.alert_events import AlertEvents
@@ -34,6 +35,7 @@ from newswatch.store.catalog import CatalogStore
 from newswatch.store.deliveries import Delivery, DeliveryStore
 from newswatch.store.feeds import FeedStateStore
 from newswatch.store.stories import StoryStore
+from newswatch.topics import load_pack
 from tests.support.api import serve
 from tests.support.origin import Origin, Route, rss
 from tests.support.receivers import WebhookReceiver, new_secret
@@ -579,6 +581,24 @@ def test_a_pack_topic_opens_in_the_editor_saying_so(
     assert "pack: summits" in web.get("/topics").text
     editor = web.get("/topics/summits")
     assert editor.status_code == 200 and "the topic pack's <code>summits</code>" in editor.text
+
+
+def test_a_pack_topic_longer_than_the_cap_is_not_saved_as_ones_own_query(
+    web: httpx.Client, redis_client: redis.Redis
+) -> None:
+    # the written-out summits query is over the cap on a query people send: saving it from the
+    # editor as the topic's own query is refused with the cap, not cut into a malformed query
+    written_out = load_pack()["summits"].query
+    assert len(written_out) > MAX_QUERY_LENGTH
+    catalog = CatalogStore(redis_client)
+    catalog.add(Topic("summits", written_out, pack="summits"), origin="test")
+    log_in(web)
+    csrf = csrf_of(web.get("/topics/summits").text)
+    form = {"csrf": csrf, "name": "summits", "query": written_out, "existing": "1"}
+    refused = web.post("/topics/save", data={**form, "action": "save"})
+    assert refused.status_code == 422
+    assert f"the query is longer than {MAX_QUERY_LENGTH} characters" in refused.text
+    assert catalog.topics() == [Topic("summits", written_out, pack="summits")]
 
 
 def test_the_session_cookie_is_secure_when_https_is_in_front(redis_client: redis.Redis) -> None:
