@@ -692,6 +692,25 @@ def test_the_kernel_makes_the_words_of_text_whose_folding_keeps_its_offsets() ->
     ]
 
 
+def test_the_kernel_enters_the_ascii_fields_as_python_does() -> None:
+    """The compiled kernel enters a field whose text is ASCII among the state's plain fields
+    itself (then makes its items from the first one), as the state's ``_item`` would."""
+    doc = MatchDocument.build(
+        title="Putin met Xi", text="Die Straße, a summit", feed="Summit daily"
+    )
+    matcher = TopicMatcher([TopicSpec("a", "putin OR summit OR feed:daily")])
+    state = DocumentState(doc)
+    (found,) = matcher._program.match(
+        matcher.candidates(doc), doc, state, TopicMatch, Highlight, matcher._code
+    )
+    python = DocumentState(doc)
+    for field in ("title", "text", "feed"):
+        python._item(("x", field, (0, 1)))
+    assert python._plain.keys() == {"title", "feed"}  # "Straße" folds longer
+    assert state._plain == python._plain
+    assert found.matched == ["Putin", "summit", "daily"]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Checked:
     """A highlight class with a __post_init__: the kernel calls it instead of setting its

@@ -215,7 +215,7 @@ fail:
 /* interned attribute names, made at import */
 static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
     *str_text, *str_term, *str_title, *str_feed, *str_items, *str_plain, *str_item_,
-    *str_limits;
+    *str_limits, *str_original, *str_token_offsets;
 
 /* 1 when instances of ``cls`` can be made by setting their slots (what its generated
  * __init__ does): no __post_init__ to run; 0 when not; -1 on error */
@@ -1770,6 +1770,56 @@ reporting_start(Reporting *rep, PyObject *state, PyObject *light)
     return rep->plain_light < 0 ? -1 : 0;
 }
 
+/* a hit (the term as written, the field, (start, end)), new reference */
+static PyObject *
+new_hit(PyObject *text, PyObject *field, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *span = PyTuple_New(2), *hit = NULL;
+    if (span == NULL)
+        return NULL;
+    PyObject *first = PyLong_FromSsize_t(start), *last = PyLong_FromSsize_t(end);
+    if (first != NULL)
+        PyTuple_SET_ITEM(span, 0, first);
+    if (last != NULL)
+        PyTuple_SET_ITEM(span, 1, last);
+    if (first != NULL && last != NULL)
+        hit = PyTuple_New(3);
+    if (hit == NULL) {
+        Py_DECREF(span);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(hit, 0, Py_NewRef(text));
+    PyTuple_SET_ITEM(hit, 1, Py_NewRef(field));
+    PyTuple_SET_ITEM(hit, 2, span);
+    return hit;
+}
+
+/* field f (named ``name``) entered among the state's plain fields when its text is ASCII (its
+ * folded offsets are then its own), as DocumentState._item enters it at its first item: the
+ * items of its words are made here from the first one on */
+static int
+plain_field(Run *r, Reporting *rep, int f, PyObject *name)
+{
+    int known = PyDict_Contains(rep->plain, name);
+    if (known != 0)
+        return known < 0 ? -1 : 0;
+    PyObject *original = PyObject_GetAttr(r->fields[f], str_original);
+    if (original == NULL)
+        return -1;
+    int failed = 0;
+    if (PyUnicode_Check(original) && PyUnicode_IS_ASCII(original)) {
+        PyObject *bounds = PyObject_GetAttr(r->fields[f], str_token_offsets);
+        PyObject *order = bounds != NULL ? PyLong_FromLong(f) : NULL;
+        PyObject *info = order != NULL ? PyTuple_Pack(3, order, original, bounds) : NULL;
+        failed = info == NULL || PyDict_SetItem(rep->plain, name, info) < 0;
+        Py_XDECREF(info);
+        Py_XDECREF(order);
+        Py_XDECREF(bounds);
+    }
+    Py_DECREF(original);
+    return failed ? -1 : 0;
+}
+
 /* the items of the hits of term ``number`` in the current document, in article order
  * (borrowed: kept by the term until the document is done); see DocumentState._unit_items */
 static PyObject *
@@ -1789,9 +1839,11 @@ term_items(Run *r, Reporting *rep, Py_ssize_t number)
         Py_ssize_t at, count;
         if (spans_of(r, (int32_t)(number << 2 | REF_TERM), f, &at, &count) < 0)
             goto fail;
+        if (count && plain_field(r, rep, f, names[f]) < 0)
+            goto fail;
         for (Py_ssize_t k = 0; k < count; k++) {
-            PyObject *hit = Py_BuildValue("(OO(nn))", p->terms[number].text, names[f],
-                                          p->arena[at + 2 * k], p->arena[at + 2 * k + 1]);
+            PyObject *hit = new_hit(p->terms[number].text, names[f], p->arena[at + 2 * k],
+                                    p->arena[at + 2 * k + 1]);
             if (hit == NULL)
                 goto fail;
             PyObject *item = item_of(hit, rep->cache, rep->plain, rep->light,
@@ -3232,6 +3284,7 @@ PyInit__kernel(void)
         {&str_end, "end"}, {&str_text, "text"}, {&str_term, "term"},
         {&str_title, "title"}, {&str_feed, "feed"}, {&str_items, "_items"},
         {&str_plain, "_plain"}, {&str_item_, "_item"}, {&str_limits, "_limits"},
+        {&str_original, "original"}, {&str_token_offsets, "token_offsets"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (*names[i].name == NULL) {
