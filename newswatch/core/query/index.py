@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from newswatch.core.query import kernel
 from newswatch.core.query._pure import Way  # (trigger, checks): atoms in tuples
@@ -159,9 +159,11 @@ def alternatives(node: Node) -> list[list[Clause]]:
 class Plan:
     """How presearch finds one topic: by any of its ``ways``, each filed under the atoms of
     its trigger (None: for every document), then each clause of its checks must have an
-    atom present (atoms in tuples: the kernel reads them without an iterator)."""
+    atom present (atoms in tuples: the kernel reads them without an iterator). ``titled``:
+    whether an atom of a way is a title atom (documents then list theirs)."""
 
     ways: tuple[Way, ...]
+    titled: bool = False
 
 
 _EVERY_DOCUMENT = Plan(((None, ()),))
@@ -170,15 +172,21 @@ _EVERY_DOCUMENT = Plan(((None, ()),))
 def plan(node: Node) -> Plan:
     ways: dict[Way, None] = {}
     for clauses in alternatives(node):
-        # the rarest first; among equals the one with the smallest atom (any order would
-        # do: only the cost of presearch depends on it, and this one is the same in every
-        # process)
-        ordered = sorted(set(clauses), key=lambda c: (clause_share(c), min(c)))
+        ordered = sorted(set(clauses), key=_order)
         if not ordered:
             return _EVERY_DOCUMENT  # an alternative that requires nothing
         checks = tuple(map(_atoms, ordered[1 : 1 + CHECKED_CLAUSES]))
         ways[_atoms(ordered[0]), checks] = None
-    return Plan(tuple(ways))
+    filed = tuple(ways)
+    return Plan(filed, any(map(_titled_clause, _clauses(filed))))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _order(clause: Clause) -> tuple[float, str]:
+    """Where ``clause`` stands among a topic's clauses: the rarest first; among equals the
+    one with the smallest atom (any order would do: only the cost of presearch depends on
+    it, and this one is the same in every process)."""
+    return clause_share(clause), min(clause)
 
 
 class TopicIndex:
@@ -203,13 +211,13 @@ class TopicIndex:
         self.remove(number)
         self._presearch.file(number, found.ways)
         self._plans[number] = found
-        self._titled += _titled(found)
+        self._titled += found.titled
 
     def remove(self, number: int) -> None:
         found = self._plans.pop(number, None)
         if found is not None:
             self._presearch.remove(number)
-            self._titled -= _titled(found)
+            self._titled -= found.titled
 
     def candidates(self, doc: MatchDocument) -> list[int]:
         """The topics filed under an atom the document holds (its words, the indexed
@@ -236,7 +244,14 @@ def _atoms(clause: Clause) -> tuple[str, ...]:
     return tuple(sorted(clause))
 
 
-def _titled(found: Plan) -> bool:
-    """Whether ``found`` requires a title atom."""
-    clauses = [clause for trigger, checks in found.ways for clause in (trigger or (), *checks)]
-    return any(atom.startswith(TITLE) for clause in clauses for atom in clause)
+def _clauses(ways: tuple[Way, ...]) -> Iterator[tuple[str, ...]]:
+    for trigger, checks in ways:
+        if trigger is not None:
+            yield trigger
+        yield from checks
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _titled_clause(clause: tuple[str, ...]) -> bool:
+    """Whether an atom of ``clause`` is a title atom."""
+    return any(atom.startswith(TITLE) for atom in clause)
