@@ -113,11 +113,7 @@ def test_sources_read_each_corpus_and_say_what_is_missing(tmp_path: Path) -> Non
     (corpora / "seed-article.txt").write_text("Skip to content\n\nThe headline\n\nREAD ALSO: x\n")
     cache = tmp_path / "cache"
     cache.mkdir()
-    with tarfile.open(cache / "pkg-1.0.tar.gz", "w:gz") as tar:
-        data = "Texto de prueba, año.".encode()
-        member = tarfile.TarInfo("pkg-1.0/tests/a.txt")
-        member.size = len(data)
-        tar.addfile(member, io.BytesIO(data))
+    _tarball(cache / "pkg-1.0.tar.gz", {"pkg-1.0/tests/a.txt": "Texto de prueba, año.".encode()})
     sources = ev.Sources(corpora, cache, fetch=False)
 
     ecb = sources.text("ecbplus:1_1ecb.xml")
@@ -141,10 +137,7 @@ def test_sources_read_each_corpus_and_say_what_is_missing(tmp_path: Path) -> Non
 
 def test_a_page_inside_an_npm_package_is_read_through_the_extraction(tmp_path: Path) -> None:
     page = article_page(UNRELATED_TITLE, UNRELATED_PARAGRAPHS)
-    with tarfile.open(tmp_path / "scope-pkg-2.1.0.tgz", "w:gz") as tar:
-        member = tarfile.TarInfo("package/fixtures/a.html")
-        member.size = len(page)
-        tar.addfile(member, io.BytesIO(page))
+    _tarball(tmp_path / "scope-pkg-2.1.0.tgz", {"package/fixtures/a.html": page})
     sources = ev.Sources(tmp_path, tmp_path, fetch=False)
     text = sources.text("npm:@scope/pkg@2.1.0:package/fixtures/a.html")
     assert text is not None and text.title == UNRELATED_TITLE and not text.dropped
@@ -165,10 +158,7 @@ def test_a_feed_item_inside_an_npm_package_is_read_as_an_unfetched_item(tmp_path
         "<description>Texto da segunda notícia.</description></item>"
         "</channel></rss>"
     ).encode()
-    with tarfile.open(tmp_path / "feed-pkg-3.7.0.tgz", "w:gz") as tar:
-        member = tarfile.TarInfo("package/test/input/news.rss")
-        member.size = len(feed)
-        tar.addfile(member, io.BytesIO(feed))
+    _tarball(tmp_path / "feed-pkg-3.7.0.tgz", {"package/test/input/news.rss": feed})
     sources = ev.Sources(tmp_path, tmp_path, fetch=False)
 
     item = sources.text("npm:feed-pkg@3.7.0:package/test/input/news.rss#1")
@@ -193,11 +183,9 @@ def test_a_feed_item_inside_a_package_is_read_as_the_product_reads_an_unfetched_
     ).encode("cp1251")
     spanish = "La Guardia Civil detuvo a un profesor, según informó la Comandancia de Madrid."
     latin = spanish.encode("latin-1")  # not UTF-8: read as the product reads a page
-    with tarfile.open(tmp_path / "pkg-1.0.tar.gz", "w:gz") as tar:
-        for name, data in (("pkg-1.0/tests/feed.xml", feed), ("pkg-1.0/tests/es.txt", latin)):
-            member = tarfile.TarInfo(name)
-            member.size = len(data)
-            tar.addfile(member, io.BytesIO(data))
+    _tarball(
+        tmp_path / "pkg-1.0.tar.gz", {"pkg-1.0/tests/feed.xml": feed, "pkg-1.0/tests/es.txt": latin}
+    )
     sources = ev.Sources(tmp_path, tmp_path, fetch=False)
 
     item = sources.text("registry:pkg==1.0:pkg-1.0/tests/feed.xml#1")
@@ -239,3 +227,12 @@ def test_the_labels_in_the_repository_are_valid() -> None:
     assert {label.part for label in labels} == {"tune", "heldout"}
     for topic in TOPICS:
         assert any(topic in label.topics for label in labels), f"no positive for {topic}"
+
+
+def _tarball(path: Path, files: dict[str, bytes]) -> None:
+    """A package as the registry gives it: a gzipped tar of ``files`` (member name -> bytes)."""
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
