@@ -15,7 +15,8 @@ from newswatch.config import Settings, load_settings
 from newswatch.core.catalog import Topic
 from newswatch.core.errors import ConfigError, QueryError
 from newswatch.core.pack import matcher_query
-from newswatch.core.query import TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query import TopicMatcher, TopicSpec
+from newswatch.core.query.compiled import as_query
 from newswatch.logs import get_logger
 from newswatch.store.alert_events import AlertEvents
 from newswatch.store.alerts import AlertStore
@@ -176,8 +177,7 @@ def _parsing(specs: list[TopicSpec]) -> tuple[list[TopicSpec], list[str]]:
     bad: list[str] = []
     for spec in specs:
         try:
-            if isinstance(spec.query, str):  # a parsed one (the pack's) is known to be good
-                parse_query(spec.query)
+            as_query(spec.query)  # text is parsed; a parsed one (the pack's) is known good
         except QueryError as exc:
             log.error(
                 "topic skipped", topic=spec.name, reason="query does not parse", error=str(exc)

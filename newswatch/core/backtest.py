@@ -15,7 +15,8 @@ from typing import Any
 from newswatch.core.alerting import article_document
 from newswatch.core.language import language_code
 from newswatch.core.models import Article
-from newswatch.core.query import Query, TopicMatcher, TopicSpec, parse_query
+from newswatch.core.query import Query, TopicMatcher, TopicSpec
+from newswatch.core.query.compiled import as_query, query_text
 from newswatch.core.query.evaluator import evaluate
 from newswatch.core.query.index import triggers
 from newswatch.core.text import fold
@@ -51,7 +52,7 @@ class Backtest:
     def __post_init__(self) -> None:
         # raises QueryError for a query that does not parse (the caller validated it first)
         self._matcher = TopicMatcher([TopicSpec("backtest", self.query, self.languages)])
-        self._root = (parse_query(self.query) if isinstance(self.query, str) else self.query).root
+        self._root = as_query(self.query).root
         self._languages = {language_code(lang) for lang in self.languages if lang.strip()}
         found = triggers(self._root)
         self._triggers = None if found is None else tuple(sorted({t.word for t in found}))
@@ -93,7 +94,7 @@ class Backtest:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "query": self.query if isinstance(self.query, str) else self.query.text,
+            "query": query_text(self.query),
             "languages": list(self.languages),
             "articles": self.articles,
             "matches": self.matches,

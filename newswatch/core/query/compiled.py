@@ -45,3 +45,14 @@ def parse_query(text: str, *, max_length: int = MAX_QUERY_LENGTH) -> Query:
     """Parse a topic query; raises QueryError (with position and hint) when it is malformed
     or longer than ``max_length`` characters (by default the cap on what people send)."""
     return Query(text, parse_tree(text, max_length))
+
+
+def as_query(query: str | Query) -> Query:
+    """``query`` parsed: text under the cap on what people send, a Query as it is (parsed
+    already by whoever may allow more, such as the topic pack)."""
+    return parse_query(query) if isinstance(query, str) else query
+
+
+def query_text(query: str | Query) -> str:
+    """The text of ``query``, parsed or not."""
+    return query if isinstance(query, str) else query.text

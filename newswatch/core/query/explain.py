@@ -15,7 +15,7 @@ from typing import Any
 
 from newswatch.core.language import language_code
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, Words, positive_words, to_query
-from newswatch.core.query.compiled import Query, parse_query
+from newswatch.core.query.compiled import Query, as_query
 from newswatch.core.query.document import WORD_FIELDS, MatchDocument
 from newswatch.core.query.evaluator import (
     Occurrences,
@@ -91,7 +91,7 @@ def explain(
     """Explain whether ``query`` matches ``document``. ``languages``: the topic's language
     filter (an article of unknown language passes it). Raises QueryError for a query that
     does not parse."""
-    parsed = parse_query(query) if isinstance(query, str) else query
+    parsed = as_query(query)
     clause = _clause(parsed.root, document)
     failed = _failures(clause)
     wanted = {language_code(lang) for lang in languages if lang.strip()}

@@ -11,7 +11,7 @@ import math
 import re
 
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, Words, positive_words
-from newswatch.core.query.compiled import Query, parse_query
+from newswatch.core.query.compiled import Query, as_query
 from newswatch.core.query.lexer import Kind, tokenize_query
 from newswatch.core.query.rarity import Rarity, news_rarity
 
@@ -39,7 +39,7 @@ class LintWarning:
 
 def lint(query: str | Query, rarity: Rarity | None = None) -> list[LintWarning]:
     """Warnings for ``query``, in query order. Raises QueryError if it does not parse."""
-    parsed = parse_query(query) if isinstance(query, str) else query
+    parsed = as_query(query)
     rarity = rarity or news_rarity()
     warnings = _operator_words(parsed.text)
     warnings += _broad_wildcards(parsed, rarity)

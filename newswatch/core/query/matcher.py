@@ -11,7 +11,7 @@ from newswatch.core.errors import QueryError
 from newswatch.core.language import language_code
 from newswatch.core.query import kernel
 from newswatch.core.query.bytecode import compile_code
-from newswatch.core.query.compiled import Query, parse_query
+from newswatch.core.query.compiled import Query, as_query, query_text
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.highlight import Highlight
 from newswatch.core.query.index import Plan, TopicIndex, plan
@@ -205,10 +205,10 @@ _EVERY: frozenset[str] = frozenset()
 
 def _compile(spec: TopicSpec, parsed: _Parsed) -> _Topic:
     try:
-        text = spec.query if isinstance(spec.query, str) else spec.query.text
+        text = query_text(spec.query)
         found = parsed.get(text)
         if found is None:
-            query = parse_query(spec.query) if isinstance(spec.query, str) else spec.query
+            query = as_query(spec.query)
             found = parsed[text] = (query, plan(query.root))
     except QueryError as err:
         raise QueryError(
