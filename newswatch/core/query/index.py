@@ -80,11 +80,6 @@ def _rarest(words: tuple[WordPattern, ...]) -> WordPattern:
     return max(words, key=lambda w: (not w.prefix, len(w.word)))
 
 
-def _key(trigger: WordPattern) -> str:
-    # the vocabulary is " a b c ": a leading space anchors the word start, a trailing one its end
-    return f" {trigger.word}" if trigger.prefix else f" {trigger.word} "
-
-
 def requirements(node: Node) -> list[Clause]:
     """Clauses of atoms, one atom of each present in every document ``node`` matches."""
     if isinstance(node, Words):
