@@ -10,6 +10,7 @@ those characters stand in a row, i.e. as a substring of a run of CJK text.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -138,6 +139,38 @@ def normalize_whitespace(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# a run's irregular segments (folded start, folded length, original start, original length;
+# offsets within the run) and how much folding lengthens it
+_Segments = tuple[tuple[tuple[int, int, int, int], ...], int]
+
+
+def _run_segments(run: str) -> _Segments:
+    """The irregular segments of a run of non-ASCII characters (see ``FoldedOffsets``):
+    news text repeats a few short runs (quotes, dashes, accented letters) hundreds of times,
+    each worked out once per process; a long run (a sentence of Cyrillic, CJK) is not kept."""
+    return _short_run_segments(run) if len(run) <= _SHORT_RUN else _segments_of(run)
+
+
+def _segments_of(run: str) -> _Segments:
+    folded = len(fold(run))
+    if folded == len(run) and not _SHRINKING.search(run):
+        return (), 0  # no character shrinks, so none grew either
+    pieces = [len(fold(char)) for char in run]
+    if sum(pieces) != folded:  # mapped as a whole
+        return ((0, folded, 0, len(run)),), folded - len(run)
+    segments = []
+    shift = 0
+    for offset, length in enumerate(pieces):
+        if length != 1:
+            segments.append((offset + shift, length, offset, 1))
+            shift += length - 1
+    return tuple(segments), shift
+
+
+_SHORT_RUN = 16
+_short_run_segments = functools.lru_cache(maxsize=1 << 12)(_segments_of)
+
+
 class FoldedOffsets:
     """Maps offsets in ``fold(text)`` back to offsets in ``text``.
 
@@ -159,19 +192,11 @@ class FoldedOffsets:
             return
         shift = 0  # folded offset minus original offset, before the current run
         for run in _NON_ASCII.finditer(text):
-            start, end = run.span()
-            folded = len(fold(run.group()))
-            if folded == end - start and not _SHRINKING.search(run.group()):
-                continue  # no character shrinks, so none grew either
-            pieces = [len(fold(char)) for char in run.group()]
-            if sum(pieces) == folded:
-                for offset, length in enumerate(pieces):
-                    if length != 1:
-                        self._segment(start + offset + shift, length, start + offset, 1)
-                        shift += length - 1
-            else:
-                self._segment(start + shift, folded, start, end - start)
-                shift += folded - (end - start)
+            segments, change = _run_segments(run.group())
+            start = run.start()
+            for fold_at, fold_length, orig_at, orig_length in segments:
+                self._segment(start + shift + fold_at, fold_length, start + orig_at, orig_length)
+            shift += change
 
     def _segment(
         self, fold_start: int, fold_length: int, orig_start: int, orig_length: int
@@ -180,6 +205,11 @@ class FoldedOffsets:
         self._fold_ends.append(fold_start + fold_length)
         self._orig_starts.append(orig_start)
         self._orig_ends.append(orig_start + orig_length)
+
+    def segments(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """The irregular segments: their starts and ends in the folded text, then in the
+        original (as ``kernel.original_offsets`` takes them)."""
+        return self._fold_starts, self._fold_ends, self._orig_starts, self._orig_ends
 
     def keeps_offsets(self) -> bool:
         """Whether every folded offset is the original one (no character changed length:

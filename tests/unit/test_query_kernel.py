@@ -81,6 +81,24 @@ def test_offsets_are_those_of_the_pure_kernel(compiled: ModuleType, parts: list[
     assert compiled.token_offsets(parts) == _pure.token_offsets(parts)
 
 
+# characters folding longer ("ß", "…", "ﬁ"), into nothing (combining accents) or into fewer
+# (conjoining and compatibility jamo), and ones folding as they are
+FOLDING = "aZ ’“ßﬁ…½é\u0301\u1100\u1161\u11a8ㄱㅏ가İ한\U0001d400x-\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=FOLDING, max_size=30))
+def test_original_offsets_map_tokens_as_folded_offsets_do(compiled: ModuleType, text: str) -> None:
+    index = MatchDocument.build(text=text).text
+    bounds = index.token_offsets
+    offsets = FoldedOffsets(text)
+    expected = [offsets.end(b) if k & 1 else offsets.start(b) for k, b in enumerate(bounds)]
+    segments = offsets.segments()
+    assert compiled.original_offsets(bounds, *segments) == expected
+    assert _pure.original_offsets(bounds, *segments) == expected
+    assert index.original_offsets == expected
+
+
 # words, prefixes (one the whole of a word, one of no word, one of a word beyond the BMP, one
 # of an accented word) and filters
 ATOMS = ["w1", "w2", "w3", "p*", "w1*", "wx*", "é*", "\U0001d400b*", "lang:en", "source:x.org"]
@@ -333,6 +351,10 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
         ("items", ((), {}, {}, Highlight, None)),
         ("token_offsets", (("a", "b"),)),
         ("token_offsets", (["a", 1, "b"],)),
+        ("original_offsets", ([0, 1], [0], [1], [0], "x")),
+        ("original_offsets", ([0, 1], [0], [1], [0], [1, 2])),
+        ("original_offsets", ([0, "a"], [], [], [], [])),
+        ("original_offsets", ([0, 1], [0], [1], [0])),
         ("fast_report", ((), 1, 1, list)),
         ("fast_report", ([(1, 2, 3, 4)], 1, 1, list)),
         ("fast_report", ([((1, 2), 2, 3, 4)], 1, 1, list)),
@@ -416,8 +438,9 @@ def test_words_of_an_ascii_field_are_made_as_in_python(compiled: ModuleType) -> 
 
 
 # gaps between words a phrase spans: every ASCII whitespace (``\s`` and str.strip agree on
-# them), runs of it, punctuation, and a non-ASCII dash (Python makes those)
-GAPS = [" ", "\n\t ", "\x0b\x0c\r", "\x1c\x1d\x1e\x1f", ", ", " -- ", "'s ", " \u2014 "]
+# them), runs of it, punctuation, a non-ASCII dash (Python makes those) and an ellipsis
+# (folded longer: the offsets of the words after it move)
+GAPS = [" ", "\n\t ", "\x0b\x0c\r", "\x1c\x1d\x1e\x1f", ", ", " -- ", "'s ", " \u2014 ", "\u2026 "]
 
 
 @settings(max_examples=200, deadline=None)
@@ -434,8 +457,7 @@ def test_the_items_of_words_and_phrases_are_those_python_makes(
     python, plain = DocumentState(doc), {}
     for order, name in enumerate(("title", "text", "feed")):
         index = doc.field(name)
-        if index.keeps_offsets:
-            plain[name] = (order, index.original, index.token_offsets)
+        plain[name] = (order, index.original, index.original_offsets)
     count = len(doc.title.tokens)
     hits = [
         (f"term {n}", name, (start, start + n))
@@ -579,6 +601,8 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: presearch.remove(7),
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
         lambda: compiled.token_offsets(["", "a", " ", "bc", ""]),
+        lambda: compiled.original_offsets([0, 2, 3, 5], [1], [3], [1], [2]),
+        lambda: compiled.original_offsets([0, 2], [1], [3], [1], "x"),  # raises
         lambda: compiled.items(hits, {}, ascii, Highlight, lambda hit: hit),
         lambda: compiled.items(hits, {}, {"title": (0, "ab", [0, 1])}, Highlight, make),
         lambda: compiled.fast_report([*items, items[0]], 9, 5, list),
@@ -675,13 +699,14 @@ def _no_cycle(matcher: TopicMatcher) -> None:
     assert gc.isenabled() == enabled  # match leaves the collector as it found it
 
 
-def test_the_kernel_makes_the_words_of_text_whose_folding_keeps_its_offsets() -> None:
-    """Quotes and dashes leave a text's offsets as folding finds them (the kernel makes its
-    words' highlights); a sharp s or a decomposed accent do not (Python does)."""
+def test_the_kernel_makes_the_ascii_words_of_any_text() -> None:
+    """Quotes and dashes leave a text's offsets as folding finds them; a sharp s, an ellipsis
+    or a decomposed accent move those after them: the kernel makes the highlights of ASCII
+    words of both from the offsets of the tokens in the text (Python those of "Straße")."""
     assert FoldedOffsets("Putin’s “summit” — Kyiv").keeps_offsets()
     assert not FoldedOffsets("Straße").keeps_offsets()
     matcher = TopicMatcher([TopicSpec("a", "putin summit* strasse")])
-    doc = MatchDocument.build(title="Putin’s “summit” — Kyiv", text="Die Straße, a summit")
+    doc = MatchDocument.build(title="Putin’s “summit” — Kyiv", text="Die Straße… a summit")
     (found,) = matcher.match(doc)
     assert found.matched == ["Putin", "summit", "Straße"]
     assert [(h.field, h.start, h.end, h.text) for h in found.highlights] == [
@@ -692,9 +717,10 @@ def test_the_kernel_makes_the_words_of_text_whose_folding_keeps_its_offsets() ->
     ]
 
 
-def test_the_kernel_enters_the_ascii_fields_as_python_does() -> None:
-    """The compiled kernel enters a field whose text is ASCII among the state's plain fields
-    itself (then makes its items from the first one), as the state's ``_item`` would."""
+def test_the_kernel_enters_the_fields_as_python_does() -> None:
+    """The compiled kernel enters a field among the state's plain fields itself (then makes
+    the items of its ASCII words from the first one on), as the state's ``_item`` would:
+    with the offsets of its tokens in its text."""
     doc = MatchDocument.build(
         title="Putin met Xi", text="Die Straße, a summit", feed="Summit daily"
     )
@@ -706,7 +732,8 @@ def test_the_kernel_enters_the_ascii_fields_as_python_does() -> None:
     python = DocumentState(doc)
     for field in ("title", "text", "feed"):
         python._item(("x", field, (0, 1)))
-    assert python._plain.keys() == {"title", "feed"}  # "Straße" folds longer
+    assert python._plain.keys() == {"title", "text", "feed"}
+    assert python._plain["text"] == (1, "Die Straße, a summit", [0, 3, 4, 10, 12, 13, 14, 20])
     assert state._plain == python._plain
     assert found.matched == ["Putin", "summit", "daily"]
 

@@ -215,7 +215,7 @@ fail:
 /* interned attribute names, made at import */
 static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
     *str_text, *str_term, *str_title, *str_feed, *str_items, *str_plain, *str_item_,
-    *str_limits, *str_original, *str_token_offsets;
+    *str_limits, *str_original, *str_original_offsets;
 
 /* 1 when instances of ``cls`` can be made by setting their slots (what its generated
  * __init__ does): no __post_init__ to run; 0 when not; -1 on error */
@@ -314,16 +314,16 @@ ascii_spaced(PyObject *text)
     return spaced;
 }
 
-/* the item of ASCII words found at tokens ``start`` to ``end`` of a field whose folded
- * offsets are its own: see DocumentState._item (one word's text as it is, lowered; more
- * words' with their whitespace made single spaces, then lowered); NULL without an error set
- * when the text is not ASCII or the field's offsets do not reach that far (Python makes it
- * then) */
+/* the item of ASCII words found at tokens ``start`` to ``end`` of a field (``info``: its
+ * number, its text and the offsets of its tokens in that text): see DocumentState._item (one
+ * word's text as it is, lowered; more words' with their whitespace made single spaces, then
+ * lowered); NULL without an error set when the text is not ASCII or the field's offsets do
+ * not reach that far (Python makes it then) */
 static PyObject *
 span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyObject *cls,
           PyObject *const *slots)
 {
-    /* info: (the field's number in article order, its text, its token bounds) */
+    /* info: (the field's number in article order, its text, its tokens' offsets there) */
     if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3
         || !PyUnicode_Check(PyTuple_GET_ITEM(info, 1)) || !PyList_Check(PyTuple_GET_ITEM(info, 2))) {
         PyErr_SetString(PyExc_TypeError, "a field is (number, text, bounds)");
@@ -417,7 +417,7 @@ item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObjec
             return NULL;
         }
     }
-    if (item == NULL)  /* not ASCII words of a plain field: made in Python */
+    if (item == NULL)  /* not ASCII words of a field of ``fields``: made in Python */
         item = PyObject_CallOneArg(make, hit);
     return item;
 }
@@ -638,6 +638,89 @@ kernel_token_offsets(PyObject *module, PyObject *parts)
         }
         PyList_SET_ITEM(found, i, offset);
     }
+    return found;
+}
+
+/* the Py_ssize_t values of a list of ints into ``*values`` (PyMem_Malloc'd); -1 on error */
+static int
+list_sizes(PyObject *list, Py_ssize_t **values)
+{
+    if (!PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "original_offsets() takes lists of ints");
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    *values = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (*values == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        (*values)[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if ((*values)[i] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* original_offsets(bounds, fold_starts, fold_ends, orig_starts, orig_ends) -> ``bounds``
+ * (offsets in a folded text) mapped to the original text by its irregular segments: those at
+ * even places (where a token starts) as FoldedOffsets.start maps them, those at odd places
+ * (where one ends) as FoldedOffsets.end does; see _pure.original_offsets */
+static PyObject *
+kernel_original_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "original_offsets() takes 5 arguments");
+        return NULL;
+    }
+    Py_ssize_t *lists[5] = {NULL, NULL, NULL, NULL, NULL};
+    PyObject *found = NULL;
+    for (int k = 0; k < 5; k++)
+        if (list_sizes(args[k], &lists[k]) < 0)
+            goto done;
+    Py_ssize_t n = PyList_GET_SIZE(args[0]), segments = PyList_GET_SIZE(args[1]);
+    for (int k = 2; k < 5; k++) {
+        if (PyList_GET_SIZE(args[k]) != segments) {
+            PyErr_SetString(PyExc_TypeError, "original_offsets() takes segments of one length");
+            goto done;
+        }
+    }
+    const Py_ssize_t *bounds = lists[0], *fold_starts = lists[1], *fold_ends = lists[2],
+                     *orig_starts = lists[3], *orig_ends = lists[4];
+    found = PyList_New(n);
+    if (found == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t offset = bounds[j], low = 0, high = segments;
+        while (low < high) {  /* bisect_right(fold_starts, offset) */
+            Py_ssize_t middle = low + (high - low) / 2;
+            if (offset < fold_starts[middle])
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        Py_ssize_t i = low - 1, mapped;
+        if (j & 1) {  /* an end: a segment starting here with folded characters lies after */
+            while (i >= 0 && fold_starts[i] == offset && offset < fold_ends[i])
+                i--;
+        }
+        if (i < 0)
+            mapped = offset;
+        else if (offset >= fold_ends[i])
+            mapped = orig_ends[i] + offset - fold_ends[i];
+        else
+            mapped = j & 1 ? orig_ends[i] : orig_starts[i];
+        PyObject *value = PyLong_FromSsize_t(mapped);
+        if (value == NULL) {
+            Py_CLEAR(found);
+            goto done;
+        }
+        PyList_SET_ITEM(found, j, value);
+    }
+done:
+    for (int k = 0; k < 5; k++)
+        PyMem_Free(lists[k]);
     return found;
 }
 
@@ -1715,7 +1798,7 @@ run_start(Run *r, PyObject *doc)
 /* what a report needs of the document state (program.DocumentState) */
 typedef struct {
     PyObject *cache;  /* hit -> item */
-    PyObject *plain;  /* field -> (number, text, token bounds) */
+    PyObject *plain;  /* field -> (number, text, its tokens' offsets there) */
     PyObject *make;  /* hit -> item, made in Python */
     PyObject *light;  /* the highlight class */
     PyObject *slots[5];  /* its slots, or NULL: called */
@@ -1794,9 +1877,9 @@ new_hit(PyObject *text, PyObject *field, Py_ssize_t start, Py_ssize_t end)
     return hit;
 }
 
-/* field f (named ``name``) entered among the state's plain fields when its text is ASCII (its
- * folded offsets are then its own), as DocumentState._item enters it at its first item: the
- * items of its words are made here from the first one on */
+/* field f (named ``name``) entered among the state's plain fields, as DocumentState._item
+ * enters it at its first item: (its number, its text, the offsets of its tokens in that text);
+ * the items of its ASCII words are made here from the first one on */
 static int
 plain_field(Run *r, Reporting *rep, int f, PyObject *name)
 {
@@ -1804,19 +1887,14 @@ plain_field(Run *r, Reporting *rep, int f, PyObject *name)
     if (known != 0)
         return known < 0 ? -1 : 0;
     PyObject *original = PyObject_GetAttr(r->fields[f], str_original);
-    if (original == NULL)
-        return -1;
-    int failed = 0;
-    if (PyUnicode_Check(original) && PyUnicode_IS_ASCII(original)) {
-        PyObject *bounds = PyObject_GetAttr(r->fields[f], str_token_offsets);
-        PyObject *order = bounds != NULL ? PyLong_FromLong(f) : NULL;
-        PyObject *info = order != NULL ? PyTuple_Pack(3, order, original, bounds) : NULL;
-        failed = info == NULL || PyDict_SetItem(rep->plain, name, info) < 0;
-        Py_XDECREF(info);
-        Py_XDECREF(order);
-        Py_XDECREF(bounds);
-    }
-    Py_DECREF(original);
+    PyObject *bounds = original ? PyObject_GetAttr(r->fields[f], str_original_offsets) : NULL;
+    PyObject *order = bounds != NULL ? PyLong_FromLong(f) : NULL;
+    PyObject *info = order != NULL ? PyTuple_Pack(3, order, original, bounds) : NULL;
+    int failed = info == NULL || PyDict_SetItem(rep->plain, name, info) < 0;
+    Py_XDECREF(info);
+    Py_XDECREF(order);
+    Py_XDECREF(bounds);
+    Py_XDECREF(original);
     return failed ? -1 : 0;
 }
 
@@ -3248,6 +3326,8 @@ static PyMethodDef kernel_methods[] = {
      "new_program() -> an empty Program (terms, proximity searches, topic code)"},
     {"items", (PyCFunction)(void (*)(void))kernel_items, METH_FASTCALL,
      "items(hits, cache, fields, cls, make) -> the item of each hit"},
+    {"original_offsets", (PyCFunction)(void (*)(void))kernel_original_offsets, METH_FASTCALL,
+     "original_offsets(bounds, fold_starts, fold_ends, orig_starts, orig_ends) -> bounds mapped"},
     {"token_offsets", (PyCFunction)kernel_token_offsets, METH_O,
      "token_offsets(parts) -> running sums of the lengths of all parts but the last"},
     {"fast_report", (PyCFunction)(void (*)(void))kernel_fast_report, METH_FASTCALL,
@@ -3284,7 +3364,7 @@ PyInit__kernel(void)
         {&str_end, "end"}, {&str_text, "text"}, {&str_term, "term"},
         {&str_title, "title"}, {&str_feed, "feed"}, {&str_items, "_items"},
         {&str_plain, "_plain"}, {&str_item_, "_item"}, {&str_limits, "_limits"},
-        {&str_original, "original"}, {&str_token_offsets, "token_offsets"},
+        {&str_original, "original"}, {&str_original_offsets, "original_offsets"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (*names[i].name == NULL) {

@@ -31,6 +31,35 @@ def token_offsets(parts: list[str], /) -> list[int]:
     return list(itertools.accumulate(map(len, itertools.islice(parts, max(len(parts) - 1, 0)))))
 
 
+def original_offsets(
+    bounds: list[int],
+    fold_starts: list[int],
+    fold_ends: list[int],
+    orig_starts: list[int],
+    orig_ends: list[int],
+    /,
+) -> list[int]:
+    """``bounds`` (offsets in a folded text, ``[start, end, start, end, ...]`` of its tokens)
+    mapped to the original text by its irregular segments (``text.FoldedOffsets``): a
+    token's start as ``FoldedOffsets.start`` maps it, its end as ``FoldedOffsets.end``."""
+    if not len(fold_starts) == len(fold_ends) == len(orig_starts) == len(orig_ends):
+        raise TypeError("original_offsets() takes segments of one length")
+    found = []
+    for j, offset in enumerate(bounds):
+        i = bisect.bisect_right(fold_starts, offset) - 1
+        end = j & 1
+        if end:  # a segment starting here with folded characters lies after the token
+            while i >= 0 and fold_starts[i] == offset < fold_ends[i]:
+                i -= 1
+        if i < 0:
+            found.append(offset)
+        elif offset >= fold_ends[i]:
+            found.append(orig_ends[i] + offset - fold_ends[i])
+        else:
+            found.append(orig_ends[i] if end else orig_starts[i])
+    return found
+
+
 def single_spans(offsets: list[int], /) -> list[Span]:
     """The spans of one word standing at ``offsets``."""
     return [(p, p + 1) for p in offsets]
@@ -563,8 +592,9 @@ def items(
 ) -> list[Item]:
     """The item of each hit, made by ``make`` (which keeps it in ``cache``). The compiled
     kernel makes those of ASCII words (one word, or a phrase's) of a field of ``fields``
-    (where a word's offsets are its token's) itself, as ``make`` would, highlight of class
-    ``cls`` included."""
+    (its place in article order, its text, the offsets of its tokens in that text: see
+    ``FieldIndex.original_offsets``) itself, as ``make`` would, highlight of class ``cls``
+    included."""
     return list(map(make, hits))
 
 

@@ -94,21 +94,21 @@ class FieldIndex:
         return kernel.active.token_offsets(self._parts)
 
     @functools.cached_property
-    def _offsets(self) -> FoldedOffsets | None:
-        return None if self.original.isascii() else FoldedOffsets(self.original)
-
-    @property
-    def keeps_offsets(self) -> bool:
-        """Whether the offsets of the folded text are those of the original."""
-        offsets = self._offsets
-        return offsets is None or offsets.keeps_offsets()
+    def original_offsets(self) -> list[int]:
+        """``token_offsets`` in the original text (the same list where folding kept every
+        offset: ASCII text, most other news text, its quotes and dashes)."""
+        bounds = self.token_offsets
+        if self.original.isascii():
+            return bounds
+        offsets = FoldedOffsets(self.original)
+        if offsets.keeps_offsets():
+            return bounds
+        return kernel.active.original_offsets(bounds, *offsets.segments())
 
     def char_span(self, span: Span) -> tuple[int, int]:
         """The offsets in the original text of the tokens ``span`` covers."""
-        bounds = self.token_offsets
-        start, end = bounds[2 * span[0]], bounds[2 * span[1] - 1]
-        offsets = self._offsets
-        return (start, end) if offsets is None else (offsets.start(start), offsets.end(end))
+        bounds = self.original_offsets
+        return bounds[2 * span[0]], bounds[2 * span[1] - 1]
 
 
 @functools.cache

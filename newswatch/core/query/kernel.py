@@ -18,6 +18,16 @@ class Kernel(Protocol):
 
     def token_offsets(self, parts: list[str], /) -> list[int]: ...
 
+    def original_offsets(
+        self,
+        bounds: list[int],
+        fold_starts: list[int],
+        fold_ends: list[int],
+        orig_starts: list[int],
+        orig_ends: list[int],
+        /,
+    ) -> list[int]: ...
+
     def single_spans(self, offsets: list[int], /) -> list[Span]: ...
 
     def phrase_spans(

@@ -115,9 +115,8 @@ class DocumentState:
         # by (id, field) of a term, OR or proximity search (ids unique among them)
         self.occurrences: dict[tuple[int, str], list[Occurrence]] = {}
         self._items: dict[Hit, _Item] = {}
-        # the word fields where a word's offsets are its token's (folding changed no
-        # length), as the kernel makes their items: (place in article order, text, token
-        # offsets)
+        # the word fields with a word's item made, as the kernel makes the items of their
+        # words: (place in article order, text, offsets of the tokens in that text)
         self._plain: dict[str, tuple[int, str, list[int]]] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
@@ -185,9 +184,8 @@ class DocumentState:
             field = hit[1]
             if field not in self._plain:
                 index = self.doc.field(field)
-                if index.keeps_offsets:
-                    order = WORD_FIELDS.index(field)
-                    self._plain[field] = (order, index.original, index.token_offsets)
+                order = WORD_FIELDS.index(field)
+                self._plain[field] = (order, index.original, index.original_offsets)
             light = highlight(self.doc, *hit)
             text = light.text
             start, end = hit[2]
