@@ -28,9 +28,9 @@ the topic pack.
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
+from newswatch.core.memo import Memo
 from newswatch.core.query import kernel
 from newswatch.core.query._pure import Way  # (trigger, checks): atoms in tuples
 from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, WordPattern, Words
@@ -38,7 +38,8 @@ from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.program import word_key
 from newswatch.core.query.rarity import news_rarity
 
-Clause = frozenset[str]
+# a clause: its atoms, sorted (a tuple: the kernel reads it without an iterator)
+Clause = tuple[str, ...]
 # how many clauses besides the trigger are checked before a topic is evaluated
 CHECKED_CLAUSES = 3
 # at most this many ways to find one topic (see ``alternatives``)
@@ -82,45 +83,59 @@ def _rarest(words: tuple[WordPattern, ...]) -> WordPattern:
 
 def requirements(node: Node) -> list[Clause]:
     """Clauses of atoms, one atom of each present in every document ``node`` matches."""
+    # (isinstance against one class at a time: ``A | B`` would build the union at each call,
+    # and these run for every node of every topic of a catalogue)
     if isinstance(node, Words):
         if node.field == "title":  # its exact words must be in the title: atoms of their own
-            return [_one(word_key(w) if w.prefix else TITLE + w.word) for w in node.words]
-        return [_one(word_key(w)) for w in node.words]
-    if isinstance(node, Meta):
-        return [_one(f"{node.field}:{node.value}")] if node.field in _FILTER_SHARE else []
-    if isinstance(node, Not):
-        return []
+            return [_one[word_key(w) if w.prefix else TITLE + w.word] for w in node.words]
+        return [_one[w.word + "*" if w.prefix else w.word] for w in node.words]
+    if isinstance(node, And):
+        found: list[Clause] = []
+        for child in node.children:
+            found += requirements(child)
+        return found
     if isinstance(node, Near):
         return requirements(node.left) + requirements(node.right)
-    if isinstance(node, And):
-        return [clause for child in node.children for clause in requirements(child)]
-    joined: set[str] = set()
-    for child in node.children:
-        clauses = requirements(child)
-        if not clauses:
-            return []  # an alternative that requires nothing
-        rarest: Clause = min(clauses, key=clause_share)
-        joined |= rarest
-    return [frozenset(joined)]
+    if isinstance(node, Or):
+        joined: set[str] = set()
+        for child in node.children:
+            clauses = requirements(child)
+            if not clauses:
+                return []  # an alternative that requires nothing
+            rarest = clauses[0] if len(clauses) == 1 else min(clauses, key=clause_share)
+            joined.update(rarest)
+        return [_clause(joined)]
+    if isinstance(node, Meta):
+        return [_one[f"{node.field}:{node.value}"]] if node.field in _FILTER_SHARE else []
+    return []  # Not
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _one(atom: str) -> Clause:
-    """The clause of one atom, shared by the topics that require it (a clause of 100,000
-    topics' plans is most often one word, and a frozenset is 200 bytes)."""
-    return frozenset((atom,))
+def _clause(atoms: set[str]) -> Clause:
+    if len(atoms) == 1:
+        for atom in atoms:
+            return _one[atom]
+    clause = tuple(sorted(atoms))
+    return _shared[clause]
+
+
+# the clause of one atom, and one tuple for the same clause of several: shared by the
+# topics that require them (a clause of 100,000 topics' plans is most often one word)
+_one: Memo[str, Clause] = Memo(lambda atom: (atom,))
+_shared: Memo[Clause, Clause] = Memo(lambda clause: clause)
 
 
 def clause_share(clause: Clause) -> float:
     """At most the share of news documents holding an atom of ``clause``."""
     if len(clause) == 1:
-        for atom in clause:
-            return atom_share(atom)
+        return atom_share(clause[0])
     return min(1.0, sum(atom_share(atom) for atom in clause))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def atom_share(atom: str) -> float:
+    return _atom_shares[atom]
+
+
+def _atom_share(atom: str) -> float:
     field, colon, value = atom.partition(":")
     if colon:
         return _TITLE_SHARE * atom_share(value) if field == "title" else _FILTER_SHARE[field]
@@ -128,6 +143,12 @@ def atom_share(atom: str) -> float:
     if atom.endswith("*"):
         return rarity.pattern_share(WordPattern(atom[:-1], prefix=True))
     return rarity.share(atom)
+
+
+_atom_shares: Memo[str, float] = Memo(_atom_share)
+
+
+_JOINING = (And, Near)  # a tuple: ``And | Near`` would be built at each call
 
 
 def alternatives(node: Node) -> list[list[Clause]]:
@@ -138,11 +159,15 @@ def alternatives(node: Node) -> list[list[Clause]]:
     if isinstance(node, Or):
         ways = [way for child in node.children for way in alternatives(child)]
         return ways if len(ways) <= MAX_WAYS else [requirements(node)]
-    if isinstance(node, And | Near):
+    if isinstance(node, _JOINING):
         children = node.children if isinstance(node, And) else (node.left, node.right)
         product: list[list[Clause]] = [[]]
         for child in children:
             ways = alternatives(child)
+            if len(ways) == 1:  # most operands: one way, added to every combination
+                for done in product:
+                    done += ways[0]
+                continue
             if len(product) * len(ways) > MAX_WAYS:
                 ways = [requirements(child)]
             product = [done + way for done in product for way in ways]
@@ -166,22 +191,29 @@ _EVERY_DOCUMENT = Plan(((None, ()),))
 
 def plan(node: Node) -> Plan:
     ways: dict[Way, None] = {}
+    titled = False
     for clauses in alternatives(node):
-        ordered = sorted(set(clauses), key=_order)
-        if not ordered:
+        if not clauses:
             return _EVERY_DOCUMENT  # an alternative that requires nothing
-        checks = tuple(map(_atoms, ordered[1 : 1 + CHECKED_CLAUSES]))
-        ways[_atoms(ordered[0]), checks] = None
-    filed = tuple(ways)
-    return Plan(filed, any(map(_titled_clause, _clauses(filed))))
+        checks: tuple[Clause, ...] = ()
+        if len(clauses) == 1:
+            trigger = clauses[0]
+        else:
+            ordered = sorted(set(clauses), key=_order)
+            trigger, checks = ordered[0], tuple(ordered[1 : 1 + CHECKED_CLAUSES])
+        ways[trigger, checks] = None
+        titled = titled or _titled_clause(trigger) or any(map(_titled_clause, checks))
+    return Plan(tuple(ways), titled)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _order(clause: Clause) -> tuple[float, str]:
+def _place(clause: Clause) -> tuple[float, Clause]:
     """Where ``clause`` stands among a topic's clauses: the rarest first; among equals the
-    one with the smallest atom (any order would do: only the cost of presearch depends on
-    it, and this one is the same in every process)."""
-    return clause_share(clause), min(clause)
+    smallest (any order would do: only the cost of presearch depends on it, and this one is
+    the same in every process)."""
+    return clause_share(clause), clause
+
+
+_order = Memo(_place).__getitem__
 
 
 class TopicIndex:
@@ -232,21 +264,8 @@ class TopicIndex:
         return self._presearch.candidates(fields, tuple(filters))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _atoms(clause: Clause) -> tuple[str, ...]:
-    """A clause as a tuple, shared by the plans checking it (most are one word: their
-    clause is shared already, see ``_one``)."""
-    return tuple(sorted(clause))
-
-
-def _clauses(ways: tuple[Way, ...]) -> Iterator[tuple[str, ...]]:
-    for trigger, checks in ways:
-        if trigger is not None:
-            yield trigger
-        yield from checks
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _titled_clause(clause: tuple[str, ...]) -> bool:
-    """Whether an atom of ``clause`` is a title atom."""
+def _has_title_atom(clause: Clause) -> bool:
     return any(atom.startswith(TITLE) for atom in clause)
+
+
+_titled_clause = Memo(_has_title_atom).__getitem__  # whether an atom of a clause is a title atom
