@@ -125,11 +125,16 @@ def _operand(node: Node) -> str:
     return f"({text})" if isinstance(node, And | Or | Near) else text
 
 
+# tuples: ``A | B`` in an isinstance test would build the union at each call
+_UNWORDED = (Meta, Not)
+_REQUIRING = (Words, Meta, Near)
+
+
 def positive_words(node: Node) -> list[Words]:
     """The Words nodes not under a NOT, in query order."""
     if isinstance(node, Words):
         return [node]
-    if isinstance(node, Meta | Not):
+    if isinstance(node, _UNWORDED):
         return []
     if isinstance(node, Near):
         return positive_words(node.left) + positive_words(node.right)
@@ -138,7 +143,7 @@ def positive_words(node: Node) -> list[Words]:
 
 def is_positive(node: Node) -> bool:
     """True when the node requires something to be present (it can select articles)."""
-    if isinstance(node, Words | Meta | Near):
+    if isinstance(node, _REQUIRING):
         return True
     if isinstance(node, Not):
         return False

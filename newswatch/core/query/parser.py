@@ -14,11 +14,11 @@ Every fault raises QueryError with the offset of the token at fault and a hint.
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 
 from newswatch.core.errors import QueryError
+from newswatch.core.memo import Memo
 from newswatch.core.query.ast import (
     And,
     Meta,
@@ -42,6 +42,11 @@ MAX_QUERY_LENGTH = 64_000
 MAX_DEPTH = 40  # nested groups and exclusions: keeps recursion far from Python's limit
 _STARTS = frozenset({Kind.WORD, Kind.PHRASE, Kind.LPAREN, Kind.NOT, Kind.MINUS, Kind.FIELD})
 _BINARY = frozenset({Kind.AND, Kind.OR, Kind.NEAR})
+# the kinds as plain names: on Python 3.11 ``Kind.OR`` costs a descriptor call (a fifth of a
+# microsecond), and the parser asks the kind of every token of every topic of a catalogue
+_WORD, _PHRASE, _LPAREN, _RPAREN = Kind.WORD, Kind.PHRASE, Kind.LPAREN, Kind.RPAREN
+_AND, _OR, _NOT, _MINUS = Kind.AND, Kind.OR, Kind.NOT, Kind.MINUS
+_NEAR, _FIELD, _END = Kind.NEAR, Kind.FIELD, Kind.END
 # a run of word characters in the query as written; combining marks count (NFD input,
 # vowel signs and viramas of Indic scripts)
 _RUN = re.compile(rf"[\w{MARKS}]+")
@@ -87,6 +92,11 @@ def first_position(node: Node) -> int:
     return node.position
 
 
+# tuples: ``A | B`` in an isinstance test would build the union at each call
+_GROUPS = (And, Or)
+_SPANS = (Words, Near)
+
+
 def _check_alternatives(node: Node, query: str) -> None:
     """Refuse ``a OR -b``: that alternative would match almost every article."""
     if isinstance(node, Or):
@@ -98,7 +108,7 @@ def _check_alternatives(node: Node, query: str) -> None:
                     position=first_position(child),
                     hint="'a OR -b' matches almost every article; to exclude, drop the OR: a -b",
                 )
-    if isinstance(node, And | Or):
+    if isinstance(node, _GROUPS):
         for child in node.children:
             _check_alternatives(child, query)
 
@@ -113,7 +123,7 @@ class _Parser:
     def parse(self) -> Node:
         node = self._or(None)
         tok = self._peek()
-        if tok.kind is Kind.RPAREN:
+        if tok.kind is _RPAREN:
             raise self._error(
                 "')' has no matching '('", tok, "remove it, or add the '(' that opens the group"
             )
@@ -137,10 +147,10 @@ class _Parser:
     def _or(self, scope: str | None) -> Node:
         first = self._and(scope)
         tokens = self.tokens
-        if tokens[self.index].kind is not Kind.OR:
+        if tokens[self.index].kind is not _OR:
             return first
         children = [first]
-        while tokens[self.index].kind is Kind.OR:
+        while tokens[self.index].kind is _OR:
             op = tokens[self.index]
             self.index += 1
             children.append(self._and(scope, op))
@@ -150,12 +160,12 @@ class _Parser:
         first = self._unary(scope, after)
         tokens = self.tokens
         kind = tokens[self.index].kind
-        if kind is not Kind.AND and kind not in _STARTS:
+        if kind is not _AND and kind not in _STARTS:
             return first
         children = [first]
         while True:
             tok = tokens[self.index]
-            if tok.kind is Kind.AND:
+            if tok.kind is _AND:
                 self.index += 1
                 children.append(self._unary(scope, tok))
             elif tok.kind in _STARTS:
@@ -165,14 +175,14 @@ class _Parser:
 
     def _unary(self, scope: str | None, after: Token | None) -> Node:
         tok = self.tokens[self.index]
-        if tok.kind is Kind.NOT or tok.kind is Kind.MINUS:
+        if tok.kind is _NOT or tok.kind is _MINUS:
             self.index += 1
             self._enter(tok)
             child = self._unary(scope, tok)
             self.depth -= 1
             return Not(child, position=tok.position)
         left = self._primary(scope, after)
-        while self.tokens[self.index].kind is Kind.NEAR:
+        while self.tokens[self.index].kind is _NEAR:
             left = self._near(scope, left)
         return left
 
@@ -192,15 +202,15 @@ class _Parser:
     def _primary(self, scope: str | None, after: Token | None) -> Node:
         tok = self.tokens[self.index]
         kind = tok.kind
-        if kind is Kind.WORD:
+        if kind is _WORD:
             self.index += 1
             return self._word(tok, scope)
-        if kind is Kind.PHRASE:
+        if kind is _PHRASE:
             self.index += 1
             return self._phrase(tok, scope)
-        if kind is Kind.LPAREN:
+        if kind is _LPAREN:
             return self._group(scope)
-        if kind is Kind.FIELD:
+        if kind is _FIELD:
             self.index += 1
             if scope is not None:
                 raise self._error(
@@ -214,17 +224,17 @@ class _Parser:
     def _group(self, scope: str | None) -> Node:
         opening = self._next()
         inside = self._peek().kind
-        if inside is Kind.RPAREN:
+        if inside is _RPAREN:
             raise self._error(
                 "empty parentheses",
                 opening,
                 "put words inside, e.g. (summit OR talks), or remove them",
             )
-        if inside is Kind.END:
+        if inside is _END:
             raise self._unclosed(opening)
         self._enter(opening)
         node = self._or(scope)
-        if self._peek().kind is not Kind.RPAREN:
+        if self._peek().kind is not _RPAREN:
             raise self._unclosed(opening)
         self._next()
         self.depth -= 1
@@ -319,7 +329,7 @@ class _Parser:
     def _patterns(self, raw: str, offset: int) -> tuple[WordPattern, ...]:
         """The folded words of a term or phrase, checking where ``*`` wildcards stand."""
         if "*" not in raw and raw.isascii():  # the usual case, faster: the same words
-            plain = _plain_patterns(raw)
+            plain = _plain_patterns[raw]
             if plain:
                 return plain
         for i, ch in enumerate(raw):
@@ -366,16 +376,18 @@ class _Parser:
         return tuple(words)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _plain_patterns(raw: str) -> tuple[WordPattern, ...]:
-    """The words of an ASCII term or phrase without wildcards. Cached: the topics of a
-    catalogue repeat their words, and share these values (one parse less, less memory)."""
+def _ascii_patterns(raw: str) -> tuple[WordPattern, ...]:
     return tuple(WordPattern(w) for w in _ASCII_WORD.findall(raw.lower()))
+
+
+# the words of an ASCII term or phrase without wildcards. Kept: the topics of a catalogue
+# repeat their words, and share these values (one parse less, less memory)
+_plain_patterns: Memo[str, tuple[WordPattern, ...]] = Memo(_ascii_patterns)
 
 
 def _is_span(node: Node) -> bool:
     """Whether a node yields word positions, so NEAR can measure distances with it."""
-    if isinstance(node, Words | Near):
+    if isinstance(node, _SPANS):
         return True
     if isinstance(node, Or):
         return all(_is_span(c) for c in node.children)
