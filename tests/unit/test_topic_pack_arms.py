@@ -154,6 +154,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Germany sends troops to Lithuania.", False),
         ("The firm supplies food to the army.", False),
         ("The fire brigade received two new tanker trucks.", False),
+        ("The Netherlands will send F-16s to Ukraine this year.", True),
         ("Ukraine asked for an investigation after Russian missiles struck a hospital.", False),
         ("Zelensky urged allies to help shoot down Russian missiles and drones.", False),
         ("Israel called on Hamas to give up its weapons.", False),
@@ -195,6 +196,25 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Israel sent missiles into Lebanon overnight.", False),
         ("Russia sent missiles into Ukraine's cities overnight.", False),
         ("Iran sent drones over Israel in a retaliatory attack.", False),
+        ("The navy sent two warships to the Gulf of Aden to fight piracy.", False),
+        ("India sent warships to the region after the attack.", False),
+        ("Turkey sent fighter jets to patrol the Syrian border.", False),
+        ("Britain will send fighter jets to Romania to police NATO airspace.", False),
+        ("The US is sending an aircraft carrier and warships to the eastern Mediterranean.", False),
+        ("NATO allies sent fighter jets to the Baltic states.", False),
+        (
+            "The Pentagon will deploy Patriot missile batteries to Poland to protect "
+            "NATO territory.",
+            False,
+        ),
+        ("China sent warships near Taiwan for military drills.", False),
+        (
+            "Israel's army said it destroyed weapons smuggling tunnels along the Egypt border.",
+            False,
+        ),
+        ("Russia sent submarines to the North Atlantic.", False),
+        ("The government sent attack helicopters to quell the uprising.", False),
+        ("The army sent tanks into the city to crush the protests.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
@@ -242,6 +262,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Los rebeldes usaban fusiles de fabricación china.", False),
         ("El Gobierno privatizará la empresa pública de armamento.", False),
         ("La OTAN desplegó cazas en Rumanía.", False),
+        ("Alemania venderá cuatro fragatas a Egipto.", True),
+        ("Francia enviará aviones de combate Mirage a Ucrania.", True),
         (
             "Ucrania pidió una reunión urgente del Consejo de Seguridad tras el ataque "
             "con misiles rusos.",
@@ -253,6 +275,10 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Israel pidió a Hamás que entregue los rehenes tras el ataque con misiles.", False),
         ("El Ejército del Aire recibió los primeros Eurofighter fabricados en Getafe.", False),
         ("Zelenski pidió a los aliados ayuda para derribar los misiles rusos.", False),
+        ("España envió dos buques de guerra al mar Rojo.", False),
+        ("Turquía envió aviones de combate a la frontera con Siria.", False),
+        ("El Gobierno envió helicópteros militares a la zona del incendio.", False),
+        ("Estados Unidos envió cazas F-16 a Polonia para unas maniobras de la OTAN.", False),
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
@@ -301,6 +327,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("La France achète des masques à la Chine.", False),
         ("L'armée de l'Air et de l'Espace a reçu ses premiers Rafale F4.", False),
         ("Israël demande la libération des otages après des tirs de missiles.", False),
+        ("La France a envoyé des navires de guerre en Méditerranée orientale.", False),
+        ("Paris envoie des avions de combat en Roumanie pour une mission de l'Otan.", False),
     ],
     # German: transfers as wire copy reports them, and the near misses
     "de": [
@@ -337,6 +365,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Die Bundeswehr verlegt Kampfjets nach Litauen.", False),
         ("Der Jäger kaufte ein neues Gewehr im Waffengeschäft.", False),
         ("Der Tankwagen lieferte Heizöl an die Schule.", False),
+        ("Deutschland schickt Kampfjets vom Typ Eurofighter an die Ukraine.", True),
         ("Israel fordert von der Hamas, die Waffen niederzulegen.", False),
         ("Die Ukraine fordert mehr Unterstützung, um russische Raketen abzufangen.", False),
         ("Die Bundeswehr hat die ersten Leopard 2A8 erhalten.", False),
@@ -345,6 +374,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Die Hamas feuerte Raketen nach Israel.", False),
         ("Deutschland kauft Gas aus Katar.", False),
         ("Die ersten russischen Raketen trafen Kiew am Morgen.", False),
+        ("Die Bundeswehr schickt Kampfjets nach Litauen.", False),
+        ("Deutschland schickt Kriegsschiffe in den Indopazifik.", False),
     ],
     # Russian: transfers as wire copy reports them, and the near misses
     "ru": [
@@ -381,6 +412,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Партия «Единая Россия» получила большинство в Госдуме.", False),
         ("Россия выпустила по Киеву ракеты и беспилотники.", False),
         ("Глава МИД Украины призвал партнеров ускорить поставки.", False),
+        ("Россия отправила военные корабли в Средиземное море.", False),
+        ("Китай направил военные корабли к Тайваню.", False),
     ],
     # Ukrainian: transfers as wire copy reports them, and the near misses
     "uk": [
@@ -449,6 +482,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("L'Aeronautica Militare ha ricevuto i primi Eurofighter prodotti a Torino.", False),
         ("L'Italia acquista gas dall'Algeria.", False),
         ("Zelensky chiede agli alleati di abbattere i missili russi.", False),
+        ("L'Italia ha inviato navi da guerra nel Mar Rosso.", False),
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
@@ -478,6 +512,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Chegaram os primeiros turistas à ilha.", False),
         ("A FAB recebeu o primeiro KC-390 fabricado pela Embraer.", False),
         ("O Exército recebeu os primeiros blindados Guarani fabricados no Brasil.", False),
+        ("O Brasil enviou navios de guerra para a costa.", False),
     ],
     # Turkish: transfers as wire copy reports them, and the near misses
     "tr": [
@@ -512,6 +547,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             False,
         ),
         ("TSK, yerli üretim yeni tankları teslim aldı.", False),
+        ("Türkiye, Akdeniz'e savaş gemileri gönderdi.", False),
+        ("ABD, Orta Doğu'ya savaş uçakları gönderdi.", False),
     ],
     # Arabic: transfers as wire copy reports them, and the near misses
     "ar": [
@@ -536,6 +573,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("وصول أول دفعة من السياح إلى المدينة", False),
         ("أطلقت روسيا دفعة من الصواريخ على كييف", False),
         ("الشرطة تضبط شحنة أسلحة مهربة", False),
+        ("أرسلت الولايات المتحدة سفنا حربية إلى البحر الأحمر", False),
     ],
     # Chinese: transfers as wire copy reports them, and the near misses
     "zh": [
@@ -561,6 +599,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("俄罗斯向乌克兰发射导弹和无人机", False),
         ("中国从美国进口大豆", False),
         ("长城汽车坦克300首批交付", False),
+        ("美国向中东派遣战斗机", False),
     ],
     # Japanese: transfers as wire copy reports them, and the near misses
     "ja": [
@@ -585,6 +624,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("日本は米国から牛肉を輸入した", False),
         ("米軍のF35戦闘機が嘉手納基地に到着", False),
         ("政府は円借款を供与する", False),
+        ("米国は中東に戦闘機を派遣した", False),
     ],
     # Korean: transfers as wire copy reports them, and the near misses
     "ko": [
@@ -608,6 +648,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("육군이 국산 K2 전차를 인수했다", False),
         ("폴란드 대통령이 한국을 방문했다", False),
         ("이스라엘에 도착한 관광객들이 미사일 경보에 대피했다", False),
+        ("미국은 중동에 전투기를 파견했다", False),
     ],
 }
 
