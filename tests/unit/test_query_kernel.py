@@ -522,6 +522,42 @@ def test_reports_of_proximity_searches_are_those_of_the_pure_kernel(
     assert found[True] == found[False]
 
 
+MANY = [f"w{i}" for i in range(150)]  # more words than a small table of a field holds
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(MANY), min_size=1, max_size=300),
+    st.lists(st.lists(st.sampled_from(MANY), min_size=1, max_size=3), min_size=1, max_size=8),
+)
+def test_spans_in_long_text_are_those_of_the_pure_kernel(
+    compiled: ModuleType, words: list[str], phrases: list[list[str]]
+) -> None:
+    """Where the words of a long text stand (the compiled kernel's own table of them):
+    the same matches and highlights as the pure twin's, for words and phrases."""
+    specs = [TopicSpec(f"t{i}", '"' + " ".join(p) + '"') for i, p in enumerate(phrases)]
+    doc = MatchDocument.build(text=" ".join(words))
+    found = {}
+    for twin in (True, False):
+        before = kernel.use(twin)
+        try:
+            found[twin] = [(m.topic, m.highlights) for m in TopicMatcher(specs).match(doc)]
+        finally:
+            kernel.active = before
+    assert found[True] == found[False]
+
+
+def test_tokens_that_are_not_words_raise(compiled: ModuleType) -> None:
+    doc = MatchDocument.build(text="a b")
+    doc.text.tokens = ["a", 1]  # never made so, but not trusted
+    before = kernel.use(True)
+    try:
+        with pytest.raises(TypeError, match="tokens are str"):
+            TopicMatcher([TopicSpec("t", '"a b"')]).match(doc)
+    finally:
+        kernel.active = before
+
+
 @pytest.mark.parametrize(
     ("query", "matched"),
     [

@@ -1175,13 +1175,24 @@ set_code(Program *p, Py_ssize_t number, PyObject *list)
     return 0;
 }
 
+/* where each word of a field stands: an open-addressing table of its distinct words (the
+ * token where each first stands, its count), each token chained to the next of the same
+ * word; made in C from the tokens when a term's spans are first asked for (no dict of lists
+ * of ints made, and freed, per document) */
+typedef struct {
+    Py_ssize_t *heads;  /* per slot: 1 + the first token of its word; 0: empty */
+    Py_ssize_t *counts;  /* per slot: how many tokens of its word */
+    Py_ssize_t *next;  /* per token: the next token of the same word; -1: none */
+    Py_ssize_t mask;  /* slots - 1 (a power of two less one) */
+} Where;
+
 /* one document being matched */
 typedef struct {
     Program *p;
     PyObject *fields[FIELDS];  /* FieldIndex objects */
     PyObject *sets[FIELDS];  /* their words */
-    PyObject *tokens[FIELDS];  /* their tokens (fetched when needed) */
-    PyObject *positions[FIELDS];  /* word -> offsets (made when needed) */
+    PyObject *tokens[FIELDS];  /* a tuple of their tokens (made when needed) */
+    Where where[FIELDS];  /* where their words stand (made with ``tokens``) */
     PyObject *language, *source, *url;
 } Run;
 
@@ -1191,44 +1202,91 @@ arena_room(Program *p, Py_ssize_t more)
     return grow(&p->arena, &p->sarena, p->narena + more, sizeof(Py_ssize_t));
 }
 
+static int same_word(PyObject *token, PyObject *word);
+
+/* the slot of ``word`` in the table ``w`` of ``tokens``: where it is, or the empty one it
+ * would take; -1 with an error set when it cannot be hashed */
+static Py_ssize_t
+where_slot(const Where *w, PyObject *tokens, PyObject *word)
+{
+    Py_hash_t hash = PyObject_Hash(word);  /* str: cached in the object */
+    if (hash == -1)
+        return -1;
+    Py_ssize_t slot = (Py_ssize_t)((size_t)hash & (size_t)w->mask);
+    while (w->heads[slot] && !same_word(PyTuple_GET_ITEM(tokens, w->heads[slot] - 1), word))
+        slot = (slot + 1) & w->mask;
+    return slot;
+}
+
+static void where_clear(Where *w);
+
+/* the tokens of field f as a tuple (the run's own: nothing can change them under it) and
+ * the table of where its words stand */
 static int
 run_positions(Run *r, int f)
 {
-    if (r->positions[f] == NULL) {
-        PyObject *found = PyObject_GetAttrString(r->fields[f], "positions");
-        if (found == NULL)
-            return -1;
-        if (!PyDict_Check(found)) {
-            Py_DECREF(found);
-            PyErr_SetString(PyExc_TypeError, "a field's positions are a dict");
+    if (r->tokens[f] != NULL)
+        return 0;
+    PyObject *found = PyObject_GetAttrString(r->fields[f], "tokens");
+    if (found == NULL)
+        return -1;
+    if (!PyList_Check(found)) {
+        Py_DECREF(found);
+        PyErr_SetString(PyExc_TypeError, "a field's tokens are a list");
+        return -1;
+    }
+    PyObject *tokens = PyList_AsTuple(found);
+    Py_DECREF(found);
+    if (tokens == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(tokens), size = 8;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(tokens, i))) {
+            Py_DECREF(tokens);
+            PyErr_SetString(PyExc_TypeError, "a field's tokens are str");
             return -1;
         }
-        r->positions[f] = found;
     }
-    if (r->tokens[f] == NULL) {
-        PyObject *found = PyObject_GetAttrString(r->fields[f], "tokens");
-        if (found == NULL)
-            return -1;
-        if (!PyList_Check(found)) {
-            Py_DECREF(found);
-            PyErr_SetString(PyExc_TypeError, "a field's tokens are a list");
-            return -1;
+    while (size < 2 * n)
+        size *= 2;
+    Where *w = &r->where[f];
+    w->heads = PyMem_Calloc((size_t)size, sizeof(Py_ssize_t));
+    w->counts = PyMem_Malloc((size_t)size * sizeof(Py_ssize_t));
+    w->next = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    w->mask = size - 1;
+    if (w->heads == NULL || w->counts == NULL || w->next == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {  /* backwards: each chain comes out ascending */
+        Py_ssize_t slot = where_slot(w, tokens, PyTuple_GET_ITEM(tokens, i));
+        if (slot < 0)
+            goto fail;
+        if (w->heads[slot]) {
+            w->next[i] = w->heads[slot] - 1;
+            w->counts[slot]++;
         }
-        r->tokens[f] = found;
+        else {
+            w->next[i] = -1;
+            w->counts[slot] = 1;
+        }
+        w->heads[slot] = i + 1;
     }
+    r->tokens[f] = tokens;
     return 0;
+fail:
+    where_clear(w);
+    Py_DECREF(tokens);
+    return -1;
 }
 
-/* the offsets of ``word`` in field f (borrowed list; NULL without error: none) */
-static PyObject *
-offsets_of(Run *r, int f, PyObject *word)
+static void
+where_clear(Where *w)
 {
-    PyObject *where = PyDict_GetItemWithError(r->positions[f], word);
-    if (where != NULL && !PyList_Check(where)) {
-        PyErr_SetString(PyExc_TypeError, "positions must be lists");
-        return NULL;
-    }
-    return where;
+    PyMem_Free(w->heads);
+    PyMem_Free(w->counts);
+    PyMem_Free(w->next);
+    w->heads = w->counts = w->next = NULL;
 }
 
 static int
@@ -1270,29 +1328,31 @@ term_spans(Run *r, Term *t, int f)
         return -1;
     PyObject **words = p->words + t->words;
     unsigned char *prefixes = p->prefixes + t->words;
-    Py_ssize_t n = t->count, at = -1;
-    PyObject *least = NULL;
+    Py_ssize_t n = t->count, at = -1, least = -1;
+    Where *w = &r->where[f];
     for (Py_ssize_t k = 0; k < n; k++) {
         if (prefixes[k])
             continue;
-        PyObject *where = offsets_of(r, f, words[k]);
-        if (where == NULL)
-            return PyErr_Occurred() ? -1 : 0;
-        if (least == NULL || PyList_GET_SIZE(where) < PyList_GET_SIZE(least)) {
+        Py_ssize_t slot = where_slot(w, r->tokens[f], words[k]);
+        if (slot < 0)
+            return -1;
+        if (!w->heads[slot])
+            return 0;  /* a word not there */
+        if (least < 0 || w->counts[slot] < w->counts[least]) {
             at = k;
-            least = where;
+            least = slot;
         }
     }
     PyObject *tokens = r->tokens[f];
-    Py_ssize_t count = PyList_GET_SIZE(tokens);
-    if (least == NULL) {  /* prefixes only: where the first one starts a word */
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    if (least < 0) {  /* prefixes only: where the first one starts a word */
         at = 0;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
-            if (!starts_with(PyList_GET_ITEM(tokens, i), words[0]))
+        for (Py_ssize_t i = 0; i < count; i++) {
+            if (!starts_with(PyTuple_GET_ITEM(tokens, i), words[0]))
                 continue;
-            int fits = i + n <= PyList_GET_SIZE(tokens);
+            int fits = i + n <= count;
             for (Py_ssize_t k = 1; k < n && fits; k++) {
-                PyObject *token = PyList_GET_ITEM(tokens, i + k);
+                PyObject *token = PyTuple_GET_ITEM(tokens, i + k);
                 fits = prefixes[k] ? starts_with(token, words[k]) : same_word(token, words[k]);
             }
             if (!fits)
@@ -1304,32 +1364,23 @@ term_spans(Run *r, Term *t, int f)
         }
         return 0;
     }
-    Py_INCREF(least);
-    for (Py_ssize_t j = 0; j < PyList_GET_SIZE(least); j++) {
-        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(least, j));
-        if (start == -1 && PyErr_Occurred())
-            goto fail;
-        start -= at;
-        count = PyList_GET_SIZE(tokens);
+    for (Py_ssize_t j = w->heads[least] - 1; j >= 0; j = w->next[j]) {
+        Py_ssize_t start = j - at;
         if (start < 0 || start + n > count)
             continue;
         int fits = 1;
         for (Py_ssize_t k = 0; k < n && fits; k++) {
-            PyObject *token = PyList_GET_ITEM(tokens, start + k);
+            PyObject *token = PyTuple_GET_ITEM(tokens, start + k);
             fits = prefixes[k] ? starts_with(token, words[k]) : same_word(token, words[k]);
         }
         if (!fits)
             continue;
         if (arena_room(p, 2) < 0)
-            goto fail;
+            return -1;
         p->arena[p->narena++] = start;
         p->arena[p->narena++] = start + n;
     }
-    Py_DECREF(least);
     return 0;
-fail:
-    Py_DECREF(least);
-    return -1;
 }
 
 static int
@@ -1760,7 +1811,7 @@ run_clear(Run *r)
         Py_CLEAR(r->fields[f]);
         Py_CLEAR(r->sets[f]);
         Py_CLEAR(r->tokens[f]);
-        Py_CLEAR(r->positions[f]);
+        where_clear(&r->where[f]);
     }
     Py_CLEAR(r->language);
     Py_CLEAR(r->source);
