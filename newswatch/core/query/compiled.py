@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from newswatch.core.query.ast import Node, Words, positive_words
+from newswatch.core.query.ast import Node, Words, positive_words, quick_init
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.evaluator import evaluate, is_present
 from newswatch.core.query.parser import MAX_QUERY_LENGTH, parse_tree
 from newswatch.core.text import fold
 
 
+@quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Query:
     text: str

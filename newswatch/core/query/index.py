@@ -33,7 +33,17 @@ from collections.abc import Sequence
 from newswatch.core.memo import Memo
 from newswatch.core.query import kernel
 from newswatch.core.query._pure import Way  # (trigger, checks): atoms in tuples
-from newswatch.core.query.ast import And, Meta, Near, Node, Not, Or, WordPattern, Words
+from newswatch.core.query.ast import (
+    And,
+    Meta,
+    Near,
+    Node,
+    Not,
+    Or,
+    WordPattern,
+    Words,
+    quick_init,
+)
 from newswatch.core.query.document import MatchDocument
 from newswatch.core.query.program import word_key
 from newswatch.core.query.rarity import news_rarity
@@ -175,6 +185,7 @@ def alternatives(node: Node) -> list[list[Clause]]:
     return [requirements(node)]
 
 
+@quick_init
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
     """How presearch finds one topic: by any of its ``ways``, each filed under the atoms of

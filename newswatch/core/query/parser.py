@@ -204,6 +204,11 @@ class _Parser:
         kind = tok.kind
         if kind is _WORD:
             self.index += 1
+            text = tok.text
+            if (scope is None or scope not in META_FIELDS) and "*" not in text and text.isascii():
+                words = _plain_patterns[text]  # most terms (what _word does, one call less)
+                if words:
+                    return Words(words, text, scope, False, tok.position)
             return self._word(tok, scope)
         if kind is _PHRASE:
             self.index += 1
@@ -303,7 +308,7 @@ class _Parser:
         if scope in META_FIELDS:
             return self._meta(tok, tok.text.strip(), scope or "")
         words = self._patterns(tok.text, tok.position + 1)
-        text = sys.intern(normalize_whitespace(tok.text))  # as the lexer does for words
+        text = _phrase_text[tok.text]
         return Words(words, text, scope, quoted=True, position=tok.position)
 
     def _meta(self, tok: Token, raw: str, field: str) -> Meta:
@@ -380,6 +385,12 @@ def _ascii_patterns(raw: str) -> tuple[WordPattern, ...]:
     return tuple(WordPattern(w) for w in _ASCII_WORD.findall(raw.lower()))
 
 
+def _spaced(raw: str) -> str:
+    return sys.intern(normalize_whitespace(raw))  # interned as the lexer does for words
+
+
+# a phrase as reported, its spaces normalised, kept as the words below are
+_phrase_text: Memo[str, str] = Memo(_spaced)
 # the words of an ASCII term or phrase without wildcards. Kept: the topics of a catalogue
 # repeat their words, and share these values (one parse less, less memory)
 _plain_patterns: Memo[str, tuple[WordPattern, ...]] = Memo(_ascii_patterns)
