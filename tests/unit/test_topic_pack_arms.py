@@ -215,6 +215,27 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Russia sent submarines to the North Atlantic.", False),
         ("The government sent attack helicopters to quell the uprising.", False),
         ("The army sent tanks into the city to crush the protests.", False),
+        (
+            "Lockheed Martin won a $7.8 billion contract to deliver 126 F-35 jets to "
+            "the US Air Force and Navy.",
+            False,
+        ),
+        (
+            "Rheinmetall will supply the Bundeswehr with 6,500 trucks and ammunition "
+            "under a framework contract.",
+            False,
+        ),
+        (
+            "The Pentagon awarded Raytheon a contract to supply Patriot missiles to the US Army.",
+            False,
+        ),
+        ("BAE Systems will deliver new frigates to the Royal Navy.", False),
+        ("Dassault delivered the first Rafale F4 jets to the French Air Force.", False),
+        ("Hanwha will supply K9 howitzers to the South Korean army.", False),
+        ("The defence ministry ordered 200 Leopard 2A8 tanks for the Bundeswehr.", False),
+        ("Saab delivered the first Gripen E jets to the Swedish Air Force.", False),
+        ("Naval Group delivered the submarine to the French Navy.", False),
+        ("Turkey's Aselsan delivered air defence systems to the Turkish Armed Forces.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
@@ -279,6 +300,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Turquía envió aviones de combate a la frontera con Siria.", False),
         ("El Gobierno envió helicópteros militares a la zona del incendio.", False),
         ("Estados Unidos envió cazas F-16 a Polonia para unas maniobras de la OTAN.", False),
+        ("Indra entregó los primeros blindados 8x8 Dragón al Ejército de Tierra.", False),
+        ("Navantia entregará la fragata F-110 a la Armada española.", False),
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
@@ -376,6 +399,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Die ersten russischen Raketen trafen Kiew am Morgen.", False),
         ("Die Bundeswehr schickt Kampfjets nach Litauen.", False),
         ("Deutschland schickt Kriegsschiffe in den Indopazifik.", False),
+        ("Rheinmetall liefert Munition an die Bundeswehr.", False),
     ],
     # Russian: transfers as wire copy reports them, and the near misses
     "ru": [
@@ -414,6 +438,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Глава МИД Украины призвал партнеров ускорить поставки.", False),
         ("Россия отправила военные корабли в Средиземное море.", False),
         ("Китай направил военные корабли к Тайваню.", False),
+        ("Уралвагонзавод передал в войска новую партию танков Т-90М.", False),
     ],
     # Ukrainian: transfers as wire copy reports them, and the near misses
     "uk": [
@@ -440,6 +465,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Перші туристи прибули до Києва.", False),
         ("Росія випустила по Києву ракети та дрони.", False),
         ("Україна попросила скликати Радбез ООН після ракетного удару.", False),
+        ("Укроборонпром передав ЗСУ нову партію бронетехніки.", False),
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
@@ -483,6 +509,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("L'Italia acquista gas dall'Algeria.", False),
         ("Zelensky chiede agli alleati di abbattere i missili russi.", False),
         ("L'Italia ha inviato navi da guerra nel Mar Rosso.", False),
+        ("Leonardo ha consegnato i primi elicotteri all'Esercito italiano.", False),
+        ("Fincantieri ha consegnato la fregata alla Marina Militare.", False),
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
@@ -513,6 +541,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("A FAB recebeu o primeiro KC-390 fabricado pela Embraer.", False),
         ("O Exército recebeu os primeiros blindados Guarani fabricados no Brasil.", False),
         ("O Brasil enviou navios de guerra para a costa.", False),
+        ("A Embraer entregou o primeiro KC-390 à Força Aérea Brasileira.", False),
     ],
     # Turkish: transfers as wire copy reports them, and the near misses
     "tr": [
@@ -549,6 +578,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("TSK, yerli üretim yeni tankları teslim aldı.", False),
         ("Türkiye, Akdeniz'e savaş gemileri gönderdi.", False),
         ("ABD, Orta Doğu'ya savaş uçakları gönderdi.", False),
+        ("Aselsan, Türk Silahlı Kuvvetleri'ne yeni hava savunma sistemleri teslim etti.", False),
     ],
     # Arabic: transfers as wire copy reports them, and the near misses
     "ar": [
@@ -600,6 +630,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("中国从美国进口大豆", False),
         ("长城汽车坦克300首批交付", False),
         ("美国向中东派遣战斗机", False),
+        ("中国航空工业集团向空军交付新型战斗机。", False),
     ],
     # Japanese: transfers as wire copy reports them, and the near misses
     "ja": [
@@ -625,6 +656,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("米軍のF35戦闘機が嘉手納基地に到着", False),
         ("政府は円借款を供与する", False),
         ("米国は中東に戦闘機を派遣した", False),
+        ("三菱重工は護衛艦を海上自衛隊に引き渡した。", False),
     ],
     # Korean: transfers as wire copy reports them, and the near misses
     "ko": [
@@ -649,6 +681,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("폴란드 대통령이 한국을 방문했다", False),
         ("이스라엘에 도착한 관광객들이 미사일 경보에 대피했다", False),
         ("미국은 중동에 전투기를 파견했다", False),
+        ("한화에어로스페이스가 육군에 K9 자주포를 인도했다.", False),
     ],
 }
 
