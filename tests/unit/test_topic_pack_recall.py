@@ -77,6 +77,32 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Trump met with the chief executives of tech companies at the White House.", False),
         ("Summit Materials President Anne Noonan said the company would raise prices.", False),
         ("The Summit County Council president said the road would reopen.", False),
+        ("Modi and Putin hug as Indian leader arrives for annual summit.", True),
+        ("Biden to travel to Saudi Arabia, will meet crown prince.", True),
+        ("Trump says he will sit down with Xi in South Korea later this month.", True),
+        (
+            "Japan's prime minister Ishiba held talks with President Trump at the White House.",
+            True,
+        ),
+        ("Macron welcomed Xi to the Elysee Palace on Monday.", True),
+        ("Starmer hosted Zelensky at Downing Street.", True),
+        ("The two presidents shook hands before their talks in Helsinki.", True),
+        ("Orban travels to Moscow to see Putin.", True),
+        ("Zelensky arrives in Washington for talks with Trump.", True),
+        ("Leaders from 27 EU countries met in Brussels on Thursday.", True),
+        ("African Union summit opens in Addis Ababa.", True),
+        ("Commonwealth heads of government gather in Samoa.", True),
+        ("Trump's meeting with Putin in Anchorage ended without a deal.", True),
+        ("Pope Leo met US Vice President Vance at the Vatican.", False),
+        ("Putin met Witkoff in the Kremlin for five hours.", False),
+        ("Trump met with Republican senators on Capitol Hill.", False),
+        ("The president met families of the victims.", False),
+        ("Tiger Woods met President Trump at his golf club.", False),
+        ("The king met the prime minister for their weekly audience at Buckingham Palace.", False),
+        ("The prime minister hosted a summit of business leaders on AI at Bletchley Park.", False),
+        ("The party's leadership summit chose a new chairman.", False),
+        ("The presidents of Brazil and Argentina met on the border.", True),
+        ("Business leaders from China and India met in Delhi.", False),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -97,6 +123,14 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Noboa se reunió con Trump en Mar-a-Lago.", True),
         ("Petro y Maduro se reúnen en Caracas.", True),
         ("El jugador Sánchez se reunió con el presidente del club brasileño.", False),
+        ("Pedro Sánchez viaja a China para reunirse con Xi Jinping.", True),
+        (
+            "El presidente de Francia llegó a Buenos Aires para reunirse con Milei.",
+            True,
+        ),
+        ("Los presidentes de Colombia y Ecuador se reunieron en la frontera.", True),
+        ("El presidente se reunió con los gobernadores en la Casa Rosada.", False),
+        ("Los presidentes de las comunidades autónomas se reunieron en Madrid.", False),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -112,6 +146,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Le président a reçu les syndicats à l'Élysée.", False),
         ("Visite de Macron au Maroc : le président accueilli par le roi Mohammed VI.", True),
         ("Sommet UE-Chine à Pékin.", True),
+        ("Le président algérien Abdelmadjid Tebboune a reçu son homologue tunisien.", True),
+        ("Emmanuel Macron et Olaf Scholz se sont retrouvés à Paris.", True),
+        ("Le Premier ministre a reçu les partenaires sociaux à Matignon.", False),
     ],
     "de": [
         (
@@ -132,6 +169,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Der Kanzler traf sich mit den Ministerpräsidenten der Länder.", False),
         ("Xi Jinping zu Besuch in Ungarn: Orban empfängt den chinesischen Staatschef.", True),
         ("EU-Gipfel in Brüssel: Einigung auf neue Sanktionen.", True),
+        ("Bundeskanzler Merz ist zu seinem Antrittsbesuch in Warschau eingetroffen.", True),
+        ("Scholz und Macron berieten in Paris über die Lage in der Ukraine.", True),
+        ("Der Bundespräsident empfing den Bundestagspräsidenten.", False),
     ],
     "ru": [
         ("Путин провел переговоры с Си Цзиньпином в Кремле.", True),
@@ -147,6 +187,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Путин посетит Индию с официальным визитом.", True),
         ("Переговоры Путина и Трампа на Аляске продлились три часа.", True),
         ("Премьер-министр Индии Моди прибыл в Москву.", True),
+        ("Путин провел встречу с Лукашенко в Минске.", True),
+        ("Си Цзиньпин прибыл в Москву с государственным визитом.", True),
+        ("Путин встретился с президентом Египта ас-Сиси.", True),
+        ("Путин провел совещание с членами Совбеза.", False),
     ],
     "uk": [
         ("Зеленський зустрівся з президентом Франції Макроном у Парижі.", True),
@@ -158,6 +202,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Зеленський провів нараду з військовими.", False),
         ("Зеленський прибув до Вашингтона для зустрічі з Трампом.", True),
         ("Зустріч Зеленського і Трампа відбулася в Білому домі.", True),
+        ("Зеленський провів зустріч із прем'єр-міністром Великої Британії.", True),
+        ("Президент України зустрівся з головою Верховної Ради.", False),
     ],
     "it": [
         ("Meloni ha incontrato Trump alla Casa Bianca.", True),
@@ -170,6 +216,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Meloni ha avuto un colloquio telefonico con Zelensky.", False),
         ("Meloni vola a Washington per incontrare Trump.", True),
         ("Mattarella in visita di Stato in Giappone.", True),
+        ("La premier Meloni ha ricevuto a Palazzo Chigi il primo ministro indiano Modi.", True),
+        ("Meloni è volata in Giappone per il vertice del G7.", True),
+        ("Meloni ha incontrato i sindacati a Palazzo Chigi.", False),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -183,6 +232,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Lula viaja à China para visita de Estado.", True),
         ("Lula se encontra com Biden na Casa Branca.", True),
         ("O paciente se encontra em estado grave, disse o presidente do hospital.", False),
+        ("Lula se reuniu com o presidente da França, Emmanuel Macron.", True),
+        ("O presidente Lula desembarcou em Pequim para uma visita de Estado.", True),
+        ("Lula se reuniu com governadores no Palácio do Planalto.", False),
+        ("Os presidentes do Brasil e da Argentina se reuniram em Brasília.", True),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -195,6 +248,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Cumhurbaşkanı Erdoğan, Putin ile telefonda görüştü.", False),
         ("Cumhurbaşkanı Erdoğan, ABD Başkanı Trump ile bir araya geldi.", True),
         ("Erdoğan ile Putin arasındaki görüşme Soçi'de gerçekleşti.", True),
+        ("Erdoğan, Azerbaycan Cumhurbaşkanı Aliyev'i Ankara'da resmi törenle karşıladı.", True),
+        ("Erdoğan, Körfez ülkelerine resmi ziyaret gerçekleştirecek.", True),
+        ("Erdoğan, AK Parti il başkanlarıyla bir araya geldi.", False),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -205,6 +261,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("أجرى الرئيس اتصالا هاتفيا مع نظيره الفرنسي", False),
         ("الرئيس السيسي يلتقي نظيره الأمريكي في البيت الأبيض", True),
         ("بوتين يصل إلى بكين في زيارة رسمية", True),
+        ("عقد الرئيس الأمريكي قمة مع نظيره الصيني", True),
+        ("التقى الرئيس الروسي بوتين نظيره الصيني شي جين بينغ في موسكو", True),
+        ("التقى الرئيس وفدا من رجال الأعمال", False),
     ],
     "zh": [
         ("习近平同美国总统拜登举行会晤。", True),
@@ -216,6 +275,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("登山队员成功登顶珠穆朗玛峰。", False),
         ("中美元首在旧金山会晤。", True),
         ("普京抵达北京进行国事访问。", True),
+        ("习近平抵达哈萨克斯坦首都阿斯塔纳出席上合组织峰会。", True),
+        ("习近平会见来华进行国事访问的巴西总统卢拉。", True),
+        ("习近平主持召开中央政治局会议。", False),
     ],
     "ja": [
         ("岸田首相はバイデン大統領とホワイトハウスで首脳会談を行った。", True),
@@ -225,6 +287,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("上川外相はブリンケン国務長官と会談した。", False),
         ("登山家がエベレストの山頂に到達した。", False),
         ("高市首相が訪米し、トランプ大統領と会談した。", True),
+        ("石破首相は韓国の李在明大統領と首脳会談を行った。", True),
+        ("首相は全国知事会の会長と会談した。", False),
     ],
     "ko": [
         ("윤석열 대통령과 기시다 총리가 정상회담을 가졌다.", True),
@@ -234,6 +298,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("한일 외교장관 회담이 서울에서 열렸다.", False),
         ("윤석열 대통령은 바이든 대통령과 전화 통화를 했다.", False),
         ("한중 정상회담이 경주에서 열렸다.", True),
+        ("이재명 대통령은 시진핑 국가주석과 정상회담을 했다.", True),
+        ("이재명 대통령은 여야 대표와 회동했다.", False),
     ],
 }
 
@@ -265,6 +331,12 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The judge ordered the company to pay damages.", False),
         ("Police executed a search warrant at the property.", False),
         ("Police said the suspect is wanted for questioning.", False),
+        ("The judge ordered him detained pending trial.", True),
+        ("The court ordered the release of those detained.", False),
+        ("Netanyahu, who is wanted by the International Criminal Court, flew to Budapest.", True),
+        ("A Seoul court approved a request to detain Yoon.", True),
+        ("Parliament voted to lift his immunity, allowing prosecutors to arrest him.", True),
+        ("Police arrested him after a tip-off.", False),
     ],
     "es": [
         ("Un juez dictó una orden de detención contra el exministro.", True),
@@ -280,6 +352,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("El juez giró orden de aprehensión en su contra.", True),
         ("Tiene ficha roja de Interpol.", True),
         ("El juez dictó una orden de alejamiento.", False),
+        ("La jueza emitió un pedido de captura internacional contra el exfuncionario.", True),
+        ("Un tribunal de Estambul ordenó prisión preventiva para el alcalde Imamoglu.", True),
+        ("El Tribunal Supremo rechazó la orden de detención contra Puigdemont.", True),
     ],
     "fr": [
         (
@@ -295,6 +370,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Les manifestants réclament l'arrestation du policier.", False),
         ("Il est recherché par Interpol.", True),
         ("Le suspect a été arrêté mardi.", False),
+        (
+            "Le parquet a obtenu la levée de l'immunité du député pour procéder à son arrestation.",
+            True,
+        ),
     ],
     "de": [
         ("Das Amtsgericht erließ Haftbefehl gegen den Tatverdächtigen.", True),
@@ -309,6 +388,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Der Rapper Haftbefehl veröffentlicht ein neues Album.", False),
         ("Die Staatsanwaltschaft beantragte Haftbefehl.", True),
         ("Die Fahndung nach dem Täter läuft.", False),
+        (
+            "Der Bundestag hob die Immunität des Abgeordneten für seine Festnahme auf.",
+            True,
+        ),
     ],
     "ru": [
         ("Суд заочно арестовал журналиста.", True),
@@ -321,6 +404,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Волонтеры объявили поиски пропавшего ребенка.", False),
         ("В отношении него избрана мера пресечения в виде заключения под стражу.", True),
         ("Суд оштрафовал блогера.", False),
+        ("Суд избрал меру пресечения в виде домашнего ареста.", True),
+        ("Суд приговорил его к пяти годам колонии.", False),
+        ("Суд заочно приговорил его к восьми годам.", False),
+        ("Прокуратура попросила суд арестовать бизнесмена.", True),
     ],
     "uk": [
         ("Суд заочно заарештував колишнього депутата.", True),
@@ -329,6 +416,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Суд обрав запобіжний захід у вигляді тримання під вартою.", True),
         ("Поліція затримала підозрюваного.", False),
         ("Поліція розшукує зниклу дитину.", False),
+        ("ВАКС обрав запобіжний захід у вигляді тримання під вартою.", True),
     ],
     "it": [
         ("Il gip ha emesso un mandato di arresto europeo.", True),
@@ -338,6 +426,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("I carabinieri hanno arrestato tre persone.", False),
         ("La procura ha disposto il sequestro dei beni.", False),
         ("Mandato di cattura internazionale per l'ex ministro.", True),
+        ("Il Riesame ha confermato la custodia cautelare in carcere.", True),
+        ("La Cassazione ha annullato l'ordinanza di custodia cautelare.", True),
     ],
     "pt": [
         ("O STF decretou a prisão preventiva do ex-presidente.", True),
@@ -347,6 +437,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("A polícia cumpriu mandados de busca e apreensão.", False),
         ("A polícia prendeu três suspeitos em flagrante.", False),
         ("Polícia Federal cumpre mandados de prisão preventiva.", True),
+        ("La PGR pediu a prisão do ex-ministro ao STF.", True),
+        ("Moraes mandou prender o ex-assessor.", True),
+        ("Manifestantes pedem a prisão do ex-presidente.", False),
+        ("O juiz decretou a prisão preventiva do suspeito.", True),
     ],
     "tr": [
         ("Mahkeme, eski belediye başkanı hakkında yakalama kararı çıkardı.", True),
@@ -356,6 +450,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Şüpheli, tutuklama talebiyle mahkemeye sevk edildi.", True),
         ("Polis şüpheliyi gözaltına aldı.", False),
         ("Mahkeme, sanığın tahliyesine karar verdi.", False),
+        ("Eski bakan hakkında kırmızı bültenle yakalama kararı çıkarıldı.", True),
+        ("İstanbul Cumhuriyet Başsavcılığı, belediye başkanı hakkında gözaltı kararı verdi.", True),
+        ("Polis, 12 şüpheliyi gözaltına aldı.", False),
     ],
     "ar": [
         ("أصدرت المحكمة الجنائية الدولية مذكرة اعتقال بحق نتنياهو", True),
@@ -365,6 +462,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("أصدرت المحكمة قرارا بتفتيش المنزل", False),
         ("صدرت بحقه مذكرة توقيف دولية", True),
         ("النيابة العامة تأمر بحبس المتهم أربعة أيام على ذمة التحقيق", True),
+        ("أمرت النيابة العامة بضبط وإحضار المتهم", True),
+        ("ألقت قوات الأمن القبض على المتهم", False),
     ],
     "zh": [
         ("国际刑事法院对普京发出逮捕令。", True),
@@ -374,6 +473,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("警方对住所进行了搜查。", False),
         ("公安机关对其发布A级通缉令。", True),
         ("警方以涉嫌诈骗将其刑事拘留。", False),
+        ("警方对其执行逮捕。", True),
     ],
     "ja": [
         ("東京地検特捜部は元社長の逮捕状を取った。", True),
@@ -382,6 +482,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("警察は男を現行犯逮捕した。", False),
         ("警察は家宅捜索を行った。", False),
         ("地検は逮捕状を請求した。", True),
+        ("国会は議員の逮捕許諾を議決した。", True),
     ],
     "ko": [
         ("법원은 윤석열 전 대통령에 대해 체포영장을 발부했다.", True),
@@ -389,6 +490,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("경찰은 용의자를 현행범으로 체포했다.", False),
         ("경찰은 압수수색 영장을 집행했다.", False),
         ("공수처는 윤 대통령에 대한 체포영장을 집행했다.", True),
+        ("국회는 의원에 대한 체포동의안을 가결했다.", True),
     ],
 }
 
