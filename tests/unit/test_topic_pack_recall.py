@@ -103,6 +103,17 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The party's leadership summit chose a new chairman.", False),
         ("The presidents of Brazil and Argentina met on the border.", True),
         ("Business leaders from China and India met in Delhi.", False),
+        (
+            "At the UN Climate Action Summit in New York, the Indian prime minister pledged "
+            "to double solar power.",
+            False,
+        ),
+        (
+            "Trump, who will be sworn in as president in January, brought his daughter into a "
+            "meeting with Japanese Prime Minister Shinzo Abe. The president-elect is also vetting "
+            "cabinet picks.",
+            False,
+        ),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -474,6 +485,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("公安机关对其发布A级通缉令。", True),
         ("警方以涉嫌诈骗将其刑事拘留。", False),
         ("警方对其执行逮捕。", True),
+        (
+            "第一条 为规范执法，制定本法。第二条 本法适用于全国。第三条 公安机关可以发布通缉令。",
+            False,
+        ),
     ],
     "ja": [
         ("東京地検特捜部は元社長の逮捕状を取った。", True),
