@@ -114,6 +114,13 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
             "cabinet picks.",
             False,
         ),
+        ("The company's president met the prime minister to discuss investment.", False),
+        ("The university president met the prime minister at the science fair.", False),
+        ("The club president met the president of the football federation.", False),
+        ("The Senate president met the president at the White House.", False),
+        ("The president of the European Parliament met the Ukrainian president.", False),
+        ("The president met the king of Jordan in Amman.", True),
+        ("President Macron met Prime Minister Modi in Marseille.", True),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -142,6 +149,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Los presidentes de Colombia y Ecuador se reunieron en la frontera.", True),
         ("El presidente se reunió con los gobernadores en la Casa Rosada.", False),
         ("Los presidentes de las comunidades autónomas se reunieron en Madrid.", False),
+        ("El presidente de la empresa se reunió con el presidente del Gobierno.", False),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -160,6 +168,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Le président algérien Abdelmadjid Tebboune a reçu son homologue tunisien.", True),
         ("Emmanuel Macron et Olaf Scholz se sont retrouvés à Paris.", True),
         ("Le Premier ministre a reçu les partenaires sociaux à Matignon.", False),
+        ("Le président du club a rencontré le président de la Ligue.", False),
+        ("Le président de l'Assemblée nationale a reçu le président ukrainien.", False),
     ],
     "de": [
         (
@@ -183,6 +193,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Bundeskanzler Merz ist zu seinem Antrittsbesuch in Warschau eingetroffen.", True),
         ("Scholz und Macron berieten in Paris über die Lage in der Ukraine.", True),
         ("Der Bundespräsident empfing den Bundestagspräsidenten.", False),
+        ("Der Präsident des FC Bayern traf den DFB-Präsidenten.", False),
+        ("Der Bundeskanzler empfing den französischen Präsidenten.", True),
     ],
     "ru": [
         ("Путин провел переговоры с Си Цзиньпином в Кремле.", True),
@@ -202,6 +214,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Си Цзиньпин прибыл в Москву с государственным визитом.", True),
         ("Путин встретился с президентом Египта ас-Сиси.", True),
         ("Путин провел совещание с членами Совбеза.", False),
+        ("Президент РФС встретился с президентом клуба.", False),
     ],
     "uk": [
         ("Зеленський зустрівся з президентом Франції Макроном у Парижі.", True),
@@ -230,6 +243,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("La premier Meloni ha ricevuto a Palazzo Chigi il primo ministro indiano Modi.", True),
         ("Meloni è volata in Giappone per il vertice del G7.", True),
         ("Meloni ha incontrato i sindacati a Palazzo Chigi.", False),
+        ("Il presidente della Regione ha incontrato il presidente della Provincia.", False),
+        ("Il presidente del Consiglio ha incontrato il presidente francese.", True),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -247,6 +262,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("O presidente Lula desembarcou em Pequim para uma visita de Estado.", True),
         ("Lula se reuniu com governadores no Palácio do Planalto.", False),
         ("Os presidentes do Brasil e da Argentina se reuniram em Brasília.", True),
+        ("O presidente do Flamengo se reuniu com o presidente da CBF.", False),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -262,6 +278,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Erdoğan, Azerbaycan Cumhurbaşkanı Aliyev'i Ankara'da resmi törenle karşıladı.", True),
         ("Erdoğan, Körfez ülkelerine resmi ziyaret gerçekleştirecek.", True),
         ("Erdoğan, AK Parti il başkanlarıyla bir araya geldi.", False),
+        ("Fenerbahçe Başkanı, TFF Başkanı ile görüştü.", False),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -348,6 +365,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("A Seoul court approved a request to detain Yoon.", True),
         ("Parliament voted to lift his immunity, allowing prosecutors to arrest him.", True),
         ("Police arrested him after a tip-off.", False),
+        ("The company issued a warrant for each share.", False),
+        ("Arrest of the suspect was ordered by the court.", True),
+        ("The judge issued an order for the detention of the suspect.", True),
     ],
     "es": [
         ("Un juez dictó una orden de detención contra el exministro.", True),
@@ -366,6 +386,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("La jueza emitió un pedido de captura internacional contra el exfuncionario.", True),
         ("Un tribunal de Estambul ordenó prisión preventiva para el alcalde Imamoglu.", True),
         ("El Tribunal Supremo rechazó la orden de detención contra Puigdemont.", True),
+        ("El Gobierno ordenó la detención de las obras del puerto.", False),
+        ("El árbitro ordenó la detención del partido.", False),
+        ("Orden de detención contra el exministro.", True),
     ],
     "fr": [
         (
