@@ -18,6 +18,8 @@ from newswatch.core.query import MatchDocument, TopicMatcher, TopicSpec
 from newswatch.topics import load_pack
 
 SUMMITS, WARRANTS = "summits", "arrest-warrants"
+# the languages issue 8 asks for, then those it asks for where possible
+REQUIRED = ("en", "es", "fr", "de", "ru", "uk", "it", "pt", "tr", "ar", "zh", "ja", "ko")
 
 
 @functools.cache
@@ -121,6 +123,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The president of the European Parliament met the Ukrainian president.", False),
         ("The president met the king of Jordan in Amman.", True),
         ("President Macron met Prime Minister Modi in Marseille.", True),
+        ("Zelensky and Macron hold talks in Paris.", True),
+        ("Putin, Kim sign mutual defence pact at Pyongyang summit.", True),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -150,6 +154,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("El presidente se reunió con los gobernadores en la Casa Rosada.", False),
         ("Los presidentes de las comunidades autónomas se reunieron en Madrid.", False),
         ("El presidente de la empresa se reunió con el presidente del Gobierno.", False),
+        ("Putin y Xi Jinping firman en Moscú una declaración conjunta tras su reunión.", True),
+        ("La visita de Estado del presidente chino a España comenzó el lunes.", True),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -170,6 +176,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Le Premier ministre a reçu les partenaires sociaux à Matignon.", False),
         ("Le président du club a rencontré le président de la Ligue.", False),
         ("Le président de l'Assemblée nationale a reçu le président ukrainien.", False),
+        ("Emmanuel Macron en visite d'État au Maroc.", True),
+        ("Le chef de l'État s'est rendu à Berlin pour rencontrer le chancelier.", True),
+        ("Le président sénégalais a été reçu à l'Élysée par Emmanuel Macron.", True),
+        ("Macron et Scholz se sont entretenus par téléphone.", False),
     ],
     "de": [
         (
@@ -215,6 +225,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Путин встретился с президентом Египта ас-Сиси.", True),
         ("Путин провел совещание с членами Совбеза.", False),
         ("Президент РФС встретился с президентом клуба.", False),
+        ("Премьер-министр Мишустин встретился с председателем КНР.", True),
+        ("Путин и Моди обсудили в Кремле двустороннее сотрудничество.", True),
     ],
     "uk": [
         ("Зеленський зустрівся з президентом Франції Макроном у Парижі.", True),
@@ -228,6 +240,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Зустріч Зеленського і Трампа відбулася в Білому домі.", True),
         ("Зеленський провів зустріч із прем'єр-міністром Великої Британії.", True),
         ("Президент України зустрівся з головою Верховної Ради.", False),
+        ("Зеленський зустрівся з Трампом у Білому домі.", True),
+        ("Президент Зеленський провів переговори з прем'єр-міністром Польщі Туском.", True),
+        ("Зеленський прибув з візитом до Японії.", True),
+        ("Зеленський провів телефонну розмову з Трампом.", False),
     ],
     "it": [
         ("Meloni ha incontrato Trump alla Casa Bianca.", True),
@@ -245,6 +261,11 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Meloni ha incontrato i sindacati a Palazzo Chigi.", False),
         ("Il presidente della Regione ha incontrato il presidente della Provincia.", False),
         ("Il presidente del Consiglio ha incontrato il presidente francese.", True),
+        ("Giorgia Meloni è stata ricevuta alla Casa Bianca dal presidente Trump.", True),
+        (
+            "Il presidente Mattarella ha incontrato il presidente tedesco Steinmeier.",
+            True,
+        ),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -263,6 +284,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Lula se reuniu com governadores no Palácio do Planalto.", False),
         ("Os presidentes do Brasil e da Argentina se reuniram em Brasília.", True),
         ("O presidente do Flamengo se reuniu com o presidente da CBF.", False),
+        ("Lula chega a Pequim para encontro com Xi Jinping.", True),
+        ("Lula recebe Macron no Palácio do Planalto.", True),
+        ("Lula e Milei se cumprimentam na cúpula do Mercosul.", True),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -279,6 +303,14 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Erdoğan, Körfez ülkelerine resmi ziyaret gerçekleştirecek.", True),
         ("Erdoğan, AK Parti il başkanlarıyla bir araya geldi.", False),
         ("Fenerbahçe Başkanı, TFF Başkanı ile görüştü.", False),
+        ("Erdoğan, Fransa Cumhurbaşkanı Macron'la Elysee Sarayı'nda görüştü.", True),
+        ("Cumhurbaşkanı Erdoğan, Macar Başbakan Orban'ı Külliye'de ağırladı.", True),
+        ("Erdoğan ve Putin, Astana'da ikili görüşme yaptı.", True),
+        ("Cumhurbaşkanı Erdoğan, G20 Liderler Zirvesi için Brezilya'ya gitti.", True),
+        ("Erdoğan, Beyaz Saray'da ABD Başkanı Trump tarafından karşılandı.", True),
+        ("TBMM Başkanı Kurtulmuş, Azerbaycan Meclis Başkanı ile görüştü.", False),
+        ("Cumhurbaşkanı Erdoğan, Bakanlar Kurulu toplantısına başkanlık etti.", False),
+        ("İçişleri Bakanı, Yunan mevkidaşıyla görüştü.", False),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -292,6 +324,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("عقد الرئيس الأمريكي قمة مع نظيره الصيني", True),
         ("التقى الرئيس الروسي بوتين نظيره الصيني شي جين بينغ في موسكو", True),
         ("التقى الرئيس وفدا من رجال الأعمال", False),
+        ("أجرى الرئيس السيسي مباحثات مع الرئيس الفرنسي في قصر الاتحادية", True),
+        ("وصل الرئيس التركي رجب طيب أردوغان إلى الدوحة في زيارة رسمية", True),
+        ("استقبل الملك عبد الله الثاني الرئيس الفلسطيني محمود عباس في عمان", True),
+        ("استقبل الرئيس وزير الخارجية الأمريكي", False),
     ],
     "zh": [
         ("习近平同美国总统拜登举行会晤。", True),
@@ -306,6 +342,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("习近平抵达哈萨克斯坦首都阿斯塔纳出席上合组织峰会。", True),
         ("习近平会见来华进行国事访问的巴西总统卢拉。", True),
         ("习近平主持召开中央政治局会议。", False),
+        ("习近平同俄罗斯总统普京在克里姆林宫举行会谈。", True),
+        ("李强抵达新德里出席二十国集团领导人峰会。", True),
+        ("王毅同美国国务卿鲁比奥会谈。", False),
     ],
     "ja": [
         ("岸田首相はバイデン大統領とホワイトハウスで首脳会談を行った。", True),
@@ -317,6 +356,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("高市首相が訪米し、トランプ大統領と会談した。", True),
         ("石破首相は韓国の李在明大統領と首脳会談を行った。", True),
         ("首相は全国知事会の会長と会談した。", False),
+        ("石破首相は訪問先のワシントンでトランプ大統領と会談した。", True),
+        ("岸田首相はASEAN首脳会議に出席した。", True),
+        ("林官房長官は記者会見で首脳会談について説明した。", True),
     ],
     "ko": [
         ("윤석열 대통령과 기시다 총리가 정상회담을 가졌다.", True),
@@ -328,6 +370,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("한중 정상회담이 경주에서 열렸다.", True),
         ("이재명 대통령은 시진핑 국가주석과 정상회담을 했다.", True),
         ("이재명 대통령은 여야 대표와 회동했다.", False),
+        ("윤석열 대통령이 국빈 방문으로 미국을 찾았다.", True),
+        ("이재명 대통령은 APEC 정상회의에 참석했다.", True),
+        ("외교부 장관은 미국 국무장관과 회담했다.", False),
     ],
 }
 
@@ -368,6 +413,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The company issued a warrant for each share.", False),
         ("Arrest of the suspect was ordered by the court.", True),
         ("The judge issued an order for the detention of the suspect.", True),
+        ("The court granted bail.", False),
+        ("A warrant for the arrest of the former president was issued on Friday.", True),
+        ("Interpol lifted the red notice against him.", True),
     ],
     "es": [
         ("Un juez dictó una orden de detención contra el exministro.", True),
@@ -389,6 +437,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("El Gobierno ordenó la detención de las obras del puerto.", False),
         ("El árbitro ordenó la detención del partido.", False),
         ("Orden de detención contra el exministro.", True),
+        ("Un tribunal de Bangladesh emite una orden de arresto contra Hasina.", True),
+        ("La Fiscalía pidió prisión provisional para el detenido.", True),
     ],
     "fr": [
         (
@@ -426,6 +476,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
             "Der Bundestag hob die Immunität des Abgeordneten für seine Festnahme auf.",
             True,
         ),
+        ("Die Polizei hat den Tatverdächtigen vorläufig festgenommen.", False),
+        ("Der Haftbefehl gegen den Verdächtigen wurde außer Vollzug gesetzt.", True),
     ],
     "ru": [
         ("Суд заочно арестовал журналиста.", True),
@@ -462,6 +514,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Mandato di cattura internazionale per l'ex ministro.", True),
         ("Il Riesame ha confermato la custodia cautelare in carcere.", True),
         ("La Cassazione ha annullato l'ordinanza di custodia cautelare.", True),
+        ("Il tribunale ha convalidato il fermo e disposto la custodia cautelare in carcere.", True),
     ],
     "pt": [
         ("O STF decretou a prisão preventiva do ex-presidente.", True),
@@ -475,6 +528,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Moraes mandou prender o ex-assessor.", True),
         ("Manifestantes pedem a prisão do ex-presidente.", False),
         ("O juiz decretou a prisão preventiva do suspeito.", True),
+        ("A polícia prendeu o suspeito em flagrante.", False),
     ],
     "tr": [
         ("Mahkeme, eski belediye başkanı hakkında yakalama kararı çıkardı.", True),
@@ -487,6 +541,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Eski bakan hakkında kırmızı bültenle yakalama kararı çıkarıldı.", True),
         ("İstanbul Cumhuriyet Başsavcılığı, belediye başkanı hakkında gözaltı kararı verdi.", True),
         ("Polis, 12 şüpheliyi gözaltına aldı.", False),
+        ("Mahkeme, gazeteci hakkında yakalama kararı çıkardı.", True),
+        ("Savcılık, 35 şüpheli hakkında gözaltı kararı verdi.", True),
+        ("Eski bakan Interpol tarafından kırmızı bültenle aranıyor.", True),
+        ("Polis, kaçak göçmenleri yakaladı.", False),
     ],
     "ar": [
         ("أصدرت المحكمة الجنائية الدولية مذكرة اعتقال بحق نتنياهو", True),
@@ -498,6 +556,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("النيابة العامة تأمر بحبس المتهم أربعة أيام على ذمة التحقيق", True),
         ("أمرت النيابة العامة بضبط وإحضار المتهم", True),
         ("ألقت قوات الأمن القبض على المتهم", False),
+        ("محكمة تصدر مذكرة توقيف بحق الرئيس السابق", True),
+        ("الجنائية الدولية تصدر مذكرتي اعتقال بحق نتنياهو وغالانت", True),
+        ("أمر النائب العام بضبط وإحضار المتهمين", True),
+        ("القبض على متهم بسرقة هاتف", False),
     ],
     "zh": [
         ("国际刑事法院对普京发出逮捕令。", True),
@@ -512,6 +574,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
             "第一条 为规范执法，制定本法。第二条 本法适用于全国。第三条 公安机关可以发布通缉令。",
             False,
         ),
+        ("法院对被告人签发逮捕令。", True),
+        ("检方以涉嫌受贿罪对其依法决定逮捕。", True),
+        ("公安部发布A级通缉令，公开通缉10名逃犯。", True),
+        ("警方依法刑事拘留三名嫌疑人。", False),
     ],
     "ja": [
         ("東京地検特捜部は元社長の逮捕状を取った。", True),
@@ -521,6 +587,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("警察は家宅捜索を行った。", False),
         ("地検は逮捕状を請求した。", True),
         ("国会は議員の逮捕許諾を議決した。", True),
+        ("東京地検特捜部は、元議員を逮捕した。", False),
+        ("警視庁は男の逮捕状を取り、行方を追っている。", True),
+        ("国際刑事裁判所（ICC）はネタニヤフ首相に逮捕状を出した。", True),
     ],
     "ko": [
         ("법원은 윤석열 전 대통령에 대해 체포영장을 발부했다.", True),
@@ -529,6 +598,15 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("경찰은 압수수색 영장을 집행했다.", False),
         ("공수처는 윤 대통령에 대한 체포영장을 집행했다.", True),
         ("국회는 의원에 대한 체포동의안을 가결했다.", True),
+        ("경찰은 그에 대해 체포영장을 신청했다.", True),
+        ("법원은 전 대통령에 대한 구속영장을 발부했다.", True),
+        ("인터폴에 적색수배를 요청했다.", True),
+        ("경찰은 현장에서 그를 체포했다.", False),
+    ],
+    "pl": [
+        ("Sąd wydał nakaz aresztowania byłego ministra.", True),
+        ("Ukraińska prokuratura wystawiła list gończy.", True),
+        ("Policja zatrzymała podejrzanego po pościgu.", False),
     ],
 }
 
@@ -545,3 +623,10 @@ def test_the_pack_reads_the_wire_copy_of_each_language(
     topic: str, language: str, text: str, expected: bool
 ) -> None:
     assert (topic in found("", text)) is expected, language
+
+
+def test_every_language_has_positives_and_near_misses_for_both_topics() -> None:
+    for table in (SUMMIT_CASES, WARRANT_CASES):
+        assert set(REQUIRED) <= set(table)
+        for language, cases in table.items():
+            assert {expected for _, expected in cases} == {True, False}, language
