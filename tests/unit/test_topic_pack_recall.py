@@ -125,6 +125,13 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("President Macron met Prime Minister Modi in Marseille.", True),
         ("Zelensky and Macron hold talks in Paris.", True),
         ("Putin, Kim sign mutual defence pact at Pyongyang summit.", True),
+        ("Speaking at the DealBook Summit, the president said tariffs would stay.", False),
+        ("The president addressed the Concordia Summit in New York.", False),
+        ("The prime minister spoke at the World Government Summit in Dubai.", False),
+        ("The president opened the national education summit.", False),
+        ("The president said the youth summit would draw 5,000 students.", False),
+        ("The president and the prime minister will attend the NATO summit in The Hague.", True),
+        ("Biden hosted the Summit for Democracy with leaders from 100 countries.", True),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -156,6 +163,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("El presidente de la empresa se reunió con el presidente del Gobierno.", False),
         ("Putin y Xi Jinping firman en Moscú una declaración conjunta tras su reunión.", True),
         ("La visita de Estado del presidente chino a España comenzó el lunes.", True),
+        ("El presidente inauguró la cumbre de la juventud.", False),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -180,6 +188,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Le chef de l'État s'est rendu à Berlin pour rencontrer le chancelier.", True),
         ("Le président sénégalais a été reçu à l'Élysée par Emmanuel Macron.", True),
         ("Macron et Scholz se sont entretenus par téléphone.", False),
+        ("Le président a ouvert le sommet de l'éducation.", False),
     ],
     "de": [
         (
@@ -205,6 +214,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Der Bundespräsident empfing den Bundestagspräsidenten.", False),
         ("Der Präsident des FC Bayern traf den DFB-Präsidenten.", False),
         ("Der Bundeskanzler empfing den französischen Präsidenten.", True),
+        ("Der Präsident eröffnete den Bildungsgipfel.", False),
     ],
     "ru": [
         ("Путин провел переговоры с Си Цзиньпином в Кремле.", True),
@@ -227,6 +237,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Президент РФС встретился с президентом клуба.", False),
         ("Премьер-министр Мишустин встретился с председателем КНР.", True),
         ("Путин и Моди обсудили в Кремле двустороннее сотрудничество.", True),
+        ("Президент выступил на саммите молодежи.", False),
     ],
     "uk": [
         ("Зеленський зустрівся з президентом Франції Макроном у Парижі.", True),
@@ -266,6 +277,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
             "Il presidente Mattarella ha incontrato il presidente tedesco Steinmeier.",
             True,
         ),
+        ("Il presidente ha aperto il vertice sulla sanità con i medici di base.", False),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -287,6 +299,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Lula chega a Pequim para encontro com Xi Jinping.", True),
         ("Lula recebe Macron no Palácio do Planalto.", True),
         ("Lula e Milei se cumprimentam na cúpula do Mercosul.", True),
+        ("O presidente participou da cúpula de empresários.", False),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -311,6 +324,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("TBMM Başkanı Kurtulmuş, Azerbaycan Meclis Başkanı ile görüştü.", False),
         ("Cumhurbaşkanı Erdoğan, Bakanlar Kurulu toplantısına başkanlık etti.", False),
         ("İçişleri Bakanı, Yunan mevkidaşıyla görüştü.", False),
+        ("Cumhurbaşkanı, Gençlik Zirvesi'nde konuştu.", False),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -416,6 +430,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The court granted bail.", False),
         ("A warrant for the arrest of the former president was issued on Friday.", True),
         ("Interpol lifted the red notice against him.", True),
+        ("The company cut prices in order to capture market share.", False),
+        ("He fled the country in order to avoid arrest.", False),
+        ("The court issued an order for the arrest of the mayor.", True),
+        ("The striker tops the club's most wanted list in the transfer window.", False),
     ],
     "es": [
         ("Un juez dictó una orden de detención contra el exministro.", True),
@@ -439,6 +457,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Orden de detención contra el exministro.", True),
         ("Un tribunal de Bangladesh emite una orden de arresto contra Hasina.", True),
         ("La Fiscalía pidió prisión provisional para el detenido.", True),
+        ("China y Rusia defienden un nuevo orden internacional multipolar.", False),
+        ("La justicia libró una orden internacional de captura.", True),
     ],
     "fr": [
         (
@@ -458,6 +478,12 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
             "Le parquet a obtenu la levée de l'immunité du député pour procéder à son arrestation.",
             True,
         ),
+        (
+            "Les secours ont retrouvé les deux personnes recherchées depuis dimanche en montagne.",
+            False,
+        ),
+        ("Il figure sur le fichier des personnes recherchées.", True),
+        ("Le joueur est le plus recherché du mercato.", False),
     ],
     "de": [
         ("Das Amtsgericht erließ Haftbefehl gegen den Tatverdächtigen.", True),
@@ -478,6 +504,10 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ),
         ("Die Polizei hat den Tatverdächtigen vorläufig festgenommen.", False),
         ("Der Haftbefehl gegen den Verdächtigen wurde außer Vollzug gesetzt.", True),
+        (
+            "Die Polizei leitete eine internationale Fahndung nach dem vermissten Mädchen ein.",
+            False,
+        ),
     ],
     "ru": [
         ("Суд заочно арестовал журналиста.", True),
@@ -494,6 +524,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Суд приговорил его к пяти годам колонии.", False),
         ("Суд заочно приговорил его к восьми годам.", False),
         ("Прокуратура попросила суд арестовать бизнесмена.", True),
+        ("Пропавшую машину объявили в розыск.", False),
     ],
     "uk": [
         ("Суд заочно заарештував колишнього депутата.", True),
