@@ -169,6 +169,19 @@ def _segments_of(run: str) -> _Segments:
 
 _SHORT_RUN = 16
 _short_run_segments = functools.lru_cache(maxsize=1 << 12)(_segments_of)
+_ASCII_BYTES = bytes(range(128))
+# what folds from Hangul jamo: composes with the jamo beside it (compatibility jamo fold to it)
+_JAMO = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _folds_alone(char: str) -> bool:
+    """Whether ``char`` folds to one character wherever it stands: not a mark (which folds
+    into nothing or joins the letter before it) and not what folds to a jamo (which composes
+    with the one beside it). A text of such characters and ASCII keeps every offset (a set
+    of its characters is quicker to make than a scan for its runs of non-ASCII ones)."""
+    folded = fold(char)
+    return len(folded) == 1 and not _SHRINKING.search(char) and not _JAMO.search(folded)
 
 
 class FoldedOffsets:
@@ -190,6 +203,11 @@ class FoldedOffsets:
         self._orig_ends: list[int] = []
         if text.isascii():
             return
+        # its non-ASCII characters (the ASCII bytes of its UTF-8 deleted: quicker than a
+        # scan for them by character)
+        others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        if all(map(_folds_alone, set(others.decode("utf-8", "surrogatepass")))):
+            return  # most news text: quotes, dashes, accented letters
         shift = 0  # folded offset minus original offset, before the current run
         for run in _NON_ASCII.finditer(text):
             segments, change = _run_segments(run.group())

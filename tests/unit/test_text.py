@@ -4,11 +4,13 @@ tokens of their own, and folded offsets map back to the original text."""
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newswatch.core import text as text_module
 from newswatch.core.text import (
     WORD,
     FoldedOffsets,
@@ -83,6 +85,28 @@ def test_folded_offsets_map_every_token_back_to_its_original_words(text: str) ->
         if any("\u1100" <= c <= "\u11ff" for c in text):
             continue  # decomposed Hangul composes across characters: mapped as a whole run
         assert tokenize(text[start:end]) == [match.group()]
+
+
+# characters folding into a jamo that composes with the one beside it, and lone surrogates
+JAMO = ["\u3131", "\u314f", "\uffa1", "\uffc2", "\u1100", "\u1161", "\u11a8", "\ud800"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from([*TRICKY, *JAMO, *JAMO]), max_size=8).map("".join))
+def test_folded_offsets_of_text_keeping_them_are_found_as_run_by_run(text: str) -> None:
+    """A text whose characters each fold to one character wherever they stand is told at
+    once: the same irregular segments as working out its runs of non-ASCII characters one
+    by one (none)."""
+    expected = (
+        []
+        if text.isascii()
+        else [
+            segments
+            for run in re.findall(r"[^\x00-\x7f]+", text)
+            if (segments := text_module._segments_of(run)[0])
+        ]
+    )
+    assert FoldedOffsets(text).keeps_offsets() == (not expected)
 
 
 def test_folding_examples() -> None:
