@@ -132,6 +132,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The president said the youth summit would draw 5,000 students.", False),
         ("The president and the prime minister will attend the NATO summit in The Hague.", True),
         ("Biden hosted the Summit for Democracy with leaders from 100 countries.", True),
+        ("President Biden embarks on a cross-country tour to tout the infrastructure law.", False),
+        ("The prime minister began a three-country tour of Africa.", True),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
