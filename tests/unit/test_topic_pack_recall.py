@@ -134,6 +134,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Biden hosted the Summit for Democracy with leaders from 100 countries.", True),
         ("President Biden embarks on a cross-country tour to tout the infrastructure law.", False),
         ("The prime minister began a three-country tour of Africa.", True),
+        (
+            "The president met the prime minister for talks, then the president toured a school.",
+            True,
+        ),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
