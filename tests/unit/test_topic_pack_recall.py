@@ -170,6 +170,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Putin y Xi Jinping firman en Moscú una declaración conjunta tras su reunión.", True),
         ("La visita de Estado del presidente chino a España comenzó el lunes.", True),
         ("El presidente inauguró la cumbre de la juventud.", False),
+        ("Sheinbaum: recibida la propuesta del presidente Trump sobre aranceles.", False),
+        ("Sheinbaum fue recibida por el presidente Trump en la Casa Blanca.", True),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -284,6 +286,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
             True,
         ),
         ("Il presidente ha aperto il vertice sulla sanità con i medici di base.", False),
+        ("Meloni: accolto il ricorso, il presidente Mattarella firma il decreto.", False),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -306,6 +309,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Lula recebe Macron no Palácio do Planalto.", True),
         ("Lula e Milei se cumprimentam na cúpula do Mercosul.", True),
         ("O presidente participou da cúpula de empresários.", False),
+        ("Lula foi recebido pelo presidente Macron no Eliseu.", True),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
