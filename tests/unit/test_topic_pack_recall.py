@@ -706,3 +706,82 @@ def test_every_language_has_positives_and_near_misses_for_both_topics() -> None:
         assert set(REQUIRED) <= set(table)
         for language, cases in table.items():
             assert {expected for _, expected in cases} == {True, False}, language
+
+
+# whole paragraphs in the manner of a wire story: the topics each must raise, no other
+PARAGRAPHS: list[tuple[str, set[str]]] = [
+    (
+        (
+            "Shares of Acme rose 4% after the company said it would redeem its outstanding "
+            "warrants. The president of the company, Jane Doe, said the board met on Monday and "
+            "approved the plan. Analysts welcomed the move."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Liverpool stayed top after a 2-1 win in the summit clash at Anfield. The club's "
+            "president met the coach after the match. Fans celebrated in the streets."
+        ),
+        set(),
+    ),
+    (
+        (
+            "The mayor met the governor on Tuesday to discuss flood relief. The president of the "
+            "county board welcomed the state funds. Officials said work would start next week."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Police arrested a 25-year-old man on Friday after a chase. He was charged with theft"
+            " and released on bail. The court ordered him to stay away from the store."
+        ),
+        set(),
+    ),
+    (
+        (
+            "The prime minister chaired a cabinet meeting on Wednesday. Ministers discussed the "
+            "budget summit with opposition leaders planned for next month. The president signed "
+            "two bills."
+        ),
+        set(),
+    ),
+    (
+        (
+            "The king met the prime minister at the palace for their weekly audience. The prime "
+            "minister later met business leaders. The king is due to travel to Scotland."
+        ),
+        set(),
+    ),
+    (
+        (
+            "The president of the Olympic Committee met the sports minister. The national team "
+            "will travel to Paris. The federation president said funding would rise."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Former President Obama met Prime Minister Trudeau in Ottawa. Obama, who left office "
+            "in 2017, spoke about climate change. The two men had lunch."
+        ),
+        set(),
+    ),
+    (
+        "The judge denied the request for an arrest warrant, saying the evidence was thin.",
+        {WARRANTS},
+    ),
+    (
+        (
+            "The president of Ukraine met the president of Poland in Warsaw to discuss grain "
+            "exports."
+        ),
+        {SUMMITS},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "topics"), PARAGRAPHS)
+def test_a_paragraph_raises_only_the_topics_it_reports(text: str, topics: set[str]) -> None:
+    assert found("", text) & {SUMMITS, WARRANTS} == topics
