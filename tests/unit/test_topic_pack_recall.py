@@ -779,6 +779,99 @@ PARAGRAPHS: list[tuple[str, set[str]]] = [
         ),
         {SUMMITS},
     ),
+    (
+        (
+            "El Real Madrid se mantiene en la cumbre de la Liga tras ganar al Barcelona. El "
+            "presidente del club, Florentino Pérez, se reunió con el presidente de la Federación."
+            " La afición celebró en Cibeles."
+        ),
+        set(),
+    ),
+    (
+        (
+            "La Guardia Civil detuvo a tres personas por el robo. El juez las dejó en libertad "
+            "con cargos. La investigación sigue abierta."
+        ),
+        set(),
+    ),
+    (
+        (
+            "El presidente del Gobierno recibió en la Moncloa al presidente de Colombia, Gustavo "
+            "Petro. Ambos firmaron acuerdos de cooperación."
+        ),
+        {SUMMITS},
+    ),
+    (
+        (
+            "Le président du Sénat a reçu le président de l'Assemblée nationale. Ils ont évoqué "
+            "le budget. Le gouvernement présentera son texte mardi."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Les gendarmes ont interpellé deux suspects. Ils ont été placés en garde à vue puis "
+            "relâchés. L'enquête se poursuit."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Der Bundeskanzler traf sich mit den Ministerpräsidenten der Länder zum "
+            "Flüchtlingsgipfel. Der Bundespräsident äußerte sich nicht."
+        ),
+        set(),
+    ),
+    (
+        ("Die Polizei nahm den Verdächtigen fest. Ein Richter erließ Haftbefehl wegen Mordes."),
+        {WARRANTS},
+    ),
+    (
+        (
+            "Президент РФ провел совещание с членами правительства. Председатель Госдумы "
+            "встретился с губернаторами."
+        ),
+        set(),
+    ),
+    (
+        ("Полиция задержала подозреваемого. Суд отпустил его под подписку о невыезде."),
+        set(),
+    ),
+    (
+        (
+            "Cumhurbaşkanı Erdoğan, AK Parti Grup Toplantısı'nda konuştu. TBMM Başkanı, "
+            "milletvekilleriyle bir araya geldi."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Galatasaray, zirve yarışında Fenerbahçe'yi yendi. Kulüp Başkanı, Cumhurbaşkanı'nın "
+            "tebriklerini iletti."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Polis, hırsızlık şüphelisini gözaltına aldı. Şüpheli, adli kontrol şartıyla serbest "
+            "bırakıldı."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Il premier ha presieduto il Consiglio dei ministri. Il presidente della Repubblica "
+            "ha firmato il decreto."
+        ),
+        set(),
+    ),
+    (
+        (
+            "O presidente Lula participou de reunião ministerial no Planalto. O presidente da "
+            "Câmara recebeu líderes partidários."
+        ),
+        set(),
+    ),
 ]
 
 
