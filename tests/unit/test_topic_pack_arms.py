@@ -241,6 +241,13 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Saab delivered the first Gripen E jets to the Swedish Air Force.", False),
         ("Naval Group delivered the submarine to the French Navy.", False),
         ("Turkey's Aselsan delivered air defence systems to the Turkish Armed Forces.", False),
+        ("Israel asked the UN to condemn Hamas after rockets and missiles were fired.", False),
+        ("Taiwan asked China to stop sending fighter jets near the island.", False),
+        (
+            "Kyiv urged Western allies to impose sanctions over Russian missile attacks "
+            "on the city.",
+            False,
+        ),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
@@ -315,6 +322,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Estados Unidos envió cazas F-16 a Polonia para unas maniobras de la OTAN.", False),
         ("Indra entregó los primeros blindados 8x8 Dragón al Ejército de Tierra.", False),
         ("Navantia entregará la fragata F-110 a la Armada española.", False),
+        ("Llegan nuevas oleadas de misiles rusos sobre Kiev.", False),
+        ("Llegaron nuevos ataques con misiles y drones contra Járkov.", False),
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
@@ -369,6 +378,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Israël demande la libération des otages après des tirs de missiles.", False),
         ("La France a envoyé des navires de guerre en Méditerranée orientale.", False),
         ("Paris envoie des avions de combat en Roumanie pour une mission de l'Otan.", False),
+        ("Sont arrivés de nouveaux tirs de missiles sur Kiev.", False),
     ],
     # German: transfers as wire copy reports them, and the near misses
     "de": [
@@ -420,6 +430,11 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Die Bundeswehr schickt Kampfjets nach Litauen.", False),
         ("Deutschland schickt Kriegsschiffe in den Indopazifik.", False),
         ("Rheinmetall liefert Munition an die Bundeswehr.", False),
+        (
+            "In der Nacht sind neue Raketen in Kiew eingeschlagen; erste Trümmer wurden gefunden.",
+            False,
+        ),
+        ("Die ersten russischen Kampfjets sind über Kiew angekommen.", False),
     ],
     # Russian: transfers as wire copy reports them, and the near misses
     "ru": [
@@ -463,6 +478,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Россия отправила военные корабли в Средиземное море.", False),
         ("Китай направил военные корабли к Тайваню.", False),
         ("Уралвагонзавод передал в войска новую партию танков Т-90М.", False),
+        ("Первые ракеты прибыли к цели, сообщили военные.", False),
+        ("Компания получила первые прибыли от экспорта.", False),
     ],
     # Ukrainian: transfers as wire copy reports them, and the near misses
     "uk": [
@@ -539,6 +556,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("L'Italia ha inviato navi da guerra nel Mar Rosso.", False),
         ("Leonardo ha consegnato i primi elicotteri all'Esercito italiano.", False),
         ("Fincantieri ha consegnato la fregata alla Marina Militare.", False),
+        ("Sono arrivati nuovi attacchi missilistici su Kiev, con missili e droni.", False),
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
@@ -572,6 +590,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("O Exército recebeu os primeiros blindados Guarani fabricados no Brasil.", False),
         ("O Brasil enviou navios de guerra para a costa.", False),
         ("A Embraer entregou o primeiro KC-390 à Força Aérea Brasileira.", False),
+        ("Chegaram novos ataques com mísseis a Kiev.", False),
     ],
     # Turkish: transfers as wire copy reports them, and the near misses
     "tr": [
