@@ -151,6 +151,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Republican leaders met with the president on the debt ceiling.", False),
         ("The foreign minister visited Beijing ahead of the leaders' summit.", True),
         ("The business leaders summit in Davos closed.", False),
+        ("Prices rose. At last year's leaders' summit the president promised aid.", False),
         ("US and UK leaders of industry met in London.", False),
         ("Trump visited the White House lawn to greet schoolchildren.", False),
     ],
