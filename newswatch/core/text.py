@@ -236,22 +236,31 @@ class FoldedOffsets:
 
     def start(self, offset: int) -> int:
         """The original offset where the folded character at ``offset`` begins."""
-        i = bisect.bisect_right(self._fold_starts, offset) - 1
-        if i < 0:
-            return offset
-        if offset >= self._fold_ends[i]:
-            return self._orig_ends[i] + offset - self._fold_ends[i]
-        return self._orig_starts[i]
+        return original_offset(offset, False, *self.segments())
 
     def end(self, offset: int) -> int:
         """The original offset just after the folded text ending at ``offset`` (a stripped
         accent right after it is included)."""
-        i = bisect.bisect_right(self._fold_starts, offset) - 1
-        # a segment that starts here and has folded characters lies after the text
-        while i >= 0 and self._fold_starts[i] == offset < self._fold_ends[i]:
+        return original_offset(offset, True, *self.segments())
+
+
+def original_offset(
+    offset: int,
+    is_end: bool,
+    fold_starts: list[int],
+    fold_ends: list[int],
+    orig_starts: list[int],
+    orig_ends: list[int],
+) -> int:
+    """``offset`` in a folded text mapped to the original by the text's irregular segments
+    (``FoldedOffsets.segments``): where the folded character there begins, or, ``is_end``,
+    just after the folded text ending there (a stripped accent right after it included)."""
+    i = bisect.bisect_right(fold_starts, offset) - 1
+    if is_end:  # a segment that starts here and has folded characters lies after the text
+        while i >= 0 and fold_starts[i] == offset < fold_ends[i]:
             i -= 1
-        if i < 0:
-            return offset
-        if offset >= self._fold_ends[i]:
-            return self._orig_ends[i] + offset - self._fold_ends[i]
-        return self._orig_ends[i]
+    if i < 0:
+        return offset
+    if offset >= fold_ends[i]:
+        return orig_ends[i] + offset - fold_ends[i]
+    return orig_ends[i] if is_end else orig_starts[i]

@@ -8,6 +8,8 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
+from newswatch.core.text import original_offset
+
 M = TypeVar("M")
 Span = tuple[int, int]
 Checks = tuple[tuple[str, ...], ...]  # clauses: each a tuple of atoms
@@ -40,24 +42,12 @@ def original_offsets(
     /,
 ) -> list[int]:
     """``bounds`` (offsets in a folded text, ``[start, end, start, end, ...]`` of its tokens)
-    mapped to the original text by its irregular segments (``text.FoldedOffsets``): a
-    token's start as ``FoldedOffsets.start`` maps it, its end as ``FoldedOffsets.end``."""
+    mapped to the original text by its irregular segments (``text.FoldedOffsets``), each as
+    ``text.original_offset`` maps it: a token's start as a start, its end as an end."""
     if not len(fold_starts) == len(fold_ends) == len(orig_starts) == len(orig_ends):
         raise TypeError("original_offsets() takes segments of one length")
-    found = []
-    for j, offset in enumerate(bounds):
-        i = bisect.bisect_right(fold_starts, offset) - 1
-        end = j & 1
-        if end:  # a segment starting here with folded characters lies after the token
-            while i >= 0 and fold_starts[i] == offset < fold_ends[i]:
-                i -= 1
-        if i < 0:
-            found.append(offset)
-        elif offset >= fold_ends[i]:
-            found.append(orig_ends[i] + offset - fold_ends[i])
-        else:
-            found.append(orig_ends[i] if end else orig_starts[i])
-    return found
+    segments = (fold_starts, fold_ends, orig_starts, orig_ends)
+    return [original_offset(offset, bool(j & 1), *segments) for j, offset in enumerate(bounds)]
 
 
 def single_spans(offsets: list[int], /) -> list[Span]:
