@@ -126,10 +126,8 @@ def tokenize_query(query: str) -> list[Token]:
 
 
 def _word(query: str, start: int, end: int, word: str, tokens: list[Token]) -> None:
-    keyword = _KEYWORDS.get(word)
-    if keyword is not None:
-        tokens.append(Token(keyword, word, start))
-        return
+    """The token(s) of a word holding NEAR or a ':' (keywords and plain words are made in
+    ``tokenize_query``): a proximity operator, a field and its value, or a plain word."""
     if "NEAR" in word:
         near = _NEAR.match(word)
         if near:
