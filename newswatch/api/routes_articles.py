@@ -95,7 +95,7 @@ def _listed(
     if matcher is None:
         return article_view(article, None)
     found = matcher.match(article_document(article))
-    return article_view(article, found[0].matched) if found else None
+    return article_view(article, list(found[0].matched)) if found else None
 
 
 routes = [Route("/api/articles", list_articles, methods=["GET"])]

@@ -77,7 +77,7 @@ class Backtest:
             return self._accepts(document.language) and evaluate(self._root, document)
         found = self._matcher.match(document)
         if found:
-            self.sample.append({**article.summary(), "matched": found[0].matched})
+            self.sample.append({**article.summary(), "matched": list(found[0].matched)})
         return bool(found)
 
     def _accepts(self, language: str) -> bool:

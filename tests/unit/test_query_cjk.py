@@ -40,7 +40,7 @@ def test_cjk_terms(query: str, doc: MatchDocument, matches: bool) -> None:
 
 def test_cjk_matches_report_the_characters_found() -> None:
     (match,) = TopicMatcher([TopicSpec("t", "普京 OR 莫斯科")]).match(CHINESE)
-    assert match.matched == ["普京", "莫斯科"]
+    assert match.matched == ("普京", "莫斯科")
     assert [(h.field, h.start, h.end) for h in match.highlights] == [
         ("title", 5, 7),
         ("text", 7, 10),

@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import gc
 import os
+import sys
 from collections.abc import Callable
 from types import ModuleType
 
@@ -321,7 +322,7 @@ def test_a_program_reports_what_fired(compiled: ModuleType, twin: str) -> None:
         Highlight("text", 4, 10, "summit", "summ*"),
     )
     assert match([0], _document(), _state(), TopicMatch, Highlight, code.get) == [
-        TopicMatch("c", ["Putin", "summit"], lights)
+        TopicMatch("c", ("Putin", "summit"), lights)
     ]
     program.remove(0)
     assert match([0], _document(), _state(), TopicMatch, Highlight, code.get) == []
@@ -579,7 +580,7 @@ def test_a_proximity_search_reports_the_words_of_the_first_pair_found(
         (found,) = TopicMatcher([TopicSpec("a", query)]).match(doc)
     finally:
         kernel.active = before
-    assert found.matched == matched
+    assert found.matched == tuple(matched)
 
 
 def test_phrase_offsets_beyond_the_tokens_are_ignored(compiled: ModuleType) -> None:
@@ -648,18 +649,59 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
 
 def test_no_reference_is_leaked(compiled: ModuleType) -> None:
     """The interpreter's count of all references (debug builds) is not available: count
-    the references to the arguments and the objects alive before and after many calls."""
+    the references to the arguments and the objects alive before and after many calls:
+    those the collector tracks, and the results, which the kernel leaves out of its reach
+    (each holds a reference to its class)."""
     for call in _calls(compiled):
         for _ in range(10):  # warm caches (small ints, interned strings)
             with contextlib.suppress(TypeError):
                 call()
         gc.collect()
-        before = len(gc.get_objects())
+        before, results = len(gc.get_objects()), _references()
         for _ in range(2000):
             with contextlib.suppress(TypeError):
                 call()
         gc.collect()
         assert len(gc.get_objects()) - before < 50
+        assert _references() == results
+
+
+def _references() -> tuple[int, int]:
+    return sys.getrefcount(TopicMatch), sys.getrefcount(Highlight)
+
+
+def test_results_are_values_out_of_the_collectors_reach(compiled: ModuleType) -> None:
+    """A document's results (TopicMatch, its words and highlights) are values: tuples and
+    frozen dataclasses holding strings, ints and such values, in no reference cycle. The
+    compiled kernel leaves those it makes out of the cyclic collector, which walked every
+    one of them after matching a document; what a Python class makes stays tracked."""
+    before = kernel.use(True)
+    try:
+        doc = MatchDocument.build(title="Putin at the summit", text="Summit talks. Putin, Xi.")
+        specs = [TopicSpec("a", "Putin NEAR/3 summit"), TopicSpec("b", "summit* OR Xi")]
+        matcher = TopicMatcher(specs)
+        found = matcher.match(doc)
+        tracked = matcher._program.match(
+            [0, 1], doc, DocumentState(doc), Plain, Highlight, matcher._code
+        )
+    finally:
+        kernel.active = before
+    assert [m.topic for m in found] == ["a", "b"]
+    for match in found:
+        assert match.matched and match.highlights
+        parts = (match, match.matched, match.highlights, *match.highlights)
+        assert not any(gc.is_tracked(part) for part in parts)
+    assert [(m.topic, m.matched, m.highlights) for m in tracked] == [
+        (m.topic, m.matched, m.highlights) for m in found
+    ]
+    assert all(gc.is_tracked(m) for m in tracked)  # not a frozen dataclass: left alone
+
+
+@dataclasses.dataclass(slots=True)
+class Plain:
+    topic: str
+    matched: tuple[str, ...]
+    highlights: tuple[Highlight, ...]
 
 
 def test_matching_many_documents_does_not_grow_memory() -> None:
@@ -744,7 +786,7 @@ def test_the_kernel_makes_the_ascii_words_of_any_text() -> None:
     matcher = TopicMatcher([TopicSpec("a", "putin summit* strasse")])
     doc = MatchDocument.build(title="Putin’s “summit” — Kyiv", text="Die Straße… a summit")
     (found,) = matcher.match(doc)
-    assert found.matched == ["Putin", "summit", "Straße"]
+    assert found.matched == ("Putin", "summit", "Straße")
     assert [(h.field, h.start, h.end, h.text) for h in found.highlights] == [
         ("title", 0, 5, "Putin"),
         ("title", 9, 15, "summit"),
@@ -771,7 +813,7 @@ def test_the_kernel_enters_the_fields_as_python_does() -> None:
     assert python._plain.keys() == {"title", "text", "feed"}
     assert python._plain["text"] == (1, "Die Straße, a summit", [0, 3, 4, 10, 12, 13, 14, 20])
     assert state._plain == python._plain
-    assert found.matched == ["Putin", "summit", "daily"]
+    assert found.matched == ("Putin", "summit", "daily")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

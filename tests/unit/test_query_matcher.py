@@ -63,13 +63,13 @@ def test_seed_article_matches_the_three_example_topics(corpora: Path, seed: Matc
             assert seed.field(h.field).original[h.start : h.end] == h.text
         assert {fold(w) for w in match.matched} == {fold(h.text) for h in match.highlights}
     # the words as the article writes them, in article order (title first), each once
-    assert found["leaders-summit"].matched == [
+    assert found["leaders-summit"].matched == (
         "meeting", "Putin", "Xi", "President", "visit", "talks", "summit", "meetings",
-    ]  # fmt: skip
+    )  # fmt: skip
     assert "heads of state" not in found["leaders-summit"].matched
-    assert found["icc-warrant"].matched == ["arrest warrant", "International Criminal Court", "ICC"]
+    assert found["icc-warrant"].matched == ("arrest warrant", "International Criminal Court", "ICC")
     # "arms delivery" and "fighters that Poland and Slovakia will deliver"
-    assert found["arms-deliveries"].matched == ["arms", "delivery", "fighters", "deliver"]
+    assert found["arms-deliveries"].matched == ("arms", "delivery", "fighters", "deliver")
 
 
 def test_example_exclusions_and_proximity_keep_unrelated_news_out() -> None:
@@ -137,14 +137,14 @@ def test_match_reports_the_words_found_and_where_in_topic_order() -> None:
     assert matcher.match(doc) == [
         TopicMatch(
             "b",
-            ["PUTIN", "Xi"],
+            ("PUTIN", "Xi"),
             (
                 Highlight("title", 0, 5, "PUTIN", "Putin"),
                 Highlight("title", 10, 12, "Xi", "Xi"),
                 Highlight("text", 0, 5, "Putin", "Putin"),
             ),
         ),
-        TopicMatch("a", ["Summits"], (Highlight("title", 20, 27, "Summits", "summit*"),)),
+        TopicMatch("a", ("Summits",), (Highlight("title", 20, 27, "Summits", "summit*"),)),
     ]
     assert matcher.topics == ("b", "a", "c")
     assert len(matcher) == 3
@@ -158,7 +158,7 @@ def test_only_the_clauses_that_fired_are_highlighted() -> None:
         [TopicSpec("t", "(Putin NEAR/3 sport) OR (Zelensky AND summit) -doping")]
     ).match(doc)
     # the summit is not reported: its alternative did not match
-    assert match.matched == ["Putin", "sport"]
+    assert match.matched == ("Putin", "sport")
 
 
 def test_first_bad_topic_is_refused_with_its_name_and_position() -> None:

@@ -218,7 +218,9 @@ static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highli
     *str_limits, *str_original, *str_original_offsets;
 
 /* 1 when instances of ``cls`` can be made by setting their slots (what its generated
- * __init__ does): no __post_init__ to run; 0 when not; -1 on error */
+ * __init__ does): no __post_init__ to run; VALUE_CLASS when besides it is a frozen dataclass
+ * (its instances values: see keep_out); 0 when not; -1 on error */
+#define VALUE_CLASS 2
 static int
 plain_class(PyObject *cls)
 {
@@ -230,7 +232,64 @@ plain_class(PyObject *cls)
     if (!PyErr_ExceptionMatches(PyExc_AttributeError))
         return -1;
     PyErr_Clear();
-    return 1;
+    PyObject *params = PyObject_GetAttrString(cls, "__dataclass_params__");
+    if (params == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return -1;
+        PyErr_Clear();
+        return 1;
+    }
+    PyObject *frozen = PyObject_GetAttrString(params, "frozen");
+    Py_DECREF(params);
+    int value = frozen != NULL ? PyObject_IsTrue(frozen) : -1;
+    Py_XDECREF(frozen);
+    if (value < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return -1;
+        PyErr_Clear();
+        value = 0;
+    }
+    return value ? VALUE_CLASS : 1;
+}
+
+/* 1 when the cyclic collector need never look at ``value``: it refers to no object the
+ * collector tracks (a str, an int), or it is a value left out of its reach by keep_out (a
+ * tuple, or an instance of ``kept``, a frozen dataclass) */
+static int
+settled(PyObject *value, PyTypeObject *kept)
+{
+    if (!PyObject_IS_GC(value))
+        return 1;
+    return !PyObject_GC_IsTracked(value)
+           && (PyTuple_CheckExact(value) || (kept != NULL && Py_TYPE(value) == kept));
+}
+
+/* Leaves ``made`` out of the cyclic collector's reach when every one of the ``n`` ``values``
+ * it holds is settled, where ``made`` is a tuple, or an instance (made by new_frozen) of a
+ * frozen dataclass: nothing can be put into it later, so it can be in no reference cycle, and
+ * reference counting frees it as before. CPython does so for a tuple of atomic values at the
+ * first collection that walks it; the kernel does it as it makes the results of a document
+ * (highlights, words, TopicMatch), which would otherwise all be walked by the next young
+ * collection (a thousand TopicMatch, 300 of each of the others per dense article of the
+ * bench: a sixth of matching it). A frozen instance changed through object.__setattr__ to
+ * hold a container is left uncollected in a cycle: a leak, never a fault. */
+static void
+keep_out(PyObject *made, PyObject *const *values, Py_ssize_t n, PyTypeObject *kept)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!settled(values[i], kept))
+            return;
+    PyObject_GC_UnTrack(made);
+}
+
+/* ``tuple`` (NULL passed on), left out of the collector's reach when its items are settled
+ * (instances of ``kept`` included) */
+static PyObject *
+settled_tuple(PyObject *tuple, PyTypeObject *kept)
+{
+    if (tuple != NULL && PyTuple_GET_SIZE(tuple) > 0)
+        keep_out(tuple, ((PyTupleObject *)tuple)->ob_item, PyTuple_GET_SIZE(tuple), kept);
+    return tuple;
 }
 
 /* the member descriptor ``name`` of ``cls`` (a class with __slots__), new reference */
@@ -249,9 +308,11 @@ slot_of(PyObject *cls, PyObject *name)
 /* cls(*values) for a frozen dataclass with slots: made as its __init__ does (object.__new__,
  * then each slot set through its descriptor), without the cost of the frozen __init__'s
  * object.__setattr__ calls; ``slots``: the descriptors of the ``n`` fields, in order, or
- * NULL to call the class (see plain_class) */
+ * NULL to call the class (see plain_class); ``value``: the class is a VALUE_CLASS, its
+ * instance made here left out of the collector's reach when its values are settled */
 static PyObject *
-new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ssize_t n)
+new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ssize_t n,
+           int value)
 {
     PyTypeObject *type = (PyTypeObject *)cls;
     if (slots == NULL || type->tp_new != PyBaseObject_Type.tp_new)
@@ -269,6 +330,8 @@ new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ss
             return NULL;
         }
     }
+    if (value)
+        keep_out(made, values, n, NULL);
     return made;
 }
 
@@ -321,7 +384,7 @@ ascii_spaced(PyObject *text)
  * not reach that far (Python makes it then) */
 static PyObject *
 span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyObject *cls,
-          PyObject *const *slots)
+          PyObject *const *slots, int value)
 {
     /* info: (the field's number in article order, its text, its tokens' offsets there) */
     if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3
@@ -357,7 +420,7 @@ span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyOb
     if (folded == NULL)
         goto done;
     PyObject *values[5] = {PyTuple_GET_ITEM(hit, 1), begin, end, text, PyTuple_GET_ITEM(hit, 0)};
-    light = new_frozen(cls, slots, values, 5);
+    light = new_frozen(cls, slots, values, 5, value);
     if (light == NULL)
         goto done;
     place = PyTuple_Pack(3, PyTuple_GET_ITEM(info, 0), begin, back);
@@ -382,7 +445,7 @@ done:
  * of a field of ``fields`` (and kept in ``cache``), else made by ``make``; see _pure.items */
 static PyObject *
 item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObject *const *slots,
-        PyObject *make)
+        int value, PyObject *make)
 {
     PyObject *item = PyDict_GetItemWithError(cache, hit);  /* borrowed */
     if (item != NULL)
@@ -408,7 +471,7 @@ item_of(PyObject *hit, PyObject *cache, PyObject *fields, PyObject *cls, PyObjec
     }
     if (info != NULL) {
         Py_INCREF(info);
-        item = span_item(hit, start, end, info, cls, slots);
+        item = span_item(hit, start, end, info, cls, slots, value);
         Py_DECREF(info);
         if (item == NULL && PyErr_Occurred())
             return NULL;
@@ -454,7 +517,7 @@ kernel_items(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *item = item_of(PyList_GET_ITEM(hits, i), cache, fields, cls,
-                                 plain ? slots : NULL, make);
+                                 plain ? slots : NULL, plain == VALUE_CLASS, make);
         if (item == NULL)
             goto fail;
         PyList_SET_ITEM(found, i, item);
@@ -489,10 +552,12 @@ item_place(PyObject *item)
     return PyTuple_GET_ITEM(item, 0);
 }
 
-/* the report of ``items`` (a list): see _pure.fast_report */
+/* the report of ``items`` (a list): see _pure.fast_report; its tuples left out of the
+ * collector's reach when what they hold is settled (``light``: the class of the highlights
+ * the kernel makes, when a VALUE_CLASS) */
 static PyObject *
 fast_report_of(PyObject *items, Py_ssize_t max_highlights, Py_ssize_t max_words,
-               PyObject *limited)
+               PyObject *limited, PyTypeObject *light)
 {
     PyObject *kept = PyList_New(0), *words = NULL, *result = NULL;
     if (kept == NULL)
@@ -565,19 +630,18 @@ fast_report_of(PyObject *items, Py_ssize_t max_highlights, Py_ssize_t max_words,
             goto done;
         }
     }
-    PyObject *values = PyDict_Values(words);
+    settled_tuple(highlights, light);
+    if (max_words < 0)
+        max_words = 0;
+    Py_ssize_t m = PyDict_GET_SIZE(words) < max_words ? PyDict_GET_SIZE(words) : max_words;
+    PyObject *values = PyTuple_New(m), *key, *word;  /* the first max_words, in order */
     if (values == NULL) {
         Py_DECREF(highlights);
         goto done;
     }
-    if (max_words < 0)
-        max_words = 0;
-    if (PyList_GET_SIZE(values) > max_words
-        && PyList_SetSlice(values, max_words, PyList_GET_SIZE(values), NULL) < 0) {
-        Py_DECREF(values);
-        Py_DECREF(highlights);
-        goto done;
-    }
+    for (Py_ssize_t at = 0, i = 0; i < m && PyDict_Next(words, &at, &key, &word); i++)
+        PyTuple_SET_ITEM(values, i, Py_NewRef(word));
+    settled_tuple(values, NULL);
     result = PyTuple_Pack(2, values, highlights);
     Py_DECREF(values);
     Py_DECREF(highlights);
@@ -604,7 +668,7 @@ kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "fast_report() takes a list of items");
         return NULL;
     }
-    return fast_report_of(args[0], max_highlights, max_words, args[3]);
+    return fast_report_of(args[0], max_highlights, max_words, args[3], NULL);
 }
 
 /* token_offsets(parts) -> running sums of the lengths of parts[:-1] (see
@@ -1976,7 +2040,8 @@ term_items(Run *r, Reporting *rep, Py_ssize_t number)
             if (hit == NULL)
                 goto fail;
             PyObject *item = item_of(hit, rep->cache, rep->plain, rep->light,
-                                     rep->plain_light ? rep->slots : NULL, rep->make);
+                                     rep->plain_light ? rep->slots : NULL,
+                                     rep->plain_light == VALUE_CLASS, rep->make);
             Py_DECREF(hit);
             if (item == NULL)
                 goto fail;
@@ -2363,7 +2428,8 @@ units_report(Run *r, Reporting *rep, Units *units)
         for (Py_ssize_t i = 0; i < n; i++)
             PyList_SET_ITEM(items, i, Py_NewRef(placed[i].item));
     }
-    result = fast_report_of(items, rep->max_highlights, rep->max_words, rep->limited);
+    result = fast_report_of(items, rep->max_highlights, rep->max_words, rep->limited,
+                            rep->plain_light == VALUE_CLASS ? (PyTypeObject *)rep->light : NULL);
 done:
     PyMem_Free(placed);
     Py_XDECREF(all);
@@ -2568,7 +2634,8 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
         }
         Py_INCREF(name);
         PyObject *values[3] = {name, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1)};
-        PyObject *made = new_frozen(cls, plain ? descriptors : NULL, values, 3);
+        PyObject *made =
+            new_frozen(cls, plain ? descriptors : NULL, values, 3, plain == VALUE_CLASS);
         Py_DECREF(name);
         Py_DECREF(pair);
         if (made == NULL)

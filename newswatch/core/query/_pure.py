@@ -90,7 +90,7 @@ class State(Protocol):
     its limits (``_limits``: see ``fast_report``)."""
 
     @property
-    def _reports(self) -> dict[Any, tuple[list[str], tuple[Any, ...]]]: ...
+    def _reports(self) -> dict[Any, tuple[tuple[str, ...], tuple[Any, ...]]]: ...
 
     @property
     def _items(self) -> dict[Hit, Item]: ...
@@ -103,7 +103,7 @@ class State(Protocol):
 
     def _item(self, hit: Hit, /) -> Item: ...
 
-    def report(self, fired: Any, /) -> tuple[list[str], tuple[Any, ...]]: ...
+    def report(self, fired: Any, /) -> tuple[tuple[str, ...], tuple[Any, ...]]: ...
 
 
 class Field(Protocol):
@@ -283,7 +283,7 @@ class Program:
         numbers: list[int],
         doc: Document,
         state: State,
-        cls: Callable[[Any, list[str], tuple[Any, ...]], M],
+        cls: Callable[[Any, tuple[str, ...], tuple[Any, ...]], M],
         light: type,
         compile: Callable[[int], list[int]],
         /,
@@ -594,7 +594,7 @@ def fast_report(
     max_words: int,
     limited: Callable[[list[Item]], list[Item]],
     /,
-) -> tuple[list[str], tuple[Any, ...]] | None:
+) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
     """From items in article order: the outermost highlights, at most ``max_highlights``
     of them (``limited`` chooses when there are more), and the first ``max_words`` of their
     distinct words. None when two different hits stand at the same place."""
@@ -614,7 +614,7 @@ def fast_report(
     words: dict[str, str] = {}
     for item in kept:
         words.setdefault(item[2], item[3])
-    return list(words.values())[:max_words], tuple(item[1] for item in kept)
+    return tuple(words.values())[:max_words], tuple(item[1] for item in kept)
 
 
 # a way to find a topic: its trigger (None: every document) and its checks

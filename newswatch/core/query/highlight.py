@@ -61,14 +61,16 @@ def select(
     return tuple(sorted(chosen, key=_article_order))
 
 
-def matched_words(highlights: Iterable[Highlight], limit: int = MAX_MATCHED_WORDS) -> list[str]:
+def matched_words(
+    highlights: Iterable[Highlight], limit: int = MAX_MATCHED_WORDS
+) -> tuple[str, ...]:
     """The distinct words found (case and accents aside), as the article first writes them,
     in article order."""
     words: dict[str, str] = {}
     for item in sorted(highlights, key=_article_order):
         text = normalize_whitespace(item.text)  # a phrase may span a line break
         words.setdefault(fold(text), text)
-    return list(words.values())[:limit]
+    return tuple(words.values())[:limit]
 
 
 def _article_order(item: Highlight) -> tuple[int, int, int]:

@@ -60,7 +60,7 @@ class Kernel(Protocol):
         max_words: int,
         limited: Callable[[list[Item]], list[Item]],
         /,
-    ) -> tuple[list[str], tuple[Any, ...]] | None: ...
+    ) -> tuple[tuple[str, ...], tuple[Any, ...]] | None: ...
 
 
 def _compiled() -> Kernel | None:

@@ -32,10 +32,13 @@ class TopicSpec:
 class TopicMatch:
     """A topic that matched a document, with what it found there: ``matched`` lists the
     distinct words as the article writes them (not the query's patterns); ``highlights``
-    every occurrence (field, offsets) of the clauses that fired."""
+    every occurrence (field, offsets) of the clauses that fired.
+
+    A value: topics reporting the same words share them, so both are tuples (the compiled
+    kernel then leaves the results of a document out of the cyclic collector's walks)."""
 
     topic: str
-    matched: list[str]
+    matched: tuple[str, ...]
     highlights: tuple[Highlight, ...] = ()
 
 

@@ -36,7 +36,7 @@ Hit = tuple[str, str, Span]
 Occurrence = tuple[Span, tuple[Hit, ...]]
 Found = dict[Hit, None]  # ordered, without repeats
 # what a topic reports: its matched words and highlights
-Report = tuple[list[str], tuple[Highlight, ...]]
+Report = tuple[tuple[str, ...], tuple[Highlight, ...]]
 # a hit made into a highlight: (its place in article order, highlight, folded text, text)
 _Item = tuple[tuple[int, int, int], Highlight, str, str]
 
