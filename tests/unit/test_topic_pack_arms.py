@@ -248,6 +248,42 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             "on the city.",
             False,
         ),
+        # issue 8, second arms round: donations and hand-overs, contracts with a state abroad,
+        # weapons arriving in a receiving state; a failure to deliver counts (a halt of supply),
+        # and so does a maker's deliveries in its results (a delivery, and no rule excludes it)
+        ("Denmark to donate all its artillery to Ukraine, prime minister says", True),
+        ("Norway will hand over NASAMS air defence systems to Ukraine", True),
+        ("Portugal to hand over three Leopard 2 tanks to Kyiv", True),
+        ("Britain to gift 14 Challenger 2 tanks to Ukraine", True),
+        ("The Philippines signed a contract with South Korea for two more frigates.", True),
+        ("Poland signs deal to buy 96 Apache helicopters from the United States", True),
+        (
+            "Armenia says Russia, its main arms supplier, failed to deliver weapons it had "
+            "paid for.",
+            True,
+        ),
+        ("Swedish Gripen jets handed over to Hungary under lease deal", True),
+        ("The first Abrams tanks arrived in Taiwan on Sunday, the defence ministry said.", True),
+        ("Germany approves Patriot handover to Ukraine", True),
+        ("Police seized a cache of weapons and ammunition in a raid on a warehouse.", False),
+        ("Ukraine used US-supplied ATACMS missiles to strike an airfield in Russia.", False),
+        (
+            "Rheinmetall will deliver 155mm shells to the Bundeswehr under a framework contract.",
+            False,
+        ),
+        ("US and Russian negotiators met in Geneva to discuss nuclear arms control.", False),
+        ("India has long relied on Russia as its main arms supplier.", False),
+        ("Militants handed over their weapons under the peace agreement.", False),
+        ("Artillery fire hit supply lines near Bakhmut overnight.", False),
+        ("The army showed off its new Chinese-made howitzers at the parade.", False),
+        ("Lockheed Martin raised its full-year forecast on strong F-35 deliveries.", True),
+        ("A new shipment of US weapons arrived in Israel overnight, the army said.", True),
+        ("Greece signed a deal with France for three more Rafale jets.", True),
+        (
+            "Washington and Tehran resumed talks on a nuclear deal that would cap Iran's missiles.",
+            False,
+        ),
+        ("Saab delivered the first GlobalEye to the Swedish Air Force.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
@@ -324,6 +360,18 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Navantia entregará la fragata F-110 a la Armada española.", False),
         ("Llegan nuevas oleadas de misiles rusos sobre Kiev.", False),
         ("Llegaron nuevos ataques con misiles y drones contra Járkov.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Dinamarca donará toda su artillería a Ucrania", True),
+        ("Filipinas firma un contrato con Corea del Sur para la compra de dos fragatas", True),
+        ("Noruega entregará a Ucrania sistemas antiaéreos NASAMS", True),
+        ("Alemania cede a Ucrania otros dos sistemas Patriot", True),
+        ("Llegan a Ucrania los primeros cazas F-16", True),
+        (
+            "El Ministerio de Defensa firma con Navantia el contrato de cinco fragatas F-110 "
+            "para la Armada.",
+            False,
+        ),
+        ("La policía incautó armas y municiones en una operación en Valencia.", False),
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
@@ -379,6 +427,13 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("La France a envoyé des navires de guerre en Méditerranée orientale.", False),
         ("Paris envoie des avions de combat en Roumanie pour une mission de l'Otan.", False),
         ("Sont arrivés de nouveaux tirs de missiles sur Kiev.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Le Danemark va donner toute son artillerie à l'Ukraine", True),
+        ("La Norvège va céder des systèmes NASAMS à l'Ukraine", True),
+        ("La Grèce signe un contrat pour l'achat de trois frégates à la France", True),
+        ("Les premiers chars Leopard sont arrivés en Ukraine", True),
+        ("La police a saisi des armes et des munitions lors d'une perquisition.", False),
+        ("L'armée de Terre a reçu ses premiers canons Caesar de nouvelle génération.", False),
     ],
     # German: transfers as wire copy reports them, and the near misses
     "de": [
@@ -435,6 +490,13 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             False,
         ),
         ("Die ersten russischen Kampfjets sind über Kiew angekommen.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Deutschland stellt der Ukraine weitere Patriot-Raketen bereit", True),
+        ("Dänemark spendet seine gesamte Artillerie an die Ukraine", True),
+        ("Norwegen übergibt der Ukraine NASAMS-Systeme", True),
+        ("Die Philippinen unterzeichnen einen Vertrag über zwei Fregatten aus Südkorea", True),
+        ("Die Bundeswehr stellt Soldaten für die Übung bereit.", False),
+        ("Die Polizei hat Waffen und Munition beschlagnahmt.", False),
     ],
     # Russian: transfers as wire copy reports them, and the near misses
     "ru": [
@@ -480,6 +542,12 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Уралвагонзавод передал в войска новую партию танков Т-90М.", False),
         ("Первые ракеты прибыли к цели, сообщили военные.", False),
         ("Компания получила первые прибыли от экспорта.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Дания передаст Украине всю свою артиллерию", True),
+        ("Норвегия передаст Украине зенитные комплексы NASAMS", True),
+        ("Филиппины подписали контракт с Южной Кореей на покупку двух фрегатов", True),
+        ("Уралвагонзавод передал войскам новую партию танков Т-90М", False),
+        ("Россия и США обсудили контроль над вооружениями", False),
     ],
     # Ukrainian: transfers as wire copy reports them, and the near misses
     "uk": [
@@ -509,6 +577,17 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Росія випустила по Києву ракети та дрони.", False),
         ("Україна попросила скликати Радбез ООН після ракетного удару.", False),
         ("Укроборонпром передав ЗСУ нову партію бронетехніки.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Данія передасть Україні всю свою артилерію", True),
+        ("Норвегія передасть Україні системи NASAMS", True),
+        ("Нідерланди завершили передачу Україні всіх 24 винищувачів F-16", True),
+        ("В Україну прибула нова партія бронетехніки від союзників", True),
+        ("Литва ухвалила рішення передати Україні ще одну партію боєприпасів", True),
+        ("ЗСУ застосували HIMARS для удару по складу боєприпасів.", False),
+        ("Поліція вилучила зброю та боєприпаси у мешканця Києва.", False),
+        ("Україна та Швеція підписали угоду про постачання винищувачів Gripen", True),
+        ("Словаччина передала Україні зенітні ракетні комплекси С-300", True),
+        ("Укроборонпром передав армії нові бронеавтомобілі вітчизняного виробництва.", False),
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
@@ -557,6 +636,11 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Leonardo ha consegnato i primi elicotteri all'Esercito italiano.", False),
         ("Fincantieri ha consegnato la fregata alla Marina Militare.", False),
         ("Sono arrivati nuovi attacchi missilistici su Kiev, con missili e droni.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("La Danimarca donerà tutta la sua artiglieria all'Ucraina", True),
+        ("La Norvegia consegnerà all'Ucraina sistemi NASAMS", True),
+        ("L'Italia cede all'Ucraina un secondo sistema SAMP/T", True),
+        ("La polizia ha sequestrato armi e munizioni.", False),
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
@@ -591,6 +675,11 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("O Brasil enviou navios de guerra para a costa.", False),
         ("A Embraer entregou o primeiro KC-390 à Força Aérea Brasileira.", False),
         ("Chegaram novos ataques com mísseis a Kiev.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Dinamarca vai doar toda a sua artilharia à Ucrânia", True),
+        ("Portugal vai entregar três tanques Leopard 2 à Ucrânia", True),
+        ("As Filipinas assinaram um contrato com a Coreia do Sul para comprar duas fragatas", True),
+        ("A polícia apreendeu armas e munições numa operação.", False),
     ],
     # Turkish: transfers as wire copy reports them, and the near misses
     "tr": [
@@ -647,6 +736,16 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("İsrail ordusu Gazze'ye bomba yağdırdı.", False),
         ("Rusya'dan atılan füzeler Kiev'i hedef aldı.", False),
         ("Ukrayna'ya İHA ile saldırı düzenlendi.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("Danimarka, tüm topçu sistemlerini Ukrayna'ya bağışlayacak", True),
+        ("Norveç, Ukrayna'ya NASAMS hava savunma sistemi verecek", True),
+        ("Endonezya, Türkiye ile 48 KAAN savaş uçağı için sözleşme imzaladı", True),
+        ("Baykar, Kuveyt'e Bayraktar TB2 teslimatını tamamladı", True),
+        ("İlk Patriot sistemleri Polonya'ya ulaştı", True),
+        ("Polis, operasyonda çok sayıda silah ele geçirdi.", False),
+        ("Rusya ve ABD silah kontrolü görüşmelerine yeniden başladı.", False),
+        ("Rusya ve ABD, yeni silah kontrolü anlaşması için görüşecek.", False),
+        ("Polonya, Güney Kore'den K2 tankları satın almak için anlaşma imzaladı.", True),
     ],
     # Arabic: transfers as wire copy reports them, and the near misses
     "ar": [
@@ -674,6 +773,15 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("أطلقت روسيا دفعة من الصواريخ على كييف", False),
         ("الشرطة تضبط شحنة أسلحة مهربة", False),
         ("أرسلت الولايات المتحدة سفنا حربية إلى البحر الأحمر", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("الدنمارك تتبرع بكل مدفعيتها لأوكرانيا", True),
+        ("مصر توقع عقدا لشراء فرقاطتين من إيطاليا", True),
+        ("النرويج تسلم أوكرانيا منظومات ناسامز للدفاع الجوي", True),
+        ("وصول شحنة أسلحة أمريكية جديدة إلى إسرائيل", True),
+        ("القوات المسلحة المصرية تتسلم دفعة جديدة من المدرعات محلية الصنع", False),
+        ("الشرطة تضبط أسلحة وذخائر في مداهمة بالقاهرة", False),
+        ("وزارة الدفاع توقع عقدا مع شركة محلية لتصنيع الذخائر", False),
+        ("الولايات المتحدة توافق على صفقة بيع مقاتلات إف-16 لتركيا", True),
     ],
     # Chinese: transfers as wire copy reports them, and the near misses
     "zh": [
@@ -703,6 +811,16 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("长城汽车坦克300首批交付", False),
         ("美国向中东派遣战斗机", False),
         ("中国航空工业集团向空军交付新型战斗机。", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("丹麦将把全部火炮捐赠给乌克兰", True),
+        ("挪威将向乌克兰移交NASAMS防空系统", True),
+        ("菲律宾与韩国签署两艘护卫舰采购合同", True),
+        ("首批K2坦克运抵波兰", True),
+        ("中国船厂向海军交付新型驱逐舰", False),
+        ("警方在行动中缴获大量枪支弹药", False),
+        ("巴基斯坦与中国签署潜艇采购合同", True),
+        ("中国海军接收国产新型护卫舰", False),
+        ("美俄恢复核军控谈判", False),
     ],
     # Japanese: transfers as wire copy reports them, and the near misses
     "ja": [
@@ -731,6 +849,15 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("政府は円借款を供与する", False),
         ("米国は中東に戦闘機を派遣した", False),
         ("三菱重工は護衛艦を海上自衛隊に引き渡した。", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("デンマーク、保有する全ての火砲をウクライナに供与へ", True),
+        ("ノルウェー、ウクライナにNASAMSを引き渡し", True),
+        ("フィリピン、韓国からフリゲート艦2隻を購入する契約に署名", True),
+        ("防衛省、国産の12式地対艦誘導弾を陸上自衛隊に配備", False),
+        ("警察が拳銃と実弾を押収した", False),
+        ("ポーランド、韓国からK2戦車を追加購入へ", True),
+        ("陸上自衛隊、国産の16式機動戦闘車を受領", False),
+        ("米ロが核軍縮交渉を再開", False),
     ],
     # Korean: transfers as wire copy reports them, and the near misses
     "ko": [
@@ -758,6 +885,16 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("이스라엘에 도착한 관광객들이 미사일 경보에 대피했다", False),
         ("미국은 중동에 전투기를 파견했다", False),
         ("한화에어로스페이스가 육군에 K9 자주포를 인도했다.", False),
+        # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
+        ("덴마크, 보유 자주포 전량 우크라이나에 기증", True),
+        ("노르웨이, 우크라이나에 NASAMS 방공체계 인도", True),
+        ("필리핀, 한국과 호위함 2척 구매 계약 체결", True),
+        ("폴란드에 K2 전차 첫 물량 도착", True),
+        ("육군, 국산 K9 자주포 추가 배치", False),
+        ("경찰, 불법 총기 밀반입 조직 검거하고 총기 압수", False),
+        ("방위사업청, 국산 전투기 KF-21 양산 계약 체결", False),
+        ("미국과 러시아, 핵군축 협상 재개", False),
+        ("루마니아, 한국산 K9 자주포 도입 계약 체결", True),
     ],
 }
 
