@@ -284,6 +284,13 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             False,
         ),
         ("Saab delivered the first GlobalEye to the Swedish Air Force.", False),
+        # weapons that are not arms (topics.md: no transfer of weapons or military
+        # equipment): games, metaphors, cyber tools, museum pieces
+        ("The latest Call of Duty season delivers new weapons, maps and modes.", False),
+        ("Vaccines are our best weapons, and supply is improving, the minister said.", False),
+        ("Hackers are selling cyber weapons on underground forums.", False),
+        ("The museum received a donation of medieval weapons and armour.", False),
+        ("ABB sold a record number of robotic arms to carmakers last year.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
