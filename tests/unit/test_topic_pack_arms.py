@@ -379,6 +379,9 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             False,
         ),
         ("La policía incautó armas y municiones en una operación en Valencia.", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("Llegan a Israel nuevos cargamentos de armas estadounidenses", True),
+        ("La Guardia Civil incautó un cargamento de armas en el puerto de Algeciras.", False),
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
@@ -441,6 +444,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Les premiers chars Leopard sont arrivés en Ukraine", True),
         ("La police a saisi des armes et des munitions lors d'une perquisition.", False),
         ("L'armée de Terre a reçu ses premiers canons Caesar de nouvelle génération.", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("Une nouvelle cargaison d'armes américaines est arrivée en Israël", True),
     ],
     # German: transfers as wire copy reports them, and the near misses
     "de": [
@@ -504,6 +509,9 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Die Philippinen unterzeichnen einen Vertrag über zwei Fregatten aus Südkorea", True),
         ("Die Bundeswehr stellt Soldaten für die Übung bereit.", False),
         ("Die Polizei hat Waffen und Munition beschlagnahmt.", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("Neue Munition aus Deutschland ist in der Ukraine eingetroffen", True),
+        ("Die Außenministerin ist in Kiew eingetroffen und sprach über Waffen.", False),
     ],
     # Russian: transfers as wire copy reports them, and the near misses
     "ru": [
@@ -555,6 +563,9 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Филиппины подписали контракт с Южной Кореей на покупку двух фрегатов", True),
         ("Уралвагонзавод передал войскам новую партию танков Т-90М", False),
         ("Россия и США обсудили контроль над вооружениями", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("В Израиль прибыла новая партия американского оружия", True),
+        ("Полиция изъяла партию оружия, прибывшую из-за рубежа.", False),
     ],
     # Ukrainian: transfers as wire copy reports them, and the near misses
     "uk": [
@@ -595,6 +606,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Україна та Швеція підписали угоду про постачання винищувачів Gripen", True),
         ("Словаччина передала Україні зенітні ракетні комплекси С-300", True),
         ("Укроборонпром передав армії нові бронеавтомобілі вітчизняного виробництва.", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("В Україну прибула нова партія зброї від партнерів", True),
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
@@ -648,6 +661,9 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("La Norvegia consegnerà all'Ucraina sistemi NASAMS", True),
         ("L'Italia cede all'Ucraina un secondo sistema SAMP/T", True),
         ("La polizia ha sequestrato armi e munizioni.", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("Arrivato in Ucraina un nuovo carico di armi dagli Stati Uniti", True),
+        ("La polizia ha sequestrato un carico di armi al porto di Gioia Tauro.", False),
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
@@ -687,6 +703,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Portugal vai entregar três tanques Leopard 2 à Ucrânia", True),
         ("As Filipinas assinaram um contrato com a Coreia do Sul para comprar duas fragatas", True),
         ("A polícia apreendeu armas e munições numa operação.", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("Chega a Israel novo carregamento de armas dos EUA", True),
     ],
     # Turkish: transfers as wire copy reports them, and the near misses
     "tr": [
@@ -865,6 +883,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("ポーランド、韓国からK2戦車を追加購入へ", True),
         ("陸上自衛隊、国産の16式機動戦闘車を受領", False),
         ("米ロが核軍縮交渉を再開", False),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("米国の武器がイスラエルに到着", True),
     ],
     # Korean: transfers as wire copy reports them, and the near misses
     "ko": [
@@ -902,6 +922,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("방위사업청, 국산 전투기 KF-21 양산 계약 체결", False),
         ("미국과 러시아, 핵군축 협상 재개", False),
         ("루마니아, 한국산 K9 자주포 도입 계약 체결", True),
+        # weapons arriving in the receiving country, and a seized shipment
+        ("미국산 무기, 이스라엘에 도착", True),
     ],
 }
 
