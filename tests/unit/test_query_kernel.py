@@ -101,8 +101,11 @@ def test_original_offsets_map_tokens_as_folded_offsets_do(compiled: ModuleType, 
 
 
 # words, prefixes (one the whole of a word, one of no word, one of a word beyond the BMP, one
-# of an accented word) and filters
-ATOMS = ["w1", "w2", "w3", "p*", "w1*", "wx*", "é*", "\U0001d400b*", "lang:en", "source:x.org"]
+# of an accented word), title atoms and filters
+ATOMS = [
+    *("w1", "w2", "w3", "p*", "w1*", "wx*", "é*", "\U0001d400b*"),
+    *("title:w1", "title:éa", "title:p*", "lang:en", "source:x.org"),
+]
 DOC_WORDS = ["w1", "w2", "w3", "p", "pa", "pq", "w10", "éa", "\U0001d400bc", "x", "w"]
 clauses = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=3).map(tuple)
 ways = st.tuples(
@@ -124,11 +127,11 @@ def _presearch_reference(
     filters: tuple[str, ...],
 ) -> list[int]:
     """The candidates by their definition: the atoms held are the words, the prefixes some
-    word starts with, the filters; a topic is picked when one of its ways is met: an atom
-    of its trigger is held (or it has none) and every clause of its checks has an atom
-    held."""
+    word starts with, the words of the title (the first field) as title atoms, the filters;
+    a topic is picked when one of its ways is met: an atom of its trigger is held (or it
+    has none) and every clause of its checks has an atom held."""
     words = set().union(*fields)
-    held = words | set(filters)
+    held = words | set(filters) | {"title:" + word for word in fields[0]}
     atoms = {a for ways in filed.values() for t, c in ways for a in (*(t or ()), *sum(c, ()))}
     held |= {a for a in atoms if a.endswith("*") and any(w.startswith(a[:-1]) for w in words)}
 

@@ -246,10 +246,8 @@ def test_index_requires_the_words_of_a_title_term_in_the_title() -> None:
     assert index.candidates(in_title) == [0, 1, 2]
     assert index.candidates(MatchDocument.build(text="Xi")) == [2]
     index.remove(0)
-    # documents list their title atoms while a topic needs them (2 does, 1 not: a prefix)
-    assert index._titled == 1
+    assert index.candidates(in_title) == [1, 2]
     index.remove(2)
-    assert index._titled == 0
     assert index.candidates(in_title) == [1]
 
 

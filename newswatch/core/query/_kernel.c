@@ -2736,19 +2736,32 @@ kernel_new_program(PyObject *module, PyObject *unused)
 /* ---- Presearch: the topics a document triggers (see _pure.Presearch, its twin) ----
  *
  * Every atom a topic is filed under or checks (a word, a prefix ``warr*``, a filter
- * ``lang:es``) is numbered once; each way of a topic (its trigger atoms and checks) is kept
- * as those numbers in one pool of ints, and each atom's postings as (topic, offset of the
- * way's checks) pairs. A
- * document marks the atoms it holds with its stamp (nothing is cleared between documents):
- * its words looked up once, the prefixes among their beginnings found in a hash table of
- * the prefixes by code point, its filters; then each marked atom's postings are walked and
- * a topic's checks read the marks. The topics picked are stamped too, so a topic filed
- * under two atoms of the document is listed once. */
+ * ``lang:es``) is numbered once, in a table of its own (open addressing by the str's hash,
+ * short keys kept in the slot: looking a word up reads one slot, where a dict read its
+ * index, its entry, the key object and the int object of the number, four places in memory
+ * scattered over a large catalogue's tables). Each way of a topic (its trigger atoms and
+ * checks) is kept as those numbers in one pool of ints (what removing a topic reads); each
+ * atom's postings hold, for every way filed under it, the topic's number and a copy of the
+ * way's checks, so that walking them reads on in memory. A document marks the atoms it holds
+ * in a bitmap (its words looked up in the table, the prefixes among their beginnings found
+ * in a hash table of the prefixes by code point behind a bitmap filter, its filters, and the
+ * words of its title as title atoms); then each marked atom's postings are walked and a
+ * topic's checks read the marks. The topics picked are marked in a bitmap too, so a topic
+ * filed under two atoms of the document is listed once. Both bitmaps (a bit per atom, a bit
+ * per topic: a few kilobytes for 100,000 topics, where a stamp in each atom's and topic's
+ * record read scattered memory) are cleared by the next document from the lists of what
+ * was marked. */
 
 typedef struct {
-    int32_t *at;  /* (topic number, offset of its checks in the pool) pairs */
-    Py_ssize_t count, size;  /* pairs; size: int32s */
-    uint32_t seen;  /* the stamp of the last document holding the atom */
+    Py_hash_t hash;  /* the str's hash */
+    int32_t atom;  /* -1: an empty slot */
+    int32_t length;  /* code points of an atom kept in ``data``; -1: compare with its key */
+    unsigned char data[16];  /* a one-byte-kind atom of at most 16 code points */
+} AtomSlot;
+
+typedef struct {
+    int32_t *at;  /* entries: topic number, n, the way's checks (n ints) */
+    Py_ssize_t used, size;  /* int32s */
 } Postings;
 
 typedef struct {
@@ -2756,47 +2769,93 @@ typedef struct {
                      * none, for every document), atom..., clauses, (atoms, atom...)...];
                      * -1: not filed */
     Py_ssize_t moved;  /* where compact_pool moved the record, from where it was */
-    uint32_t picked;  /* the stamp of the last document picking it */
 } Filed;
 
 typedef struct {
-    PyObject *key;  /* the atom "warr*" (borrowed: a key of Presearch.atoms) */
-    Py_ssize_t length;  /* code points before the "*" */
     uint64_t hash;
-    int32_t atom;  /* -1: an empty slot */
+    int32_t atom;  /* the atom "warr*"; -1: an empty slot */
+    int32_t length;  /* code points before the "*" */
+    unsigned char kept;  /* 1: they are in ``data`` (one-byte kind, at most 15) */
+    unsigned char data[15];
 } Prefix;
 
 typedef struct {
+    PyObject *word;  /* borrowed from the document's set */
+    Py_hash_t hash;
+} Word;
+
+typedef struct {
     PyObject_HEAD
-    PyObject *atoms;  /* atom -> its number */
-    Postings *postings;  /* by atom */
+    PyObject **keys;  /* by atom number: the atom (a reference) */
+    Postings *postings;  /* by atom number */
     Py_ssize_t natoms, satoms;
+    AtomSlot *table;  /* the atoms by hash: a power of two of slots, at most half used */
+    Py_ssize_t stable;
+    int32_t *titles;  /* by atom number: the title atom "title:" + that word; -1: none */
+    uint64_t *seen;  /* a bit per atom: held by the current document */
+    Py_ssize_t sseen;  /* words of 64 bits */
     Filed *filed;  /* by topic number */
     Py_ssize_t ntopics, stopics;
+    uint64_t *picked;  /* a bit per topic: picked for the current document */
+    Py_ssize_t spicked;  /* words */
     int32_t *pool;
     Py_ssize_t npool, spool, dead;
     int32_t *always;  /* (topic number, offset of the checks) of the ways without trigger */
     Py_ssize_t nalways, salways;
     Prefix *prefixes;  /* open addressing, a power of two of slots */
     Py_ssize_t nprefixes, sprefixes;
+    uint64_t *filter;  /* a bit per (hash, length) of the prefixes: most probes end there */
+    Py_ssize_t sfilter;  /* words, a power of two */
     Py_ssize_t *lengths;  /* the distinct prefix lengths, ascending */
     Py_ssize_t nlengths, slengths;
+    Word *words;  /* the words of the field being marked */
+    Py_ssize_t swords;
     int32_t *marked;  /* the atoms of the current document */
     Py_ssize_t nmarked, smarked;
     int32_t *found;  /* the topics picked for it */
     Py_ssize_t nfound, sfound;
     int32_t *spare;  /* room for sorting them */
     Py_ssize_t sspare;
-    uint32_t stamp;
 } Presearch;
 
 #define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
+#define TITLE_PREFIX "title:"
+#define TITLE_LENGTH 6
 
 static uint64_t
 fnv_step(uint64_t hash, Py_UCS4 c)
 {
     return (hash ^ (uint64_t)c) * FNV_PRIME;
+}
+
+static int
+bit_test(const uint64_t *bits, Py_ssize_t i)
+{
+    return (int)((bits[i >> 6] >> (i & 63)) & 1);
+}
+
+static void
+bit_set(uint64_t *bits, Py_ssize_t i)
+{
+    bits[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+static void
+bit_clear(uint64_t *bits, Py_ssize_t i)
+{
+    bits[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+/* makes room for ``need`` bits in ``*bits`` (``*words`` words of 64 now), the new ones 0 */
+static int
+grow_bits(uint64_t **bits, Py_ssize_t *words, Py_ssize_t need)
+{
+    Py_ssize_t before = *words;
+    if (grow(bits, words, (need + 63) / 64, sizeof(uint64_t)) < 0)
+        return -1;
+    memset(*bits + before, 0, (size_t)(*words - before) * sizeof(uint64_t));
+    return 0;
 }
 
 /* 1 when the first ``length`` code points of ``a`` and ``b`` are the same */
@@ -2812,6 +2871,95 @@ same_start(PyObject *a, PyObject *b, Py_ssize_t length)
     return 1;
 }
 
+/* 1 when ``word`` starts with the prefix ``p`` (of ``word``'s first code points' hash) */
+static int
+prefix_of(const Presearch *s, const Prefix *p, PyObject *word)
+{
+    if (!p->kept)
+        return same_start(s->keys[p->atom], word, p->length);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    if (kind == PyUnicode_1BYTE_KIND)
+        return memcmp(data, p->data, (size_t)p->length) == 0;
+    for (Py_ssize_t i = 0; i < p->length; i++) {
+        if (PyUnicode_READ(kind, data, i) != p->data[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when ``slot`` holds the str ``word`` (of the slot's hash) */
+static int
+slot_holds(const Presearch *s, const AtomSlot *slot, PyObject *word)
+{
+    if (slot->length >= 0)
+        return PyUnicode_KIND(word) == PyUnicode_1BYTE_KIND &&
+               PyUnicode_GET_LENGTH(word) == slot->length &&
+               memcmp(PyUnicode_DATA(word), slot->data, (size_t)slot->length) == 0;
+    PyObject *key = s->keys[slot->atom];
+    /* str are canonical: equal ones are of one kind */
+    return key == word || (PyUnicode_GET_LENGTH(key) == PyUnicode_GET_LENGTH(word) &&
+                           PyUnicode_KIND(key) == PyUnicode_KIND(word) &&
+                           memcmp(PyUnicode_DATA(key), PyUnicode_DATA(word),
+                                  (size_t)(PyUnicode_GET_LENGTH(key) * PyUnicode_KIND(key))) == 0);
+}
+
+/* the slot of ``word`` (of hash ``hash``) in the table: where it is, or the empty one it
+ * would take (the table is never full) */
+static Py_ssize_t
+table_slot(const Presearch *s, PyObject *word, Py_hash_t hash)
+{
+    Py_ssize_t mask = s->stable - 1, i = (Py_ssize_t)((size_t)hash & (size_t)mask);
+    while (s->table[i].atom >= 0) {
+        if (s->table[i].hash == hash && slot_holds(s, &s->table[i], word))
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+/* the number of atom ``word`` (of hash ``hash``); -1 when it is none */
+static int32_t
+atom_of(const Presearch *s, PyObject *word, Py_hash_t hash)
+{
+    if (s->natoms == 0)
+        return -1;
+    return s->table[table_slot(s, word, hash)].atom;
+}
+
+static void
+table_place(AtomSlot *table, Py_ssize_t size, const AtomSlot *entry)
+{
+    Py_ssize_t i = (Py_ssize_t)((size_t)entry->hash & (size_t)(size - 1));
+    while (table[i].atom >= 0)
+        i = (i + 1) & (size - 1);
+    table[i] = *entry;
+}
+
+/* room in the table for one atom more; -1 on error */
+static int
+table_room(Presearch *s)
+{
+    if (2 * (s->natoms + 1) <= s->stable)
+        return 0;
+    Py_ssize_t size = s->stable ? 2 * s->stable : 64;
+    AtomSlot *table = PyMem_Malloc((size_t)size * sizeof(AtomSlot));
+    if (table == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < size; i++)
+        table[i].atom = -1;
+    for (Py_ssize_t i = 0; i < s->stable; i++) {
+        if (s->table[i].atom >= 0)
+            table_place(table, size, &s->table[i]);
+    }
+    PyMem_Free(s->table);
+    s->table = table;
+    s->stable = size;
+    return 0;
+}
+
 static void
 prefix_place(Prefix *slots, Py_ssize_t size, Prefix entry)
 {
@@ -2821,29 +2969,57 @@ prefix_place(Prefix *slots, Py_ssize_t size, Prefix entry)
     slots[i] = entry;
 }
 
+/* the filter's bit of a prefix of ``length`` code points and hash ``hash`` */
+static Py_ssize_t
+filter_bit(const Presearch *s, uint64_t hash, Py_ssize_t length)
+{
+    return (Py_ssize_t)((hash >> 17 ^ (uint64_t)length * 0x9e3779b97f4a7c15ULL) &
+                        (uint64_t)(64 * s->sfilter - 1));
+}
+
+/* the prefixes table and its filter remade with ``size`` slots; -1 on error */
+static int
+prefixes_resize(Presearch *s, Py_ssize_t size)
+{
+    Prefix *slots = PyMem_Malloc((size_t)size * sizeof(Prefix));
+    /* 16 bits of filter per slot (8 or more per prefix): a probe of a length no prefix of
+     * that beginning has passes it about once in ten */
+    Py_ssize_t words = size / 4;
+    uint64_t *filter = PyMem_Calloc((size_t)words, sizeof(uint64_t));
+    if (slots == NULL || filter == NULL) {
+        PyMem_Free(slots);
+        PyMem_Free(filter);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < size; i++)
+        slots[i].atom = -1;
+    for (Py_ssize_t i = 0; i < s->sprefixes; i++) {
+        if (s->prefixes[i].atom >= 0)
+            prefix_place(slots, size, s->prefixes[i]);
+    }
+    PyMem_Free(s->prefixes);
+    PyMem_Free(s->filter);
+    s->prefixes = slots;
+    s->sprefixes = size;
+    s->filter = filter;
+    s->sfilter = words;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        if (slots[i].atom >= 0)
+            bit_set(filter, filter_bit(s, slots[i].hash, slots[i].length));
+    }
+    return 0;
+}
+
 /* files the prefix atom ``key`` (ends with "*") numbered ``atom``; -1 on error, and then
  * nothing filed (the room made first) */
 static int
 prefix_add(Presearch *s, PyObject *key, int32_t atom)
 {
     Py_ssize_t length = PyUnicode_GET_LENGTH(key) - 1;
-    if (2 * (s->nprefixes + 1) > s->sprefixes) {
-        Py_ssize_t size = s->sprefixes ? 2 * s->sprefixes : 64;
-        Prefix *slots = PyMem_Malloc((size_t)size * sizeof(Prefix));
-        if (slots == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        for (Py_ssize_t i = 0; i < size; i++)
-            slots[i].atom = -1;
-        for (Py_ssize_t i = 0; i < s->sprefixes; i++) {
-            if (s->prefixes[i].atom >= 0)
-                prefix_place(slots, size, s->prefixes[i]);
-        }
-        PyMem_Free(s->prefixes);
-        s->prefixes = slots;
-        s->sprefixes = size;
-    }
+    if (2 * (s->nprefixes + 1) > s->sprefixes &&
+        prefixes_resize(s, s->sprefixes ? 2 * s->sprefixes : 64) < 0)
+        return -1;
     if (grow(&s->lengths, &s->slengths, s->nlengths + 1, sizeof(Py_ssize_t)) < 0)
         return -1;
     int kind = PyUnicode_KIND(key);
@@ -2851,8 +3027,17 @@ prefix_add(Presearch *s, PyObject *key, int32_t atom)
     uint64_t hash = FNV_OFFSET;
     for (Py_ssize_t i = 0; i < length; i++)
         hash = fnv_step(hash, PyUnicode_READ(kind, data, i));
-    Prefix entry = {key, length, hash, atom};
+    if (length > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "a prefix too long");
+        return -1;
+    }
+    Prefix entry = {hash, atom, (int32_t)length, 0, {0}};
+    if (kind == PyUnicode_1BYTE_KIND && length <= 15) {
+        entry.kept = 1;
+        memcpy(entry.data, data, (size_t)length);
+    }
     prefix_place(s->prefixes, s->sprefixes, entry);
+    bit_set(s->filter, filter_bit(s, hash, length));
     s->nprefixes++;
     Py_ssize_t i = 0;
     while (i < s->nlengths && s->lengths[i] < length)
@@ -2866,7 +3051,65 @@ prefix_add(Presearch *s, PyObject *key, int32_t atom)
     return 0;
 }
 
-/* the number of ``atom`` (a str), numbered now when it is new; -1 on error */
+/* a new atom ``atom`` (a str, of hash ``hash``, not in the table), its number; -1 on error,
+ * and then nothing changed */
+static int32_t
+atom_new(Presearch *s, PyObject *atom, Py_hash_t hash)
+{
+    if (s->natoms >= INT32_MAX - 1) {
+        PyErr_SetString(PyExc_OverflowError, "too many atoms");
+        return -1;
+    }
+    Py_ssize_t room = s->satoms;
+    if (grow(&s->keys, &room, s->natoms + 1, sizeof(PyObject *)) < 0)
+        return -1;
+    room = s->satoms;
+    if (grow(&s->postings, &room, s->natoms + 1, sizeof(Postings)) < 0)
+        return -1;
+    room = s->satoms;
+    if (grow(&s->titles, &room, s->natoms + 1, sizeof(int32_t)) < 0)
+        return -1;
+    s->satoms = room;
+    if (grow_bits(&s->seen, &s->sseen, s->natoms + 1) < 0 || table_room(s) < 0)
+        return -1;
+    int32_t number = (int32_t)s->natoms;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(atom);
+    if (length > 1 && PyUnicode_READ_CHAR(atom, length - 1) == '*' &&
+        prefix_add(s, atom, number) < 0)
+        return -1;
+    AtomSlot entry = {hash, number, -1, {0}};
+    if (PyUnicode_KIND(atom) == PyUnicode_1BYTE_KIND && length <= 16) {
+        entry.length = (int32_t)length;
+        memcpy(entry.data, PyUnicode_DATA(atom), (size_t)length);
+    }
+    table_place(s->table, s->stable, &entry);
+    Py_INCREF(atom);
+    s->keys[number] = atom;
+    s->postings[number] = (Postings){NULL, 0, 0};
+    s->titles[number] = -1;
+    s->natoms++;
+    return number;
+}
+
+/* 1 when ``atom`` is a title atom: "title:" and a word */
+static int
+is_title_atom(PyObject *atom)
+{
+    if (PyUnicode_GET_LENGTH(atom) <= TITLE_LENGTH)
+        return 0;
+    int kind = PyUnicode_KIND(atom);
+    const void *data = PyUnicode_DATA(atom);
+    for (Py_ssize_t i = 0; i < TITLE_LENGTH; i++) {
+        if (PyUnicode_READ(kind, data, i) != (Py_UCS4)TITLE_PREFIX[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* the number of ``atom`` (a str), numbered now when it is new; -1 on error. A title atom
+ * "title:word" is held by a document with the word in its title: the word is numbered too
+ * (an atom no topic is filed under is only looked up), and names its title atom, so that
+ * the words of a title find theirs in the one table. */
 static int32_t
 atom_number(Presearch *s, PyObject *atom)
 {
@@ -2874,47 +3117,69 @@ atom_number(Presearch *s, PyObject *atom)
         PyErr_SetString(PyExc_TypeError, "atoms are str");
         return -1;
     }
-    PyObject *known = PyDict_GetItemWithError(s->atoms, atom);  /* borrowed */
-    if (known != NULL)
-        return (int32_t)PyLong_AsLong(known);
-    if (PyErr_Occurred())
+    Py_hash_t hash = PyObject_Hash(atom);
+    if (hash == -1)
         return -1;
-    if (s->natoms >= INT32_MAX) {
-        PyErr_SetString(PyExc_OverflowError, "too many atoms");
-        return -1;
-    }
-    if (grow(&s->postings, &s->satoms, s->natoms + 1, sizeof(Postings)) < 0)
-        return -1;
-    int32_t number = (int32_t)s->natoms;
-    PyObject *value = PyLong_FromLong(number);
-    if (value == NULL)
-        return -1;
-    int failed = PyDict_SetItem(s->atoms, atom, value);
-    Py_DECREF(value);
-    if (failed)
-        return -1;
-    Py_ssize_t length = PyUnicode_GET_LENGTH(atom);
-    if (length > 1 && PyUnicode_READ_CHAR(atom, length - 1) == '*') {
-        /* ``atom`` is the dict's key now: the prefix table borrows it */
-        if (prefix_add(s, atom, number) < 0) {
-            PyDict_DelItem(s->atoms, atom);
+    int32_t known = atom_of(s, atom, hash);
+    if (known >= 0)
+        return known;
+    int32_t word = -1;
+    if (is_title_atom(atom)) {
+        PyObject *rest = PyUnicode_Substring(atom, TITLE_LENGTH, PyUnicode_GET_LENGTH(atom));
+        if (rest == NULL)
             return -1;
-        }
+        word = atom_number(s, rest);
+        Py_DECREF(rest);
+        if (word < 0)
+            return -1;
     }
-    s->postings[number] = (Postings){NULL, 0, 0, 0};
-    s->natoms++;
+    int32_t number = atom_new(s, atom, hash);
+    if (number >= 0 && word >= 0)
+        s->titles[word] = number;
     return number;
 }
 
-static int
-postings_add(Postings *postings, int32_t number, int32_t checks)
+/* the size of the checks at ``c``: [clauses, (atoms, atom...)...] */
+static Py_ssize_t
+checks_size(const int32_t *c)
 {
-    if (grow(&postings->at, &postings->size, 2 * postings->count + 2, sizeof(int32_t)) < 0)
+    Py_ssize_t size = 1;
+    for (int32_t k = 0; k < c[0]; k++)
+        size += 1 + c[size];
+    return size;
+}
+
+/* an entry for topic ``number`` and the checks at ``checks`` (``size`` ints, not in the
+ * postings) appended to ``postings``; -1 on error */
+static int
+postings_add(Postings *postings, int32_t number, const int32_t *checks, Py_ssize_t size)
+{
+    if (grow(&postings->at, &postings->size, postings->used + 2 + size, sizeof(int32_t)) < 0)
         return -1;
-    postings->at[2 * postings->count] = number;
-    postings->at[2 * postings->count + 1] = checks;
-    postings->count++;
+    int32_t *entry = postings->at + postings->used;
+    entry[0] = number;
+    entry[1] = (int32_t)size;
+    memcpy(entry + 2, checks, (size_t)size * sizeof(int32_t));
+    postings->used += 2 + size;
     return 0;
+}
+
+/* the entries of topic ``number`` taken out of ``postings`` */
+static void
+postings_remove(Postings *postings, int32_t number)
+{
+    int32_t *at = postings->at;
+    Py_ssize_t to = 0, i = 0;
+    while (i < postings->used) {
+        Py_ssize_t size = 2 + at[i + 1];
+        if (at[i] != number) {
+            if (to != i)
+                memmove(at + to, at + i, (size_t)size * sizeof(int32_t));
+            to += size;
+        }
+        i += size;
+    }
+    postings->used = to;
 }
 
 static int
@@ -2939,10 +3204,11 @@ topic_number(Presearch *s, PyObject *arg, int make_room)
         return -1;
     }
     if (make_room && number >= s->ntopics) {
-        if (grow(&s->filed, &s->stopics, number + 1, sizeof(Filed)) < 0)
+        if (grow_bits(&s->picked, &s->spicked, number + 1) < 0 ||
+            grow(&s->filed, &s->stopics, number + 1, sizeof(Filed)) < 0)
             return -1;
         for (Py_ssize_t i = s->ntopics; i <= number; i++)
-            s->filed[i] = (Filed){-1, 0, 0};
+            s->filed[i] = (Filed){-1, 0};
         s->ntopics = number + 1;
     }
     return number;
@@ -2956,9 +3222,7 @@ record_size(const int32_t *record)
     for (int32_t w = 0; w < record[0]; w++) {
         int32_t trigger = record[size];
         size += 1 + (trigger > 0 ? trigger : 0);
-        int32_t clauses = record[size++];
-        for (int32_t k = 0; k < clauses; k++)
-            size += 1 + record[size];
+        size += checks_size(record + size);
     }
     return size;
 }
@@ -2975,17 +3239,8 @@ unfile(Presearch *s, Py_ssize_t number)
     Py_ssize_t at = 1;
     for (int32_t w = 0; w < record[0]; w++) {
         int32_t trigger = record[at++];
-        for (int32_t k = 0; k < trigger; k++) {
-            Postings *postings = &s->postings[record[at + k]];
-            for (Py_ssize_t i = 0; i < postings->count; i++) {
-                if (postings->at[2 * i] == number) {
-                    postings->count--;
-                    postings->at[2 * i] = postings->at[2 * postings->count];
-                    postings->at[2 * i + 1] = postings->at[2 * postings->count + 1];
-                    break;
-                }
-            }
-        }
+        for (int32_t k = 0; k < trigger; k++)
+            postings_remove(&s->postings[record[at + k]], (int32_t)number);
         if (trigger < 0) {
             for (Py_ssize_t i = 0; i < s->nalways; i++) {
                 if (s->always[2 * i] == number) {
@@ -2997,9 +3252,7 @@ unfile(Presearch *s, Py_ssize_t number)
             }
         }
         at += trigger > 0 ? trigger : 0;
-        int32_t clauses = record[at++];
-        for (int32_t k = 0; k < clauses; k++)
-            at += 1 + record[at];
+        at += checks_size(record + at);
     }
     s->dead += at;
     f->at = -1;
@@ -3034,11 +3287,7 @@ compact_pool(Presearch *s)
     PyMem_Free(order);
     s->npool = to;
     s->dead = 0;
-    for (Py_ssize_t a = 0; a < s->natoms; a++) {
-        Postings *postings = &s->postings[a];
-        for (Py_ssize_t i = 0; i < postings->count; i++)
-            postings->at[2 * i + 1] += (int32_t)s->filed[postings->at[2 * i]].moved;
-    }
+    /* (the postings hold copies of the checks, not offsets in the pool) */
     for (Py_ssize_t i = 0; i < s->nalways; i++)
         s->always[2 * i + 1] += (int32_t)s->filed[s->always[2 * i]].moved;
 }
@@ -3142,9 +3391,9 @@ post_ways(Presearch *s, Py_ssize_t number, Py_ssize_t at)
     Py_ssize_t i = at + 1;
     for (int32_t w = 0; w < pool[at]; w++) {
         int32_t trigger = pool[i++];
-        Py_ssize_t checks = i + (trigger > 0 ? trigger : 0);
+        Py_ssize_t checks = i + (trigger > 0 ? trigger : 0), size = checks_size(pool + checks);
         for (int32_t k = 0; k < trigger; k++) {
-            if (postings_add(&s->postings[pool[i + k]], (int32_t)number, (int32_t)checks) < 0)
+            if (postings_add(&s->postings[pool[i + k]], (int32_t)number, pool + checks, size) < 0)
                 return -1;
         }
         if (trigger < 0) {
@@ -3154,10 +3403,7 @@ post_ways(Presearch *s, Py_ssize_t number, Py_ssize_t at)
             s->always[2 * s->nalways + 1] = (int32_t)checks;
             s->nalways++;
         }
-        i = checks;
-        int32_t clauses = pool[i++];
-        for (int32_t k = 0; k < clauses; k++)
-            i += 1 + pool[i];
+        i = checks + size;
     }
     return 0;
 }
@@ -3207,11 +3453,11 @@ presearch_remove(Presearch *s, PyObject *arg)
 static int
 mark(Presearch *s, int32_t atom)
 {
-    if (s->postings[atom].seen == s->stamp)
+    if (bit_test(s->seen, atom))
         return 0;
     if (grow(&s->marked, &s->smarked, s->nmarked + 1, sizeof(int32_t)) < 0)
         return -1;
-    s->postings[atom].seen = s->stamp;
+    bit_set(s->seen, atom);
     s->marked[s->nmarked++] = atom;
     return 0;
 }
@@ -3229,10 +3475,12 @@ mark_prefixes(Presearch *s, PyObject *word)
         Py_ssize_t want = s->lengths[l];
         for (; done < want; done++)
             hash = fnv_step(hash, PyUnicode_READ(kind, data, done));
+        if (!bit_test(s->filter, filter_bit(s, hash, want)))
+            continue;
         for (Py_ssize_t i = (Py_ssize_t)(hash & (uint64_t)mask); s->prefixes[i].atom >= 0;
              i = (i + 1) & mask) {
             Prefix *p = &s->prefixes[i];
-            if (p->hash == hash && p->length == want && same_start(p->key, word, want) &&
+            if (p->hash == hash && p->length == want && prefix_of(s, p, word) &&
                 mark(s, p->atom) < 0)
                 return -1;
         }
@@ -3240,18 +3488,17 @@ mark_prefixes(Presearch *s, PyObject *word)
     return 0;
 }
 
-/* the checks at pool[offset] hold for the document */
+/* 1 when the checks at ``c`` hold for the document */
 static int
-checks_marked(const Presearch *s, Py_ssize_t offset)
+checks_marked(const Presearch *s, const int32_t *c)
 {
-    const int32_t *c = s->pool + offset;
     int32_t clauses = *c++;
-    uint32_t stamp = s->stamp;
+    const uint64_t *seen = s->seen;
     for (int32_t k = 0; k < clauses; k++) {
         int32_t n = *c++;
         int some = 0;
         for (int32_t i = 0; i < n && !some; i++)
-            some = s->postings[c[i]].seen == stamp;
+            some = bit_test(seen, c[i]);
         if (!some)
             return 0;
         c += n;
@@ -3262,11 +3509,9 @@ checks_marked(const Presearch *s, Py_ssize_t offset)
 static int
 pick(Presearch *s, int32_t number)
 {
-    if (s->filed[number].picked == s->stamp)
-        return 0;
     if (grow(&s->found, &s->sfound, s->nfound + 1, sizeof(int32_t)) < 0)
         return -1;
-    s->filed[number].picked = s->stamp;
+    bit_set(s->picked, number);
     s->found[s->nfound++] = number;
     return 0;
 }
@@ -3298,9 +3543,15 @@ sort_numbers(int32_t *a, int32_t *spare, Py_ssize_t n)
         memcpy(a, from, (size_t)n * sizeof(int32_t));
 }
 
-/* marks the atoms among the words of ``words`` (a set of str) and their prefixes */
+/* how many words ahead the table's slot is asked for (the slots of a large catalogue's
+ * atoms are scattered over megabytes: the look-ups of a document then wait on memory
+ * together, not one after the other) */
+#define AHEAD 8
+
+/* marks the atoms among the words of ``words`` (a set of str) and their prefixes, and when
+ * ``title``, the title atoms of the words */
 static int
-mark_words(Presearch *s, PyObject *words)
+mark_words(Presearch *s, PyObject *words, int title)
 {
     if (!PyAnySet_Check(words)) {
         PyErr_SetString(PyExc_TypeError, "candidates() takes sets of words");
@@ -3308,24 +3559,75 @@ mark_words(Presearch *s, PyObject *words)
     }
     /* the set's own entries with their hashes (borrowed: nothing below runs Python code
      * that could change the set), not an iterator handing out references */
-    Py_ssize_t pos = 0;
+    if (grow(&s->words, &s->swords, PySet_GET_SIZE(words), sizeof(Word)) < 0)
+        return -1;
+    Py_ssize_t pos = 0, n = 0, mask = s->stable - 1;
     PyObject *word;
     Py_hash_t hash;
     while (_PySet_NextEntry(words, &pos, &word, &hash)) {
-        /* exact str: looking it up runs no Python code that could change the tables */
+        /* exact str: comparing it runs no Python code */
         if (!PyUnicode_CheckExact(word)) {
             PyErr_SetString(PyExc_TypeError, "words are str");
             return -1;
         }
-        PyObject *known = _PyDict_GetItem_KnownHash(s->atoms, word, hash);  /* borrowed */
-        if (known != NULL) {
-            if (mark(s, (int32_t)PyLong_AsLong(known)) < 0)
+        s->words[n++] = (Word){word, hash};
+    }
+    if (s->natoms == 0)
+        return 0;
+    for (Py_ssize_t i = 0; i < n && i < AHEAD; i++)
+        PREFETCH(&s->table[(size_t)s->words[i].hash & (size_t)mask]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            PREFETCH(&s->table[(size_t)s->words[i + AHEAD].hash & (size_t)mask]);
+        word = s->words[i].word;
+        int32_t atom = s->table[table_slot(s, word, s->words[i].hash)].atom;
+        if (atom >= 0) {
+            if (mark(s, atom) < 0)
+                return -1;
+            if (title && s->titles[atom] >= 0 && mark(s, s->titles[atom]) < 0)
                 return -1;
         }
-        else if (PyErr_Occurred())
-            return -1;
         if (s->nlengths && mark_prefixes(s, word) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* the marks of the document before taken away */
+static void
+unmark(Presearch *s)
+{
+    for (Py_ssize_t i = 0; i < s->nmarked; i++)
+        bit_clear(s->seen, s->marked[i]);
+    for (Py_ssize_t i = 0; i < s->nfound; i++)
+        bit_clear(s->picked, s->found[i]);
+    s->nmarked = s->nfound = 0;
+}
+
+/* the topics the marked atoms' postings and ``always`` pick */
+static int
+pick_marked(Presearch *s)
+{
+    uint64_t *picked = s->picked;
+    for (Py_ssize_t i = 0; i < s->nalways; i++) {
+        int32_t number = s->always[2 * i];
+        if (!bit_test(picked, number) && checks_marked(s, s->pool + s->always[2 * i + 1]) &&
+            pick(s, number) < 0)
+            return -1;
+    }
+    for (Py_ssize_t m = 0; m < s->nmarked; m++) {
+        if (m + 2 < s->nmarked)
+            PREFETCH(s->postings[s->marked[m + 2]].at);
+        if (m + 4 < s->nmarked)
+            PREFETCH(&s->postings[s->marked[m + 4]]);
+        const Postings *postings = &s->postings[s->marked[m]];
+        const int32_t *at = postings->at, *end = at + postings->used;
+        while (at < end) {
+            int32_t number = at[0];
+            if (!bit_test(picked, number) && checks_marked(s, at + 2) && pick(s, number) < 0)
+                return -1;
+            at += 2 + at[1];
+        }
     }
     return 0;
 }
@@ -3338,17 +3640,10 @@ presearch_candidates(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "candidates() takes a tuple of sets and a tuple");
         return NULL;
     }
-    if (++s->stamp == 0) {  /* wrapped: every mark made with an old stamp forgotten */
-        for (Py_ssize_t i = 0; i < s->natoms; i++)
-            s->postings[i].seen = 0;
-        for (Py_ssize_t i = 0; i < s->ntopics; i++)
-            s->filed[i].picked = 0;
-        s->stamp = 1;
-    }
-    s->nmarked = s->nfound = 0;
+    unmark(s);  /* (a document that raised half way left its marks) */
     PyObject *fields = args[0], *filters = args[1];
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
-        if (mark_words(s, PyTuple_GET_ITEM(fields, i)) < 0)
+        if (mark_words(s, PyTuple_GET_ITEM(fields, i), i == 0) < 0)
             return NULL;
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(filters); i++) {
@@ -3357,31 +3652,15 @@ presearch_candidates(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_TypeError, "filters are str");
             return NULL;
         }
-        PyObject *known = PyDict_GetItemWithError(s->atoms, filter);  /* borrowed */
-        if (known != NULL) {
-            if (mark(s, (int32_t)PyLong_AsLong(known)) < 0)
-                return NULL;
-        }
-        else if (PyErr_Occurred())
+        Py_hash_t hash = PyObject_Hash(filter);
+        if (hash == -1)
+            return NULL;
+        int32_t atom = atom_of(s, filter, hash);
+        if (atom >= 0 && mark(s, atom) < 0)
             return NULL;
     }
-    for (Py_ssize_t i = 0; i < s->nalways; i++) {
-        int32_t number = s->always[2 * i];
-        if (s->filed[number].picked != s->stamp && checks_marked(s, s->always[2 * i + 1]) &&
-            pick(s, number) < 0)
-            return NULL;
-    }
-    for (Py_ssize_t m = 0; m < s->nmarked; m++) {
-        const Postings *postings = &s->postings[s->marked[m]];
-        const int32_t *at = postings->at;
-        for (Py_ssize_t i = 0; i < postings->count; i++) {
-            int32_t number = at[2 * i];
-            if (s->filed[number].picked == s->stamp || !checks_marked(s, at[2 * i + 1]))
-                continue;
-            if (pick(s, number) < 0)
-                return NULL;
-        }
-    }
+    if (pick_marked(s) < 0)
+        return NULL;
     if (s->nfound > 1) {
         if (grow(&s->spare, &s->sspare, s->nfound, sizeof(int32_t)) < 0)
             return NULL;
@@ -3401,35 +3680,29 @@ presearch_candidates(Presearch *s, PyObject *const *args, Py_ssize_t nargs)
     return found;
 }
 
-static PyObject *
-presearch_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
-{
-    Presearch *s = (Presearch *)type->tp_alloc(type, 0);
-    if (s == NULL)
-        return NULL;
-    s->atoms = PyDict_New();
-    if (s->atoms == NULL) {
-        Py_DECREF(s);
-        return NULL;
-    }
-    return (PyObject *)s;
-}
-
 static void
 presearch_dealloc(Presearch *s)
 {
-    for (Py_ssize_t i = 0; i < s->natoms; i++)
+    for (Py_ssize_t i = 0; i < s->natoms; i++) {
         PyMem_Free(s->postings[i].at);
+        Py_DECREF(s->keys[i]);
+    }
+    PyMem_Free(s->keys);
     PyMem_Free(s->postings);
+    PyMem_Free(s->table);
+    PyMem_Free(s->titles);
+    PyMem_Free(s->seen);
     PyMem_Free(s->filed);
+    PyMem_Free(s->picked);
     PyMem_Free(s->pool);
     PyMem_Free(s->always);
     PyMem_Free(s->prefixes);
+    PyMem_Free(s->filter);
     PyMem_Free(s->lengths);
+    PyMem_Free(s->words);
     PyMem_Free(s->marked);
     PyMem_Free(s->found);
     PyMem_Free(s->spare);
-    Py_XDECREF(s->atoms);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -3448,7 +3721,7 @@ static PyTypeObject PresearchType = {
     .tp_doc = "The topics filed by the atoms they require (see _pure.Presearch).",
     .tp_basicsize = sizeof(Presearch),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_new = presearch_new,
+    .tp_new = PyType_GenericNew,
     .tp_dealloc = (destructor)presearch_dealloc,
     .tp_methods = presearch_methods,
 };

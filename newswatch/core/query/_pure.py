@@ -628,7 +628,8 @@ class Presearch:
     checks. An atom is a word, a prefix ``warr*`` (held by a document with a word starting
     ``warr``) or any other string the document is given as held (a filter ``lang:es``). The
     compiled kernel numbers the atoms and marks those of a document in arrays; this twin
-    gives the same results."""
+    gives the same results. A title atom ``title:word`` is held by a document with the word
+    in its title, its first field."""
 
     def __init__(self) -> None:
         # atom -> {topic: the checks of each of its ways filed under the atom}
@@ -638,6 +639,7 @@ class Presearch:
         # the prefixes of the atoms "warr*" ever filed ("warr" -> "warr*"), and their lengths
         self._prefixes: dict[str, str] = {}
         self._lengths: list[int] = []
+        self._titles: set[str] = set()  # the words of the title atoms ever filed
 
     def file(self, number: int, ways: tuple[Way, ...], /) -> None:
         """File topic ``number`` (replacing any) by each of its ``ways``: (trigger, checks),
@@ -654,6 +656,8 @@ class Presearch:
                     self._prefixes[atom[:-1]] = atom
                     if len(atom) - 1 not in self._lengths:
                         bisect.insort(self._lengths, len(atom) - 1)
+                if len(atom) > len(_TITLE) and atom.startswith(_TITLE):
+                    self._titles.add(atom[len(_TITLE) :])
             if trigger is None:
                 self._always.setdefault(number, []).append(checks)
             for atom in trigger or ():
@@ -677,10 +681,13 @@ class Presearch:
         self, fields: tuple[frozenset[str], ...], filters: tuple[str, ...], /
     ) -> list[int]:
         """The sorted numbers of the topics a document triggers: ``fields``, the sets of
-        words of its fields; ``filters``, the other atoms it holds (``lang:en``, ...)."""
+        words of its fields, its title first; ``filters``, the other atoms it holds
+        (``lang:en``, ...)."""
         present = set(filters)
         for words in fields:
             present.update(words)
+        if fields and self._titles:
+            present.update(_TITLE + word for word in self._titles.intersection(fields[0]))
         if self._lengths:
             prefixes, lengths = self._prefixes, self._lengths
             for words in fields:
@@ -705,6 +712,9 @@ class Presearch:
                 if number not in found and any(not any(map(disjoint, c)) for c in ways):
                     found.add(number)
         return sorted(found)
+
+
+_TITLE = "title:"  # a title atom: "title:" and a word of the title
 
 
 def _is_way(way: object) -> bool:

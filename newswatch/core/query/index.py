@@ -12,14 +12,16 @@ way are checked when the trigger fires, so an AND needs its rarer terms present 
 is evaluated, and an alternative of an OR all of its own.
 
 A document's atoms are its distinct words found in the index, the indexed prefixes they
-start with, and its language and site: the kernel's ``Presearch`` (``_kernel.c``, twin in
-``_pure.py``) numbers every atom once, keeps the postings as arrays of topic numbers, marks
-the atoms of a document with its stamp (a dict look-up per distinct word, a hash probe per
+start with, the words of its title as title atoms, and its language and site: the kernel's
+``Presearch`` (``_kernel.c``, twin in ``_pure.py``) numbers every atom once in a table of
+its own, keeps the postings as arrays of topic numbers each with its way's checks, marks the
+atoms of a document in a bitmap (a look-up per distinct word, a probe of a small filter per
 indexed prefix length for the prefixes) and walks their postings, reading the checks from
 the marks: the cost grows with the document's vocabulary and the topics it triggers, not
-with the number of topics. A topic of filters only is triggered by its filters, without
-looking at words. Topics are added and removed one by one, nothing rebuilt. Only ``url:``
-filters and queries with no requirement at all are evaluated on every document.
+with the number of topics (but for the memory a larger catalogue's tables spread over). A
+topic of filters only is triggered by its filters, without looking at words. Topics are added
+and removed one by one, nothing rebuilt. Only ``url:`` filters and queries with no
+requirement at all are evaluated on every document.
 
 ``triggers`` is the former, rarity-blind choice, still used to guard proximity searches in
 the topic pack.
@@ -190,11 +192,9 @@ def alternatives(node: Node) -> list[list[Clause]]:
 class Plan:
     """How presearch finds one topic: by any of its ``ways``, each filed under the atoms of
     its trigger (None: for every document), then each clause of its checks must have an
-    atom present (atoms in tuples: the kernel reads them without an iterator). ``titled``:
-    whether an atom of a way is a title atom (documents then list theirs)."""
+    atom present (atoms in tuples: the kernel reads them without an iterator)."""
 
     ways: tuple[Way, ...]
-    titled: bool = False
 
 
 _EVERY_DOCUMENT = Plan(((None, ()),))
@@ -202,7 +202,6 @@ _EVERY_DOCUMENT = Plan(((None, ()),))
 
 def plan(node: Node) -> Plan:
     ways: dict[Way, None] = {}
-    titled = False
     for clauses in alternatives(node):
         if not clauses:
             return _EVERY_DOCUMENT  # an alternative that requires nothing
@@ -213,8 +212,7 @@ def plan(node: Node) -> Plan:
             ordered = sorted(set(clauses), key=_order)
             trigger, checks = ordered[0], tuple(ordered[1 : 1 + CHECKED_CLAUSES])
         ways[trigger, checks] = None
-        titled = titled or _titled_clause(trigger) or any(map(_titled_clause, checks))
-    return Plan(tuple(ways), titled)
+    return Plan(tuple(ways))
 
 
 def _place(clause: Clause) -> tuple[float, Clause]:
@@ -234,7 +232,6 @@ class TopicIndex:
     def __init__(self, roots: Sequence[Node] = ()) -> None:
         self._plans: dict[int, Plan] = {}
         self._presearch = kernel.active.new_presearch()
-        self._titled = 0  # topics filed with title atoms: documents then list theirs
         for number, root in enumerate(roots):
             self.add(number, root)
 
@@ -249,19 +246,17 @@ class TopicIndex:
         self.remove(number)
         self._presearch.file(number, found.ways)
         self._plans[number] = found
-        self._titled += found.titled
 
     def remove(self, number: int) -> None:
         found = self._plans.pop(number, None)
         if found is not None:
             self._presearch.remove(number)
-            self._titled -= found.titled
 
     def candidates(self, doc: MatchDocument) -> list[int]:
         """The topics filed under an atom the document holds (its words, the indexed
-        prefixes of its words, the words of its title as title atoms, its language, its site
-        with every parent domain) whose checks hold, and those filed for every document;
-        ascending."""
+        prefixes of its words, the words of its title as title atoms (the kernel's: the
+        title is the first field), its language, its site with every parent domain) whose
+        checks hold, and those filed for every document; ascending."""
         filters: list[str] = []
         if doc.language:
             filters.append("lang:" + doc.language)
@@ -269,14 +264,5 @@ class TopicIndex:
         while host:
             filters.append("source:" + host)
             host = host.partition(".")[2]
-        if self._titled:
-            filters.extend([TITLE + word for word in doc.title.words])
         fields = (doc.title.words, doc.text.words, doc.feed.words)
         return self._presearch.candidates(fields, tuple(filters))
-
-
-def _has_title_atom(clause: Clause) -> bool:
-    return any(atom.startswith(TITLE) for atom in clause)
-
-
-_titled_clause = Memo(_has_title_atom).__getitem__  # whether an atom of a clause is a title atom
