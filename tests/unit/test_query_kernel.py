@@ -28,7 +28,7 @@ from newswatch.core.query import (
 )
 from newswatch.core.query.bytecode import compile_code
 from newswatch.core.query.program import DocumentState, Interner
-from newswatch.core.text import FoldedOffsets
+from newswatch.core.text import FoldedOffsets, fold, words_pattern
 from tests.support.compiled import compiled_module, pure_python, run_pure_python
 
 
@@ -76,15 +76,31 @@ def test_positions_and_spans_are_those_of_the_pure_kernel(
     )
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(max_size=4)))
-def test_offsets_are_those_of_the_pure_kernel(compiled: ModuleType, parts: list[str]) -> None:
-    assert compiled.token_offsets(parts) == _pure.token_offsets(parts)
-
-
 # characters folding longer ("ß", "…", "ﬁ"), into nothing (combining accents) or into fewer
 # (conjoining and compatibility jamo), and ones folding as they are
 FOLDING = "aZ ’“ßﬁ…½é\u0301\u1100\u1161\u11a8ㄱㅏ가İ한\U0001d400x-\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=FOLDING + "_'.\u0301a1", max_size=40), st.data())
+def test_offsets_are_those_of_the_pure_kernel_and_the_tokeniser(
+    compiled: ModuleType, text: str, data: st.DataObject
+) -> None:
+    folded = fold(text)
+    pattern = words_pattern(folded)
+    tokens = pattern.findall(folded)
+    expected = [bound for m in pattern.finditer(folded) for bound in m.span()]
+    assert compiled.token_offsets(folded, tokens) == expected
+    assert _pure.token_offsets(folded, tokens) == expected
+    # any strings: the same offsets, or the same error
+    other = data.draw(st.lists(st.sampled_from(["a", "b", "", "ab", "é"]), max_size=4))
+    twins = []
+    for twin in (compiled, _pure):
+        try:
+            twins.append(twin.token_offsets("abéab" * 2, other))
+        except ValueError:
+            twins.append(None)
+    assert twins[0] == twins[1]
 
 
 @settings(max_examples=300, deadline=None)
@@ -353,8 +369,10 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
         ("items", ([("t", "title", (0, 1))], {}, {"title": ()}, Highlight, None)),
         ("items", ([("t", "title", (0, 1))], {}, {}, int, None)),
         ("items", ((), {}, {}, Highlight, None)),
-        ("token_offsets", (("a", "b"),)),
-        ("token_offsets", (["a", 1, "b"],)),
+        ("token_offsets", ("ab", ("a", "b"))),
+        ("token_offsets", ("a1b", ["a", 1, "b"])),
+        ("token_offsets", (["a"],)),
+        ("token_offsets", ("ab", ["b", "a"])),
         ("original_offsets", ([0, 1], [0], [1], [0], "x")),
         ("original_offsets", ([0, 1], [0], [1], [0], [1, 2])),
         ("original_offsets", ([0, "a"], [], [], [], [])),
@@ -369,7 +387,7 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
 def test_wrong_arguments_raise_instead_of_crashing(
     compiled: ModuleType, name: str, args: tuple[object, ...]
 ) -> None:
-    with pytest.raises((TypeError, AttributeError)):
+    with pytest.raises((TypeError, AttributeError, ValueError)):
         getattr(compiled, name)(*args)
 
 
@@ -640,7 +658,8 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: presearch.file(8, ((("a",), (("c", 1),)),)),  # raises
         lambda: presearch.remove(7),
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
-        lambda: compiled.token_offsets(["", "a", " ", "bc", ""]),
+        lambda: compiled.token_offsets("a bc", ["a", "bc"]),
+        lambda: compiled.token_offsets("a bc", ["a", 2]),  # raises, one token done
         lambda: compiled.original_offsets([0, 2, 3, 5], [1], [3], [1], [2]),
         lambda: compiled.original_offsets([0, 2], [1], [3], [1], "x"),  # raises
         lambda: compiled.items(hits, {}, ascii, Highlight, lambda hit: hit),

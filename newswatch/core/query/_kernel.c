@@ -671,38 +671,61 @@ kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return fast_report_of(args[0], max_highlights, max_words, args[3], NULL);
 }
 
-/* token_offsets(parts) -> running sums of the lengths of parts[:-1] (see
- * FieldIndex.token_offsets) */
+/* token_offsets(text, tokens) -> [start, end, ...] of each token in ``text``, found from the
+ * end of the one before (see _pure.token_offsets) */
 static PyObject *
-kernel_token_offsets(PyObject *module, PyObject *parts)
+kernel_token_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!PyList_Check(parts)) {
-        PyErr_SetString(PyExc_TypeError, "token_offsets() takes a list of strings");
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "token_offsets() takes a str and a list of str");
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(parts) - 1;
-    if (n < 0)
-        n = 0;
-    PyObject *found = PyList_New(n);
+    PyObject *text = args[0], *tokens = args[1];
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), n = PyList_GET_SIZE(tokens);
+    PyObject *found = PyList_New(2 * n);
     if (found == NULL)
         return NULL;
-    Py_ssize_t total = 0;
+    Py_ssize_t at = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *part = PyList_GET_ITEM(parts, i);
-        if (!PyUnicode_Check(part)) {
-            PyErr_SetString(PyExc_TypeError, "token_offsets() takes a list of strings");
-            Py_DECREF(found);
-            return NULL;
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (!PyUnicode_Check(token)) {
+            PyErr_SetString(PyExc_TypeError, "token_offsets() takes a str and a list of str");
+            goto fail;
         }
-        total += PyUnicode_GET_LENGTH(part);
-        PyObject *offset = PyLong_FromSsize_t(total);
-        if (offset == NULL) {
-            Py_DECREF(found);
-            return NULL;
+        Py_ssize_t size = PyUnicode_GET_LENGTH(token);
+        int tkind = PyUnicode_KIND(token);
+        const void *tdata = PyUnicode_DATA(token);
+        /* the first place from ``at`` where the token stands (a tokeniser's next token:
+         * the gap before it holds no character a word starts with) */
+        Py_ssize_t start = at;
+        for (;; start++) {
+            if (start + size > length) {
+                PyErr_SetString(PyExc_ValueError, "a token not in the text after the one before");
+                goto fail;
+            }
+            Py_ssize_t k = 0;
+            while (k < size &&
+                   PyUnicode_READ(kind, data, start + k) == PyUnicode_READ(tkind, tdata, k))
+                k++;
+            if (k == size)
+                break;
         }
-        PyList_SET_ITEM(found, i, offset);
+        at = start + size;
+        PyObject *first = PyLong_FromSsize_t(start);
+        if (first == NULL)
+            goto fail;
+        PyList_SET_ITEM(found, 2 * i, first);
+        PyObject *last = PyLong_FromSsize_t(at);
+        if (last == NULL)
+            goto fail;
+        PyList_SET_ITEM(found, 2 * i + 1, last);
     }
     return found;
+fail:
+    Py_DECREF(found);  /* (items not set yet are NULL: list_dealloc skips them) */
+    return NULL;
 }
 
 /* the Py_ssize_t values of a list of ints into ``*values`` (PyMem_Malloc'd); -1 on error */
@@ -3745,8 +3768,8 @@ static PyMethodDef kernel_methods[] = {
      "items(hits, cache, fields, cls, make) -> the item of each hit"},
     {"original_offsets", (PyCFunction)(void (*)(void))kernel_original_offsets, METH_FASTCALL,
      "original_offsets(bounds, fold_starts, fold_ends, orig_starts, orig_ends) -> bounds mapped"},
-    {"token_offsets", (PyCFunction)kernel_token_offsets, METH_O,
-     "token_offsets(parts) -> running sums of the lengths of all parts but the last"},
+    {"token_offsets", (PyCFunction)(void (*)(void))kernel_token_offsets, METH_FASTCALL,
+     "token_offsets(text, tokens) -> [start, end, ...] of each token, from the one before"},
     {"fast_report", (PyCFunction)(void (*)(void))kernel_fast_report, METH_FASTCALL,
      "fast_report(items, max_highlights, max_words, limited) -> report or None"},
     {"new_presearch", (PyCFunction)kernel_new_presearch, METH_NOARGS,

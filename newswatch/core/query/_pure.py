@@ -27,10 +27,23 @@ def positions(tokens: list[str], /) -> dict[str, list[int]]:
     return found
 
 
-def token_offsets(parts: list[str], /) -> list[int]:
-    """The running sums of the lengths of ``parts`` but the last: ``[gap, word, gap, ...,
-    word, gap]`` gives where each word starts and ends."""
-    return list(itertools.accumulate(map(len, itertools.islice(parts, max(len(parts) - 1, 0)))))
+def token_offsets(text: str, tokens: list[str], /) -> list[int]:
+    """Where each of ``tokens`` starts and ends in ``text``, ``[start, end, start, end,
+    ...]``: each found first from the end of the one before (a tokeniser's tokens in order,
+    the gap before each holding no character a word starts with)."""
+    if not isinstance(text, str) or not isinstance(tokens, list):
+        raise TypeError("token_offsets() takes a str and a list of str")
+    bounds: list[int] = []
+    at = 0
+    for token in tokens:
+        if not isinstance(token, str):
+            raise TypeError("token_offsets() takes a str and a list of str")
+        found = text.find(token, at)
+        if found < 0:
+            raise ValueError("a token not in the text after the one before")
+        at = found + len(token)
+        bounds += (found, at)
+    return bounds
 
 
 def original_offsets(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
-import re
 
 from newswatch.core.language import language_code
 from newswatch.core.query import kernel
@@ -28,10 +27,9 @@ class FieldIndex:
     def __init__(self, original: str) -> None:
         self.original = original
         self.folded = fold(original)
-        # one scan gives the words and the gaps between them, [gap, word, gap, ..., gap]:
-        # about what findall costs, and highlights need no second scan for offsets
-        self._parts: list[str] = _splitter(words_pattern(self.folded)).split(self.folded)
-        self.tokens: list[str] = self._parts[1::2]
+        # the words alone (splitting the gaps out too cost twice what findall does): where
+        # they stand is found from them when a highlight needs it
+        self.tokens: list[str] = words_pattern(self.folded).findall(self.folded)
         self.words = frozenset(self.tokens)
 
     @classmethod
@@ -89,9 +87,8 @@ class FieldIndex:
     @functools.cached_property
     def token_offsets(self) -> list[int]:
         """Offsets in the folded text: where token k starts at [2k], where it ends at
-        [2k + 1] (the lengths of the gaps and tokens added up, all in C)."""
-        # the last gap (after the last token) is left out
-        return kernel.active.token_offsets(self._parts)
+        [2k + 1] (each token found from the end of the one before, in C)."""
+        return kernel.active.token_offsets(self.folded, self.tokens)
 
     @functools.cached_property
     def original_offsets(self) -> list[int]:
@@ -109,12 +106,6 @@ class FieldIndex:
         """The offsets in the original text of the tokens ``span`` covers."""
         bounds = self.original_offsets
         return bounds[2 * span[0]], bounds[2 * span[1] - 1]
-
-
-@functools.cache
-def _splitter(words: re.Pattern[str]) -> re.Pattern[str]:
-    """``words`` capturing what it matches: its ``split`` keeps the words between the gaps."""
-    return re.compile(f"({words.pattern})", words.flags)
 
 
 def _fits(token: str, pattern: WordPattern) -> bool:
