@@ -185,6 +185,38 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Prime Minister Carney met the premiers of the provinces in Ottawa.", False),
         ("President Xi chaired a meeting of the Politburo.", False),
         ("Biden met with the President of Harvard University.", False),
+        ("The prime minister met the president of the European Commission in Brussels.", False),
+        (
+            "Former President Donald Trump met "
+            "Hungarian Prime Minister Viktor Orban at Mar-a-Lago.",
+            False,
+        ),
+        (
+            "The prime minister spoke with President Macron on the sidelines of the G7 summit.",
+            True,
+        ),
+        ("Trump and Xi will talk by phone on Friday.", False),
+        (
+            "NATO defence ministers met in Brussels ahead "
+            "of next month's leaders' summit in The Hague.",
+            True,
+        ),
+        ("Putin met Trump's envoy Steve Witkoff in Moscow.", False),
+        ("Macron's wife met Xi's wife in Paris.", False),
+        ("The European Council president met the Chinese premier in Beijing.", False),
+        ("King Charles will pay a state visit to France.", True),
+        (
+            "Biden hosted Japanese Prime Minister Kishida and "
+            "Philippine President Marcos for a trilateral summit.",
+            True,
+        ),
+        ("Prince William met the president of Brazil in Rio.", False),
+        ("The president received the credentials of five new ambassadors.", False),
+        ("Xi Jinping will attend the BRICS summit in Kazan, the foreign ministry said.", True),
+        (
+            "Foreign Minister Wang Yi will attend the BRICS foreign ministers' meeting in Rio.",
+            False,
+        ),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -226,6 +258,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("El presidente de Chile realizará una visita oficial a China la próxima semana.", True),
         ("La vicepresidenta se reunió con el presidente de Francia.", False),
         ("Los ministros de Economía del G20 se reunieron en Washington.", False),
+        ("Putin recibió en el Kremlin al enviado especial de Trump, Steve Witkoff.", False),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -254,6 +287,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Emmanuel Macron s'entretiendra avec Donald Trump en marge du sommet de l'Otan.", True),
         ("Le président ivoirien est attendu à Paris pour une visite officielle.", True),
         ("Le ministre des Armées a rencontré son homologue allemand.", False),
+        ("Poutine a reçu l'émissaire de Trump, Steve Witkoff, au Kremlin.", False),
     ],
     "de": [
         (
@@ -283,6 +317,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Merz trifft Macron am Rande des EU-Gipfels in Brüssel.", True),
         ("Bundeskanzler Merz wird kommende Woche zu Gesprächen nach Peking reisen.", True),
         ("Außenminister Wadephul traf seinen chinesischen Amtskollegen.", False),
+        ("Putin empfing Trumps Sondergesandten Witkoff im Kreml.", False),
     ],
     "ru": [
         ("Путин провел переговоры с Си Цзиньпином в Кремле.", True),
@@ -312,6 +347,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Премьер-министр Индии Моди посетит Россию с официальным визитом в июле.", True),
         ("Глава МИД России Лавров встретился с госсекретарем США Рубио.", False),
         ("Альпинисты поднялись на вершину Эльбруса.", False),
+        ("Путин принял в Кремле спецпосланника Трампа Уиткоффа.", False),
     ],
     "uk": [
         ("Зеленський зустрівся з президентом Франції Макроном у Парижі.", True),
@@ -342,6 +378,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Зеленський провів телефонну розмову з прем'єр-міністром Італії.", False),
         ("Альпіністи підкорили вершину Евересту.", False),
         ("Зеленський зустрівся з бізнесменами на інвестиційному саміті.", False),
+        ("Зеленський зустрівся зі спецпосланцем Трампа Келлогом.", False),
+        ("Зеленський провів переговори з президентом Польщі Навроцьким у Варшаві.", True),
+        ("Президент Туреччини Ердоган прибув до Києва.", True),
+        ("Прем'єр-міністр України Свириденко зустрілася з міністром фінансів Франції.", False),
     ],
     "it": [
         ("Meloni ha incontrato Trump alla Casa Bianca.", True),
@@ -376,6 +416,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Meloni ha partecipato al vertice di maggioranza a Palazzo Chigi.", False),
         ("Gli alpinisti sono arrivati in vetta al K2.", False),
         ("Il presidente di Confindustria ha incontrato la premier.", False),
+        ("Putin ha ricevuto al Cremlino l'inviato di Trump Witkoff.", False),
+        ("Meloni vola in India per un vertice bilaterale con Modi.", True),
+        ("Il presidente della Camera ha ricevuto il presidente del Senato.", False),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -413,6 +456,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Lula conversou por videoconferência com o presidente chinês.", False),
         ("A cúpula do PT se reuniu para discutir as eleições.", False),
         ("O presidente do Corinthians se reuniu com o presidente da Federação Paulista.", False),
+        ("Putin recebeu o enviado especial de Trump, Steve Witkoff, no Kremlin.", False),
+        ("Lula recebeu o presidente da Câmara, Hugo Motta, no Planalto.", False),
+        ("Lula chega a Roma para encontro com o papa e a premiê Meloni.", True),
+        ("O presidente do Banco Central se reuniu com Lula.", False),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -476,6 +523,14 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
             "görüşmeyle ilgili olarak pek çok kişi Başbakan Erdoğan'ı suçladı.",
             False,
         ),
+        (
+            "Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin'in özel temsilcisini kabul etti.",
+            False,
+        ),
+        ("Erdoğan ve Putin, Soçi'de baş başa görüşme yaptı.", True),
+        ("Cumhurbaşkanı Erdoğan, İngiltere Başbakanı Starmer'ı Dolmabahçe'de kabul etti.", True),
+        ("Erdoğan, MHP Genel Başkanı Bahçeli ile görüştü.", False),
+        ("Başbakan Yardımcısı, Rusya Devlet Başkanı Putin ile görüştü.", False),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -523,6 +578,11 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("وصل المتسلقون إلى قمة جبل إيفرست", False),
         ("انطلقت قمة الأعمال العربية الصينية في الرياض بحضور الرئيس التنفيذي لشركة أرامكو", False),
         ("الرئيس يستقبل محافظ البنك المركزي", False),
+        ("الرئيس الفرنسي يصل إلى الرياض في زيارة دولة", True),
+        ("الرئيس السيسي يستقبل رئيس شركة سيمنس", False),
+        ("شارك الرئيس السيسي في القمة العربية الطارئة بالقاهرة", True),
+        ("استقبل الرئيس الروسي بوتين المبعوث الأمريكي ويتكوف في الكرملين", False),
+        ("الرئيس السيسي يفتتح مؤتمر الشباب العالمي", False),
     ],
     "zh": [
         ("习近平同美国总统拜登举行会晤。", True),
@@ -564,6 +624,11 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("登山队成功登顶慕士塔格峰。", False),
         ("国务院副总理何立峰会见美国财政部长。", False),
         ("李强会见全球企业家代表。", False),
+        ("习近平同俄罗斯总统普京举行小范围会谈。", True),
+        ("王毅会见俄罗斯总统特使。", False),
+        ("李强同日本首相石破茂在东盟峰会期间会面。", True),
+        ("普京在克里姆林宫会见美国总统特使威特科夫。", False),
+        ("中国企业家峰会在北京举行，多位董事长出席。", False),
     ],
     "ja": [
         ("岸田首相はバイデン大統領とホワイトハウスで首脳会談を行った。", True),
@@ -600,6 +665,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("首相は連合の会長と会談した。", False),
         ("赤沢経済再生相はラトニック米商務長官と会談した。", False),
         ("首相は公明党の代表と会談した。", False),
+        ("プーチン大統領はトランプ大統領の特使ウィトコフ氏と会談した。", False),
+        ("石破首相はトランプ大統領とホワイトハウスで会談した。", True),
+        ("社長は首相と会談した。", False),
     ],
     "ko": [
         ("윤석열 대통령과 기시다 총리가 정상회담을 가졌다.", True),
@@ -630,6 +698,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("등반대가 에베레스트 정상에 올랐다.", False),
         ("한미 재계회의가 서울에서 열렸다.", False),
         ("이재명 대통령은 여야 대표와 영수회담을 했다.", False),
+        ("푸틴 대통령은 트럼프 대통령의 특사 위트코프를 만났다.", False),
+        ("윤석열 대통령은 기시다 후미오 일본 총리와 만났다.", True),
+        ("대통령은 주한 미국 대사를 접견했다.", False),
     ],
 }
 
