@@ -771,6 +771,12 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The court issued a restraining order against him.", False),
         ("Police are seeking a man in connection with the stabbing.", False),
         ("The country's most wanted man was killed in a shootout.", False),
+        ("The general ordered the capture of the bridge before dawn.", False),
+        ("Putin ordered the capture of the eastern town of Pokrovsk.", False),
+        ("The court ordered the detention of the tanker in the port of Gibraltar.", False),
+        ("The coast guard ordered the detention of the vessel for safety violations.", False),
+        ("The Supreme Court ordered the arrest of the ship's cargo.", False),
+        ("The teacher ordered him to detention after school.", False),
     ],
     "es": [
         ("Un juez dictó una orden de detención contra el exministro.", True),
@@ -800,6 +806,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("La jueza libró orden de captura internacional contra el empresario.", True),
         ("La policía detuvo al sospechoso en flagrancia.", False),
         ("El juez ordenó el allanamiento de la vivienda.", False),
+        ("La Armada ordenó la captura del pesquero ilegal.", False),
+        ("El ejército ordenó la captura de la colina.", False),
     ],
     "fr": [
         (
@@ -864,6 +872,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Das Konzert von Haftbefehl in Frankfurt ist ausverkauft.", False),
         ("Die Netflix-Doku über Haftbefehl bricht Rekorde.", False),
         ("Die Polizei durchsuchte die Wohnung aufgrund eines Durchsuchungsbeschlusses.", False),
+        ("Die Polizei ordnete die Sperrung der Straße an.", False),
     ],
     "ru": [
         ("Суд заочно арестовал журналиста.", True),
@@ -884,6 +893,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Басманный суд заочно арестовал главного прокурора МУС.", True),
         ("Суд назначил ему административный арест на 10 суток.", False),
         ("Полиция ведет поиски пропавшего подростка.", False),
+        ("Суд арестовал танкер в порту.", False),
     ],
     "uk": [
         ("Суд заочно заарештував колишнього депутата.", True),
@@ -924,6 +934,7 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
             False,
         ),
         ("La polizia ha eseguito una perquisizione domiciliare.", False),
+        ("Il giudice ha disposto il sequestro preventivo della villa.", False),
     ],
     "pt": [
         ("O STF decretou a prisão preventiva do ex-presidente.", True),
@@ -1255,6 +1266,35 @@ PARAGRAPHS: list[tuple[str, set[str]]] = [
             "Câmara recebeu líderes partidários."
         ),
         set(),
+    ),
+    (
+        (
+            "Chinese exports rose 5% in October, customs data showed. The two countries agreed a "
+            "tariff truce at the 2019 G20 summit in Osaka. Separately, a court in Istanbul "
+            "issued an arrest warrant for the shipping magnate."
+        ),
+        {WARRANTS},
+    ),
+    (
+        (
+            "Putin met Trump's envoy Steve Witkoff in the Kremlin on Thursday for five hours, "
+            "Kremlin aide Yuri Ushakov said. The army ordered the capture of two more villages."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Toyota President Akio Toyoda met Prime Minister Kishida on Monday to discuss wages. "
+            "Police obtained a warrant to search the offices of the supplier."
+        ),
+        set(),
+    ),
+    (
+        (
+            "Le juge des libertés et de la détention a ordonné son placement en détention "
+            "provisoire. Le président Macron a reçu le chancelier allemand à l'Élysée."
+        ),
+        {SUMMITS, WARRANTS},
     ),
 ]
 
