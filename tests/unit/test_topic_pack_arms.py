@@ -761,6 +761,17 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("İsrail ordusu Gazze'ye bomba yağdırdı.", False),
         ("Rusya'dan atılan füzeler Kiev'i hedef aldı.", False),
         ("Ukrayna'ya İHA ile saldırı düzenlendi.", False),
+        # a weapons package, bought from abroad in the participle, a new batch arriving, a weapon
+        # to be given in a relative clause; missiles Russia "sent" to Ukraine are an attack
+        ("ABD, Ukrayna'ya 2 milyar dolarlık yeni silah paketi açıkladı", True),
+        ("Rusya'nın Kuzey Kore'den balistik füze aldığı bildirildi", True),
+        ("ABD Dışişleri Bakanlığı, Polonya'ya 96 Apache helikopteri satışına onay verdi", True),
+        ("Katar, Türkiye'den 100 adet Altay tankı satın alacak", True),
+        ("Kiev'e yeni Patriot bataryaları ulaştı", True),
+        ("Almanya'nın Ukrayna'ya vereceği Taurus füzeleri tartışma yarattı", True),
+        ("Rusya'nın Ukrayna'ya gönderdiği füzeler sivilleri vurdu", False),
+        ("Rusya Ukrayna'ya füze gönderdi, iki sivil öldü", False),
+        ("Kuzey Kore'den gelen füzeleri hedef aldığı açıklandı", False),
         # issue 8, second arms round: donations, hand-overs, contracts with a state abroad
         ("Danimarka, tüm topçu sistemlerini Ukrayna'ya bağışlayacak", True),
         ("Norveç, Ukrayna'ya NASAMS hava savunma sistemi verecek", True),
