@@ -818,6 +818,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("الشرطة تضبط أسلحة وذخائر في مداهمة بالقاهرة", False),
         ("وزارة الدفاع توقع عقدا مع شركة محلية لتصنيع الذخائر", False),
         ("الولايات المتحدة توافق على صفقة بيع مقاتلات إف-16 لتركيا", True),
+        # Rafale handed over, a first batch received, supplied (供給), a jet arriving
+        ("فرنسا تسلم مصر دفعة جديدة من طائرات رافال", True),
     ],
     # Chinese: transfers as wire copy reports them, and the near misses
     "zh": [
@@ -857,6 +859,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("巴基斯坦与中国签署潜艇采购合同", True),
         ("中国海军接收国产新型护卫舰", False),
         ("美俄恢复核军控谈判", False),
+        # Rafale handed over, a first batch received, supplied (供給), a jet arriving
+        ("乌克兰收到首批F-16战斗机", True),
     ],
     # Japanese: transfers as wire copy reports them, and the near misses
     "ja": [
@@ -896,6 +900,9 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("米ロが核軍縮交渉を再開", False),
         # weapons arriving in the receiving country, and a seized shipment
         ("米国の武器がイスラエルに到着", True),
+        # Rafale handed over, a first batch received, supplied (供給), a jet arriving
+        ("イランがロシアに弾道ミサイルを供給", True),
+        ("ウクライナにF16戦闘機が到着", True),
     ],
     # Korean: transfers as wire copy reports them, and the near misses
     "ko": [
