@@ -291,6 +291,13 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Hackers are selling cyber weapons on underground forums.", False),
         ("The museum received a donation of medieval weapons and armour.", False),
         ("ABB sold a record number of robotic arms to carmakers last year.", False),
+        # a militia handing its weapons to the state is a disarmament, not a transfer
+        (
+            "Hezbollah agreed to hand over its artillery and rockets to the Lebanese army as "
+            "part of a plan to disarm the group.",
+            False,
+        ),
+        ("Tickets for the Patriot League final sold out in hours.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
