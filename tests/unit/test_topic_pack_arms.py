@@ -615,6 +615,8 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Укроборонпром передав армії нові бронеавтомобілі вітчизняного виробництва.", False),
         # weapons arriving in the receiving country, and a seized shipment
         ("В Україну прибула нова партія зброї від партнерів", True),
+        # kit handed to the country's own forces by its own makers (domestic), and an export
+        ("Українські виробники передали ЗСУ нову партію дронів", False),
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
@@ -789,6 +791,9 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Rusya ve ABD silah kontrolü görüşmelerine yeniden başladı.", False),
         ("Rusya ve ABD, yeni silah kontrolü anlaşması için görüşecek.", False),
         ("Polonya, Güney Kore'den K2 tankları satın almak için anlaşma imzaladı.", True),
+        # kit handed to the country's own forces by its own makers (domestic), and an export
+        ("ASELSAN, Hava Kuvvetleri'ne yeni hava savunma sistemi teslim etti", False),
+        ("ASELSAN, Pakistan Hava Kuvvetleri'ne hava savunma sistemi teslim etti", True),
     ],
     # Arabic: transfers as wire copy reports them, and the near misses
     "ar": [
