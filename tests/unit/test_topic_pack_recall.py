@@ -382,6 +382,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Зеленський провів переговори з президентом Польщі Навроцьким у Варшаві.", True),
         ("Президент Туреччини Ердоган прибув до Києва.", True),
         ("Прем'єр-міністр України Свириденко зустрілася з міністром фінансів Франції.", False),
+        ("Зеленський зустрівся з прем'єр-міністром Канади Карні.", True),
+        ("Президент Зеленський прибув з робочим візитом до Німеччини.", True),
+        ("Зеленський провів Ставку.", False),
     ],
     "it": [
         ("Meloni ha incontrato Trump alla Casa Bianca.", True),
@@ -419,6 +422,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Putin ha ricevuto al Cremlino l'inviato di Trump Witkoff.", False),
         ("Meloni vola in India per un vertice bilaterale con Modi.", True),
         ("Il presidente della Camera ha ricevuto il presidente del Senato.", False),
+        ("Mattarella ha ricevuto al Quirinale il re di Spagna Felipe VI.", True),
+        ("Vertice a Washington tra Trump e i leader europei.", True),
+        ("Meloni ha incontrato i vertici di Confindustria.", False),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -460,6 +466,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Lula recebeu o presidente da Câmara, Hugo Motta, no Planalto.", False),
         ("Lula chega a Roma para encontro com o papa e a premiê Meloni.", True),
         ("O presidente do Banco Central se reuniu com Lula.", False),
+        ("O presidente da República viajará a Washington para encontro com Trump.", True),
+        ("Lula se reuniu com ministros no Palácio da Alvorada.", False),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -531,6 +539,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Cumhurbaşkanı Erdoğan, İngiltere Başbakanı Starmer'ı Dolmabahçe'de kabul etti.", True),
         ("Erdoğan, MHP Genel Başkanı Bahçeli ile görüştü.", False),
         ("Başbakan Yardımcısı, Rusya Devlet Başkanı Putin ile görüştü.", False),
+        ("Cumhurbaşkanı Erdoğan, Katar Emiri Al Sani ile Dolmabahçe'de bir araya geldi.", True),
+        ("Erdoğan, Şanghay İşbirliği Örgütü Zirvesi için Çin'e gitti.", True),
+        ("Erdoğan ve Trump, Beyaz Saray'da bir araya geldi.", True),
+        ("Erdoğan, Kabine'nin ardından millete sesleniş konuşması yaptı.", False),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -583,6 +595,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("شارك الرئيس السيسي في القمة العربية الطارئة بالقاهرة", True),
         ("استقبل الرئيس الروسي بوتين المبعوث الأمريكي ويتكوف في الكرملين", False),
         ("الرئيس السيسي يفتتح مؤتمر الشباب العالمي", False),
+        ("عقد الرئيس السيسي جلسة مباحثات مع العاهل الأردني الملك عبد الله الثاني", True),
+        ("استقبل ولي العهد السعودي الأمير محمد بن سلمان الرئيس الأمريكي في الرياض", True),
+        ("انطلقت أعمال القمة العربية الـ34 في بغداد", True),
+        ("بحث وزير الخارجية مع نظيره التركي تطورات الأوضاع", False),
     ],
     "zh": [
         ("习近平同美国总统拜登举行会晤。", True),
@@ -629,6 +645,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("李强同日本首相石破茂在东盟峰会期间会面。", True),
         ("普京在克里姆林宫会见美国总统特使威特科夫。", False),
         ("中国企业家峰会在北京举行，多位董事长出席。", False),
+        ("习近平出席中国－中亚峰会。", True),
+        ("李强抵达里约热内卢出席金砖国家领导人会晤。", True),
+        ("中央经济工作会议在北京举行。", False),
     ],
     "ja": [
         ("岸田首相はバイデン大統領とホワイトハウスで首脳会談を行った。", True),
@@ -668,6 +687,9 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("プーチン大統領はトランプ大統領の特使ウィトコフ氏と会談した。", False),
         ("石破首相はトランプ大統領とホワイトハウスで会談した。", True),
         ("社長は首相と会談した。", False),
+        ("石破首相はASEAN関連首脳会議に出席するためマレーシアを訪れた。", True),
+        ("習近平国家主席が国賓として来日する。", True),
+        ("首相は官邸で記者団の取材に応じた。", False),
     ],
     "ko": [
         ("윤석열 대통령과 기시다 총리가 정상회담을 가졌다.", True),
@@ -701,6 +723,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("푸틴 대통령은 트럼프 대통령의 특사 위트코프를 만났다.", False),
         ("윤석열 대통령은 기시다 후미오 일본 총리와 만났다.", True),
         ("대통령은 주한 미국 대사를 접견했다.", False),
+        ("시진핑 주석이 11년 만에 방한했다.", True),
+        ("대통령실은 기자회견을 열었다.", False),
     ],
 }
 
@@ -839,6 +863,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Le suspect a été placé en garde à vue.", False),
         ("Le suspect a été placé en détention provisoire.", False),
         ("Le tribunal a ordonné une expertise psychiatrique.", False),
+        ("Un tribunal de Moscou a ordonné le placement en détention de l'opposant.", True),
+        ("Il a été interpellé puis placé en garde à vue.", False),
     ],
     "de": [
         ("Das Amtsgericht erließ Haftbefehl gegen den Tatverdächtigen.", True),
@@ -935,6 +961,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ),
         ("La polizia ha eseguito una perquisizione domiciliare.", False),
         ("Il giudice ha disposto il sequestro preventivo della villa.", False),
+        ("È stato arrestato in esecuzione di un mandato di arresto europeo.", True),
+        ("I carabinieri lo hanno arrestato in flagranza di reato.", False),
     ],
     "pt": [
         ("O STF decretou a prisão preventiva do ex-presidente.", True),
@@ -953,6 +981,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("O STF determinou a prisão domiciliar do ex-presidente.", True),
         ("A defesa do ex-presidente recorreu da condenação.", False),
         ("A polícia prendeu o motorista após perseguição.", False),
+        ("A Interpol incluiu o nome do empresário na lista de difusão vermelha.", True),
+        ("O motorista foi preso em flagrante por embriaguez.", False),
     ],
     "tr": [
         ("Mahkeme, eski belediye başkanı hakkında yakalama kararı çıkardı.", True),
@@ -979,6 +1009,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Mahkeme, ev araması için arama kararı verdi.", False),
         ("Savcılık, şüpheli hakkında adli kontrol kararı verdi.", False),
         ("Mahkeme, şirket hesaplarına el konulmasına karar verdi.", False),
+        ("Mahkeme, sanık hakkında yakalama emri düzenledi.", True),
+        ("Polis, şüpheliyi yakaladı ve emniyete götürdü.", False),
     ],
     "ar": [
         ("أصدرت المحكمة الجنائية الدولية مذكرة اعتقال بحق نتنياهو", True),
@@ -1009,6 +1041,12 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("صدر بحقه أمر ضبط وإحضار", True),
         ("طالب المتظاهرون باعتقال المسؤولين", False),
         ("اعتقلت الشرطة شخصين في الحادث", False),
+        ("قررت النيابة العامة حبس المتهم 4 أيام على ذمة التحقيقات", True),
+        ("أصدر القضاء اللبناني مذكرة توقيف غيابية بحق حاكم المصرف المركزي السابق", True),
+        ("طلبت المحكمة الجنائية الدولية اعتقال الرئيس السوداني السابق", True),
+        ("طالبت المعارضة باعتقال الرئيس", False),
+        ("طلبت المحكمة من الشرطة تقديم تقرير", False),
+        ("قالت المحكمة الجنائية الدولية إنها ستفتح تحقيقا في الجرائم", False),
     ],
     "zh": [
         ("国际刑事法院对普京发出逮捕令。", True),
@@ -1036,6 +1074,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("他是这部电影《通缉令》的主演，影片票房突破十亿。", False),
         ("警方依法对其住所进行搜查。", False),
         ("检察院以涉嫌诈骗罪对其提起公诉。", False),
+        ("检察机关依法对其作出逮捕决定。", True),
+        ("警方对犯罪嫌疑人上网追逃。", True),
+        ("警方对嫌疑人采取刑事强制措施。", False),
     ],
     "ja": [
         ("東京地検特捜部は元社長の逮捕状を取った。", True),
@@ -1054,6 +1095,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("地検は容疑者の勾留を請求した。", True),
         ("警視庁は男を殺人容疑で逮捕した。", False),
         ("逮捕術の訓練が行われた。", False),
+        ("東京地裁は元代表の逮捕状を発付した。", True),
+        ("警察は酒気帯び運転の疑いで男を現行犯逮捕した。", False),
     ],
     "ko": [
         ("법원은 윤석열 전 대통령에 대해 체포영장을 발부했다.", True),
@@ -1073,6 +1116,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("공수처가 체포영장 집행에 나섰다.", True),
         ("경찰은 압수수색영장을 발부받았다.", False),
         ("그는 음주운전 혐의로 현행범 체포됐다.", False),
+        ("경찰은 도주한 피의자를 지명수배했다.", True),
+        ("경찰은 시위대 30명을 연행했다.", False),
     ],
     "pl": [
         ("Sąd wydał nakaz aresztowania byłego ministra.", True),
