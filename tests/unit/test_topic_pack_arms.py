@@ -298,6 +298,16 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             False,
         ),
         ("Tickets for the Patriot League final sold out in hours.", False),
+        # a receiving state taking delivery, a hand-over of MiG-29s, funding weapons production
+        # for Ukraine (military-aid funding for weapons), an arms agreement; missiles "received"
+        # in a strike, a strategic arms treaty and a maker's home production are no transfer
+        ("Ukraine receives first Swedish Archer howitzers", True),
+        ("Slovakia hands over MiG-29 fighters to Ukraine", True),
+        ("Denmark will finance production of Ukrainian Bohdana howitzers for Kyiv's army", True),
+        ("Saudi Arabia signs $142 billion arms agreement with the United States", True),
+        ("Kyiv received a barrage of missiles and drones overnight.", False),
+        ("Russia and the US agreed to extend the New START strategic arms agreement.", False),
+        ("The Pentagon will fund production of more missiles at Lockheed's Arkansas plant.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
@@ -617,6 +627,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("В Україну прибула нова партія зброї від партнерів", True),
         # kit handed to the country's own forces by its own makers (domestic), and an export
         ("Українські виробники передали ЗСУ нову партію дронів", False),
+        ("Данія профінансує виробництво зброї в Україні", True),
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
