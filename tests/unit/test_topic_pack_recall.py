@@ -217,6 +217,23 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
             "Foreign Minister Wang Yi will attend the BRICS foreign ministers' meeting in Rio.",
             False,
         ),
+        (
+            "Bayern and Dortmund meet in Saturday's summit clash at the top of the Bundesliga.",
+            False,
+        ),
+        (
+            "The top-of-the-table summit between Arsenal "
+            "and Liverpool ended 1-1, the club president said.",
+            False,
+        ),
+        ("Opposition in France presents motion of censure against government.", False),
+        ("The CEO said the company's annual leadership summit drew 500 executives.", False),
+        ("The mayor and the governor held a summit on homelessness.", False),
+        ("Trump hosted a summit on college sports at the White House.", False),
+        ("The White House hosted a crypto summit with industry executives.", False),
+        ("Trump hosted Central Asian presidents for a C5+1 summit at the White House.", True),
+        ("Prime Minister Albanese met state and territory leaders at National Cabinet.", False),
+        ("The president's summit with his party's governors ended in agreement.", False),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -259,6 +276,12 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("La vicepresidenta se reunió con el presidente de Francia.", False),
         ("Los ministros de Economía del G20 se reunieron en Washington.", False),
         ("Putin recibió en el Kremlin al enviado especial de Trump, Steve Witkoff.", False),
+        (
+            "El Real Madrid y el Barcelona disputan la "
+            "cumbre de LaLiga; el presidente del club habló.",
+            False,
+        ),
+        ("La cumbre del Tour de Francia en el Tourmalet coronó al líder.", False),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -288,6 +311,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Le président ivoirien est attendu à Paris pour une visite officielle.", True),
         ("Le ministre des Armées a rencontré son homologue allemand.", False),
         ("Poutine a reçu l'émissaire de Trump, Steve Witkoff, au Kremlin.", False),
+        ("Le sommet de la Ligue 1 entre le PSG et l'OM, le président du club satisfait.", False),
     ],
     "de": [
         (
@@ -318,6 +342,10 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Bundeskanzler Merz wird kommende Woche zu Gesprächen nach Peking reisen.", True),
         ("Außenminister Wadephul traf seinen chinesischen Amtskollegen.", False),
         ("Putin empfing Trumps Sondergesandten Witkoff im Kreml.", False),
+        (
+            "Das Gipfeltreffen der Tabellenführer endete torlos, sagte der Präsident des Vereins.",
+            False,
+        ),
     ],
     "ru": [
         ("Путин провел переговоры с Си Цзиньпином в Кремле.", True),
@@ -425,6 +453,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Mattarella ha ricevuto al Quirinale il re di Spagna Felipe VI.", True),
         ("Vertice a Washington tra Trump e i leader europei.", True),
         ("Meloni ha incontrato i vertici di Confindustria.", False),
+        ("Il vertice della classifica: il presidente del Napoli soddisfatto.", False),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -801,6 +830,17 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("The coast guard ordered the detention of the vessel for safety violations.", False),
         ("The Supreme Court ordered the arrest of the ship's cargo.", False),
         ("The teacher ordered him to detention after school.", False),
+        ("Police said the suspect had an outstanding warrant for a probation violation.", True),
+        ("He was booked into the county jail on a warrant.", True),
+        ("A Dutch court ordered the detention of the suspect pending extradition.", True),
+        ("Police arrested him on an outstanding warrant from Ohio.", True),
+        ("Deputies served a search warrant at the home and arrested two people.", False),
+        (
+            "The suspect was arrested after police executed a search warrant at his apartment.",
+            False,
+        ),
+        ("Warrant Officer Class 2 James Brown was awarded a medal.", False),
+        ("The company's warrants trade on the Nasdaq under the ticker ACMEW.", False),
     ],
     "es": [
         ("Un juez dictó una orden de detención contra el exministro.", True),
