@@ -28,7 +28,7 @@ from newswatch.core.query import (
 )
 from newswatch.core.query.bytecode import compile_code
 from newswatch.core.query.program import DocumentState, Interner
-from newswatch.core.text import FoldedOffsets, fold, words_pattern
+from newswatch.core.text import WORD, FoldedOffsets, fold, words_pattern
 from tests.support.compiled import compiled_module, pure_python, run_pure_python
 
 
@@ -79,6 +79,27 @@ def test_positions_and_spans_are_those_of_the_pure_kernel(
 # characters folding longer ("ß", "…", "ﬁ"), into nothing (combining accents) or into fewer
 # (conjoining and compatibility jamo), and ones folding as they are
 FOLDING = "aZ ’“ßﬁ…½é\u0301\u1100\u1161\u11a8ㄱㅏ가İ한\U0001d400x-\n"
+
+
+# one-byte text: letters, digits, numbers (½, ²), ordinals (ª), signs, "_" and spaces; and
+# beyond it
+LATIN = "aZé9½²ªµ×÷ß_-' \xa0\x85\xff"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=LATIN, max_size=40) | st.text(alphabet=LATIN + FOLDING, max_size=20))
+def test_words_are_those_of_the_pure_kernel_and_the_tokeniser(
+    compiled: ModuleType, text: str
+) -> None:
+    folded = fold(text)
+    pattern = words_pattern(folded)
+    expected = pattern.findall(folded)
+    for twin in (compiled, _pure):
+        tokens, words = twin.words(folded, pattern)
+        assert tokens == expected
+        assert type(words) is frozenset and words == frozenset(expected)
+    # a text not folded (capitals; its pattern is the general one) all the same
+    assert compiled.words(text, WORD) == _pure.words(text, WORD)
 
 
 @settings(max_examples=300, deadline=None)
@@ -369,6 +390,10 @@ def test_topic_numbers_beyond_the_topics_raise(compiled: ModuleType) -> None:
         ("items", ([("t", "title", (0, 1))], {}, {"title": ()}, Highlight, None)),
         ("items", ([("t", "title", (0, 1))], {}, {}, int, None)),
         ("items", ((), {}, {}, Highlight, None)),
+        ("words", (b"ab", WORD)),
+        ("words", ("ab",)),
+        ("words", ("a\u0101", None)),
+        ("words", ("ab", None)),
         ("token_offsets", ("ab", ("a", "b"))),
         ("token_offsets", ("a1b", ["a", 1, "b"])),
         ("token_offsets", (["a"],)),
@@ -658,6 +683,9 @@ def _calls(compiled: ModuleType) -> list[Callable[[], object]]:
         lambda: presearch.file(8, ((("a",), (("c", 1),)),)),  # raises
         lambda: presearch.remove(7),
         lambda: compiled.fast_report(items, 1, 5, lambda kept: kept[:1]),
+        lambda: compiled.words("the word, the words 42 café", WORD),
+        lambda: compiled.words("the word: \u0101", WORD),
+        lambda: compiled.words(b"the word", WORD),  # raises
         lambda: compiled.token_offsets("a bc", ["a", "bc"]),
         lambda: compiled.token_offsets("a bc", ["a", 2]),  # raises, one token done
         lambda: compiled.original_offsets([0, 2, 3, 5], [1], [3], [1], [2]),

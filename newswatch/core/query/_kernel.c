@@ -23,6 +23,10 @@
 #define PREFETCH(address) ((void)(address))
 #endif
 
+/* FNV-1a: the hashes of words and prefixes the kernel keeps in tables of its own */
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
 /* makes room for ``need`` items of ``size`` bytes in ``*items`` (``*room`` of them now) */
 static int
 grow(void *items, Py_ssize_t *room, Py_ssize_t need, size_t size)
@@ -669,6 +673,133 @@ kernel_fast_report(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     return fast_report_of(args[0], max_highlights, max_words, args[3], NULL);
+}
+
+/* whether each one-byte code point is alphanumeric as the tokeniser's patterns say (``\w``
+ * without "_": str.isalnum), filled when the module is made */
+static unsigned char word_byte[256];
+
+typedef struct {
+    uint64_t hash;
+    PyObject *word;  /* borrowed from the tokens; NULL: an empty slot */
+} WordSlot;
+
+/* the words of a one-byte ``text`` appended to ``tokens``: runs of alphanumeric code points,
+ * each distinct word made once (its later occurrences share the str) and added to
+ * ``words`` (a new frozenset); -1 on error */
+static int
+byte_words(PyObject *text, PyObject *tokens, PyObject *words)
+{
+    const unsigned char *data = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), size = 64, used = 0;
+    WordSlot *slots = PyMem_Calloc((size_t)size, sizeof(WordSlot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        while (i < n && !word_byte[data[i]])
+            i++;
+        if (i == n)
+            break;
+        Py_ssize_t start = i;
+        uint64_t hash = FNV_OFFSET;
+        while (i < n && word_byte[data[i]])
+            hash = (hash ^ data[i++]) * FNV_PRIME;
+        Py_ssize_t length = i - start;
+        Py_ssize_t at = (Py_ssize_t)(hash & (uint64_t)(size - 1));
+        PyObject *word = NULL;
+        for (; slots[at].word != NULL; at = (at + 1) & (size - 1)) {
+            PyObject *known = slots[at].word;
+            if (slots[at].hash == hash && PyUnicode_GET_LENGTH(known) == length &&
+                memcmp(PyUnicode_1BYTE_DATA(known), data + start, (size_t)length) == 0) {
+                word = known;
+                break;
+            }
+        }
+        if (word != NULL) {
+            if (PyList_Append(tokens, word) < 0)
+                goto fail;
+            continue;
+        }
+        word = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, data + start, length);
+        if (word == NULL)
+            goto fail;
+        int failed = PyList_Append(tokens, word) < 0 || PySet_Add(words, word) < 0;
+        Py_DECREF(word);  /* (the list holds it) */
+        if (failed)
+            goto fail;
+        slots[at] = (WordSlot){hash, word};
+        if (2 * ++used > size) {
+            WordSlot *grown = PyMem_Calloc((size_t)(2 * size), sizeof(WordSlot));
+            if (grown == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            for (Py_ssize_t k = 0; k < size; k++) {
+                if (slots[k].word == NULL)
+                    continue;
+                Py_ssize_t j = (Py_ssize_t)(slots[k].hash & (uint64_t)(2 * size - 1));
+                while (grown[j].word != NULL)
+                    j = (j + 1) & (2 * size - 1);
+                grown[j] = slots[k];
+            }
+            PyMem_Free(slots);
+            slots = grown;
+            size *= 2;
+        }
+    }
+    PyMem_Free(slots);
+    return 0;
+fail:
+    PyMem_Free(slots);
+    return -1;
+}
+
+/* words(text, pattern) -> (tokens, frozenset of them): see _pure.words */
+static PyObject *
+kernel_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "words() takes a str and its words' pattern");
+        return NULL;
+    }
+    PyObject *text = args[0], *tokens, *words;
+    /* the pattern's findall, asked for either way (what is not a pattern fails as in the
+     * pure twin) */
+    PyObject *findall = PyObject_GetAttrString(args[1], "findall");
+    if (findall == NULL)
+        return NULL;
+    if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
+        tokens = PyObject_CallOneArg(findall, text);
+        Py_DECREF(findall);
+        if (tokens == NULL)
+            return NULL;
+        if (!PyList_CheckExact(tokens)) {
+            Py_DECREF(tokens);
+            PyErr_SetString(PyExc_TypeError, "findall() gave no list");
+            return NULL;
+        }
+        words = PyFrozenSet_New(tokens);
+    }
+    else {
+        Py_DECREF(findall);
+        tokens = PyList_New(0);
+        if (tokens == NULL)
+            return NULL;
+        words = PyFrozenSet_New(NULL);
+        if (words != NULL && byte_words(text, tokens, words) < 0)
+            Py_CLEAR(words);
+    }
+    if (words == NULL) {
+        Py_DECREF(tokens);
+        return NULL;
+    }
+    PyObject *found = PyTuple_Pack(2, tokens, words);
+    Py_DECREF(tokens);
+    Py_DECREF(words);
+    return found;
 }
 
 /* token_offsets(text, tokens) -> [start, end, ...] of each token in ``text``, found from the
@@ -2841,8 +2972,6 @@ typedef struct {
     Py_ssize_t sspare;
 } Presearch;
 
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
 #define TITLE_PREFIX "title:"
 #define TITLE_LENGTH 6
 
@@ -3768,6 +3897,8 @@ static PyMethodDef kernel_methods[] = {
      "items(hits, cache, fields, cls, make) -> the item of each hit"},
     {"original_offsets", (PyCFunction)(void (*)(void))kernel_original_offsets, METH_FASTCALL,
      "original_offsets(bounds, fold_starts, fold_ends, orig_starts, orig_ends) -> bounds mapped"},
+    {"words", (PyCFunction)(void (*)(void))kernel_words, METH_FASTCALL,
+     "words(text, pattern) -> (its words in order, a frozenset of them)"},
     {"token_offsets", (PyCFunction)(void (*)(void))kernel_token_offsets, METH_FASTCALL,
      "token_offsets(text, tokens) -> [start, end, ...] of each token, from the one before"},
     {"fast_report", (PyCFunction)(void (*)(void))kernel_fast_report, METH_FASTCALL,
@@ -3817,6 +3948,8 @@ PyInit__kernel(void)
         return NULL;
     if (PyType_Ready(&PresearchType) < 0)
         return NULL;
+    for (int c = 0; c < 256; c++)
+        word_byte[c] = Py_UNICODE_ISALNUM((Py_UCS4)c) ? 1 : 0;
     PyObject *module = PyModule_Create(&kernel_module);
     if (module == NULL)
         return NULL;

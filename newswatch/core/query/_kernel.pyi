@@ -11,3 +11,4 @@ from newswatch.core.query._pure import phrase_spans as phrase_spans
 from newswatch.core.query._pure import positions as positions
 from newswatch.core.query._pure import single_spans as single_spans
 from newswatch.core.query._pure import token_offsets as token_offsets
+from newswatch.core.query._pure import words as words

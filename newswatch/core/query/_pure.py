@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -25,6 +26,17 @@ def positions(tokens: list[str], /) -> dict[str, list[int]]:
         else:
             where.append(i)
     return found
+
+
+def words(text: str, pattern: re.Pattern[str], /) -> tuple[list[str], frozenset[str]]:
+    """The words of ``text`` in order and the set of them; ``pattern``: its words' pattern
+    (``text.words_pattern``; the compiled kernel scans a one-byte text itself, taking its
+    words as the runs of alphanumeric characters, as that pattern does on such text, and
+    makes each distinct word once)."""
+    if type(text) is not str:
+        raise TypeError("words() takes a str and its words' pattern")
+    tokens = pattern.findall(text)
+    return tokens, frozenset(tokens)
 
 
 def token_offsets(text: str, tokens: list[str], /) -> list[int]:

@@ -28,9 +28,10 @@ class FieldIndex:
         self.original = original
         self.folded = fold(original)
         # the words alone (splitting the gaps out too cost twice what findall does): where
-        # they stand is found from them when a highlight needs it
-        self.tokens: list[str] = words_pattern(self.folded).findall(self.folded)
-        self.words = frozenset(self.tokens)
+        # they stand is found from them when a highlight needs it. The compiled kernel makes
+        # each distinct word of a one-byte text once: the set then hashes those alone
+        self.tokens: list[str]
+        self.tokens, self.words = kernel.active.words(self.folded, words_pattern(self.folded))
 
     @classmethod
     def build(cls, text: str) -> FieldIndex:

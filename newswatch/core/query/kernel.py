@@ -6,6 +6,7 @@ switches (the property tests run both against the reference evaluator)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -15,6 +16,8 @@ from newswatch.core.query._pure import Hit, Item, Presearch, Program, Span
 
 class Kernel(Protocol):
     def positions(self, tokens: list[str], /) -> dict[str, list[int]]: ...
+
+    def words(self, text: str, pattern: re.Pattern[str], /) -> tuple[list[str], frozenset[str]]: ...
 
     def token_offsets(self, text: str, tokens: list[str], /) -> list[int]: ...
 
