@@ -872,6 +872,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("El juez ordenó el allanamiento de la vivienda.", False),
         ("La Armada ordenó la captura del pesquero ilegal.", False),
         ("El ejército ordenó la captura de la colina.", False),
+        ("El juez ordenó la detención inmediata de las obras del puerto.", False),
+        ("El Gobierno ordenó la captura de carbono en las centrales.", False),
+        ("La Fiscalía pidió la detención del exalcalde por malversación.", True),
     ],
     "fr": [
         (
@@ -939,6 +942,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Die Netflix-Doku über Haftbefehl bricht Rekorde.", False),
         ("Die Polizei durchsuchte die Wohnung aufgrund eines Durchsuchungsbeschlusses.", False),
         ("Die Polizei ordnete die Sperrung der Straße an.", False),
+        ("Das Amtsgericht ordnete die Festnahme des Tatverdächtigen an.", True),
+        ("Der Haftbefehl wurde aufgehoben und der Mann freigelassen.", True),
+        ("Die Staatsanwaltschaft ordnete die Obduktion an.", False),
     ],
     "ru": [
         ("Суд заочно арестовал журналиста.", True),
@@ -1003,6 +1009,9 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Il giudice ha disposto il sequestro preventivo della villa.", False),
         ("È stato arrestato in esecuzione di un mandato di arresto europeo.", True),
         ("I carabinieri lo hanno arrestato in flagranza di reato.", False),
+        ("La procura ha chiesto l'arresto del sindaco.", True),
+        ("Il presidente ha chiesto l'arresto delle ostilità.", False),
+        ("La polizia ha arrestato il ladro in flagranza.", False),
     ],
     "pt": [
         ("O STF decretou a prisão preventiva do ex-presidente.", True),
@@ -1023,6 +1032,8 @@ WARRANT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("A polícia prendeu o motorista após perseguição.", False),
         ("A Interpol incluiu o nome do empresário na lista de difusão vermelha.", True),
         ("O motorista foi preso em flagrante por embriaguez.", False),
+        ("O juiz determinou a prisão preventiva do suspeito.", True),
+        ("A Justiça determinou a soltura do preso.", False),
     ],
     "tr": [
         ("Mahkeme, eski belediye başkanı hakkında yakalama kararı çıkardı.", True),
