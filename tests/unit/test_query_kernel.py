@@ -756,7 +756,10 @@ class Plain:
 
 def test_matching_many_documents_does_not_grow_memory() -> None:
     """Matching the same documents again and again (the compiled kernel when there is one):
-    the resident set stays where the first rounds left it."""
+    the resident set stays where the first rounds left it. A leak grows it in every window
+    of rounds; an allocator mapping a region once does not (the sanitized build's grew 8 MB
+    once in one of two windows, the same in every full run of scripts/sanitize-kernel.sh,
+    and not at all over 18,000 rounds run alone)."""
     matcher = TopicMatcher(
         [
             TopicSpec("a", '"arrest warrant" OR (ICC AND warrant*)'),
@@ -776,10 +779,13 @@ def test_matching_many_documents_does_not_grow_memory() -> None:
 
     rounds(300)
     gc.collect()
-    before = _rss()
+    first = _rss()
     rounds(3000)
     gc.collect()
-    assert _rss() - before < 4 * 2**20
+    second = _rss()
+    rounds(3000)
+    gc.collect()
+    assert min(second - first, _rss() - second) < 4 * 2**20
 
 
 def _rss() -> int:
