@@ -681,8 +681,8 @@ class Presearch:
                     self._prefixes[atom[:-1]] = atom
                     if len(atom) - 1 not in self._lengths:
                         bisect.insort(self._lengths, len(atom) - 1)
-                if len(atom) > len(_TITLE) and atom.startswith(_TITLE):
-                    self._titles.add(atom[len(_TITLE) :])
+                if len(atom) > len(TITLE) and atom.startswith(TITLE):
+                    self._titles.add(atom[len(TITLE) :])
             if trigger is None:
                 self._always.setdefault(number, []).append(checks)
             for atom in trigger or ():
@@ -712,7 +712,7 @@ class Presearch:
         for words in fields:
             present.update(words)
         if fields and self._titles:
-            present.update(_TITLE + word for word in self._titles.intersection(fields[0]))
+            present.update(TITLE + word for word in self._titles.intersection(fields[0]))
         if self._lengths:
             prefixes, lengths = self._prefixes, self._lengths
             for words in fields:
@@ -739,7 +739,7 @@ class Presearch:
         return sorted(found)
 
 
-_TITLE = "title:"  # a title atom: "title:" and a word of the title
+TITLE = "title:"  # a title atom: "title:" and a word of the title (index.py files them)
 
 
 def _is_way(way: object) -> bool:

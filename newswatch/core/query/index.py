@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 from newswatch.core.memo import Memo
 from newswatch.core.query import kernel
-from newswatch.core.query._pure import Way  # (trigger, checks): atoms in tuples
+from newswatch.core.query._pure import TITLE, Way  # Way: (trigger, checks), atoms in tuples
 from newswatch.core.query.ast import (
     And,
     Meta,
@@ -59,8 +59,7 @@ MAX_WAYS = 4
 # shares of news assumed for filters (the table counts words only)
 _FILTER_SHARE = {"lang": 0.5, "source": 0.02}
 # a word of a ``title:`` term is an atom "title:word", held by the documents with the word in
-# their title: assumed to be a tenth of those with the word anywhere
-TITLE = "title:"
+# their title (TITLE and the word): assumed to be a tenth of those with the word anywhere
 _TITLE_SHARE = 0.1
 
 
