@@ -26,12 +26,17 @@ from newswatch.core.query.parser import MAX_QUERY_LENGTH
 # it: its clauses with each @name as written, each named list once, its exclusion. Written
 # out (lists expanded, searches guarded) it is longer; that form is parsed only here, from the
 # shipped files, and handed over parsed (PackTopic.compiled), so the cap on untrusted text
-# never has to grow for it. This bounds the parse work of the written-out form.
+# never has to grow for it. This bounds the parse work of the written-out form. A topic that
+# needs more is written as a union: `clauses` and further `parts` (each a mapping of language
+# clauses like `clauses`), each held to the cap with the lists it uses and the exclusion, as
+# several queries a person could send, whose matches the topic reports together.
 MAX_PACK_QUERY_LENGTH = 4 * MAX_QUERY_LENGTH
 
 # ISO 639-1 codes, as the topics' `languages:` lists use them
 _LANGUAGE = re.compile(r"[a-z]{2}")
-_FIELDS = frozenset({"name", "title", "intent", "blind_spots", "lists", "clauses", "exclude"})
+_FIELDS = frozenset(
+    {"name", "title", "intent", "blind_spots", "lists", "clauses", "parts", "exclude"}
+)
 # a named list of the file (`lists:`), used in its clauses as @name
 _LIST_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _LIST_REFERENCE = re.compile(r"@([A-Za-z0-9_]*)")
@@ -48,7 +53,9 @@ class PackTopic:
     title: str
     intent: str
     blind_spots: tuple[str, ...]
-    clauses: Mapping[str, str]  # language code -> query clause, its named lists expanded
+    # language code -> query clause, its named lists expanded (a language's clauses of the
+    # file's further parts ORed after its clause of `clauses`)
+    clauses: Mapping[str, str]
     exclude: str = ""  # a query; a document it matches never matches the topic
     lists: Mapping[str, str] = dataclasses.field(default_factory=dict)  # name -> OR list
 
@@ -122,15 +129,16 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
         raise PackError(f"{source}: unknown field(s) {', '.join(unknown)}")
     name = _text(data, "name", source)
     lists = _lists(data.get("lists", {}), source)
-    clauses = data.get("clauses")
-    if not isinstance(clauses, Mapping) or not clauses:
-        raise PackError(f"{source}: clauses must map language codes to queries")
+    queries = _queries(data, source)
     checked: dict[str, str] = {}
-    for language, clause in clauses.items():
-        where = f"{source}: clauses.{language}"
-        if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
-            raise PackError(f"{where}: not a two-letter language code")
-        checked[language] = _query(_expand(clause, lists, where), where, MAX_PACK_QUERY_LENGTH)
+    for field, query in queries:
+        for language, clause in query.items():
+            where = f"{source}: {field}.{language}"
+            if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
+                raise PackError(f"{where}: not a two-letter language code")
+            text = _query(_expand(clause, lists, where), where, MAX_PACK_QUERY_LENGTH)
+            # OR binds loosest: the two clauses' alternatives side by side are their union
+            checked[language] = f"{checked[language]} OR {text}" if language in checked else text
     spots = data.get("blind_spots", [])
     if not isinstance(spots, list) or not all(isinstance(s, str) and s.strip() for s in spots):
         raise PackError(f"{source}: blind_spots must be a list of sentences")
@@ -147,18 +155,51 @@ def parse_pack_topic(data: object, source: str) -> PackTopic:
         else "",
         lists=lists,
     )
-    written = sum(map(_written_length, clauses.values())) + _written_length(exclude)
-    written += sum(map(len, lists.values()))
-    if written > MAX_QUERY_LENGTH:
-        raise PackError(
-            f"{source}: its clauses, lists and exclude write {written} characters, over the "
-            f"{MAX_QUERY_LENGTH} a query may have: split the topic or share more in lists"
-        )
+    for field, query in queries:
+        written = _written([*query.values(), exclude], lists)
+        if written > MAX_QUERY_LENGTH:
+            what = "its clauses" if field == "clauses" else f"{field}"
+            raise PackError(
+                f"{source}: {what}, lists and exclude write {written} characters, over the "
+                f"{MAX_QUERY_LENGTH} a query may have: move clauses to a part (parts) or "
+                "share more in lists"
+            )
     try:
         topic.compiled  # noqa: B018 - parsed once here, so that a fault is the file's
     except QueryError as exc:
         raise PackError(f"{source}: the combined query: {exc}") from None
     return topic
+
+
+def _queries(data: Mapping[object, object], source: str) -> list[tuple[str, Mapping[str, str]]]:
+    """The queries whose union is the topic, each with the field that holds it: ``clauses``,
+    then each of the optional ``parts`` (``parts[0]``...), every one a mapping of language
+    codes to clauses."""
+    clauses = data.get("clauses")
+    if not isinstance(clauses, Mapping) or not clauses:
+        raise PackError(f"{source}: clauses must map language codes to queries")
+    parts = data.get("parts", [])
+    if not isinstance(parts, list):
+        raise PackError(f"{source}: parts must be a list of clauses (language codes to queries)")
+    queries: list[tuple[str, Mapping[str, str]]] = [("clauses", clauses)]
+    for n, part in enumerate(parts):
+        if not isinstance(part, Mapping) or not part:
+            raise PackError(f"{source}: parts[{n}] must map language codes to queries")
+        queries.append((f"parts[{n}]", part))
+    return queries
+
+
+def _written(queries: list[object], lists: Mapping[str, str]) -> int:
+    """What one query of the file writes: its clauses and the exclusion with each @name as
+    written, and each list they use once (the query a person could send with those lists)."""
+    used = {
+        name
+        for query in queries
+        if isinstance(query, str)
+        for part in _unquoted(query)
+        for name in _LIST_REFERENCE.findall(part)
+    }
+    return sum(map(_written_length, queries)) + sum(len(lists[name]) for name in used)
 
 
 def pack_entry(name: str, packs: Mapping[str, PackTopic]) -> tuple[str, tuple[str, ...]] | None:

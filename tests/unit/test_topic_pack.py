@@ -779,8 +779,56 @@ def test_a_pack_file_is_refused_when_it_writes_more_than_the_cap() -> None:
     assert caught.value.message.startswith(
         "t.yaml: its clauses, lists and exclude write "
     ) and caught.value.message.endswith(
-        f"over the {MAX_QUERY_LENGTH} a query may have: split the topic or share more in lists"
+        f"over the {MAX_QUERY_LENGTH} a query may have: move clauses to a part (parts) or "
+        "share more in lists"
     )
+
+
+def test_a_topic_may_be_the_union_of_parts_each_under_the_cap() -> None:
+    """Clauses too long for one query go into `parts`: each part is a query of its own, held to
+    the cap with the lists it uses and the exclusion, and the topic reports what any finds."""
+    half = {f"{side}": " OR ".join(f"{side}{n:04d}" for n in range(3_600)) for side in "ab"}
+    data = _topic(
+        lists=half,
+        clauses={"en": "@a NEAR/3 summit"},
+        parts=[{"en": "@b NEAR/3 summit", "de": "Gipfel"}],
+        exclude="everest",
+    )
+    topic = parse_pack_topic(data, "t.yaml")
+    assert topic.languages == ("en", "de")
+    assert topic.clauses["en"] == f"({half['a']}) NEAR/3 summit OR ({half['b']}) NEAR/3 summit"
+    assert topic.query.endswith(" OR (Gipfel)) AND NOT (everest)")  # one query, as before
+    matcher = TopicMatcher([TopicSpec("t", topic.compiled)])
+    for text, expected in [
+        ("A3599 came to the summit.", ["t"]),
+        ("B0001 came to the summit.", ["t"]),
+        ("Der Gipfel beginnt.", ["t"]),
+        ("B0001 came to the summit on Everest.", []),
+        ("C0001 came to the summit.", []),
+    ]:
+        assert [m.topic for m in matcher.match(MatchDocument.build(text=text))] == expected, text
+    # one part over the cap is refused by its place, whatever the others write
+    data = _topic(lists=half, clauses={"en": "summit"}, parts=[{"en": "@a NEAR/3 @b"}])
+    with pytest.raises(PackError) as caught:
+        parse_pack_topic(data, "t.yaml")
+    assert caught.value.message.startswith("t.yaml: parts[0], lists and exclude write ")
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"en": "x"}, "t.yaml: parts must be a list of clauses"),
+        ([{}], "t.yaml: parts[0] must map language codes to queries"),
+        ([{"en": "x"}, "y"], "t.yaml: parts[1] must map language codes to queries"),
+        ([{"en": "(x"}], "t.yaml: parts[0].en: "),
+        ([{"english": "x"}], "t.yaml: parts[0].english: not a two-letter language code"),
+        ([{"en": "@nobody"}], "t.yaml: parts[0].en: no list named @nobody (lists: none)"),
+    ],
+)
+def test_a_wrong_part_says_where(parts: object, message: str) -> None:
+    with pytest.raises(PackError) as caught:
+        parse_pack_topic(_topic(parts=parts), "t.yaml")
+    assert caught.value.message.startswith(message)
 
 
 def test_a_pack_topic_written_out_past_the_pack_bound_is_refused() -> None:
