@@ -308,9 +308,38 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Kyiv received a barrage of missiles and drones overnight.", False),
         ("Russia and the US agreed to extend the New START strategic arms agreement.", False),
         ("The Pentagon will fund production of more missiles at Lockheed's Arkansas plant.", False),
+        # contracts with an arms maker, not with a state
+        ("Saudi Arabia signed a contract with Navantia for five corvettes.", True),
+        ("Poland signed a contract with Hyundai Rotem for 180 K2 tanks.", True),
+        (
+            "Portugal signed a contract with Embraer for five KC-390 military transport aircraft.",
+            True,
+        ),
+        ("Hungary has signed a deal with Rheinmetall for Lynx infantry fighting vehicles.", True),
+        (
+            "The Philippine Navy signed a contract with Hyundai Heavy Industries for six "
+            "patrol vessels.",
+            True,
+        ),
+        ("Lithuania awarded a contract to Rheinmetall for Leopard 2 tanks on Tuesday.", True),
+        ("Norway placed an order with KNDS for 54 Leopard 2A8 battle tanks.", True),
+        ("Hanwha signed a $2.6 billion deal with Romania for K9 howitzers.", True),
+        ("The US Army signed a contract with General Dynamics for 200 Abrams tanks.", False),
+        ("Rheinmetall won an order from the Bundeswehr for Leopard 2 tanks.", False),
+        ("IndiGo signed a deal with Airbus for 500 A320neo jets.", False),
+        ("The rescue service signed a contract with Leonardo for six helicopters.", False),
+        ("American Airlines placed an order with Embraer for 90 E175 jets.", False),
+        ("Rheinmetall signed a deal with Volkswagen to supply pistons for its engines.", False),
+        ("Ryanair ordered 150 737 jets in a deal with Boeing.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
+        ("Arabia Saudí firmó un contrato con Navantia para cinco corbetas.", True),
+        (
+            "El Ministerio de Defensa firmó un contrato con Navantia para cinco fragatas "
+            "para la Armada.",
+            False,
+        ),
         ("Alemania entregará tanques Leopard 2 a Ucrania", True),
         (
             "Estados Unidos anuncia un nuevo paquete de ayuda militar para Ucrania por "
@@ -402,6 +431,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
+        ("La Grèce a signé un contrat avec Dassault pour six avions de combat Rafale.", True),
         ("L'Allemagne va livrer des chars Leopard 2 à l'Ukraine", True),
         (
             "Les États-Unis annoncent une nouvelle aide militaire de 400 millions de "
@@ -466,6 +496,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
     ],
     # German: transfers as wire copy reports them, and the near misses
     "de": [
+        ("Litauen hat einen Vertrag mit KNDS über Leopard-2-Kampfpanzer unterzeichnet.", True),
         ("Deutschland liefert Leopard-2-Panzer an die Ukraine", True),
         ("Bundesregierung genehmigt weitere Waffenlieferungen an die Ukraine", True),
         ("Die USA kündigen ein neues Militärhilfepaket für die Ukraine an", True),
@@ -631,6 +662,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
+        ("L'Indonesia ha firmato un contratto con Fincantieri per sei fregate.", True),
         ("La Germania consegnerà carri armati Leopard 2 all'Ucraina", True),
         ("Gli Usa annunciano un nuovo pacchetto di aiuti militari per l'Ucraina", True),
         ("L'Iran ha fornito droni alla Russia", True),
@@ -687,6 +719,7 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
+        ("Portugal assinou um contrato com a Embraer para cinco aviões KC-390 e mísseis.", True),
         ("Alemanha vai entregar tanques Leopard 2 à Ucrânia", True),
         ("EUA anunciam novo pacote de ajuda militar à Ucrânia", True),
         ("Irã forneceu drones à Rússia, diz Washington", True),
