@@ -219,7 +219,8 @@ fail:
 /* interned attribute names, made at import */
 static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
     *str_text, *str_term, *str_title, *str_feed, *str_items, *str_plain, *str_item_,
-    *str_limits, *str_original, *str_original_offsets;
+    *str_limits, *str_original, *str_original_offsets, *str_folded,
+    *str_keeps_offsets;
 
 /* 1 when instances of ``cls`` can be made by setting their slots (what its generated
  * __init__ does): no __post_init__ to run; VALUE_CLASS when besides it is a frozen dataclass
@@ -392,17 +393,30 @@ span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyOb
 {
     /* info: (the field's number in article order, its text, its tokens' offsets there) */
     if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3
-        || !PyUnicode_Check(PyTuple_GET_ITEM(info, 1)) || !PyList_Check(PyTuple_GET_ITEM(info, 2))) {
+        || !PyUnicode_Check(PyTuple_GET_ITEM(info, 1))
+        || !(PyList_Check(PyTuple_GET_ITEM(info, 2)) || PyBytes_Check(PyTuple_GET_ITEM(info, 2)))) {
         PyErr_SetString(PyExc_TypeError, "a field is (number, text, bounds)");
         return NULL;
     }
     PyObject *original = PyTuple_GET_ITEM(info, 1), *bounds = PyTuple_GET_ITEM(info, 2);
-    if (start < 0 || stop <= start || 2 * stop - 1 >= PyList_GET_SIZE(bounds))
+    /* bounds: a list of ints (FieldIndex.original_offsets), or packed (packed_bounds) */
+    int packed = PyBytes_Check(bounds);
+    Py_ssize_t size = packed ? PyBytes_GET_SIZE(bounds) / (Py_ssize_t)sizeof(Py_ssize_t)
+                             : PyList_GET_SIZE(bounds);
+    if (start < 0 || stop <= start || 2 * stop - 1 >= size)
         return NULL;
-    Py_ssize_t first = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start));
-    Py_ssize_t last = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * stop - 1));
-    if ((first == -1 || last == -1) && PyErr_Occurred())
-        return NULL;
+    Py_ssize_t first, last;
+    if (packed) {
+        const char *at = PyBytes_AS_STRING(bounds);
+        memcpy(&first, at + 2 * start * (Py_ssize_t)sizeof(Py_ssize_t), sizeof(Py_ssize_t));
+        memcpy(&last, at + (2 * stop - 1) * (Py_ssize_t)sizeof(Py_ssize_t), sizeof(Py_ssize_t));
+    }
+    else {
+        first = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start));
+        last = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * stop - 1));
+        if ((first == -1 || last == -1) && PyErr_Occurred())
+            return NULL;
+    }
     if (first < 0 || last < first || last > PyUnicode_GET_LENGTH(original))
         return NULL;
     PyObject *text = PyUnicode_Substring(original, first, last);
@@ -802,39 +816,29 @@ kernel_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return found;
 }
 
-/* token_offsets(text, tokens) -> [start, end, ...] of each token in ``text``, found from the
- * end of the one before (see _pure.token_offsets) */
-static PyObject *
-kernel_token_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* where each of the ``n`` ``tokens`` starts and ends in ``text``, into ``bounds`` (2 * n):
+ * each found from the end of the one before (a tokeniser's next token: the gap before it
+ * holds no character a word starts with); -1 with an error set when one is not there */
+static int
+token_bounds(PyObject *text, PyObject *const *tokens, Py_ssize_t n, Py_ssize_t *bounds)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "token_offsets() takes a str and a list of str");
-        return NULL;
-    }
-    PyObject *text = args[0], *tokens = args[1];
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text), n = PyList_GET_SIZE(tokens);
-    PyObject *found = PyList_New(2 * n);
-    if (found == NULL)
-        return NULL;
-    Py_ssize_t at = 0;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), at = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *token = PyList_GET_ITEM(tokens, i);
+        PyObject *token = tokens[i];
         if (!PyUnicode_Check(token)) {
             PyErr_SetString(PyExc_TypeError, "token_offsets() takes a str and a list of str");
-            goto fail;
+            return -1;
         }
         Py_ssize_t size = PyUnicode_GET_LENGTH(token);
         int tkind = PyUnicode_KIND(token);
         const void *tdata = PyUnicode_DATA(token);
-        /* the first place from ``at`` where the token stands (a tokeniser's next token:
-         * the gap before it holds no character a word starts with) */
         Py_ssize_t start = at;
         for (;; start++) {
             if (start + size > length) {
                 PyErr_SetString(PyExc_ValueError, "a token not in the text after the one before");
-                goto fail;
+                return -1;
             }
             Py_ssize_t k = 0;
             while (k < size &&
@@ -844,19 +848,57 @@ kernel_token_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 break;
         }
         at = start + size;
-        PyObject *first = PyLong_FromSsize_t(start);
-        if (first == NULL)
-            goto fail;
-        PyList_SET_ITEM(found, 2 * i, first);
-        PyObject *last = PyLong_FromSsize_t(at);
-        if (last == NULL)
-            goto fail;
-        PyList_SET_ITEM(found, 2 * i + 1, last);
+        bounds[2 * i] = start;
+        bounds[2 * i + 1] = at;
     }
+    return 0;
+}
+
+/* token_offsets(text, tokens) -> [start, end, ...] of each token in ``text``, found from the
+ * end of the one before (see _pure.token_offsets) */
+static PyObject *
+kernel_token_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "token_offsets() takes a str and a list of str");
+        return NULL;
+    }
+    PyObject *tokens = args[1];
+    Py_ssize_t n = PyList_GET_SIZE(tokens);
+    Py_ssize_t *bounds = PyMem_Malloc((size_t)(n ? 2 * n : 1) * sizeof(Py_ssize_t));
+    if (bounds == NULL)
+        return PyErr_NoMemory();
+    PyObject *found = NULL;
+    if (token_bounds(args[0], ((PyListObject *)tokens)->ob_item, n, bounds) < 0)
+        goto done;
+    found = PyList_New(2 * n);
+    for (Py_ssize_t i = 0; found != NULL && i < 2 * n; i++) {
+        PyObject *offset = PyLong_FromSsize_t(bounds[i]);
+        if (offset == NULL)
+            Py_CLEAR(found);  /* (items not set yet are NULL: list_dealloc skips them) */
+        else
+            PyList_SET_ITEM(found, i, offset);
+    }
+done:
+    PyMem_Free(bounds);
     return found;
-fail:
-    Py_DECREF(found);  /* (items not set yet are NULL: list_dealloc skips them) */
-    return NULL;
+}
+
+/* the offsets of the ``tokens`` (a tuple) of an ASCII field's text in that text, as
+ * FieldIndex.original_offsets gives them (its token_offsets: folding ASCII lowers it, every
+ * offset kept), packed: a bytes object of Py_ssize_t, [start, end, start, end, ...]; what
+ * span_item reads, without an int object per word boundary (most of them never read) */
+static PyObject *
+packed_bounds(PyObject *folded, PyObject *tokens)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(tokens);
+    PyObject *packed = PyBytes_FromStringAndSize(NULL, 2 * n * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (packed == NULL)
+        return NULL;
+    if (n > 0 && token_bounds(folded, ((PyTupleObject *)tokens)->ob_item, n,
+                              (Py_ssize_t *)PyBytes_AS_STRING(packed)) < 0)
+        Py_CLEAR(packed);
+    return packed;
 }
 
 /* the Py_ssize_t values of a list of ints into ``*values`` (PyMem_Malloc'd); -1 on error */
@@ -2146,9 +2188,21 @@ new_hit(PyObject *text, PyObject *field, Py_ssize_t start, Py_ssize_t end)
     return hit;
 }
 
+/* whether folding kept every offset of a FieldIndex's text (its ``keeps_offsets``); -1 with
+ * an error set when that cannot be told */
+static int
+field_keeps_offsets(PyObject *field)
+{
+    PyObject *keeps = PyObject_GetAttr(field, str_keeps_offsets);
+    int found = keeps != NULL ? PyObject_IsTrue(keeps) : -1;
+    Py_XDECREF(keeps);
+    return found;
+}
+
 /* field f (named ``name``) entered among the state's plain fields, as DocumentState._item
- * enters it at its first item: (its number, its text, the offsets of its tokens in that text);
- * the items of its ASCII words are made here from the first one on */
+ * enters it at its first item: (its number, its text, the offsets of its tokens in that text:
+ * packed (packed_bounds) where folding kept every offset, else its original_offsets); the
+ * items of its ASCII words are made here from the first one on */
 static int
 plain_field(Run *r, Reporting *rep, int f, PyObject *name)
 {
@@ -2156,7 +2210,23 @@ plain_field(Run *r, Reporting *rep, int f, PyObject *name)
     if (known != 0)
         return known < 0 ? -1 : 0;
     PyObject *original = PyObject_GetAttr(r->fields[f], str_original);
-    PyObject *bounds = original ? PyObject_GetAttr(r->fields[f], str_original_offsets) : NULL;
+    PyObject *bounds = NULL;
+    int keeps = original == NULL ? -1
+                : PyUnicode_Check(original) && PyUnicode_IS_ASCII(original)
+                    ? 1
+                    : field_keeps_offsets(r->fields[f]);
+    if (keeps > 0) {
+        /* the offsets of its folded tokens are the original's: found here, packed */
+        PyObject *folded = run_positions(r, f) < 0 ? NULL : PyObject_GetAttr(r->fields[f], str_folded);
+        if (folded != NULL && !PyUnicode_Check(folded)) {
+            PyErr_SetString(PyExc_TypeError, "a field's folded text is a str");
+            Py_CLEAR(folded);
+        }
+        bounds = folded != NULL ? packed_bounds(folded, r->tokens[f]) : NULL;
+        Py_XDECREF(folded);
+    }
+    else if (keeps == 0)
+        bounds = PyObject_GetAttr(r->fields[f], str_original_offsets);
     PyObject *order = bounds != NULL ? PyLong_FromLong(f) : NULL;
     PyObject *info = order != NULL ? PyTuple_Pack(3, order, original, bounds) : NULL;
     int failed = info == NULL || PyDict_SetItem(rep->plain, name, info) < 0;
@@ -3936,6 +4006,7 @@ PyInit__kernel(void)
         {&str_title, "title"}, {&str_feed, "feed"}, {&str_items, "_items"},
         {&str_plain, "_plain"}, {&str_item_, "_item"}, {&str_limits, "_limits"},
         {&str_original, "original"}, {&str_original_offsets, "original_offsets"},
+        {&str_folded, "folded"}, {&str_keeps_offsets, "keeps_offsets"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (*names[i].name == NULL) {

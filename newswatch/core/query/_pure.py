@@ -121,7 +121,7 @@ class State(Protocol):
     def _items(self) -> dict[Hit, Item]: ...
 
     @property
-    def _plain(self) -> dict[str, tuple[int, str, list[int]]]: ...
+    def _plain(self) -> dict[str, tuple[int, str, list[int] | bytes]]: ...
 
     @property
     def _limits(self) -> tuple[int, int, Callable[[list[Item]], list[Item]]]: ...
@@ -600,7 +600,7 @@ Hit = tuple[str, str, Span]
 def items(
     hits: list[Hit],
     cache: dict[Hit, Item],
-    fields: dict[str, tuple[int, str, list[int]]],
+    fields: dict[str, tuple[int, str, list[int] | bytes]],
     cls: type,
     make: Callable[[Hit], Item],
     /,
@@ -608,8 +608,9 @@ def items(
     """The item of each hit, made by ``make`` (which keeps it in ``cache``). The compiled
     kernel makes those of ASCII words (one word, or a phrase's) of a field of ``fields``
     (its place in article order, its text, the offsets of its tokens in that text: see
-    ``FieldIndex.original_offsets``) itself, as ``make`` would, highlight of class ``cls``
-    included."""
+    ``FieldIndex.original_offsets``; where folding kept every offset, the compiled kernel's
+    own entries hold them packed, a bytes object of machine-size ints) itself, as ``make``
+    would, highlight of class ``cls`` included."""
     return list(map(make, hits))
 
 

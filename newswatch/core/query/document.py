@@ -92,16 +92,24 @@ class FieldIndex:
         return kernel.active.token_offsets(self.folded, self.tokens)
 
     @functools.cached_property
+    def keeps_offsets(self) -> bool:
+        """Whether folding kept every offset of the original text (ASCII text, most other
+        news text, its quotes and dashes): ``token_offsets`` are then the original's (the
+        compiled kernel finds them itself, without an int object per word boundary)."""
+        return self.original.isascii() or self._folded_offsets.keeps_offsets()
+
+    @functools.cached_property
+    def _folded_offsets(self) -> FoldedOffsets:
+        return FoldedOffsets(self.original)
+
+    @functools.cached_property
     def original_offsets(self) -> list[int]:
         """``token_offsets`` in the original text (the same list where folding kept every
-        offset: ASCII text, most other news text, its quotes and dashes)."""
+        offset)."""
         bounds = self.token_offsets
-        if self.original.isascii():
+        if self.keeps_offsets:
             return bounds
-        offsets = FoldedOffsets(self.original)
-        if offsets.keeps_offsets():
-            return bounds
-        return kernel.active.original_offsets(bounds, *offsets.segments())
+        return kernel.active.original_offsets(bounds, *self._folded_offsets.segments())
 
     def char_span(self, span: Span) -> tuple[int, int]:
         """The offsets in the original text of the tokens ``span`` covers."""

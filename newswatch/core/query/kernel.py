@@ -50,7 +50,7 @@ class Kernel(Protocol):
         self,
         hits: list[Hit],
         cache: dict[Hit, Item],
-        fields: dict[str, tuple[int, str, list[int]]],
+        fields: dict[str, tuple[int, str, list[int] | bytes]],
         cls: type,
         make: Callable[[Hit], Item],
         /,

@@ -116,8 +116,9 @@ class DocumentState:
         self.occurrences: dict[tuple[int, str], list[Occurrence]] = {}
         self._items: dict[Hit, _Item] = {}
         # the word fields with a word's item made, as the kernel makes the items of their
-        # words: (place in article order, text, offsets of the tokens in that text)
-        self._plain: dict[str, tuple[int, str, list[int]]] = {}
+        # words: (place in article order, text, offsets of the tokens in that text; the
+        # kernel's own entries: packed in bytes where folding kept every offset)
+        self._plain: dict[str, tuple[int, str, list[int] | bytes]] = {}
         self._items_of: dict[Unit, list[_Item]] = {}
         self._reports: dict[tuple[Unit, ...], Report] = {}
         self._limits = _LIMITS  # what the kernel needs to make reports as ``report`` does
