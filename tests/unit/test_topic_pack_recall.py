@@ -396,6 +396,29 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Starmer visits Scotland to campaign for the party.", False),
         ("Starmer to visit China in January.", True),
         ("Erdogan visits Kuwait, Qatar and the UAE.", True),
+        (
+            "On the sidelines of the UN General Assembly, the president met his Egyptian "
+            "counterpart.",
+            True,
+        ),
+        (
+            "The prime minister held bilateral talks with his Indian counterpart on the "
+            "margins of the summit.",
+            True,
+        ),
+        (
+            "On the sidelines of the conference, the foreign minister met his Egyptian "
+            "counterpart.",
+            False,
+        ),
+        (
+            "On the sidelines of the UN General Assembly, the president met business leaders.",
+            False,
+        ),
+        (
+            "On the sidelines of the meeting, the company president met the bank's president.",
+            False,
+        ),
     ],
     "es": [
         ("Sánchez recibió al presidente de Brasil en la Moncloa.", True),
@@ -476,6 +499,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ),
         ("El presidente del Gobierno de Canarias ha recibido al presidente del Cabildo.", False),
         ("Pedro Sánchez ha mantenido una reunión con el presidente del PP.", False),
+        ("Al margen de la cumbre, el presidente se reunió con su homólogo brasileño.", True),
     ],
     "fr": [
         ("Emmanuel Macron a reçu le chancelier allemand à l'Élysée.", True),
@@ -527,6 +551,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Macron et Xi ont eu un entretien à Pékin.", True),
         ("Le président français s'est rendu à Alger pour une visite d'État.", True),
         ("Emmanuel Macron reçoit le président brésilien à l'Élysée.", True),
+        ("En marge du sommet, le président a rencontré son homologue turc.", True),
+        ("En marge du sommet, le ministre a rencontré son homologue turc.", False),
     ],
     "de": [
         (
@@ -589,6 +615,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Der Bundeskanzler hat die Ministerpräsidenten der Länder empfangen.", False),
         ("Der Bundespräsident hat den Präsidenten des Bundestages empfangen.", False),
         ("Der Kanzler hat den bayerischen Ministerpräsidenten getroffen.", False),
+        ("Am Rande des Gipfels traf der Kanzler den US-Präsidenten.", True),
     ],
     "ru": [
         ("Путин провел переговоры с Си Цзиньпином в Кремле.", True),
@@ -647,6 +674,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Президенты клубов РПЛ провели встречу в Москве.", False),
         ("Президенты России и Белоруссии обсудили ситуацию по телефону.", False),
         ("Президенты Казахстана и Узбекистана встретились в Ташкенте.", True),
+        ("На полях саммита Путин провел встречу с президентом Египта.", True),
     ],
     "uk": [
         ("Зеленський зустрівся з президентом Франції Макроном у Парижі.", True),
@@ -701,6 +729,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Зеленський провів нараду зі Ставкою.", False),
         ("Президенти федерацій провели зустріч у Києві.", False),
         ("Глави держав ЄС зібралися на саміт у Брюсселі.", True),
+        ("На полях саміту Зеленський зустрівся з президентом Франції.", True),
     ],
     "it": [
         ("Meloni ha incontrato Trump alla Casa Bianca.", True),
@@ -770,6 +799,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("Il capo dello Stato ha incontrato il presidente della Regione Lombardia.", False),
         ("Meloni ha avuto un bilaterale con Starmer a margine del G7.", True),
         ("Meloni vola in India per incontrare Modi.", True),
+        ("A margine del vertice, la premier ha incontrato il presidente americano.", True),
     ],
     "pt": [
         ("Lula recebeu o presidente francês Emmanuel Macron em Brasília.", True),
@@ -832,6 +862,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("O primeiro-ministro português encontrou-se com o presidente de Angola em Luanda.", True),
         ("O presidente Lula recebeu governadores no Palácio do Planalto.", False),
         ("O chefe de Estado recebeu o presidente da Câmara dos Deputados.", False),
+        ("À margem da cúpula, Lula se reuniu com o presidente chinês.", True),
     ],
     "tr": [
         ("Cumhurbaşkanı Erdoğan, Rusya Devlet Başkanı Putin ile görüştü.", True),
@@ -937,6 +968,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ),
         ("Erdoğan Rusya'ya resmi ziyaret gerçekleştirdi.", True),
         ("NATO liderler zirvesi Lahey'de başladı.", True),
+        ("Zirve marjında Cumhurbaşkanı Erdoğan, ABD Başkanı ile görüştü.", True),
     ],
     "ar": [
         ("استقبل الرئيس عبد الفتاح السيسي الرئيس الفرنسي إيمانويل ماكرون في القاهرة", True),
@@ -1017,6 +1049,8 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("وزير الخارجية السعودي يلتقي نظيره الأمريكي.", False),
         ("وزراء خارجية دول مجموعة العشرين يجتمعون في جوهانسبرغ.", False),
         ("قادة الأحزاب يجتمعون في بيروت.", False),
+        ("على هامش القمة، التقى الرئيس السيسي بالرئيس الفرنسي.", True),
+        ("على هامش الاجتماع، التقى وزير الخارجية بنظيره الفرنسي.", False),
     ],
     "zh": [
         ("习近平同美国总统拜登举行会晤。", True),
@@ -1080,6 +1114,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("特朗普访华，与习近平举行会谈。", True),
         ("高市早苗首相与李在明总统举行首次会谈。", True),
         ("外交部长王毅会见英国外交大臣。", False),
+        ("峰会期间，习近平会见了法国总统。", True),
     ],
     "ja": [
         ("岸田首相はバイデン大統領とホワイトハウスで首脳会談を行った。", True),
@@ -1142,6 +1177,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("首相は閣僚と会談した。", False),
         ("トランプ大統領は記者団と会った。", False),
         ("トランプ氏は支持者と会った。", False),
+        ("サミットの合間に、首相は米大統領と会談した。", True),
     ],
     "ko": [
         ("윤석열 대통령과 기시다 총리가 정상회담을 가졌다.", True),
@@ -1195,6 +1231,7 @@ SUMMIT_CASES: dict[str, list[tuple[str, bool]]] = {
         ("여야 대표가 회담했다.", False),
         ("트럼프 대통령은 기자들을 만났다.", False),
         ("이재명 대통령은 여야 대표를 만났다.", False),
+        ("정상회의 계기에 이재명 대통령은 일본 총리와 회담했다.", True),
     ],
 }
 
