@@ -69,15 +69,17 @@ class WorkerContext:
         """The catalogue's topic version the current matcher was built for."""
         return self._stamp[1] if self._stamp is not None else None
 
-    def matcher(self) -> TopicMatcher:
+    def matcher(self, stamp: tuple[str, int] | None = None) -> TopicMatcher:
         """The matcher for the topics in the catalogue now. Costs one round trip (the
         catalogue's generation and topic version) when nothing changed (a feed or
-        subscription written meanwhile changes nothing here). When the topics changed, only
-        those changed since the matcher's version are read and compiled; the whole catalogue
-        is read (and only what differs compiled) for the first build, after the catalogue's
-        generation changed (Redis lost its data), or when the change log no longer reaches
-        back to the matcher's version. Call it once per batch."""
-        stamp = self.catalog.stamp("topic")
+        subscription written meanwhile changes nothing here), none when ``stamp`` is that
+        pair, read by the caller with other reads (``catalog.stamp_on(pipe, "topic")``).
+        When the topics changed, only those changed since the matcher's version are read and
+        compiled; the whole catalogue is read (and only what differs compiled) for the first
+        build, after the catalogue's generation changed (Redis lost its data), or when the
+        change log no longer reaches back to the matcher's version. Call it once per batch."""
+        if stamp is None:
+            stamp = self.catalog.stamp("topic")
         if self._matcher is not None and stamp == self._stamp:
             return self._matcher
         try:

@@ -15,7 +15,9 @@ on it while this process places, matches and stores the article.
 
 Each stage either hands its value to the next or ends the article with an :class:`Outcome`
 (extracted, duplicate or failed, with the stage and reason of a failure). The batch around it
-loads the pages and the known URLs in one round trip each and drops the pages at the end.
+reads its pages, the known URLs and the catalogue's topic version in one round trip, and drops
+the pages at the end. A page is decompressed when its turn comes: the first one goes to the
+extractor at once, the others while it works.
 
 One bad article never fails the batch: it is recorded in the failure stream and counted.
 Only a Redis outage propagates, so rq marks the job failed and its pages (kept until the
@@ -47,7 +49,7 @@ from newswatch.core.models import Article, ArticleJob
 from newswatch.core.query import MatchDocument, TopicMatcher
 from newswatch.core.urls import canonical_url, source_of_canonical
 from newswatch.logs import bound, get_logger
-from newswatch.store.pages import drop_pages, load_pages
+from newswatch.store.pages import decode_page, drop_pages, stored_pages_on
 from newswatch.store.stories import Placement
 from worker.context import WorkerContext
 
@@ -141,22 +143,22 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
     counts["alerts"] = counts["updates"] = 0
     with _timed("job"):
         page_keys = sorted({job.page_key for job in jobs if job.page_key})
-        pages = load_pages(context.client, page_keys)
         canonicals = {job.article_id: _canonical_or_none(job.url) for job in jobs}
-        url_holders = context.articles.url_holders(
-            sorted({url for url in canonicals.values() if url is not None})
+        pages, url_holders, stamp = _batch_reads(
+            context, page_keys, sorted({url for url in canonicals.values() if url is not None})
         )
-        matcher = context.matcher()
+        matcher = context.matcher(stamp)
         work = []  # each job with its page, canonical URL and that URL's holder
         for job in jobs:
             canonical = canonicals[job.article_id]
             holder = url_holders.get(canonical) if canonical is not None else None
             work.append((job, pages.get(job.page_key) if job.page_key else None, canonical, holder))
         # the pages sure to be extracted: a valid URL nobody claimed, a page still there
-        planned = [(j, h) for j, h, c, u in work if h is not None and c and u is None]
+        planned = [(j, p) for j, p, c, u in work if p is not None and c and u is None]
         ahead = _Ahead(context, planned)
         try:
-            for job, html, canonical, url_holder in work:
+            for job, page, canonical, url_holder in work:
+                html = page.html if page is not None else None
                 outcome = _guarded(context, matcher, ahead, job, html, canonical, url_holder)
                 if outcome.result is Result.FAILED:
                     _record_failure(context, job, outcome)
@@ -170,6 +172,38 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
         if counts["alerts"] or counts["updates"]:
             context.events.trim()
     return dict(counts)
+
+
+class _Page:
+    """A page as stored (compressed), decompressed when first asked for: the batch's first
+    page goes to the extractor without waiting for the others, which are decompressed one by
+    one while the extractor works on the page before them."""
+
+    __slots__ = ("_html", "_stored")
+
+    def __init__(self, stored: bytes) -> None:
+        self._stored = stored
+        self._html: bytes | None = None
+
+    @property
+    def html(self) -> bytes:
+        if self._html is None:
+            self._html = decode_page(self._stored)
+        return self._html
+
+
+def _batch_reads(
+    context: WorkerContext, page_keys: list[str], canonical_urls: list[str]
+) -> tuple[dict[str, _Page | None], dict[str, str | None], tuple[str, int]]:
+    """The batch's reads in one round trip: its pages (None: expired), which article holds
+    each canonical URL, and the catalogue's topic stamp (for the matcher)."""
+    pipe = context.client.pipeline(transaction=False)
+    stored = stored_pages_on(pipe, page_keys)
+    holders = context.articles.url_holders_on(pipe, canonical_urls)
+    stamp = context.catalog.stamp_on(pipe, "topic")
+    replies = iter(pipe.execute())
+    pages = {k: (_Page(v) if v is not None else None) for k, v in stored(replies).items()}
+    return pages, holders(replies), stamp(replies)
 
 
 def _guarded(
@@ -336,7 +370,7 @@ class _Ahead:
     step) has the one in flight dropped and its own extracted alone: slower, never wrong, as
     extraction depends on the page and the job alone."""
 
-    def __init__(self, context: WorkerContext, planned: list[tuple[ArticleJob, bytes]]) -> None:
+    def __init__(self, context: WorkerContext, planned: list[tuple[ArticleJob, _Page]]) -> None:
         self._context = context
         self._planned = planned
         self._next = {id(job): n + 1 for n, (job, _) in enumerate(planned)}
@@ -357,7 +391,11 @@ class _Ahead:
     def _start(self, n: int | None) -> None:
         if n is None or n >= len(self._planned):
             return
-        job, html = self._planned[n]
+        job, page = self._planned[n]
+        try:
+            html = page.html
+        except Exception:  # a stored page that does not decompress fails in its own turn
+            return
         try:
             self._context.extractor.submit(html, **_extract_options(self._context, job))
         except NewswatchError:  # no child to start it in: the article will try again alone

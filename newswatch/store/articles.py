@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -58,12 +58,28 @@ class ArticleStore:
         authority."""
         if not canonical_urls:
             return {}
-        raw = self._client.mget([keys.seen_url(url_key(url)) for url in canonical_urls])
-        return {
-            # the claim names the article, then its story
-            url: (as_text(holder).split(" ", 1)[0] if holder is not None else None)
-            for url, holder in zip(canonical_urls, raw, strict=True)
-        }
+        pipe = self._client.pipeline(transaction=False)
+        holders = self.url_holders_on(pipe, canonical_urls)
+        return holders(iter(pipe.execute()))
+
+    def url_holders_on(
+        self, pipe: Any, canonical_urls: list[str]
+    ) -> Callable[[Iterator[Any]], dict[str, str | None]]:
+        """Queue :meth:`url_holders`'s read on ``pipe`` (a pipeline the caller executes);
+        returns the function that takes the pipeline's replies (an iterator, from this read's
+        on) to its answer."""
+        if canonical_urls:
+            pipe.mget([keys.seen_url(url_key(url)) for url in canonical_urls])
+
+        def holders(replies: Iterator[Any]) -> dict[str, str | None]:
+            raw = next(replies) if canonical_urls else []
+            return {
+                # the claim names the article, then its story
+                url: (as_text(holder).split(" ", 1)[0] if holder is not None else None)
+                for url, holder in zip(canonical_urls, raw, strict=True)
+            }
+
+        return holders
 
     def save(self, article: Article) -> None:
         pipe = self._client.pipeline(transaction=False)

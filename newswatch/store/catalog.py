@@ -24,7 +24,7 @@ import dataclasses
 import json
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 import redis
@@ -176,10 +176,23 @@ class CatalogStore:
         read again. The version alone restarts from 0 in a Redis that lost its data, and may
         reach the number a reader last saw."""
         pipe = self.client.pipeline(transaction=False)
+        stamp = self.stamp_on(pipe, kind)
+        return stamp(iter(pipe.execute()))
+
+    def stamp_on(
+        self, pipe: Any, kind: Kind | None = None
+    ) -> Callable[[Iterator[Any]], tuple[str, int]]:
+        """Queue :meth:`stamp`'s read on ``pipe`` (a pipeline the caller executes); returns
+        the function that takes the pipeline's replies (an iterator, from this read's on) to
+        the stamp."""
         pipe.get(keys.CATALOG_GENERATION)
         pipe.hget(keys.CATALOG_VERSION, kind or ALL)
-        generation, version = pipe.execute()
-        return (as_text(generation) if generation is not None else "", int(version or 0))
+
+        def stamp(replies: Iterator[Any]) -> tuple[str, int]:
+            generation, version = next(replies), next(replies)
+            return (as_text(generation) if generation is not None else "", int(version or 0))
+
+        return stamp
 
     def topic_changes(self, since: int) -> TopicChanges:
         """The topics changed after topic version ``since``, with the generation and version

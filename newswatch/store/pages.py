@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import redis
 import zstandard
@@ -66,13 +67,27 @@ def put_page(client: redis.Redis, article_id: str, html: bytes, ttl: int) -> str
 def load_pages(client: redis.Redis, page_keys: list[str]) -> dict[str, bytes | None]:
     """Read pages in one round trip; a missing (expired) page maps to None. Pages stay until
     :func:`drop_pages` (after the job succeeded) or their TTL, so a crashed job loses nothing."""
-    if not page_keys:
-        return {}
-    raw: list[bytes | None] = client.mget(page_keys)  # type: ignore[assignment]
-    return {
-        key: (decode_page(blob) if blob is not None else None)
-        for key, blob in zip(page_keys, raw, strict=True)
-    }
+    pipe = client.pipeline(transaction=False)
+    stored = stored_pages_on(pipe, page_keys)
+    blobs = stored(iter(pipe.execute()))
+    return {key: (decode_page(blob) if blob is not None else None) for key, blob in blobs.items()}
+
+
+def stored_pages_on(
+    pipe: redis.client.Pipeline, page_keys: list[str]
+) -> Callable[[Iterator[Any]], dict[str, bytes | None]]:
+    """Queue the read of pages on ``pipe`` (a pipeline the caller executes, so the read shares
+    a round trip with others); returns the function that takes the pipeline's replies (an
+    iterator, from this read's on) to the pages as stored, still compressed (None: missing).
+    The worker decompresses each page when it needs it (:func:`decode_page`)."""
+    if page_keys:
+        pipe.mget(page_keys)
+
+    def stored(replies: Iterator[Any]) -> dict[str, bytes | None]:
+        raw: list[bytes | None] = next(replies) if page_keys else []
+        return dict(zip(page_keys, raw, strict=True))
+
+    return stored
 
 
 def drop_pages(client: redis.Redis, page_keys: list[str]) -> None:

@@ -395,8 +395,9 @@ def test_an_article_costs_two_redis_round_trips(
     redis_url: str, seed: tuple[str, list[str]]
 ) -> None:
     """Counted by the worker's own client: per article the story placement, then the save
-    and the alerts in one pipeline; per batch the pages, the URL claims, the topic version,
-    and the pages' removal (and the event stream's trim when alerts were raised or updated)."""
+    and the alerts in one pipeline; per batch one read (the pages, the URL claims and the
+    topic version) and the pages' removal (and the event stream's trim when alerts were
+    raised or updated)."""
     from newswatch import metrics
     from newswatch.store.connection import connect
 
@@ -417,7 +418,7 @@ def test_an_article_costs_two_redis_round_trips(
     before = trips._value.get()
     counts = pipeline.process_batch(context, jobs)
     assert counts["duplicate"] == 3 and counts["updates"] == 0  # copies of art-0's text
-    assert trips._value.get() - before == 2 * len(jobs) + 4
+    assert trips._value.get() - before == 2 * len(jobs) + 2
     client.close()
 
 
