@@ -135,6 +135,7 @@ class Sandbox:
         self._watch: _Watch | None = None
         self._at_rest = 0  # resident bytes of the child when idle after start
         self._calls = 0
+        self._ready = False  # whether the child said it is ready (its modules imported)
         self._in_flight: tuple[float, float] | None = None  # a submitted call: deadline, timeout
 
     @property
@@ -142,7 +143,15 @@ class Sandbox:
         return self._process.pid if self._process is not None else None
 
     def start(self) -> None:
-        """Start the child now (otherwise the first call does)."""
+        """Start the child now and wait until it is ready (otherwise the first call does)."""
+        self.spawn()
+        if not self._ready:
+            self._await_ready()
+
+    def spawn(self) -> None:
+        """Start the child and return at once: it imports its modules while the caller does
+        other work, and the first call (or :meth:`start`) waits until it is ready. A caller
+        that knows calls are coming soon saves them that wait."""
         if self._process is not None and self._process.poll() is None:
             return
         self._stop()
@@ -165,17 +174,24 @@ class Sandbox:
         self._watch = _Watch(self._process.pid, self._conn)
         self.starts += 1
         self._calls = 0
-        if not self._conn.poll(_START_TIMEOUT):
+        self._ready = False
+
+    def _await_ready(self) -> None:
+        """Wait for the child :meth:`spawn` started to say it is ready."""
+        conn, watch = self._conn, self._watch
+        assert conn is not None and watch is not None
+        if not conn.poll(_START_TIMEOUT):
             self._stop()
             raise SandboxCrash(f"{self.name}: the child process did not start")
         try:
-            self._conn.recv()  # "ready"
+            conn.recv()  # "ready"
         except EOFError:
-            code_ = self._stop()
+            code = self._stop()
             raise SandboxCrash(
-                f"{self.name}: the child process exited at start (code {code_})"
+                f"{self.name}: the child process exited at start (code {code})"
             ) from None
-        self._at_rest = self._watch.resident()
+        self._ready = True
+        self._at_rest = watch.resident()
 
     def call(self, func: Callable[..., T], /, *args: Any, timeout: float, **kwargs: Any) -> T:
         """``func(*args, **kwargs)`` in the child; ``func`` must be importable by name."""
@@ -276,6 +292,7 @@ class Sandbox:
         process, conn, watch = self._process, self._conn, self._watch
         self._process = self._conn = None
         self._watch = None
+        self._ready = False
         self._in_flight = None  # a call in flight dies with its child
         if watch is not None:
             watch.close()
@@ -299,6 +316,16 @@ class SandboxPool:
         self._free: queue.SimpleQueue[Sandbox] = queue.SimpleQueue()
         for box in self._all:
             self._free.put(box)
+
+    def spawn(self) -> None:
+        """Start every child now, without waiting for them (see :meth:`Sandbox.spawn`)."""
+        taken = [self._free.get() for _ in self._all]  # each one, once no call holds it
+        try:
+            for box in taken:
+                box.spawn()
+        finally:
+            for box in taken:
+                self._free.put(box)
 
     @contextlib.contextmanager
     def sandbox(self) -> Iterator[Sandbox]:

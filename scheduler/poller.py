@@ -198,6 +198,11 @@ class FeedPoller:
         found = self._failure(feed, claim.state, self.clock(), exc, reason="internal")
         return await self._decide_and_write(feed, claim.state, found)
 
+    def spawn_parsers(self) -> None:
+        """Start the feed parser processes now (see :meth:`FeedParsers.spawn`) rather than at
+        the first parse."""
+        self._feed_parsers().spawn()
+
     def close(self) -> None:
         """Stop the parser processes (a parse under way is killed)."""
         if self._parsers is not None:
@@ -327,13 +332,16 @@ class FeedPoller:
         bound (:mod:`newswatch.feed_parsing`), so no feed can stall the loop or another feed;
         a parse past them raises FeedParseError (reason too_slow / too_large). Items written
         as in ``known`` are not parsed again (:func:`newswatch.core.feed.parse_feed`)."""
-        if self._parsers is None:
-            self._parsers = FeedParsers(self.settings)
-        parsed = await self._parsers.parse(
+        parsed = await self._feed_parsers().parse(
             result.body, url=result.url, content_type=result.content_type, known=known
         )
         metrics.FEED_PARSES.labels(read="new_items" if parsed.partial else "whole").inc()
         return parsed
+
+    def _feed_parsers(self) -> FeedParsers:
+        if self._parsers is None:
+            self._parsers = FeedParsers(self.settings)
+        return self._parsers
 
     # -- items -------------------------------------------------------------------------------
 

@@ -313,6 +313,8 @@ class SchedulerService:
         claims, in-flight polls get ``shutdown_grace`` seconds, the rest are abandoned and
         handed back (due now, for another scheduler or the next start)."""
         inflight: dict[str, asyncio.Task[PollReport | None]] = {}
+        # the feed parsers import their modules while the first feeds are claimed and fetched
+        self.poller.spawn_parsers()
         stop_waiter = asyncio.create_task(stop.wait())
         # the feed census (health, silence, overdue) is read at scrape time by the API
         helpers = [asyncio.create_task(self._probe_lag()), asyncio.create_task(self._beat())]

@@ -98,6 +98,23 @@ def test_a_child_is_recycled_after_its_calls() -> None:
     assert pids[0] == pids[1] != pids[2] == pids[3]
 
 
+def test_spawned_children_start_at_once_and_serve_the_first_calls() -> None:
+    pool = SandboxPool(2, memory_mb=64, preload=("tests.support.sandboxed",))
+    try:
+        pool.spawn()  # returns before the children are ready: they import meanwhile
+        with pool.sandbox() as first, pool.sandbox() as second:
+            spawned = [first.pid, second.pid]
+            assert all(pid is not None and _alive(pid) for pid in spawned)
+            pids = [first.call(sandboxed.pid, timeout=30), second.call(sandboxed.pid, timeout=30)]
+            assert pids == spawned
+            assert first.starts == second.starts == 1
+        pool.spawn()  # children already running are kept
+        with pool.sandbox() as box:
+            assert box.call(sandboxed.pid, timeout=30) in pids
+    finally:
+        pool.close()
+
+
 def test_closing_kills_the_children() -> None:
     pool = SandboxPool(2, memory_mb=64, preload=("tests.support.sandboxed",))
     with pool.sandbox() as first, pool.sandbox() as second:
