@@ -1210,6 +1210,69 @@ PASSAGES: list[tuple[str, str, bool]] = [
         "submarines from the US under the AUKUS pact, faces a tight budget.",
         False,
     ),
+    # the same in Spanish, French, Italian and Portuguese
+    (
+        "Alemania enviará más sistemas IRIS-T a Ucrania",
+        "Alemania, que ya ha suministrado tanques Leopard a Ucrania, enviará cuatro "
+        "sistemas IRIS-T más, dijo el ministerio.",
+        True,
+    ),
+    (
+        "La France livrera des Mirage à l'Ukraine",
+        "La France, qui a déjà livré des canons Caesar à l'Ukraine, livrera des "
+        "Mirage 2000 d'ici l'été, a annoncé le ministre.",
+        True,
+    ),
+    (
+        "L'Italia invierà un nuovo pacchetto per Kiev",
+        "L'Italia, che ha già inviato sistemi SAMP/T a Kiev, invierà un nuovo "
+        "pacchetto di aiuti militari.",
+        True,
+    ),
+    (
+        "Portugal vai enviar tanques à Ucrânia",
+        "Portugal, que já enviou blindados, vai enviar três tanques Leopard 2 à "
+        "Ucrânia, disse o governo.",
+        True,
+    ),
+    (
+        "España venderá corbetas a Arabia Saudí",
+        "El Gobierno aprobó la venta de cinco corbetas a Arabia Saudí, que compró en "
+        "2018 bombas de precisión a España.",
+        True,
+    ),
+    (
+        "Le Maroc achète des Caesar",
+        "Le Maroc, qui achète la plupart de ses armes aux États-Unis, a commandé 36 "
+        "canons Caesar à la France.",
+        True,
+    ),
+    (
+        "Elecciones en Hungría",
+        "Los húngaros votan el domingo. Orbán, cuyo gobierno se ha negado a enviar "
+        "armas a Ucrania, busca un quinto mandato. La inflación preocupa a los "
+        "votantes.",
+        False,
+    ),
+    (
+        "Présidentielle en Pologne",
+        "La course présidentielle se resserre en Pologne. Le pays, qui a livré des "
+        "chars à l'Ukraine l'an dernier, est devenu l'un des plus gros budgets de "
+        "défense de l'OTAN.",
+        False,
+    ),
+    (
+        "Elezioni in Ungheria",
+        "Gli ungheresi votano domenica. Orbán, il cui governo ha rifiutato di inviare"
+        " armi all'Ucraina, cerca un quinto mandato.",
+        False,
+    ),
+    (
+        "Inflação na Turquia",
+        "A lira turca caiu. Ancara, que comprou o sistema S-400 da Rússia em 2019, "
+        "está sob sanções americanas.",
+        False,
+    ),
 ]
 
 
