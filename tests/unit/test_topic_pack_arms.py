@@ -1273,6 +1273,44 @@ PASSAGES: list[tuple[str, str, bool]] = [
         "está sob sanções americanas.",
         False,
     ),
+    # German: a participle right before hat or haben, 'dessen Regierung', 'den Großteil seiner'
+    (
+        "Wahl in Polen",
+        "Das Rennen um die Präsidentschaft in Polen wird enger. Das Land, das der "
+        "Ukraine im vergangenen Jahr Panzer geliefert hat, gibt viel für Verteidigung"
+        " aus.",
+        False,
+    ),
+    (
+        "Wirtschaft in Indien wächst",
+        "Indiens Wirtschaft wuchs um 7 Prozent. Das Land, das den Großteil seiner "
+        "Waffen von Russland kauft, importiert auch mehr russisches Öl.",
+        False,
+    ),
+    (
+        "Ungarn wählt",
+        "Die Ungarn wählen am Sonntag. Orbán, dessen Regierung sich weigert, Waffen "
+        "an die Ukraine zu liefern, will eine fünfte Amtszeit.",
+        False,
+    ),
+    (
+        "Deutschland liefert weitere IRIS-T an die Ukraine",
+        "Deutschland, das der Ukraine bereits Leopard-Panzer geliefert hat, schickt "
+        "vier weitere IRIS-T-Systeme, teilte das Ministerium mit.",
+        True,
+    ),
+    (
+        "Neue Hilfe für Kiew",
+        "Die Niederlande, die bereits F-16 geliefert haben, sagen der Ukraine weitere"
+        " Kampfjets und Munition zu.",
+        True,
+    ),
+    (
+        "Berlin genehmigt Export",
+        "Die Bundesregierung genehmigte die Lieferung von Eurofighter-Kampfjets an "
+        "Saudi-Arabien, das 2019 Waffen aus Deutschland gekauft hatte.",
+        True,
+    ),
 ]
 
 
