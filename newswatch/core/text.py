@@ -77,7 +77,6 @@ _HAS_CJK_BMP = re.compile(f"[{_CJK_BMP}]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _COMBINING_BMP = re.compile(f"[{_class_body(_COMBINING_RUNS, bmp_only=True)}]+")
 _SPACE = re.compile(r"\s+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # characters that can fold into nothing or compose with their neighbour (marks, conjoining
 # jamo, the half-width kana voicing marks): a run without them folds character by character
 _SHRINKING = re.compile(
@@ -184,6 +183,25 @@ def _folds_alone(char: str) -> bool:
     return len(folded) == 1 and not _SHRINKING.search(char) and not _JAMO.search(folded)
 
 
+def _odd_runs(text: str, odd: list[str]) -> list[tuple[int, int]]:
+    """The runs of non-ASCII characters of ``text`` (each as long as it goes) holding a
+    character of ``odd``, as (start, end), in order."""
+    runs: dict[int, int] = {}
+    for char in odd:
+        at = text.find(char)
+        while at >= 0:
+            start = at
+            while start and not text[start - 1].isascii():
+                start -= 1
+            if start not in runs:
+                end = at + 1
+                while end < len(text) and not text[end].isascii():
+                    end += 1
+                runs[start] = end
+            at = text.find(char, at + 1)
+    return sorted(runs.items())
+
+
 class FoldedOffsets:
     """Maps offsets in ``fold(text)`` back to offsets in ``text``.
 
@@ -206,12 +224,15 @@ class FoldedOffsets:
         # its non-ASCII characters (the ASCII bytes of its UTF-8 deleted: quicker than a
         # scan for them by character)
         others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        if all(map(_folds_alone, set(others.decode("utf-8", "surrogatepass")))):
+        odd = [c for c in set(others.decode("utf-8", "surrogatepass")) if not _folds_alone(c)]
+        if not odd:
             return  # most news text: quotes, dashes, accented letters
+        # a run without an odd character folds character by character, each to one: no
+        # segment, no shift. Only the runs holding one are worked out (a text with one "…"
+        # among hundreds of quotes and dashes mapped them all, a run at a time, in Python)
         shift = 0  # folded offset minus original offset, before the current run
-        for run in _NON_ASCII.finditer(text):
-            segments, change = _run_segments(run.group())
-            start = run.start()
+        for start, end in _odd_runs(text, odd):
+            segments, change = _run_segments(text[start:end])
             for fold_at, fold_length, orig_at, orig_length in segments:
                 self._segment(start + shift + fold_at, fold_length, start + orig_at, orig_length)
             shift += change
