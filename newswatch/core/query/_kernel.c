@@ -840,6 +840,12 @@ token_bounds(PyObject *text, PyObject *const *tokens, Py_ssize_t n, Py_ssize_t *
                 PyErr_SetString(PyExc_ValueError, "a token not in the text after the one before");
                 return -1;
             }
+            if (tkind == kind) {  /* (a token of the text: most often) compared as bytes */
+                if (size == 0
+                    || memcmp((const char *)data + start * kind, tdata, (size_t)(size * kind)) == 0)
+                    break;
+                continue;
+            }
             Py_ssize_t k = 0;
             while (k < size &&
                    PyUnicode_READ(kind, data, start + k) == PyUnicode_READ(tkind, tdata, k))
