@@ -12,6 +12,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,18 @@ new_frozen(PyObject *cls, PyObject *const *slots, PyObject *const *values, Py_ss
     if (made == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
+        /* a slot of the instance (a member descriptor of its own class, writable, holding
+         * an object): stored as PyMember_SetOne stores it, without the call through the
+         * descriptor (a tenth of making a highlight) */
+        if (Py_TYPE(slots[i]) == &PyMemberDescr_Type
+            && PyObject_TypeCheck(made, PyDescr_TYPE(slots[i]))) {
+            PyMemberDef *member = ((PyMemberDescrObject *)slots[i])->d_member;
+            if (member->type == T_OBJECT_EX && !(member->flags & READONLY)) {
+                PyObject **at = (PyObject **)((char *)made + member->offset);
+                Py_XSETREF(*at, Py_NewRef(values[i]));
+                continue;
+            }
+        }
         if (Py_TYPE(slots[i])->tp_descr_set(slots[i], made, values[i]) < 0) {
             Py_DECREF(made);
             return NULL;
@@ -354,6 +367,18 @@ ascii_lower(PyObject *text)
     for (Py_ssize_t i = 0; i < n; i++)
         to[i] = from[i] >= 'A' && from[i] <= 'Z' ? from[i] + ('a' - 'A') : from[i];
     return lowered;
+}
+
+/* whether ``text`` (ASCII) holds a capital: when not, it is its own lowered text */
+static int
+ascii_has_capital(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const Py_UCS1 *at = PyUnicode_1BYTE_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (at[i] >= 'A' && at[i] <= 'Z')
+            return 1;
+    return 0;
 }
 
 /* ``text`` (ASCII) with every run of whitespace made one space and none at either end: what
@@ -434,7 +459,7 @@ span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyOb
     words = stop - start == 1 ? Py_NewRef(text) : ascii_spaced(text);
     if (words == NULL)
         goto done;
-    folded = ascii_lower(words);
+    folded = ascii_has_capital(words) ? ascii_lower(words) : Py_NewRef(words);
     if (folded == NULL)
         goto done;
     PyObject *values[5] = {PyTuple_GET_ITEM(hit, 1), begin, end, text, PyTuple_GET_ITEM(hit, 0)};
@@ -842,7 +867,9 @@ token_bounds(PyObject *text, PyObject *const *tokens, Py_ssize_t n, Py_ssize_t *
             }
             if (tkind == kind) {  /* (a token of the text: most often) compared as bytes */
                 if (size == 0
-                    || memcmp((const char *)data + start * kind, tdata, (size_t)(size * kind)) == 0)
+                    || (PyUnicode_READ(kind, data, start) == PyUnicode_READ(kind, tdata, 0)
+                        && memcmp((const char *)data + start * kind, tdata,
+                                  (size_t)(size * kind)) == 0))
                     break;
                 continue;
             }
