@@ -77,6 +77,7 @@ _HAS_CJK_BMP = re.compile(f"[{_CJK_BMP}]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _COMBINING_BMP = re.compile(f"[{_class_body(_COMBINING_RUNS, bmp_only=True)}]+")
 _SPACE = re.compile(r"\s+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # characters that can fold into nothing or compose with their neighbour (marks, conjoining
 # jamo, the half-width kana voicing marks): a run without them folds character by character
 _SHRINKING = re.compile(
@@ -185,21 +186,23 @@ def _folds_alone(char: str) -> bool:
 
 def _odd_runs(text: str, odd: list[str]) -> list[tuple[int, int]]:
     """The runs of non-ASCII characters of ``text`` (each as long as it goes) holding a
-    character of ``odd``, as (start, end), in order."""
-    runs: dict[int, int] = {}
-    for char in odd:
-        at = text.find(char)
-        while at >= 0:
-            start = at
-            while start and not text[start - 1].isascii():
-                start -= 1
-            if start not in runs:
-                end = at + 1
-                while end < len(text) and not text[end].isascii():
-                    end += 1
-                runs[start] = end
-            at = text.find(char, at + 1)
-    return sorted(runs.items())
+    character of ``odd``, as (start, end), in order. Each run is found once, from its first
+    odd character (a scan for them in C; the rest of the run is skipped), so the work grows
+    with the text, however many odd characters a run holds (Thai, a wall of marks)."""
+    runs: list[tuple[int, int]] = []
+    if not odd:
+        return runs
+    end = 0  # the end of the run found last
+    for found in re.finditer(f"[{re.escape(''.join(odd))}]", text):
+        at = found.start()
+        if at < end:
+            continue
+        start = at
+        while start > end and not text[start - 1].isascii():
+            start -= 1
+        end = _NON_ASCII.match(text, at).end()  # type: ignore[union-attr]  # at is non-ASCII
+        runs.append((start, end))
+    return runs
 
 
 class FoldedOffsets:

@@ -109,6 +109,20 @@ def test_folded_offsets_of_text_keeping_them_are_found_as_run_by_run(text: str) 
     assert FoldedOffsets(text).keeps_offsets() == (not expected)
 
 
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from([*TRICKY, *JAMO, " ", "a"]), max_size=16).map("".join))
+def test_the_runs_worked_out_are_the_whole_runs_holding_an_odd_character(text: str) -> None:
+    """FoldedOffsets works out only the runs of non-ASCII characters holding a character that
+    does not fold alone: each such run once, whole, in order, however many it holds."""
+    odd = [c for c in set(text) if not c.isascii() and not text_module._folds_alone(c)]
+    expected = [
+        run.span()
+        for run in re.finditer(r"[^\x00-\x7f]+", text)
+        if any(c in odd for c in run.group())
+    ]
+    assert text_module._odd_runs(text, odd) == expected
+
+
 def test_folding_examples() -> None:
     assert fold("Élysée STRASSE Straße ﬁnal") == "elysee strasse strasse final"
     assert tokenize("Jean-Luc's U.S. trip") == ["jean", "luc", "s", "u", "s", "trip"]
