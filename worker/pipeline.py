@@ -16,8 +16,8 @@ on it while this process places, matches and stores the article.
 Each stage either hands its value to the next or ends the article with an :class:`Outcome`
 (extracted, duplicate or failed, with the stage and reason of a failure). The batch around it
 reads its pages, the known URLs and the catalogue's topic version in one round trip, and drops
-the pages at the end. A page is decompressed when its turn comes: the first one goes to the
-extractor at once, the others while it works.
+the pages at the end. A page is decompressed when its turn comes, not all at the batch's
+start: the first one goes to the extractor at once, each other one when it is sent.
 
 One bad article never fails the batch: it is recorded in the failure stream and counted.
 Only a Redis outage propagates, so rq marks the job failed and its pages (kept until the
@@ -176,8 +176,8 @@ def process_batch(context: WorkerContext, jobs: list[ArticleJob]) -> dict[str, i
 
 class _Page:
     """A page as stored (compressed), decompressed when first asked for: the batch's first
-    page goes to the extractor without waiting for the others, which are decompressed one by
-    one while the extractor works on the page before them."""
+    page goes to the extractor without waiting for the others, each of which is decompressed
+    when it is sent (:meth:`_Ahead._start`, once the page before it is back)."""
 
     __slots__ = ("_html", "_stored")
 
