@@ -35,6 +35,8 @@ SCHEDULERS = PREFIX + "schedulers"  # hash scheduler name -> "host pid" of its l
 # liveness (store/heartbeats.py, newswatch/reaper.py)
 HEARTBEATS = PREFIX + "heartbeats"  # hash "role:name" -> last heartbeat JSON of that process
 REAPER_LOCK = PREFIX + "reaper:lock"  # string: the process reaping now (short expiry)
+# hash job id -> unix time the reaper first saw it dequeued (rq's intermediate list) unstarted
+REAPER_DEQUEUED = PREFIX + "reaper:dequeued"
 FEED_STATE_PREFIX = PREFIX + "feed:"  # + feed id: the poll state hash (for Lua scripts)
 
 
