@@ -594,6 +594,41 @@ def test_spans_in_long_text_are_those_of_the_pure_kernel(
     assert found[True] == found[False]
 
 
+# words sharing initials, and two sharing one modulo 256 ("ѣ" is U+0463, "c" U+0063)
+INITIALED = ["cat", "car", "cow", "ca", "c", "ѣла", "ѣc", "dog", "do", "d", "éa"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(INITIALED), min_size=0, max_size=200),
+    st.lists(
+        st.lists(
+            st.sampled_from(["ca*", "co*", "ѣл*", "ѣc*", "do*", "éa*", "cow"]),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_prefix_spans_are_those_of_the_pure_kernel(
+    compiled: ModuleType, words: list[str], terms: list[list[str]]
+) -> None:
+    """Terms made of prefixes (the compiled kernel looks among the tokens of the prefix's
+    initial only): the same matches and highlights as the pure twin's."""
+    specs = [TopicSpec(f"t{i}", '"' + " ".join(t) + '"') for i, t in enumerate(terms)]
+    specs += [TopicSpec(f"n{i}", f"{t[0]} NEAR/2 {t[-1]}") for i, t in enumerate(terms)]
+    doc = MatchDocument.build(title=" ".join(words[:5]), text=" ".join(words))
+    found = {}
+    for twin in (True, False):
+        before = kernel.use(twin)
+        try:
+            found[twin] = [(m.topic, m.highlights) for m in TopicMatcher(specs).match(doc)]
+        finally:
+            kernel.active = before
+    assert found[True] == found[False]
+
+
 def test_tokens_that_are_not_words_raise(compiled: ModuleType) -> None:
     doc = MatchDocument.build(text="a b")
     doc.text.tokens = ["a", 1]  # never made so, but not trusted
