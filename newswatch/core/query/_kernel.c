@@ -407,21 +407,30 @@ ascii_spaced(PyObject *text)
     return spaced;
 }
 
-/* the item of ASCII words found at tokens ``start`` to ``end`` of a field (``info``: its
- * number, its text and the offsets of its tokens in that text): see DocumentState._item (one
- * word's text as it is, lowered; more words' with their whitespace made single spaces, then
- * lowered); NULL without an error set when the text is not ASCII or the field's offsets do
- * not reach that far (Python makes it then) */
-static PyObject *
-span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyObject *cls,
-          PyObject *const *slots, int value)
+/* what a report needs of a hit, made in C (an item of DocumentState._item without its
+ * tuples): its place in article order (field number, first and last character), its
+ * highlight, its words folded and as written (new references) */
+typedef struct {
+    long field, start, end;
+    PyObject *light, *folded, *words;
+} Made;
+
+/* ``made`` for ASCII words found at tokens ``start`` to ``stop`` of a field (``info``: its
+ * number, its text and the offsets of its tokens in that text; ``term``: the term as written,
+ * ``name``: the field's name): see DocumentState._item (one word's text as it is, lowered;
+ * more words' with their whitespace made single spaces, then lowered); 1 when made, 0 when
+ * the text is not ASCII or the field's offsets do not reach that far (Python makes it
+ * then), -1 on error */
+static int
+span_fill(Made *made, PyObject *term, PyObject *name, Py_ssize_t start, Py_ssize_t stop,
+          PyObject *info, PyObject *cls, PyObject *const *slots, int value)
 {
     /* info: (the field's number in article order, its text, its tokens' offsets there) */
     if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3
         || !PyUnicode_Check(PyTuple_GET_ITEM(info, 1))
         || !(PyList_Check(PyTuple_GET_ITEM(info, 2)) || PyBytes_Check(PyTuple_GET_ITEM(info, 2)))) {
         PyErr_SetString(PyExc_TypeError, "a field is (number, text, bounds)");
-        return NULL;
+        return -1;
     }
     PyObject *original = PyTuple_GET_ITEM(info, 1), *bounds = PyTuple_GET_ITEM(info, 2);
     /* bounds: a list of ints (FieldIndex.original_offsets), or packed (packed_bounds) */
@@ -429,7 +438,10 @@ span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyOb
     Py_ssize_t size = packed ? PyBytes_GET_SIZE(bounds) / (Py_ssize_t)sizeof(Py_ssize_t)
                              : PyList_GET_SIZE(bounds);
     if (start < 0 || stop <= start || 2 * stop - 1 >= size)
-        return NULL;
+        return 0;
+    long order = PyLong_AsLong(PyTuple_GET_ITEM(info, 0));
+    if (order == -1 && PyErr_Occurred())
+        return -1;
     Py_ssize_t first, last;
     if (packed) {
         const char *at = PyBytes_AS_STRING(bounds);
@@ -440,21 +452,21 @@ span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyOb
         first = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * start));
         last = PyLong_AsSsize_t(PyList_GET_ITEM(bounds, 2 * stop - 1));
         if ((first == -1 || last == -1) && PyErr_Occurred())
-            return NULL;
+            return -1;
     }
-    if (first < 0 || last < first || last > PyUnicode_GET_LENGTH(original))
-        return NULL;
+    if (first < 0 || last < first || last > PyUnicode_GET_LENGTH(original)
+        || first > LONG_MAX || last > LONG_MAX)
+        return 0;
     PyObject *text = PyUnicode_Substring(original, first, last);
     if (text == NULL)
-        return NULL;
+        return -1;
     if (!PyUnicode_IS_ASCII(text)) {  /* folded by fold(), in Python */
         Py_DECREF(text);
-        return NULL;
+        return 0;
     }
-    PyObject *words = NULL, *folded = NULL, *light = NULL, *place = NULL, *item = NULL;
+    PyObject *words = NULL, *folded = NULL, *light = NULL;
     PyObject *begin = PyLong_FromSsize_t(first), *end = PyLong_FromSsize_t(last);
-    PyObject *back = PyLong_FromSsize_t(-last);
-    if (begin == NULL || end == NULL || back == NULL)
+    if (begin == NULL || end == NULL)
         goto done;
     words = stop - start == 1 ? Py_NewRef(text) : ascii_spaced(text);
     if (words == NULL)
@@ -462,26 +474,53 @@ span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyOb
     folded = ascii_has_capital(words) ? ascii_lower(words) : Py_NewRef(words);
     if (folded == NULL)
         goto done;
-    PyObject *values[5] = {PyTuple_GET_ITEM(hit, 1), begin, end, text, PyTuple_GET_ITEM(hit, 0)};
+    PyObject *values[5] = {name, begin, end, text, term};
     light = new_frozen(cls, slots, values, 5, value);
-    if (light == NULL)
-        goto done;
-    place = PyTuple_Pack(3, PyTuple_GET_ITEM(info, 0), begin, back);
-    if (place == NULL)
-        goto done;
-    item = PyTuple_Pack(4, place, light, folded, words);
 done:
-    Py_XDECREF(place);
-    Py_XDECREF(light);
-    Py_XDECREF(folded);
-    Py_XDECREF(words);
-    Py_XDECREF(back);
     Py_XDECREF(end);
     Py_XDECREF(begin);
     Py_DECREF(text);
-    if (item == NULL && !PyErr_Occurred())
-        PyErr_SetString(PyExc_SystemError, "span_item failed");
+    if (light == NULL) {
+        Py_XDECREF(folded);
+        Py_XDECREF(words);
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "span_fill failed");
+        return -1;
+    }
+    made->field = order;
+    made->start = (long)first;
+    made->end = (long)last;
+    made->light = light;
+    made->folded = folded;
+    made->words = words;
+    return 1;
+}
+
+/* ``made`` as an item, (place, highlight, folded words, words); its references taken */
+static PyObject *
+made_item(Made *made)
+{
+    PyObject *place = Py_BuildValue("(lll)", made->field, made->start, -made->end);
+    PyObject *item = place != NULL ? PyTuple_Pack(4, place, made->light, made->folded,
+                                                  made->words)
+                                   : NULL;
+    Py_XDECREF(place);
+    Py_CLEAR(made->light);
+    Py_CLEAR(made->folded);
+    Py_CLEAR(made->words);
     return item;
+}
+
+/* the item of ASCII words found at tokens ``start`` to ``end`` of a field: see span_fill;
+ * NULL without an error set when Python makes it */
+static PyObject *
+span_item(PyObject *hit, Py_ssize_t start, Py_ssize_t stop, PyObject *info, PyObject *cls,
+          PyObject *const *slots, int value)
+{
+    Made made;
+    int done = span_fill(&made, PyTuple_GET_ITEM(hit, 0), PyTuple_GET_ITEM(hit, 1), start, stop,
+                         info, cls, slots, value);
+    return done > 0 ? made_item(&made) : NULL;
 }
 
 /* the item of ``hit`` (new reference): from ``cache``, else made here when it is ASCII words
@@ -1046,7 +1085,9 @@ typedef struct {
     Py_ssize_t count;  /* how many words */
     PyObject *unit;
     PyObject *text;  /* as written: what its highlights name */
-    PyObject *items;  /* the items of its hits in the current document (report) */
+    /* its hits in the current document made into records (report): their numbers, at
+     * Program.held[items] */
+    Py_ssize_t items, nitems;
     uint32_t items_stamp;
     Slot slots[FIELDS];
 } Term;
@@ -1088,8 +1129,14 @@ typedef struct {
     Py_ssize_t *arena;  /* spans of the current document */
     Py_ssize_t nterms, sterms, nors, sors, nnears, snears, ntopics, stopics, nwords, swords,
         nrefs, srefs, nvalues, svalues, ncode, scode, narena, sarena, dead;
-    int32_t *touched;  /* terms whose items are kept, cleared after each document */
-    Py_ssize_t ntouched, stouched;
+    /* the hits of the current document made into records (see Record), each once, found by
+     * the open-addressing table ``held_at`` (1 + a record's number; 0: empty) */
+    struct Record *records;
+    Py_ssize_t nrecords, srecords;
+    int32_t *held_at;
+    Py_ssize_t sheld_at;  /* its size (a power of two), or 0 */
+    int32_t *held;  /* the records of each term's hits (Term.items) */
+    Py_ssize_t nheld, sheld;
     uint32_t stamp;
     int busy;
 } Program;
@@ -2195,6 +2242,7 @@ typedef struct {
     int plain_light;
     Py_ssize_t max_highlights, max_words;
     PyObject *limited;
+    PyObject *info[FIELDS];  /* the plain fields' entries, once entered (plain_field) */
 } Reporting;
 
 static void
@@ -2206,6 +2254,8 @@ reporting_clear(Reporting *rep)
     Py_CLEAR(rep->limited);
     for (int i = 0; i < 5; i++)
         Py_CLEAR(rep->slots[i]);
+    for (int f = 0; f < FIELDS; f++)
+        Py_CLEAR(rep->info[f]);
 }
 
 static int
@@ -2316,60 +2366,222 @@ plain_field(Run *r, Reporting *rep, int f, PyObject *name)
     return failed ? -1 : 0;
 }
 
-/* the items of the hits of term ``number`` in the current document, in article order
- * (borrowed: kept by the term until the document is done); see DocumentState._unit_items */
-static PyObject *
-term_items(Run *r, Reporting *rep, Py_ssize_t number)
+/* ---- records: the hits of the current document made into what reports need ----
+ *
+ * A hit (the term as written, its field, its token span) is made once per document into a
+ * record: a C struct holding its place, highlight and words (what DocumentState._item makes
+ * into an item of four objects and three tuples), found again by (term text, field, span) in
+ * an open-addressing table; the records of a term's hits are kept in order for the
+ * document. Reports are made from records, so a hit costs its highlight and text, not a
+ * dozen Python objects; the records are let go when the document is done. */
+
+typedef struct Record {
+    PyObject *term;  /* the term as written (borrowed from its Term) */
+    Py_hash_t hash;
+    Py_ssize_t first, last;  /* tokens */
+    int f;
+    Made made;  /* owned references */
+} Record;
+
+static void
+records_clear(Program *p)
+{
+    for (Py_ssize_t i = 0; i < p->nrecords; i++) {
+        Py_CLEAR(p->records[i].made.light);
+        Py_CLEAR(p->records[i].made.folded);
+        Py_CLEAR(p->records[i].made.words);
+    }
+    if (p->nrecords && p->held_at != NULL)
+        memset(p->held_at, 0, (size_t)p->sheld_at * sizeof(int32_t));
+    p->nrecords = 0;
+    p->nheld = 0;
+}
+
+static Py_hash_t
+record_hash(Py_hash_t term, int f, Py_ssize_t first, Py_ssize_t last)
+{
+    uint64_t h = (uint64_t)term;
+    h = (h ^ (uint64_t)f) * 0x100000001b3ULL;
+    h = (h ^ (uint64_t)first) * 0x100000001b3ULL;
+    h = (h ^ (uint64_t)last) * 0x100000001b3ULL;
+    return (Py_hash_t)(h ^ (h >> 29));
+}
+
+static int
+same_text(PyObject *a, PyObject *b)
+{
+    if (a == b)
+        return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    return PyUnicode_GET_LENGTH(b) == n && PyUnicode_KIND(a) == PyUnicode_KIND(b)
+           && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * PyUnicode_KIND(a)) == 0;
+}
+
+/* room for one more record in the table (kept at most half full); -1 on error */
+static int
+records_room(Program *p)
+{
+    if (grow(&p->records, &p->srecords, p->nrecords + 1, sizeof(Record)) < 0)
+        return -1;
+    if (2 * (p->nrecords + 1) <= p->sheld_at)
+        return 0;
+    Py_ssize_t size = p->sheld_at ? 2 * p->sheld_at : 256;
+    int32_t *table = PyMem_Calloc((size_t)size, sizeof(int32_t));
+    if (table == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < p->nrecords; i++) {
+        Py_ssize_t slot = (Py_ssize_t)((size_t)p->records[i].hash & (size_t)(size - 1));
+        while (table[slot])
+            slot = (slot + 1) & (size - 1);
+        table[slot] = (int32_t)(i + 1);
+    }
+    PyMem_Free(p->held_at);
+    p->held_at = table;
+    p->sheld_at = size;
+    return 0;
+}
+
+/* the made of an item (place, highlight, folded words, words) made in Python; -1 on error */
+static int
+made_of_item(Made *made, PyObject *item)
+{
+    PyObject *place = item_place(item);
+    if (place == NULL)
+        return -1;
+    long field = place_at(place, 0), start = place_at(place, 1), back = place_at(place, 2);
+    if (PyErr_Occurred())
+        return -1;
+    if (!PyUnicode_Check(PyTuple_GET_ITEM(item, 2)) || !PyUnicode_Check(PyTuple_GET_ITEM(item, 3))) {
+        PyErr_SetString(PyExc_TypeError, "an item's words are str");
+        return -1;
+    }
+    made->field = field;
+    made->start = start;
+    made->end = -back;
+    made->light = Py_NewRef(PyTuple_GET_ITEM(item, 1));
+    made->folded = Py_NewRef(PyTuple_GET_ITEM(item, 2));
+    made->words = Py_NewRef(PyTuple_GET_ITEM(item, 3));
+    return 0;
+}
+
+/* the number of the record of the hit of term ``t`` at tokens ``first`` to ``last`` of field
+ * f (named ``name``), made when it is new (here for ASCII words, else by the state's
+ * ``_item`` as DocumentState makes items); -1 on error */
+static Py_ssize_t
+record_of(Run *r, Reporting *rep, PyObject *term, int f, PyObject *name, Py_ssize_t first,
+          Py_ssize_t last)
+{
+    Program *p = r->p;
+    Py_hash_t text_hash = PyObject_Hash(term);  /* a str: cached */
+    if (text_hash == -1)
+        return -1;
+    Py_hash_t hash = record_hash(text_hash, f, first, last);
+    if (p->sheld_at) {
+        Py_ssize_t mask = p->sheld_at - 1;
+        for (Py_ssize_t slot = (Py_ssize_t)((size_t)hash & (size_t)mask); p->held_at[slot];
+             slot = (slot + 1) & mask) {
+            Record *known = &p->records[p->held_at[slot] - 1];
+            if (known->hash == hash && known->f == f && known->first == first
+                && known->last == last && same_text(known->term, term))
+                return p->held_at[slot] - 1;
+        }
+    }
+    Made made = {0, 0, 0, NULL, NULL, NULL};
+    int done = 0;
+    if (last > first) {
+        if (rep->info[f] == NULL) {
+            if (plain_field(r, rep, f, name) < 0)
+                return -1;
+            PyObject *info = PyDict_GetItemWithError(rep->plain, name);
+            if (info == NULL) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_SystemError, "a plain field not entered");
+                return -1;
+            }
+            rep->info[f] = Py_NewRef(info);
+        }
+        done = span_fill(&made, term, name, first, last, rep->info[f], rep->light,
+                         rep->plain_light ? rep->slots : NULL,
+                         rep->plain_light == VALUE_CLASS);
+        if (done < 0)
+            return -1;
+    }
+    if (!done) {  /* not ASCII words: made in Python */
+        PyObject *hit = new_hit(term, name, first, last);
+        PyObject *item = hit != NULL ? PyObject_CallOneArg(rep->make, hit) : NULL;
+        Py_XDECREF(hit);
+        int failed = item == NULL || made_of_item(&made, item) < 0;
+        Py_XDECREF(item);
+        if (failed)
+            return -1;
+    }
+    if (records_room(p) < 0) {  /* the table may have changed in the call back: after it */
+        Py_XDECREF(made.light);
+        Py_XDECREF(made.folded);
+        Py_XDECREF(made.words);
+        return -1;
+    }
+    Py_ssize_t number = p->nrecords++;
+    Record *record = &p->records[number];
+    record->term = term;
+    record->hash = hash;
+    record->first = first;
+    record->last = last;
+    record->f = f;
+    record->made = made;
+    Py_ssize_t mask = p->sheld_at - 1;
+    Py_ssize_t slot = (Py_ssize_t)((size_t)hash & (size_t)mask);
+    while (p->held_at[slot])
+        slot = (slot + 1) & mask;
+    p->held_at[slot] = (int32_t)(number + 1);
+    return number;
+}
+
+/* the records of the hits of term ``number`` in the current document, in article order: at
+ * Program.held[*at], *count of them (kept by the term until the document is done); see
+ * DocumentState._unit_items */
+static int
+term_items(Run *r, Reporting *rep, Py_ssize_t number, Py_ssize_t *at, Py_ssize_t *count)
 {
     Program *p = r->p;
     Term *t = &p->terms[number];
-    if (t->items != NULL && t->items_stamp == p->stamp)
-        return t->items;
+    if (t->items_stamp == p->stamp) {
+        *at = t->items;
+        *count = t->nitems;
+        return 0;
+    }
     PyObject *names[FIELDS] = {str_title, str_text, str_feed};
-    PyObject *list = PyList_New(0);
-    if (list == NULL)
-        return NULL;
+    PyObject *text = t->text;  /* held by the term as long as the program */
+    Py_ssize_t start = p->nheld;
     for (int f = 0; f < FIELDS; f++) {
         if (!(p->terms[number].fields >> f & 1))
             continue;
-        Py_ssize_t at, count;
-        if (spans_of(r, (int32_t)(number << 2 | REF_TERM), f, &at, &count) < 0)
-            goto fail;
-        if (count && plain_field(r, rep, f, names[f]) < 0)
-            goto fail;
-        for (Py_ssize_t k = 0; k < count; k++) {
-            PyObject *hit = new_hit(p->terms[number].text, names[f], p->arena[at + 2 * k],
-                                    p->arena[at + 2 * k + 1]);
-            if (hit == NULL)
-                goto fail;
-            PyObject *item = item_of(hit, rep->cache, rep->plain, rep->light,
-                                     rep->plain_light ? rep->slots : NULL,
-                                     rep->plain_light == VALUE_CLASS, rep->make);
-            Py_DECREF(hit);
-            if (item == NULL)
-                goto fail;
-            int failed = PyList_Append(list, item);
-            Py_DECREF(item);
-            if (failed)
-                goto fail;
+        Py_ssize_t spans, n;
+        if (spans_of(r, (int32_t)(number << 2 | REF_TERM), f, &spans, &n) < 0
+            || grow(&p->held, &p->sheld, p->nheld + n, sizeof(int32_t)) < 0)
+            return -1;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            /* the arena and the records may move in record_of: looked up by number */
+            Py_ssize_t made = record_of(r, rep, text, f, names[f], p->arena[spans + 2 * k],
+                                        p->arena[spans + 2 * k + 1]);
+            if (made < 0)
+                return -1;
+            p->held[p->nheld++] = (int32_t)made;
         }
     }
-    if (grow(&p->touched, &p->stouched, p->ntouched + 1, sizeof(int32_t)) < 0)
-        goto fail;
     t = &p->terms[number];
-    Py_XSETREF(t->items, list);
+    t->items = *at = start;
+    t->nitems = *count = p->nheld - start;
     t->items_stamp = p->stamp;
-    p->touched[p->ntouched++] = (int32_t)number;
-    return list;
-fail:
-    Py_DECREF(list);
-    return NULL;
+    return 0;
 }
 
 typedef struct {
     long field, start, end;  /* the item's place */
     Py_ssize_t order;  /* and where it came: the sort is stable */
-    PyObject *item;
+    int32_t number;  /* the record */
 } Placed;
 
 static int
@@ -2629,10 +2841,27 @@ occurrences_of(Run *r, int32_t ref, int f, Hits *hits, Occurrences *found)
     return failed ? -1 : 0;
 }
 
-/* appends the items of the hits of proximity search ``number`` in the current document (as
- * CompiledNear.hits lists them: field by field, occurrence by occurrence) to ``items`` */
+/* record numbers gathered for a report */
+typedef struct {
+    int32_t *at;
+    Py_ssize_t count, size;
+} Numbers;
+
 static int
-near_items(Run *r, Reporting *rep, Py_ssize_t number, PyObject *items)
+numbers_add(Numbers *numbers, const int32_t *some, Py_ssize_t n)
+{
+    if (grow(&numbers->at, &numbers->size, numbers->count + n, sizeof(int32_t)) < 0)
+        return -1;
+    if (n)
+        memcpy(numbers->at + numbers->count, some, (size_t)n * sizeof(int32_t));
+    numbers->count += n;
+    return 0;
+}
+
+/* appends the records of the hits of proximity search ``number`` in the current document
+ * (as CompiledNear.hits lists them: field by field, occurrence by occurrence) to ``items`` */
+static int
+near_items(Run *r, Reporting *rep, Py_ssize_t number, Numbers *items)
 {
     Program *p = r->p;
     Hits hits = {NULL, 0, 0};
@@ -2647,7 +2876,7 @@ near_items(Run *r, Reporting *rep, Py_ssize_t number, PyObject *items)
             Occurrence *o = &found.at[i];
             for (Py_ssize_t j = 0; j < o->count && !failed; j++) {
                 Py_ssize_t term = hits.at[2 * (o->parts + j)], k = hits.at[2 * (o->parts + j) + 1];
-                /* the term's items: field by field, span by span: skip its earlier fields' */
+                /* the term's records: field by field, span by span: skip its earlier fields' */
                 Py_ssize_t skip = 0;
                 for (int g = 0; g < f && !failed; g++) {
                     Py_ssize_t at, count = 0;
@@ -2655,17 +2884,17 @@ near_items(Run *r, Reporting *rep, Py_ssize_t number, PyObject *items)
                         failed = spans_of(r, (int32_t)(term << 2 | REF_TERM), g, &at, &count) < 0;
                     skip += count;
                 }
-                PyObject *some = failed ? NULL : term_items(r, rep, term);
-                if (some == NULL) {
+                Py_ssize_t at = 0, count = 0;
+                if (failed || term_items(r, rep, term, &at, &count) < 0) {
                     failed = 1;
                     break;
                 }
-                if (skip + k >= PyList_GET_SIZE(some)) {
+                if (skip + k >= count) {
                     PyErr_SetString(PyExc_SystemError, "a hit beyond its term's items");
                     failed = 1;
                     break;
                 }
-                failed = PyList_Append(items, PyList_GET_ITEM(some, skip + k)) < 0;
+                failed = numbers_add(items, &p->held[at + skip + k], 1) < 0;
             }
         }
     }
@@ -2674,69 +2903,142 @@ near_items(Run *r, Reporting *rep, Py_ssize_t number, PyObject *items)
     return failed ? -1 : 0;
 }
 
+/* the report of the records ``numbers`` (in article order) as fast_report_of makes it of
+ * their items: the outermost highlights, and the first ``max_words`` of their distinct words;
+ * None when two different hits stand at the same place. More than max_highlights kept (rare:
+ * ``limited`` chooses, in Python): made as items, handed to fast_report_of. */
+static PyObject *
+records_report(Program *p, Reporting *rep, const int32_t *numbers, Py_ssize_t n)
+{
+    int32_t *kept = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    if (kept == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t nkept = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Made *made = &p->records[numbers[i]].made;
+        if (nkept) {
+            const Made *last = &p->records[kept[nkept - 1]].made;
+            if (made->field == last->field && made->start == last->start
+                && made->end == last->end) {
+                if (numbers[i] == kept[nkept - 1])
+                    continue;  /* the same hit of two terms */
+                PyMem_Free(kept);
+                Py_RETURN_NONE;
+            }
+            if (made->field == last->field && made->end <= last->end)
+                continue;  /* inside the previous one */
+        }
+        kept[nkept++] = numbers[i];
+    }
+    PyObject *light_class = rep->plain_light == VALUE_CLASS ? rep->light : NULL;
+    PyObject *result = NULL;
+    if (nkept > rep->max_highlights) {
+        PyMem_Free(kept);
+        PyObject *items = PyList_New(n);
+        if (items == NULL)
+            return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Made *made = &p->records[numbers[i]].made;
+            Made copy = {made->field, made->start, made->end, Py_NewRef(made->light),
+                         Py_NewRef(made->folded), Py_NewRef(made->words)};
+            PyObject *item = made_item(&copy);
+            if (item == NULL) {
+                Py_DECREF(items);
+                return NULL;
+            }
+            PyList_SET_ITEM(items, i, item);
+        }
+        result = fast_report_of(items, rep->max_highlights, rep->max_words, rep->limited,
+                                (PyTypeObject *)light_class);
+        Py_DECREF(items);
+        return result;
+    }
+    /* the first max_words distinct folded words, as written first: at most nkept */
+    Py_ssize_t most = rep->max_words < 0 ? 0 : rep->max_words, nwords = 0;
+    /* the records (their places in ``kept``) of the words first written */
+    Py_ssize_t *firsts = PyMem_Malloc((size_t)(nkept ? nkept : 1) * sizeof(Py_ssize_t));
+    PyObject *highlights = firsts != NULL ? PyTuple_New(nkept) : NULL;
+    if (highlights == NULL) {
+        if (firsts == NULL)
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nkept; i++) {
+        const Made *made = &p->records[kept[i]].made;
+        PyTuple_SET_ITEM(highlights, i, Py_NewRef(made->light));
+        if (nwords >= most)
+            continue;
+        int seen = 0;
+        for (Py_ssize_t j = 0; j < nwords && !seen; j++)
+            seen = same_text(p->records[kept[firsts[j]]].made.folded, made->folded);
+        if (!seen)
+            firsts[nwords++] = i;
+    }
+    settled_tuple(highlights, (PyTypeObject *)light_class);
+    PyObject *values = PyTuple_New(nwords);
+    if (values == NULL) {
+        Py_DECREF(highlights);
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < nwords; j++)
+        PyTuple_SET_ITEM(values, j, Py_NewRef(p->records[kept[firsts[j]]].made.words));
+    settled_tuple(values, NULL);
+    result = PyTuple_Pack(2, values, highlights);
+    Py_DECREF(values);
+    Py_DECREF(highlights);
+done:
+    PyMem_Free(firsts);
+    PyMem_Free(kept);
+    return result;
+}
+
 /* the report of the terms and proximity searches that fired (``units``: each once, in
- * order), as DocumentState.report makes it: their items in article order made into
+ * order), as DocumentState.report makes it: their records in article order made into
  * highlights and words; None when two different hits stand at the same place (Python
  * decides then) */
 static PyObject *
 units_report(Run *r, Reporting *rep, Units *units)
 {
-    PyObject *items = NULL, *result = NULL, *all = NULL;
+    Program *p = r->p;
+    Numbers all = {NULL, 0, 0};  /* the records of every unit, unit by unit */
     Placed *placed = NULL;
-    if (units->count == 1 && !(units->at[0] & 1)) {  /* one term: its items are in order */
-        items = term_items(r, rep, units->at[0] >> 1);
-        if (items == NULL)
-            return NULL;
-        Py_INCREF(items);
-    }
-    else {
-        all = PyList_New(0);  /* the items of every unit, unit by unit */
-        if (all == NULL)
-            return NULL;
-        for (Py_ssize_t i = 0; i < units->count; i++) {
-            Py_ssize_t number = units->at[i] >> 1;
-            if (units->at[i] & 1) {
-                if (near_items(r, rep, number, all) < 0)
-                    goto done;
-                continue;
-            }
-            PyObject *some = term_items(r, rep, number);
-            if (some == NULL
-                || PyList_SetSlice(all, PyList_GET_SIZE(all), PyList_GET_SIZE(all), some) < 0)
+    PyObject *result = NULL;
+    for (Py_ssize_t i = 0; i < units->count; i++) {
+        Py_ssize_t number = units->at[i] >> 1;
+        if (units->at[i] & 1) {
+            if (near_items(r, rep, number, &all) < 0)
                 goto done;
+            continue;
         }
-        Py_ssize_t n = PyList_GET_SIZE(all);
+        Py_ssize_t at, count;
+        if (term_items(r, rep, number, &at, &count) < 0
+            || numbers_add(&all, p->held + at, count) < 0)
+            goto done;
+    }
+    Py_ssize_t n = all.count;
+    /* one term: its records are in order; else sorted by place (stable: by order) */
+    if (units->count != 1 || units->at[0] & 1) {
         placed = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Placed));
         if (placed == NULL) {
             PyErr_NoMemory();
             goto done;
         }
         for (Py_ssize_t k = 0; k < n; k++) {
-            PyObject *item = PyList_GET_ITEM(all, k);
-            PyObject *place = item_place(item);
-            if (place == NULL)
-                goto done;
-            placed[k].field = place_at(place, 0);
-            placed[k].start = place_at(place, 1);
-            placed[k].end = place_at(place, 2);
-            if (PyErr_Occurred())
-                goto done;
+            const Made *made = &p->records[all.at[k]].made;
+            placed[k].field = made->field;
+            placed[k].start = made->start;
+            placed[k].end = -made->end;  /* the longest first among those starting together */
             placed[k].order = k;
-            placed[k].item = item;  /* borrowed from ``all`` */
+            placed[k].number = all.at[k];
         }
-        qsort(placed, (size_t)n, sizeof(Placed), compare_placed);  /* stable: by order */
-        items = PyList_New(n);
-        if (items == NULL)
-            goto done;
-        for (Py_ssize_t i = 0; i < n; i++)
-            PyList_SET_ITEM(items, i, Py_NewRef(placed[i].item));
+        qsort(placed, (size_t)n, sizeof(Placed), compare_placed);
+        for (Py_ssize_t k = 0; k < n; k++)
+            all.at[k] = placed[k].number;
     }
-    result = fast_report_of(items, rep->max_highlights, rep->max_words, rep->limited,
-                            rep->plain_light == VALUE_CLASS ? (PyTypeObject *)rep->light : NULL);
+    result = records_report(p, rep, all.at, n);
 done:
     PyMem_Free(placed);
-    Py_XDECREF(all);
-    Py_XDECREF(items);
+    PyMem_Free(all.at);
     return result;
 }
 
@@ -2804,7 +3106,7 @@ program_match(Program *p, PyObject *const *args, Py_ssize_t nargs)
     p->busy = 1;
     if (++p->stamp == 0) {  /* wrapped round: no slot may look current */
         for (Py_ssize_t i = 0; i < p->nterms; i++) {
-            p->terms[i].stamp = 0;
+            p->terms[i].stamp = p->terms[i].items_stamp = 0;
             for (int f = 0; f < FIELDS; f++)
                 p->terms[i].slots[f].stamp = 0;
         }
@@ -2960,9 +3262,7 @@ done:
     Py_XDECREF(reports);
     reporting_clear(&rep);
     run_clear(&run);
-    for (Py_ssize_t i = 0; i < p->ntouched; i++)  /* the document's items let go */
-        Py_CLEAR(p->terms[p->touched[i]].items);
-    p->ntouched = 0;
+    records_clear(p);  /* the document's records let go */
     p->busy = 0;
     return found;
 }
@@ -2973,9 +3273,10 @@ program_dealloc(Program *p)
     for (Py_ssize_t i = 0; i < p->nterms; i++) {
         Py_XDECREF(p->terms[i].unit);
         Py_XDECREF(p->terms[i].text);
-        Py_XDECREF(p->terms[i].items);
     }
-    PyMem_Free(p->touched);
+    PyMem_Free(p->records);
+    PyMem_Free(p->held_at);
+    PyMem_Free(p->held);
     for (Py_ssize_t i = 0; i < p->nnears; i++)
         Py_XDECREF(p->nears[i].unit);
     for (Py_ssize_t i = 0; i < p->nwords; i++)
