@@ -331,6 +331,104 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("American Airlines placed an order with Embraer for 90 E175 jets.", False),
         ("Rheinmetall signed a deal with Volkswagen to supply pistons for its engines.", False),
         ("Ryanair ordered 150 737 jets in a deal with Boeing.", False),
+        # issue 8, fourth arms round: wire wordings of a probe of 72 (buying drones, worth of
+        # weapons, tank deliveries, a receiver right after the verb) and their near misses
+        (
+            "The State Department has approved the potential sale of 66 F-16 jets to "
+            "Taiwan for an estimated $8 billion.",
+            True,
+        ),
+        ("Washington clears $2.2 billion arms sale to Taiwan", True),
+        (
+            "Russia began delivering S-400 components to Turkey on Friday, the defence "
+            "ministry in Ankara said.",
+            True,
+        ),
+        (
+            "The Pentagon said it will provide an additional $325 million in security "
+            "assistance to Ukraine, including HIMARS ammunition.",
+            True,
+        ),
+        (
+            "Germany will give Ukraine another 2.7 billion euros worth of weapons, Berlin said.",
+            True,
+        ),
+        ("Canada to donate 200 armoured vehicles to Ukraine", True),
+        ("Tehran has provided Moscow with hundreds of drones, according to US officials.", True),
+        (
+            "North Korea is shipping artillery ammunition to Russia by rail, satellite "
+            "images show.",
+            True,
+        ),
+        ("Pyongyang has sent about 6,700 containers of munitions to Russia, Seoul said.", True),
+        ("Saab wins order for Gripen fighters from Thailand", True),
+        ("Egypt orders 30 more Rafale jets from France", True),
+        ("India signs $3 billion deal with US for 31 MQ-9B drones", True),
+        ("Philippines receives first BrahMos missile batteries from India", True),
+        ("Armenia signs contract to buy Caesar howitzers from France", True),
+        ("Serbia takes delivery of Chinese FK-3 air defence system", True),
+        ("The US approved a $1 billion sale of Harpoon missiles to Taiwan.", True),
+        ("Iran is smuggling weapons to Houthi rebels in Yemen, the US Navy says.", True),
+        ("Biden administration pauses shipment of bombs to Israel", True),
+        ("UK suspends some weapons exports to Israel over risk to humanitarian law", True),
+        ("Lockheed Martin delivered the first F-35 fighter to Poland on Wednesday.", True),
+        ("Kyiv has received the first Patriot air defense system, Zelenskyy said.", True),
+        ("Ukraine has received Swedish Archer howitzers, the defence minister said.", True),
+        ("The first Leopard 2 tanks from Germany have arrived in Ukraine.", True),
+        ("US to send cluster munitions to Ukraine", True),
+        ("Turkey is set to sell Bayraktar TB2 drones to Poland.", True),
+        ("Poland says it will no longer supply weapons to Ukraine amid grain dispute", True),
+        ("Russia has been buying drones from Iran for its war in Ukraine.", True),
+        ("The US approved a $3.5 billion sale of AMRAAM missiles to Saudi Arabia.", True),
+        ("Ukraine received 15 Gepard anti-aircraft guns from Germany.", True),
+        ("Congress approves $61 billion in military aid for Ukraine", True),
+        ("Norway to donate F-16 fighter jets to Ukraine", True),
+        ("Denmark will hand over its entire artillery to Ukraine, the prime minister said.", True),
+        ("Belgium pledges 30 F-16s to Ukraine by 2028", True),
+        (
+            "The Biden administration notified Congress of a proposed $18 billion sale "
+            "of F-15 jets to Israel.",
+            True,
+        ),
+        ("Qatar signs $12 billion deal to buy F-15 fighter jets from the US", True),
+        ("China has been supplying Russia with components for its weapons, the US says.", True),
+        ("Algeria bought Su-57 stealth fighters from Russia, reports say.", True),
+        ("Iran delivers ballistic missiles to Russia", True),
+        ("Azerbaijan bought Israeli drones worth hundreds of millions of dollars.", True),
+        ("Taiwan takes delivery of first M1A2T Abrams tanks from US", True),
+        ("Seoul approves export of K9 howitzers to Poland's ally Estonia", True),
+        ("Moscow supplied Iskander missiles to Belarus last year.", True),
+        ("The UN Security Council renewed the arms embargo on Libya.", True),
+        ("Italy approved a new package of weapons for Kyiv.", True),
+        ("The US has transferred 200 Patriot missiles to Ukraine from Israel's stocks.", True),
+        ("Germany approves tank deliveries to Ukraine", True),
+        ("Japan eases arms export rules to allow sale of fighter jets", True),
+        ("Russian forces fired Iskander missiles at Kharkiv overnight, killing three.", False),
+        ("Ukraine used US-supplied HIMARS to strike a Russian ammunition depot.", False),
+        ("Police seized 40 rifles and 10,000 rounds of ammunition in a raid in Naples.", False),
+        (
+            "The Pentagon awarded Lockheed Martin a $7.8 billion contract for 126 F-35s"
+            " for the US Air Force.",
+            False,
+        ),
+        ("The Indian Army inducted the indigenous Arjun tanks at a ceremony.", False),
+        ("North Korea launched a ballistic missile into the Sea of Japan on Tuesday.", False),
+        ("NATO allies agreed to raise defence spending to 5 percent of GDP.", False),
+        ("The US and Russia discussed extending the New START arms control treaty.", False),
+        ("Tank maker Rheinmetall's shares jumped 5 percent on Monday.", False),
+        ("The navy commissioned its new frigate on Monday in Toulon.", False),
+        ("Houthi rebels fired drones at a commercial ship in the Red Sea.", False),
+        ("An Israeli air strike hit a weapons depot near Damascus.", False),
+        ("Germany's parliament approves a 100 billion euro fund for the Bundeswehr.", False),
+        ("Amazon starts drone delivery of parcels in Texas.", False),
+        ("Airbus delivered 60 jets to airline customers in May.", False),
+        ("Russia sent more troops and tanks to the front near Pokrovsk.", False),
+        ("The Houthis launched missiles toward Israel on Saturday.", False),
+        ("A man was arrested for selling guns without a licence in Chicago.", False),
+        ("The army received new rifles made by a local factory.", False),
+        ("Iran unveiled a new ballistic missile at a military parade.", False),
+        ("Ukraine's drones struck an oil refinery deep inside Russia.", False),
+        ("The Chinese military sent 30 warplanes toward Taiwan on Monday.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
@@ -428,6 +526,30 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # weapons arriving in the receiving country, and a seized shipment
         ("Llegan a Israel nuevos cargamentos de armas estadounidenses", True),
         ("La Guardia Civil incautó un cargamento de armas en el puerto de Algeciras.", False),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("Estados Unidos aprueba la venta de 66 cazas F-16 a Taiwán", True),
+        ("Alemania entregará a Ucrania otros cuatro sistemas de defensa antiaérea IRIS-T.", True),
+        ("España enviará a Ucrania seis tanques Leopard 2A4 reparados.", True),
+        ("Irán ha suministrado a Rusia cientos de drones Shahed, según Washington.", True),
+        ("Corea del Norte envió millones de proyectiles de artillería a Rusia.", True),
+        (
+            "El Gobierno autorizó la exportación de material de defensa por valor de "
+            "4.000 millones.",
+            True,
+        ),
+        ("Marruecos compra a Israel un sistema de defensa aérea Barak MX.", True),
+        ("Ucrania recibe los primeros cazas F-16 de Países Bajos.", True),
+        ("Argentina firma la compra de 24 aviones F-16 a Dinamarca.", True),
+        (
+            "El Pentágono anuncia un nuevo paquete de armas para Ucrania por 400 "
+            "millones de dólares.",
+            True,
+        ),
+        ("Colombia adquirirá 17 cazas Gripen a Suecia.", True),
+        ("Rusia suministra armas a Venezuela desde hace años.", True),
+        ("Zelenski pide a Occidente más sistemas de defensa antiaérea.", True),
+        ("La policía incautó 30 armas de fuego en una operación en Madrid.", False),
+        ("El Ejército de Tierra recibió nuevos vehículos blindados fabricados en España.", False),
     ],
     # French: transfers as wire copy reports them, and the near misses
     "fr": [
@@ -493,6 +615,20 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("L'armée de Terre a reçu ses premiers canons Caesar de nouvelle génération.", False),
         # weapons arriving in the receiving country, and a seized shipment
         ("Une nouvelle cargaison d'armes américaines est arrivée en Israël", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("Les États-Unis approuvent la vente de chars Abrams à la Pologne.", True),
+        ("La France va livrer des canons Caesar supplémentaires à l'Ukraine.", True),
+        ("L'Inde signe un contrat pour 26 Rafale Marine avec la France.", True),
+        ("L'Iran a fourni des centaines de drones à la Russie, selon Washington.", True),
+        ("La Corée du Nord a envoyé des obus d'artillerie à la Russie.", True),
+        ("L'Allemagne va livrer des systèmes de défense aérienne IRIS-T à Kiev.", True),
+        ("L'Ukraine a reçu les premiers F-16 promis par les Pays-Bas.", True),
+        ("Washington suspend une livraison de bombes à Israël.", True),
+        ("La Belgique va céder des F-16 à l'Ukraine.", True),
+        ("La Serbie achète 12 Rafale à la France.", True),
+        ("Le Royaume-Uni suspend des licences d'exportation d'armes vers Israël.", True),
+        ("La police a saisi un arsenal d'armes dans un appartement de Marseille.", False),
+        ("L'armée de Terre a reçu ses premiers véhicules Serval.", False),
     ],
     # German: transfers as wire copy reports them, and the near misses
     "de": [
@@ -560,6 +696,24 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # weapons arriving in the receiving country, and a seized shipment
         ("Neue Munition aus Deutschland ist in der Ukraine eingetroffen", True),
         ("Die Außenministerin ist in Kiew eingetroffen und sprach über Waffen.", False),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("Deutschland liefert weitere Patriot-Systeme an die Ukraine.", True),
+        (
+            "Die Bundesregierung genehmigt den Export von Eurofighter-Kampfjets nach "
+            "Saudi-Arabien.",
+            True,
+        ),
+        ("Iran hat Russland Hunderte Drohnen geliefert, sagen US-Beamte.", True),
+        ("Nordkorea hat Millionen Artilleriegranaten an Russland geschickt.", True),
+        ("Die Ukraine hat die ersten F-16-Kampfjets erhalten.", True),
+        ("Polen kauft 250 Abrams-Panzer in den USA.", True),
+        ("Kanzler Scholz lehnt die Lieferung von Taurus-Marschflugkörpern ab.", True),
+        ("Die USA stoppen Waffenlieferungen an die Ukraine.", True),
+        ("Dänemark übergibt der Ukraine seine gesamte Artillerie.", True),
+        ("Rheinmetall erhält Auftrag über Munition für die Ukraine.", True),
+        ("Russland hat in der Nacht Raketen auf Kiew abgefeuert.", False),
+        ("Die Polizei hat bei einer Razzia Waffen beschlagnahmt.", False),
+        ("Die Bundeswehr erhält neue Puma-Schützenpanzer aus deutscher Produktion.", False),
     ],
     # Russian: transfers as wire copy reports them, and the near misses
     "ru": [
@@ -614,6 +768,17 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # weapons arriving in the receiving country, and a seized shipment
         ("В Израиль прибыла новая партия американского оружия", True),
         ("Полиция изъяла партию оружия, прибывшую из-за рубежа.", False),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("США одобрили продажу Тайваню истребителей F-16.", True),
+        ("Иран передал России сотни беспилотников, заявили в Вашингтоне.", True),
+        ("КНДР поставляет России артиллерийские снаряды.", True),
+        ("Германия передаст Украине новые системы ПВО IRIS-T.", True),
+        ("Украина получила первые истребители F-16.", True),
+        ("Индия закупит у России дополнительные комплексы С-400.", True),
+        ("Пентагон объявил о новом пакете военной помощи Украине.", True),
+        ("Россия поставила Ирану истребители Су-35.", True),
+        ("Полиция изъяла оружие у жителя Подмосковья.", False),
+        ("Армия получила новые танки Т-90 с Уралвагонзавода в рамках гособоронзаказа.", False),
     ],
     # Ukrainian: transfers as wire copy reports them, and the near misses
     "uk": [
@@ -659,6 +824,13 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # kit handed to the country's own forces by its own makers (domestic), and an export
         ("Українські виробники передали ЗСУ нову партію дронів", False),
         ("Данія профінансує виробництво зброї в Україні", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("Німеччина передасть Україні ще чотири системи IRIS-T.", True),
+        ("Україна отримала перші винищувачі F-16.", True),
+        ("США оголосили новий пакет військової допомоги Україні.", True),
+        ("Іран постачає Росії дрони Шахед.", True),
+        ("Нідерланди передали Україні танки Leopard 1.", True),
+        ("Росія випустила по Києву ракети.", False),
     ],
     # Italian: transfers as wire copy reports them, and the near misses
     "it": [
@@ -716,6 +888,21 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # weapons arriving in the receiving country, and a seized shipment
         ("Arrivato in Ucraina un nuovo carico di armi dagli Stati Uniti", True),
         ("La polizia ha sequestrato un carico di armi al porto di Gioia Tauro.", False),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("L'Italia invierà a Kiev un nuovo pacchetto di armi.", True),
+        ("Gli Stati Uniti approvano la vendita di caccia F-35 alla Grecia.", True),
+        ("La Germania fornirà all'Ucraina altri sistemi Patriot.", True),
+        ("L'Iran ha fornito droni alla Russia, secondo Washington.", True),
+        ("L'Ucraina ha ricevuto i primi caccia F-16.", True),
+        ("L'Egitto acquista due fregate Fremm dall'Italia.", True),
+        ("La polizia ha sequestrato armi e munizioni in un appartamento.", False),
+        # issue 8, fourth arms round: wordings read in real news (a military deal, a package of
+        # weapons, defence exports, equipment ceded) and seizures
+        (
+            "Il governo proroga l'autorizzazione a cedere mezzi ed equipaggiamenti "
+            "militari all'Ucraina",
+            True,
+        ),
     ],
     # Portuguese: transfers as wire copy reports them, and the near misses
     "pt": [
@@ -758,6 +945,17 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("A polícia apreendeu armas e munições numa operação.", False),
         # weapons arriving in the receiving country, and a seized shipment
         ("Chega a Israel novo carregamento de armas dos EUA", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("Os EUA aprovam a venda de caças F-16 para a Turquia.", True),
+        ("A Alemanha vai enviar mais tanques Leopard para a Ucrânia.", True),
+        ("O Irã forneceu drones à Rússia, segundo Washington.", True),
+        ("A Ucrânia recebeu os primeiros caças F-16.", True),
+        ("O Brasil vende caças Super Tucano para Portugal.", True),
+        ("O Brasil recusou vender munições para a Ucrânia.", True),
+        ("A polícia apreendeu armas e munições em uma operação no Rio.", False),
+        # issue 8, fourth arms round: wordings read in real news (a military deal, a package of
+        # weapons, defence exports, equipment ceded) and seizures
+        ("O Brasil não enviará munições para tanques à Ucrânia, disse o chanceler", True),
     ],
     # Turkish: transfers as wire copy reports them, and the near misses
     "tr": [
@@ -838,6 +1036,19 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # kit handed to the country's own forces by its own makers (domestic), and an export
         ("ASELSAN, Hava Kuvvetleri'ne yeni hava savunma sistemi teslim etti", False),
         ("ASELSAN, Pakistan Hava Kuvvetleri'ne hava savunma sistemi teslim etti", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("ABD, Türkiye'ye F-16 satışını onayladı.", True),
+        ("Almanya Ukrayna'ya yeni hava savunma sistemleri gönderecek.", True),
+        ("İran'ın Rusya'ya İHA sağladığı iddia edildi.", True),
+        ("Türkiye, Endonezya'ya 48 KAAN savaş uçağı satacak.", True),
+        ("Ukrayna ilk F-16 savaş uçaklarını teslim aldı.", True),
+        ("Baykar, Kuveyt'e Bayraktar TB2 ihraç etti.", True),
+        ("Rusya, Kiev'e füze saldırısı düzenledi.", False),
+        ("Polis operasyonda çok sayıda silah ele geçirdi.", False),
+        # issue 8, fourth arms round: wordings read in real news (a military deal, a package of
+        # weapons, defence exports, equipment ceded) and seizures
+        ("Türkiye'nin savunma ve havacılık ihracatı ilk dört ayda 1 milyar doları aştı", True),
+        ("Savunma sanayisi ihracatı geçen yıl rekor kırdı", True),
     ],
     # Arabic: transfers as wire copy reports them, and the near misses
     "ar": [
@@ -876,6 +1087,27 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("الولايات المتحدة توافق على صفقة بيع مقاتلات إف-16 لتركيا", True),
         # Rafale handed over, a first batch received, supplied (供給), a jet arriving
         ("فرنسا تسلم مصر دفعة جديدة من طائرات رافال", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("الولايات المتحدة توافق على بيع مقاتلات إف 16 لتايوان", True),
+        ("ألمانيا ترسل أنظمة دفاع جوي إلى أوكرانيا", True),
+        ("مصر توقع صفقة لشراء طائرات رافال من فرنسا", True),
+        ("واشنطن تعلق شحنة قنابل لإسرائيل", True),
+        ("روسيا تطلق صواريخ على كييف", False),
+        # issue 8, fourth arms round: wordings read in real news (a military deal, a package of
+        # weapons, defence exports, equipment ceded) and seizures
+        (
+            "واشنطن تستعد لإعلان صفقة عسكرية ضخمة مع الرياض تشمل دبابات أبرامز ومنظومات دفاع جوي",
+            True,
+        ),
+        ("الكونغرس يراجع صفقة لتسليح المملكة العربية السعودية بقيمة 60 مليار دولار", True),
+        ("الرياض توافق على شراء ذخائر موجهة من شركات أمريكية", True),
+        ("الولايات المتحدة تعد حزمة جديدة من الأسلحة لأوكرانيا", True),
+        (
+            "الجمارك تضبط حاويتين بداخلهما آلاف المسدسات ضمن شحنة أسلحة نارية قادمة من الخارج",
+            False,
+        ),
+        ("قوات مكافحة التهريب تعترض سيارة تحمل شحنة أسلحة وذخائر على الحدود", False),
+        ("الجيش الإسرائيلي يعترض صاروخا أطلق من اليمن والحوثيون يتبنون هجمات بالمسيرات", False),
     ],
     # Chinese: transfers as wire copy reports them, and the near misses
     "zh": [
@@ -917,6 +1149,11 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("美俄恢复核军控谈判", False),
         # Rafale handed over, a first batch received, supplied (供給), a jet arriving
         ("乌克兰收到首批F-16战斗机", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("德国将向乌克兰交付更多防空系统", True),
+        ("朝鲜向俄罗斯运送炮弹", True),
+        ("美国宣布对台军售", True),
+        ("朝鲜试射弹道导弹", False),
     ],
     # Japanese: transfers as wire copy reports them, and the near misses
     "ja": [
@@ -959,6 +1196,12 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         # Rafale handed over, a first batch received, supplied (供給), a jet arriving
         ("イランがロシアに弾道ミサイルを供給", True),
         ("ウクライナにF16戦闘機が到着", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("米国は台湾へのF16戦闘機の売却を承認した", True),
+        ("ドイツはウクライナに防空システムを供与する", True),
+        ("イランがロシアに無人機を供与した", True),
+        ("北朝鮮がロシアに砲弾を提供", True),
+        ("ウクライナにF16戦闘機が到着した", True),
     ],
     # Korean: transfers as wire copy reports them, and the near misses
     "ko": [
@@ -998,6 +1241,15 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("루마니아, 한국산 K9 자주포 도입 계약 체결", True),
         # weapons arriving in the receiving country, and a seized shipment
         ("미국산 무기, 이스라엘에 도착", True),
+        # issue 8, fourth arms round: headlines of the commonest stories and their near misses
+        ("미국, 대만에 F-16 전투기 판매 승인", True),
+        ("북한, 러시아에 포탄 공급", True),
+        ("폴란드, 한국산 K2 전차 추가 구매 계약", True),
+        ("독일, 우크라이나에 방공 시스템 지원", True),
+        ("이란이 러시아에 드론을 제공했다", True),
+        # issue 8, fourth arms round: wordings read in real news (a military deal, a package of
+        # weapons, defence exports, equipment ceded) and seizures
+        ("폴란드, 한국산 K2 전차 180대 추가 구매 합의", True),
     ],
 }
 
@@ -1309,6 +1561,34 @@ PASSAGES: list[tuple[str, str, bool]] = [
         "Berlin genehmigt Export",
         "Die Bundesregierung genehmigte die Lieferung von Eurofighter-Kampfjets an "
         "Saudi-Arabien, das 2019 Waffen aus Deutschland gekauft hatte.",
+        True,
+    ),
+    # a relative clause with no weapon near it ("who received Zelensky", "which got into a
+    # crisis") is no passing mention: the transfer in the same story still counts
+    (
+        "Zelensky meets Biden at the White House",
+        "Ukrainian President Volodymyr Zelensky met President Joe Biden on Thursday. Biden, "
+        "who received Zelensky in the Oval Office, announced $325 million in new military aid, "
+        "including air defence and artillery ammunition. Zelensky also met lawmakers who "
+        "agreed to keep supporting Kyiv.",
+        True,
+    ),
+    (
+        "Biden hosts Zelensky",
+        "President Biden, who met Zelensky for the third time, said the United States would "
+        "send Ukraine a Patriot battery and more artillery shells.",
+        True,
+    ),
+    (
+        "Austin visits Kyiv",
+        "Defense Secretary Lloyd Austin, who arrived in Kyiv on an unannounced trip, pledged "
+        "$100 million in new weapons for Ukraine, including air defence interceptors.",
+        True,
+    ),
+    (
+        "Netherlands: cabinet falls",
+        "The Dutch government, which got into a crisis over migration, said on Friday it will "
+        "still deliver the remaining F-16 fighter jets to Ukraine this year.",
         True,
     ),
 ]
