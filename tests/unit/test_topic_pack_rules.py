@@ -297,6 +297,157 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
         ),
         (SUMMITS, "President Biden met the Japanese prime minister at the White House.", True),
     ],
+    # a head of state or government named by country: "the Chinese leader", "the leader of
+    # Laos", "le chef de l'État ivoirien", "турецкий лидер", "Kuzey Kore lideri"; not a party's,
+    # an opposition's or a group's leader, nor a call
+    "a leader named by country": [
+        (
+            SUMMITS,
+            "Chinese leader Xi Jinping held talks with the leader of Laos in Beijing on Tuesday.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "The Chinese leader held talks with Vietnam's president during his visit to Hanoi.",
+            True,
+        ),
+        (SUMMITS, "Japan's prime minister met the South Korean president in Seoul.", True),
+        (SUMMITS, "The North Korean leader met the Russian president in Vladivostok.", True),
+        (
+            SUMMITS,
+            "The Vietnamese leader will visit Washington next month for talks with the US "
+            "president.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "Indian Prime Minister Narendra Modi held talks with Egyptian President Abdel Fattah "
+            "el-Sisi in Cairo.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "Kenya's president met his Tanzanian counterpart at State House on Monday.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "The Iranian president arrived in Beijing on Monday for a three-day visit.",
+            True,
+        ),
+        (SUMMITS, "South Africa's president hosted the Angolan president in Pretoria.", True),
+        (SUMMITS, "The Cuban leader met Chinese President Xi Jinping in Beijing.", True),
+        (SUMMITS, "Turkey's leader hosted the Hungarian prime minister in Ankara.", True),
+        (SUMMITS, "President Xi Jinping held talks with Lao leader Thongloun Sisoulith.", True),
+        (SUMMITS, "Modi meets Putin in Moscow, first visit since the war began.", True),
+        (
+            SUMMITS,
+            "The prime ministers of India and Japan met on the sidelines of the Quad summit.",
+            True,
+        ),
+        (SUMMITS, "Brazilian President Lula arrived in Beijing on a state visit.", True),
+        (
+            SUMMITS,
+            "Prime Minister Anthony Albanese will travel to Jakarta to meet President Prabowo.",
+            True,
+        ),
+        (SUMMITS, "Leaders of the Shanghai Cooperation Organization gathered in Tianjin.", True),
+        (SUMMITS, "The G20 summit in Johannesburg ended with a declaration.", True),
+        (SUMMITS, "Xi Jinping welcomed the Spanish king to Beijing.", True),
+        (
+            SUMMITS,
+            "The German chancellor travelled to Beijing for talks with Chinese Premier Li Qiang.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "Pakistani Prime Minister Shehbaz Sharif met Saudi Crown Prince Mohammed bin Salman "
+            "in Riyadh.",
+            True,
+        ),
+        (SUMMITS, "Chinese opposition leader met party officials in Hong Kong.", False),
+        (SUMMITS, "The Senate majority leader met the president to discuss the budget.", False),
+        (SUMMITS, "The Chinese foreign minister met his Laotian counterpart in Vientiane.", False),
+        (SUMMITS, "The rebel leader met the country's defence minister.", False),
+        (
+            SUMMITS,
+            "House Minority Leader Hakeem Jeffries met President Trump at the White House.",
+            False,
+        ),
+        (SUMMITS, "The Chinese leader spoke by phone with the US president.", False),
+        (SUMMITS, "The Hamas leader met Iran's president in Tehran.", False),
+        (SUMMITS, "The Soviet leader met President Reagan in Reykjavik in 1986.", False),
+        (SUMMITS, "The Hezbollah leader was killed in an Israeli strike.", False),
+        (SUMMITS, "The Labour leader met the prime minister in Downing Street.", False),
+        (SUMMITS, "Le dirigeant chinois Xi Jinping a reçu le président vietnamien à Pékin.", True),
+        (SUMMITS, "Le président français a reçu le chef de l'État ivoirien à l'Élysée.", True),
+        (SUMMITS, "Le Premier ministre indien a rencontré le dirigeant nord-coréen.", True),
+        (
+            SUMMITS,
+            "Le dirigeant chinois a évoqué au téléphone avec le président américain la question "
+            "de Taïwan.",
+            False,
+        ),
+        (SUMMITS, "Le dirigeant socialiste a rencontré le président du Sénat.", False),
+        (SUMMITS, "El líder chino Xi Jinping recibió al presidente de Vietnam en Pekín.", True),
+        (SUMMITS, "El presidente brasileño se reunió con el líder chino en Pekín.", True),
+        (SUMMITS, "El líder opositor se reunió con el presidente del Congreso.", False),
+        (SUMMITS, "Il leader cinese Xi Jinping ha incontrato il presidente russo Putin.", True),
+        (SUMMITS, "Il presidente francese ha ricevuto il leader nordcoreano.", True),
+        (SUMMITS, "Il leader della Lega ha incontrato il presidente della Regione.", False),
+        (SUMMITS, "O presidente Lula recebeu o líder chinês no Palácio do Planalto.", True),
+        (SUMMITS, "O líder chinês reuniu-se com o presidente angolano em Pequim.", True),
+        (SUMMITS, "O líder do partido reuniu-se com o presidente da Câmara.", False),
+        (
+            SUMMITS,
+            "Der nordkoreanische Machthaber Kim Jong Un traf den russischen Präsidenten in "
+            "Wladiwostok.",
+            True,
+        ),
+        (SUMMITS, "Kremlchef Putin empfing den chinesischen Staatschef im Kreml.", True),
+        (SUMMITS, "Der Machthaber telefonierte mit dem Präsidenten.", False),
+        (SUMMITS, "Турецкий лидер встретился с президентом России в Сочи.", True),
+        (SUMMITS, "Лидер КНДР Ким Чен Ын провел переговоры с президентом России.", True),
+        (SUMMITS, "Китайский лидер Си Цзиньпин принял президента Вьетнама.", True),
+        (SUMMITS, "Лидер партии встретился с президентом компании.", False),
+        (SUMMITS, "Китайський лідер Сі Цзіньпін зустрівся з президентом Росії.", True),
+        (SUMMITS, "Президент Зеленський зустрівся з лідером Молдови.", True),
+        (SUMMITS, "Лідер партії зустрівся з президентом клубу.", False),
+        (SUMMITS, "Çin lideri Şi Cinping, Rusya Devlet Başkanı Putin ile görüştü.", True),
+        (SUMMITS, "Cumhurbaşkanı Erdoğan, Kuzey Kore lideri ile bir araya geldi.", True),
+        (SUMMITS, "Muhalefet lideri, parti lideri ile görüştü.", False),
+        (SUMMITS, "Kuzey Kore lideri Kim Jong Un, Rusya lideri Putin ile görüştü.", True),
+    ],
+    # a head of state or government "visiting" is on a visit abroad (topics.md: yes, even when the
+    # host is not named); not a university's, a body's, a vice or a former president
+    "the visiting president": [
+        (
+            SUMMITS,
+            "Xi Jinping on Tuesday held talks in the Great Hall of the People in Beijing with "
+            "the visiting Laotian president.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "The visiting Indian prime minister laid a wreath at the memorial on Tuesday.",
+            True,
+        ),
+        (
+            SUMMITS,
+            "The visiting Brazilian president toured the port of Shanghai on the second day of "
+            "his trip.",
+            True,
+        ),
+        (SUMMITS, "The visiting university president spoke at the conference.", False),
+        (SUMMITS, "The visiting vice president met troops at the base.", False),
+        (SUMMITS, "The visiting former president addressed students.", False),
+        (SUMMITS, "The visiting president of the European Commission met farmers.", False),
+        (
+            SUMMITS,
+            "Sheikh Mohamed bin Zayed welcomed the Indian prime minister in Abu Dhabi.",
+            True,
+        ),
+    ],
 }
 
 CASES = [(rule, *case) for rule, cases in RULES.items() for case in cases]
