@@ -418,6 +418,63 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
         (SUMMITS, "Muhalefet lideri, parti lideri ile görüştü.", False),
         (SUMMITS, "Kuzey Kore lideri Kim Jong Un, Rusya lideri Putin ile görüştü.", True),
     ],
+    # warrants in wordings of their own: a warrant "of arrest", a bailable warrant, warrants
+    # "issued for" or "against" someone, a person detained on a warrant, a Spanish "auto de
+    # prisión" or "medida de aseguramiento", a French "diffusion rouge", a German
+    # "steckbrieflich gesucht", an Italian "misura cautelare in carcere", a Korean
+    # 영장실질심사; not a financial warrant, a release, a bail hearing's "ordered held"
+    "warrants in more wordings": [
+        (
+            WARRANTS,
+            "A magistrate issued a warrant of arrest against the former governor on Monday.",
+            True,
+        ),
+        (
+            WARRANTS,
+            "The court issued a bailable warrant against the actor for skipping the hearing.",
+            True,
+        ),
+        (WARRANTS, "Warrants were issued for three former ministers on corruption charges.", True),
+        (WARRANTS, "Police said warrants issued for the two suspects remain active.", True),
+        (
+            WARRANTS,
+            "The judge issued a warrant against the businessman after he failed to appear.",
+            True,
+        ),
+        (
+            WARRANTS,
+            "Prosecutors obtained a warrant for Yoon, the first for a sitting president.",
+            True,
+        ),
+        (WARRANTS, "He was detained on a warrant from Germany at Zurich airport.", True),
+        (WARRANTS, "The suspect was apprehended on an outstanding warrant in Ohio.", True),
+        (WARRANTS, "A judge ordered him held without bail pending trial.", False),
+        (WARRANTS, "The former mayor was ordered jailed pending trial by a Paris court.", False),
+        (WARRANTS, "The company issued warrants for 2 million shares to investors.", False),
+        (WARRANTS, "The judge ordered him released on bail.", False),
+        (WARRANTS, "The situation does not warrant further action.", False),
+        (WARRANTS, "Police executed a search warrant at his home.", False),
+        (
+            WARRANTS,
+            "El juez dictó medida de aseguramiento en centro carcelario contra el exalcalde.",
+            True,
+        ),
+        (WARRANTS, "La Fiscalía presentó un pedido de detención contra el exministro.", True),
+        (WARRANTS, "El tribunal emitió un auto de prisión contra el empresario.", True),
+        (WARRANTS, "La empresa presentó un pedido de compra de acciones.", False),
+        (WARRANTS, "Interpol a émis une diffusion rouge contre l'homme d'affaires.", True),
+        (WARRANTS, "Le juge a ordonné la détention de l'ancien ministre.", False),
+        (WARRANTS, "Le juge a ordonné la remise en liberté de l'ancien ministre.", False),
+        (WARRANTS, "Der mutmaßliche Täter wird steckbrieflich gesucht.", True),
+        (WARRANTS, "Der Steckbrief des neuen Trainers: Alter, Verein, Titel.", False),
+        (WARRANTS, "법원은 오늘 영장실질심사를 열고 구속 여부를 결정한다.", True),
+        (WARRANTS, "Il gip ha disposto la misura cautelare in carcere per l'ex sindaco.", True),
+        (
+            WARRANTS,
+            "La misura cautelare è stata revocata dal tribunale del Riesame e l'uomo è libero.",
+            False,
+        ),
+    ],
     # a head of state or government "visiting" is on a visit abroad (topics.md: yes, even when the
     # host is not named); not a university's, a body's, a vice or a former president
     "the visiting president": [
