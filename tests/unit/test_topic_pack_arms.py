@@ -429,6 +429,27 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
         ("Iran unveiled a new ballistic missile at a military parade.", False),
         ("Ukraine's drones struck an oil refinery deep inside Russia.", False),
         ("The Chinese military sent 30 warplanes toward Taiwan on Monday.", False),
+        # issue 8, fourth arms round: a gun store, smuggling fought or attempted, a seizure
+        # beside 'send'
+        (
+            "The owner of a store that sells weapons in central Kyiv said people are "
+            "buying weapons for self-defence.",
+            False,
+        ),
+        (
+            "A binational group against arms trafficking will help seize weapons and "
+            "ammunition destined to be sold illegally.",
+            False,
+        ),
+        (
+            "Attempts to smuggle arms across the border with drones continue, the army chief said.",
+            False,
+        ),
+        (
+            "Police confiscated weapons and ammunition; the minister said they would "
+            "send a message to weapons traffickers.",
+            False,
+        ),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
