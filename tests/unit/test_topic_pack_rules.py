@@ -505,6 +505,23 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
             True,
         ),
     ],
+    # a vice-president's trip abroad is no leader's visit (topics.md): "first foreign trip",
+    # "official visit" near a vice-president do not count through the visit words
+    "a vice-president's trip abroad": [
+        (
+            SUMMITS,
+            "Vice President Harris makes her first foreign trip to Honduras for the inauguration "
+            "of the new president.",
+            False,
+        ),
+        (SUMMITS, "President Macron begins an official visit to Nigeria on Friday.", True),
+        (
+            SUMMITS,
+            "Prime Minister Albanese makes his first visit abroad since the election, "
+            "to Indonesia.",
+            True,
+        ),
+    ],
 }
 
 CASES = [(rule, *case) for rule, cases in RULES.items() for case in cases]
