@@ -450,6 +450,26 @@ BATTERIES: dict[str, list[tuple[str, bool]]] = {
             "send a message to weapons traffickers.",
             False,
         ),
+        # issue 8, fourth arms round: a request by anyone for weapons, and its near misses
+        (
+            "Zelensky said Ukraine has the right to demand weapons from the world, "
+            "including tanks and planes.",
+            True,
+        ),
+        ("He appealed for more weapons and tougher sanctions against Russia.", True),
+        ("The Kurdish commander pleaded for heavy weapons to hold the town.", True),
+        (
+            "Zelensky asked for fighter jets and surface-to-air missiles in his address"
+            " to Congress.",
+            True,
+        ),
+        (
+            "The rebels were asked to surrender and hand in their weapons; the "
+            "government demanded weapons be handed in.",
+            False,
+        ),
+        ("Hospitals asked for oxygen tanks and ambulances after the earthquake.", False),
+        ("Rising demand for ammunition among hunters lifted gun sales.", False),
     ],
     # Spanish: transfers as wire copy reports them, and the near misses
     "es": [
