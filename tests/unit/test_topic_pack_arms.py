@@ -1632,6 +1632,31 @@ PASSAGES: list[tuple[str, str, bool]] = [
         "still deliver the remaining F-16 fighter jets to Ukraine this year.",
         True,
     ),
+    # a 1990s arms deal as background (Zuma's trial over it) under a title of something else,
+    # and a story about the affair itself
+    (
+        "Former South African President Jacob Zuma hands himself in to police",
+        "He pleaded not guilty last month in a separate corruption trial focused on an arms deal "
+        "in 1999 when he was deputy president.",
+        False,
+    ),
+    (
+        "South Africa: the president's 'stolen' millions",
+        "Zuma is currently facing trial in another case involving a $2 billion arms deal in the "
+        "1990s, with the French defence firm Thales.",
+        False,
+    ),
+    (
+        "Zuma's arms deal corruption trial postponed again",
+        "The trial over bribes paid by Thales in the 1999 arms deal was postponed to next month.",
+        True,
+    ),
+    (
+        "South Africa signs new deal with Brazil",
+        "South Africa signed an arms deal with Brazil on Monday for 20 armoured vehicles, the "
+        "ministry said.",
+        True,
+    ),
 ]
 
 
