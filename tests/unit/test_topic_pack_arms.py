@@ -1651,6 +1651,29 @@ PASSAGES: list[tuple[str, str, bool]] = [
         "The trial over bribes paid by Thales in the 1999 arms deal was postponed to next month.",
         True,
     ),
+    # arms sales as a habit or a descriptor, in a story about something else, and a sale story
+    (
+        "Both sides of the Taiwan Strait watch the crisis",
+        "American support for the island, including hundreds of millions of dollars in arms sales "
+        "over the decades, has long been an irritant in relations with China.",
+        False,
+    ),
+    (
+        "Lavrov is a pariah at the G20, but only for some",
+        "India has friendly relations with Moscow, a longtime patron and source of arms sales.",
+        False,
+    ),
+    (
+        "US approves new arms sales to Taiwan",
+        "The State Department approved $500 million in arms sales to Taiwan, adding to those "
+        "made over the decades.",
+        True,
+    ),
+    (
+        "Biden meets Xi in Bali",
+        "Washington approved new arms sales to Taiwan worth $1.1 billion, officials said.",
+        True,
+    ),
     (
         "South Africa signs new deal with Brazil",
         "South Africa signed an arms deal with Brazil on Monday for 20 armoured vehicles, the "
