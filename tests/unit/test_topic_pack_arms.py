@@ -1674,6 +1674,18 @@ PASSAGES: list[tuple[str, str, bool]] = [
         "Washington approved new arms sales to Taiwan worth $1.1 billion, officials said.",
         True,
     ),
+    # volunteers packing protective gear and hobby drones for the front, and drones of an army
+    (
+        "Canadians travel to Ukraine to help fight",
+        "Young Ukrainians pack suitcases full of boots, gloves and other protective gear, as well "
+        "as drones, to be sent to Ukraine to aid the fight.",
+        False,
+    ),
+    (
+        "Iran's drones for Russia",
+        "Hundreds of attack drones were shipped to Russia from Iran last month, officials said.",
+        True,
+    ),
     (
         "South Africa signs new deal with Brazil",
         "South Africa signed an arms deal with Brazil on Monday for 20 armoured vehicles, the "
