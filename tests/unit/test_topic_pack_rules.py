@@ -522,6 +522,50 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
             True,
         ),
     ],
+    # a meeting only called for, sought, offered or possible is no summit (topics.md), nor a
+    # "summit" of a prime minister and his own chancellor, a summit of 1985 or a UN food summit
+    "a meeting called for, offered or past": [
+        (
+            SUMMITS,
+            "Zelensky issued a new call Saturday for a meeting with his Russian counterpart "
+            "Vladimir Putin.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "Lavrov said Monday that the two presidents could meet, but only after the key "
+            "elements of a deal were agreed.",
+            False,
+        ),
+        (SUMMITS, "He said President Putin could meet with Zelensky but only after talks.", False),
+        (SUMMITS, "Kyiv is preparing for a possible meeting between Zelensky and Putin.", False),
+        (
+            SUMMITS,
+            "Erdogan told President Putin and President Zelensky that Turkey would be pleased "
+            "to host a leaders summit.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "Key meetings, including a crunch summit between the PM and Chancellor Rishi Sunak, "
+            "have been delayed.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "The city is known for Cold War diplomacy, the 1985 Geneva Summit, between US "
+            "President Ronald Reagan and Soviet General Secretary Mikhail Gorbachev.",
+            False,
+        ),
+        (
+            SUMMITS,
+            "The coalition follows the 2021 United Nations Food Systems Summit.",
+            False,
+        ),
+        (SUMMITS, "President Putin met President Zelensky in Istanbul on Tuesday.", True),
+        (SUMMITS, "Kenya will host a summit of East African leaders next week.", True),
+        (SUMMITS, "The two presidents will meet in Geneva next month.", True),
+    ],
 }
 
 CASES = [(rule, *case) for rule, cases in RULES.items() for case in cases]
