@@ -514,6 +514,13 @@ RULES: dict[str, list[tuple[str, str, bool]]] = {
             "of the new president.",
             False,
         ),
+        (
+            SUMMITS,
+            "The White House sends Kamala Harris to meet Zelensky: Vice President Harris will "
+            "meet with President Zelensky in Munich, as Biden weighs sanctions.",
+            False,
+        ),
+        (SUMMITS, "Biden will meet Zelensky in Munich on Saturday.", True),
         (SUMMITS, "President Macron begins an official visit to Nigeria on Friday.", True),
         (
             SUMMITS,
