@@ -219,7 +219,7 @@ fail:
 
 /* interned attribute names, made at import */
 static PyObject *str_reports, *str_report, *str_topic, *str_matched, *str_highlights, *str_field, *str_start, *str_end,
-    *str_text, *str_term, *str_title, *str_feed, *str_items, *str_plain, *str_item_,
+    *str_text, *str_term, *str_title, *str_feed, *str_plain, *str_item_,
     *str_limits, *str_original, *str_original_offsets, *str_folded,
     *str_keeps_offsets;
 
@@ -2234,7 +2234,6 @@ run_start(Run *r, PyObject *doc)
 
 /* what a report needs of the document state (program.DocumentState) */
 typedef struct {
-    PyObject *cache;  /* hit -> item */
     PyObject *plain;  /* field -> (number, text, its tokens' offsets there) */
     PyObject *make;  /* hit -> item, made in Python */
     PyObject *light;  /* the highlight class */
@@ -2248,7 +2247,6 @@ typedef struct {
 static void
 reporting_clear(Reporting *rep)
 {
-    Py_CLEAR(rep->cache);
     Py_CLEAR(rep->plain);
     Py_CLEAR(rep->make);
     Py_CLEAR(rep->limited);
@@ -2263,13 +2261,12 @@ reporting_start(Reporting *rep, PyObject *state, PyObject *light)
 {
     static PyObject **names[5] = {&str_field, &str_start, &str_end, &str_text, &str_term};
     rep->light = light;
-    rep->cache = PyObject_GetAttr(state, str_items);
-    rep->plain = rep->cache ? PyObject_GetAttr(state, str_plain) : NULL;
+    rep->plain = PyObject_GetAttr(state, str_plain);
     rep->make = rep->plain ? PyObject_GetAttr(state, str_item_) : NULL;
     PyObject *limits = rep->make ? PyObject_GetAttr(state, str_limits) : NULL;
     if (limits == NULL)
         return -1;
-    int ok = PyDict_Check(rep->cache) && PyDict_Check(rep->plain) && PyTuple_Check(limits)
+    int ok = PyDict_Check(rep->plain) && PyTuple_Check(limits)
              && PyTuple_GET_SIZE(limits) == 3;
     if (ok) {
         rep->max_highlights = PyLong_AsSsize_t(PyTuple_GET_ITEM(limits, 0));
@@ -2279,7 +2276,7 @@ reporting_start(Reporting *rep, PyObject *state, PyObject *light)
     Py_DECREF(limits);
     if (!ok) {
         PyErr_SetString(PyExc_TypeError,
-                        "the state's items and plain fields are dicts, its limits a triple");
+                        "the state's plain fields are a dict, its limits a triple");
         return -1;
     }
     if (PyErr_Occurred())
@@ -4383,7 +4380,7 @@ PyInit__kernel(void)
         {&str_report, "report"}, {&str_topic, "topic"}, {&str_matched, "matched"},
         {&str_highlights, "highlights"}, {&str_field, "field"}, {&str_start, "start"},
         {&str_end, "end"}, {&str_text, "text"}, {&str_term, "term"},
-        {&str_title, "title"}, {&str_feed, "feed"}, {&str_items, "_items"},
+        {&str_title, "title"}, {&str_feed, "feed"},
         {&str_plain, "_plain"}, {&str_item_, "_item"}, {&str_limits, "_limits"},
         {&str_original, "original"}, {&str_original_offsets, "original_offsets"},
         {&str_folded, "folded"}, {&str_keeps_offsets, "keeps_offsets"},
